@@ -1,0 +1,97 @@
+"""The README and the real CLI agree: every command and option documented, nothing invented."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
+
+from tracker.cli import app
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+
+def _commands() -> dict[str, Any]:
+    """Every leaf command by its full path, e.g. `db upgrade`."""
+    root = typer.main.get_command(app)
+    found: dict[str, Any] = {}
+
+    def walk(cmd: Any, path: list[str]) -> None:
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                walk(sub, [*path, name])
+        else:
+            found[" ".join(path)] = cmd
+
+    walk(root, [])
+    return found
+
+
+COMMANDS = _commands()
+
+
+def _options(cmd: Any) -> set[str]:
+    return {
+        o for p in cmd.params if p.param_type_name == "option" for o in p.opts + p.secondary_opts
+    }
+
+
+def _readme_invocations() -> list[list[str]]:
+    """`tracker ...` lines inside the README's code blocks."""
+    calls = []
+    for block in re.findall(r"```(?:bash|sh|console)?\n(.*?)```", README, re.S):
+        for line in block.splitlines():
+            line = line.split("#", 1)[0].strip()
+            for part in re.split(r"&&|\|", line):
+                words = shlex.split(part.strip()) if part.strip() else []
+                if words[:1] == ["tracker"]:
+                    calls.append(words[1:])
+    return calls
+
+
+def _resolve(words: list[str]) -> tuple[str, list[str]]:
+    for n in (2, 1):
+        name = " ".join(words[:n])
+        if name in COMMANDS:
+            return name, words[n:]
+    raise AssertionError(f"README uses an unknown command: tracker {' '.join(words)}")
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    first_block = re.search(r"```bash\n(.*?)```", README, re.S)
+    assert first_block is not None
+    lines = [ln for ln in first_block.group(1).splitlines() if ln.strip()]
+    assert lines == [
+        "pip install . && tracker run examples/hf-trending.txt",
+        "pip install '.[test]' && pytest",
+    ]
+    assert (Path(__file__).resolve().parents[2] / "examples" / "hf-trending.txt").is_file()
+
+
+def test_readme_examples_use_real_commands_and_options() -> None:
+    calls = _readme_invocations()
+    assert calls, "the README shows no tracker command"
+    for words in calls:
+        name, rest = _resolve(words)
+        known = _options(COMMANDS[name])
+        for word in rest:
+            if word.startswith("-") and word != "-":
+                assert word.split("=", 1)[0] in known, f"tracker {name}: no option {word}"
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_and_option_is_documented(name: str) -> None:
+    assert f"tracker {name}" in README, f"README does not document `tracker {name}`"
+    for opt in sorted(_options(COMMANDS[name]) - {"--help", "-h"}):
+        if opt.startswith("--"):
+            assert opt in README, f"README does not mention {opt} of `tracker {name}`"
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_help_has_an_example(name: str) -> None:
+    help_text = COMMANDS[name].help or ""
+    assert "Example:" in help_text and f"tracker {name}" in help_text

@@ -1,0 +1,3 @@
+"""tracker: keeps machine-learning papers honest about their code."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,11 @@
+"""The `tracker` command line: one module per command group, registered here."""
+
+from __future__ import annotations
+
+# Each command module registers its commands on `app` when imported.
+from tracker.cli import db as _db  # noqa: F401
+from tracker.cli import ingest as _ingest  # noqa: F401
+from tracker.cli import report as _report  # noqa: F401
+from tracker.cli.app import app, main
+
+__all__ = ["app", "main"]

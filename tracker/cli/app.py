@@ -1,0 +1,98 @@
+"""The typer application, shared options, and the one place that turns errors into exit codes.
+
+Exit codes (documented in the README):
+    0  done
+    1  `--fail-on` findings present
+    2  usage error (bad option or argument)
+    3  bad input file
+    4  database error
+    5  configuration error
+    6  done, but some links could not be checked (network, rate limit, budget); rerun later
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import IntEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from tracker.config import Settings, scrub
+from tracker.errors import ConfigError, InputError, StoreError, TrackerError
+
+
+class Exit(IntEnum):
+    OK = 0
+    FLAGGED = 1
+    USAGE = 2
+    BAD_INPUT = 3
+    DATABASE = 4
+    CONFIG = 5
+    INCOMPLETE = 6
+
+
+app = typer.Typer(
+    name="tracker",
+    help="Keep machine-learning papers honest about their code.\n\n"
+    "Example: tracker run examples/hf-trending.txt",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="TRACKER_DB",
+        help="Database URL or SQLite path (default: sqlite:///tracker.db).",
+        show_default=False,
+    ),
+]
+
+
+def settings(db: str | None = None, **overrides: object) -> Settings:
+    """Environment settings with command-line overrides applied."""
+    return Settings.from_env().with_(db_url=db, **overrides)
+
+
+def _code_for(exc: TrackerError) -> Exit:
+    if isinstance(exc, InputError):
+        return Exit.BAD_INPUT
+    if isinstance(exc, StoreError):
+        return Exit.DATABASE
+    if isinstance(exc, ConfigError):
+        return Exit.CONFIG
+    return Exit.INCOMPLETE
+
+
+def main() -> None:
+    """Console entry point: expected conditions end with one line and an exit code."""
+    secrets = Settings.from_env().secrets()
+    try:
+        app(standalone_mode=False)
+    except TrackerError as exc:
+        err.print(f"[red]error:[/red] {scrub(str(exc), secrets)}", markup=True, highlight=False)
+        if exc.tip:
+            err.print(f"Tip: {exc.tip}")
+        sys.exit(_code_for(exc))
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err.print("interrupted; what was committed is kept")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        from click.exceptions import ClickException
+
+        if isinstance(exc, ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,69 @@
+"""Settings read once from the environment and command-line options.
+
+Tokens live only here and in the HTTP client's headers: `Settings.__repr__` hides them so they
+never reach logs, exceptions, the database or exports.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+DEFAULT_DB_URL = "sqlite:///tracker.db"
+DEFAULT_GITHUB_API_URL = "https://api.github.com"
+DEFAULT_HF_ENDPOINT = "https://huggingface.co"
+DEFAULT_ARXIV_API_URL = "https://export.arxiv.org/api/query"
+
+
+def _secret_repr(value: str | None) -> str:
+    return "None" if value is None else "'***'"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration. Build with `Settings.from_env()` and override with `replace`."""
+
+    db_url: str = DEFAULT_DB_URL
+    github_token: str | None = field(default=None, repr=False)
+    github_api_url: str = DEFAULT_GITHUB_API_URL
+    hf_token: str | None = field(default=None, repr=False)
+    hf_endpoint: str = DEFAULT_HF_ENDPOINT
+    arxiv_api_url: str = DEFAULT_ARXIV_API_URL
+    timeout_s: float = 20.0
+    """Per-request timeout (connect, read, write, pool)."""
+    max_retries: int = 4
+    """Attempts for one request on 5xx/408/429/timeouts before the result is UNKNOWN."""
+    grace_days: int = 90
+    """Days after the paper date before a promise counts as missing."""
+    stale_months: int = 12
+    allow_private: bool = False
+    """Allow web checks to reach private and loopback addresses (local testing only)."""
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        e = os.environ if env is None else env
+        return cls(
+            db_url=e.get("TRACKER_DB") or DEFAULT_DB_URL,
+            github_token=e.get("GITHUB_TOKEN") or e.get("GH_TOKEN") or None,
+            github_api_url=e.get("TRACKER_GITHUB_API_URL") or DEFAULT_GITHUB_API_URL,
+            hf_token=e.get("HF_TOKEN") or None,
+            hf_endpoint=e.get("HF_ENDPOINT") or DEFAULT_HF_ENDPOINT,
+            arxiv_api_url=e.get("TRACKER_ARXIV_API_URL") or DEFAULT_ARXIV_API_URL,
+            grace_days=int(e.get("TRACKER_GRACE_DAYS") or 90),
+        )
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with the non-None `changes` applied (CLI options override the environment)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+
+    def secrets(self) -> tuple[str, ...]:
+        """Values that must be scrubbed from any text that leaves the process."""
+        return tuple(s for s in (self.github_token, self.hf_token) if s)
+
+
+def scrub(text: str, secrets: tuple[str, ...]) -> str:
+    """Replace every secret in `text` with `***`."""
+    for s in secrets:
+        if s:
+            text = text.replace(s, "***")
+    return text

@@ -1,0 +1,173 @@
+"""What a canonical URL points at (kind), and what its sentence says it is for (role)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from tracker.extract.links import DATA_HOSTS, SHORTLINK_HOSTS
+from tracker.models import LinkKind, Role
+
+GITHUB_RESERVED = frozenset(
+    {
+        "features", "topics", "orgs", "sponsors", "marketplace", "about", "pricing", "login",
+        "join", "settings", "notifications", "explore", "trending", "collections", "events",
+        "site", "security", "enterprise", "customer-stories", "readme", "team", "apps",
+        "search", "issues", "pulls", "new", "organizations", "codespaces", "contact", "home",
+        "nonprofit", "education", "resources", "solutions", "premium-support", "signup",
+        "blog", "careers", "developer", "github-copilot", "mobile", "password_reset",
+        "dashboard", "account", "stars", "watching", "logout", "session", "sessions", "users",
+    }
+)  # fmt: skip
+_HF_RESERVED = frozenset(
+    {
+        "papers", "docs", "blog", "collections", "api", "models", "organizations", "settings",
+        "join", "login", "pricing", "learn", "tasks", "posts", "chat", "enterprise", "terms",
+        "privacy", "new", "spaces", "datasets",
+    }
+)  # fmt: skip
+_OTHER_HOSTS = (
+    "arxiv.org", "doi.org", "openreview.net", "aclanthology.org", "youtube.com", "youtu.be",
+    "twitter.com", "x.com", "wikipedia.org", "colab.research.google.com", "pypi.org",
+    "paperswithcode.com", "raw.githubusercontent.com", "proceedings.neurips.cc", "ieee.org",
+    "acm.org", "springer.com", "sciencedirect.com", "nature.com", "semanticscholar.org",
+)  # fmt: skip
+_REPO_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
+
+
+def _segments(url: str) -> tuple[str, list[str]]:
+    parts = urlsplit(url)
+    return parts.netloc.lower(), [s for s in parts.path.split("/") if s]
+
+
+def _under(host: str, domains: frozenset[str] | tuple[str, ...]) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def repo_of(url: str) -> tuple[str | None, str]:
+    """`(owner/name, subpath)` for repository URLs on code hosts, else `(None, "")`."""
+    host, segs = _segments(url)
+    if host not in _REPO_HOSTS or len(segs) < 2:
+        return None, ""
+    if host == "github.com" and segs[0].lower() in GITHUB_RESERVED:
+        return None, ""
+    if host == "gitlab.com" and "-" in segs:
+        cut = segs.index("-")
+        return "/".join(segs[:cut]), "/".join(segs[cut + 1 :])
+    return f"{segs[0]}/{segs[1]}", "/".join(segs[2:])
+
+
+def classify(url: str) -> LinkKind:
+    """The kind of a canonical URL, from its host and path alone."""
+    host, segs = _segments(url)
+    if host == "gist.github.com":
+        return LinkKind.GITHUB_GIST
+    if host == "github.com":
+        if not segs or segs[0].lower() in GITHUB_RESERVED:
+            return LinkKind.OTHER
+        return LinkKind.GITHUB_REPO if len(segs) >= 2 else LinkKind.GITHUB_OWNER
+    if host.endswith(".github.io"):
+        return LinkKind.GITHUB_PAGES
+    if host in ("gitlab.com", "bitbucket.org"):
+        if len(segs) < 2:
+            return LinkKind.OTHER
+        return LinkKind.GITLAB_REPO if host == "gitlab.com" else LinkKind.BITBUCKET_REPO
+    if host in ("huggingface.co", "hf.co"):
+        return _hf_kind(segs)
+    bare = host.removeprefix("www.")
+    if bare in SHORTLINK_HOSTS:
+        return LinkKind.SHORTLINK
+    if _under(bare, DATA_HOSTS):
+        return LinkKind.DATA_HOST
+    if _under(bare, _OTHER_HOSTS):
+        return LinkKind.OTHER
+    return LinkKind.PROJECT_PAGE
+
+
+def _hf_kind(segs: list[str]) -> LinkKind:
+    if len(segs) >= 3 and segs[0] == "datasets":
+        return LinkKind.HF_DATASET
+    if len(segs) >= 3 and segs[0] == "spaces":
+        return LinkKind.HF_SPACE
+    if len(segs) >= 2 and segs[0] not in _HF_RESERVED:
+        return LinkKind.HF_MODEL
+    return LinkKind.HF_OTHER
+
+
+# Artifact words, shared with the status rules: what a sentence says a link holds.
+CODE_WORDS = (
+    r"(?:source[- ])?codes?(?![- ](?:generation|completion|review|search|editing|llms?|"
+    r"models?|tasks?|understanding|synthesis|reasoning|summarization|translation|repair|"
+    r"snippets?|agents?|benchmarks?))|codebases?|implementations?|software|scripts?|toolkits?|"
+    r"toolbox(?:es)?|library|libraries|packages?|framework|pipeline|simulators?|tools?|"
+    r"harness(?:es)?|solvers?|plugins?|kernels"
+)
+WEIGHTS_WORDS = (
+    r"weights|checkpoints?|model[- ]zoo|models?|adapters|lora|"
+    r"(?:pre-?trained|pre-?tuned|fine-?tuned|trained|quantized|distilled|instruction-tuned)"
+    r"[- ][a-z][\w-]*"
+)
+DATA_WORDS = (
+    r"datasets?|data(?:[- ]?sets?)?|corpus|corpora|benchmarks?|annotations|measurements|"
+    r"logs|test[- ]?sets?|training[- ]sets?|(?:labell?ed|annotated|evaluation|validation)[- ]sets?|"
+    r"treebanks?|trajectories|recordings|transcripts|lexicons?|labels|questions|videos|images"
+)
+_READING_LIST = re.compile(
+    r"\b(?:reading[- ]list|paper[- ]list|awesome|curated (?:list|collection)|"
+    r"list of (?:papers|works|resources)|collection of (?:papers|works|resources)|"
+    r"resource (?:list|repository)|papers? (?:repository|collection))\b",
+    re.I,
+)
+_PLACE = re.compile(
+    r"\b(?:(?P<project>project[- ](?:page|website|site|homepage)|home ?page|web ?site|"
+    r"web ?page)|(?P<demo>demo(?:nstration)?|playground))\W*(?:\w+\W+){0,3}$",
+    re.I,
+)
+_ARTIFACT_RE: tuple[tuple[Role, re.Pattern[str]], ...] = (
+    (Role.CODE, re.compile(r"\b(?:" + CODE_WORDS + r")\b|\bgithub\b", re.I)),
+    (Role.WEIGHTS, re.compile(r"\b(?:" + WEIGHTS_WORDS + r")\b", re.I)),
+    (Role.DATA, re.compile(r"\b(?:" + DATA_WORDS + r")\b", re.I)),
+    (Role.DEMO, re.compile(r"\b(?:demos?|playground|try it)\b", re.I)),
+    (Role.PROJECT, re.compile(r"\b(?:project|website|homepage|webpage)\b", re.I)),
+)
+_KIND_ROLE = {
+    LinkKind.HF_MODEL: Role.WEIGHTS,
+    LinkKind.HF_DATASET: Role.DATA,
+    LinkKind.HF_SPACE: Role.DEMO,
+}
+_DEFAULT_ROLE = {
+    LinkKind.GITHUB_REPO: Role.CODE,
+    LinkKind.GITHUB_OWNER: Role.CODE,
+    LinkKind.GITHUB_GIST: Role.CODE,
+    LinkKind.GITLAB_REPO: Role.CODE,
+    LinkKind.BITBUCKET_REPO: Role.CODE,
+    LinkKind.DATA_HOST: Role.DATA,
+    LinkKind.GITHUB_PAGES: Role.PROJECT,
+    LinkKind.PROJECT_PAGE: Role.PROJECT,
+}
+
+
+def role_of(kind: LinkKind, before: str, clause: str = "", *, survey: bool = False) -> Role:
+    """The role given by the words leading to a link, else by its clause, else by its kind.
+
+    `before` is the clause text between the previous link (or an opening bracket) and this
+    one, so in "code at A and models at B" each link gets its own words; `clause` is given only
+    when the link is alone in it. A generic link (`other`: arXiv, Wikipedia, videos) takes a
+    role only from words right before it. A survey's link that no artifact word claims is a
+    reading list (`other`), not the paper's code.
+    """
+    if kind in _KIND_ROLE:
+        return _KIND_ROLE[kind]
+    if _READING_LIST.search(clause or before):
+        return Role.OTHER
+    place = _PLACE.search(before)
+    if place:
+        return Role.PROJECT if place.group("project") else Role.DEMO
+    texts = (before[-40:],) if kind is LinkKind.OTHER else (before, clause)
+    for text in texts:
+        for role, pattern in _ARTIFACT_RE:
+            if pattern.search(text):
+                return role
+    if survey:
+        return Role.OTHER
+    return _DEFAULT_ROLE.get(kind, Role.OTHER)

@@ -1,0 +1,143 @@
+"""Find URLs in prose, trim them the way a reader would, and normalize them.
+
+The raw text and its offset are kept apart from the canonical URL (corpus FORMAT rules), so a
+report can always show what the paper actually wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+CODE_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "hf.co"})
+SHORTLINK_HOSTS = frozenset(
+    {
+        "bit.ly", "aka.ms", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly",
+        "rebrand.ly", "cutt.ly", "shorturl.at", "rb.gy", "tiny.cc", "s.id", "lnkd.in", "t.ly",
+        "v.gd", "dub.sh", "git.io", "tinyurl.at", "bitly.com", "y2u.be", "shorturl.me",
+    }
+)  # fmt: skip
+DATA_HOSTS = frozenset(
+    {
+        "zenodo.org", "figshare.com", "drive.google.com", "osf.io", "kaggle.com", "dropbox.com",
+        "data.mendeley.com", "dataverse.harvard.edu", "datadryad.org", "onedrive.live.com",
+        "1drv.ms", "pan.baidu.com",
+    }
+)  # fmt: skip
+# Hosts that prose often writes without a scheme; any other bare host needs a listed TLD.
+_SCHEMELESS_HOSTS = (
+    *CODE_HOSTS, *SHORTLINK_HOSTS, *DATA_HOSTS,
+    "gist.github.com", "arxiv.org", "doi.org", "openreview.net", "colab.research.google.com",
+    "sites.google.com", "paperswithcode.com", "modelscope.cn", "gitee.com", "codeocean.com",
+    "pypi.org", "youtube.com", "youtu.be", "docs.google.com",
+)  # fmt: skip
+_HOST_ALT = "|".join(re.escape(h) for h in sorted(set(_SCHEMELESS_HOSTS), key=len, reverse=True))
+_TLDS = "com|org|net|io|ai|dev|app|edu|gov|info|me|xyz|cn|de|uk|fr|jp|page|site|tech|science|cc"
+
+# A URL runs until whitespace or a character that never appears unescaped in a URL in prose
+# (including the full-width punctuation of CJK text and typographic quotes).
+_URL_BODY = r"[^\s<>\"'`{}|\\^“”‘’«»，。；：！？、（）【】…]+"
+URL_RE = re.compile(
+    r"(?<![\w@.])(?:https?|ftp)://" + _URL_BODY
+    + r"|(?<![\w@./-])www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#:]" + _URL_BODY + r")?"
+    + r"|(?<![\w@./-])(?:[a-z0-9-]+\.)*(?:" + _HOST_ALT + r")/" + _URL_BODY
+    + r"|(?<![\w@./-])[a-z0-9-]+\.github\.io\b(?:/" + _URL_BODY + r")?"
+    + r"|(?<![\w@./-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:" + _TLDS + r")/" + _URL_BODY,
+    re.IGNORECASE,
+)  # fmt: skip
+_LATEX_URL = re.compile(r"\\(?:url|href)\s*\{([^{}]+)\}")
+_MARKDOWN_URL = re.compile(r"\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\)[^()\s<>]*)*)>?\s*\)")
+_PREFILTER = re.compile(r"[/\\]|www\.", re.IGNORECASE)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_TRAILING = ".,;:!?'\"*`~"
+_PAIRS = {")": "(", "]": "[", "}": "{", ">": "<"}
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A URL found in text: the trimmed URL, the raw match and its offset."""
+
+    url: str
+    raw: str
+    start: int
+
+
+def trim(url: str) -> str:
+    """Drop trailing punctuation and closing brackets that have no opener inside the URL."""
+    while url:
+        last = url[-1]
+        if last in _TRAILING or (last in _PAIRS and url.count(_PAIRS[last]) < url.count(last)):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def _host_ok(url: str) -> bool:
+    """A host with a dot and a letter in its last label: `1.5/2` or `3.1-8B/70B` are not URLs."""
+    rest = _SCHEME.sub("", url, count=1)
+    host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
+    tld = host.rsplit(".", 1)[-1] if "." in host else ""
+    return bool(tld) and tld.isalpha()
+
+
+def find_urls(text: str) -> list[Found]:
+    """Every URL in `text`, in order; LaTeX `\\url{}`/`\\href{}{}` and Markdown unwrapped."""
+    if not text or not _PREFILTER.search(text):
+        return []
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (_LATEX_URL, _MARKDOWN_URL):
+        for m in pattern.finditer(text):
+            url = trim(m.group(1).strip())
+            if _host_ok(url):
+                found.append(Found(url, m.group(0), m.start()))
+                taken.append(m.span(1))
+    for m in URL_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        url = trim(m.group(0))
+        if _host_ok(url):
+            found.append(Found(url, m.group(0), m.start()))
+    found.sort(key=lambda f: f.start)
+    return found
+
+
+def is_code_host(host: str) -> bool:
+    return host in CODE_HOSTS or host.endswith(".github.io")
+
+
+def normalize(url: str) -> str:
+    """The canonical form of FORMAT.md. Idempotent: normalize(normalize(u)) == normalize(u)."""
+    given = url.strip()
+    url = given if _SCHEME.match(given) else "https://" + given.lstrip(":/")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return given
+    if not parts.netloc:
+        return given
+    scheme = parts.scheme.lower()
+    host = parts.netloc.lower()
+    bare = host.removeprefix("www.")
+    if is_code_host(bare):
+        scheme, host = "https", bare
+    path = parts.path
+    if host in ("github.com", "gitlab.com", "bitbucket.org"):
+        path = _repo_path(path, host)
+    path = path.rstrip("/")
+    return urlunsplit((scheme, host, path, parts.query, parts.fragment))
+
+
+def _repo_path(path: str, host: str) -> str:
+    """Drop `.git` from the repository name, and a bare `/tree/<branch>` on GitHub."""
+    segs = [s for s in path.split("/") if s]
+    if len(segs) >= 2:
+        while segs[1].lower().endswith(".git"):
+            segs[1] = segs[1][: -len(".git")]
+        if not segs[1]:
+            segs = segs[:1]
+    if host == "github.com" and len(segs) == 4 and segs[2] in ("tree", "blob"):
+        segs = segs[:2]
+    return "/" + "/".join(segs) if segs else ""

@@ -1,0 +1,62 @@
+"""The stages wired together, independent of the CLI so tests and the Action call the same code.
+
+Each step is its own transaction: a failing input leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from sqlalchemy import Engine
+
+from tracker.errors import InputError
+from tracker.extract import extract_paper
+from tracker.models import ExtractedPaper, IngestSummary
+from tracker.sources import read_source
+from tracker.store import save_papers
+from tracker.store.runs import drop_run, finish_run, start_run
+
+Progress = Callable[[int], None]
+"""Called with the number of papers read so far."""
+
+
+def _extracted(paths: Iterable[str], progress: Progress | None) -> Iterator[ExtractedPaper]:
+    n = 0
+    for path in paths:
+        found = 0
+        for record in read_source(path):
+            found += 1
+            n += 1
+            if progress is not None and n % 500 == 0:
+                progress(n)
+            yield extract_paper(record)
+        if found == 0:
+            raise InputError(path, "no papers found (is this a paper listing?)")
+    if progress is not None:
+        progress(n)
+
+
+def ingest(
+    engine: Engine, paths: list[str], *, command: str = "ingest", progress: Progress | None = None
+) -> IngestSummary:
+    """Read, extract and store every paper in `paths`, all or nothing."""
+    with engine.begin() as conn:
+        run_id = start_run(conn, command, paths)
+        counts = save_papers(conn, _extracted(paths, progress))
+        if counts.papers_new or counts.links_new:
+            finish_run(
+                conn,
+                run_id,
+                "done",
+                papers_seen=counts.papers_seen,
+                papers_new=counts.papers_new,
+                links_new=counts.links_new,
+            )
+        else:
+            drop_run(conn, run_id)
+    return IngestSummary(
+        papers_seen=counts.papers_seen,
+        papers_new=counts.papers_new,
+        links_seen=counts.links_seen,
+        links_new=counts.links_new,
+    )

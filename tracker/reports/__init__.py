@@ -1,0 +1,1 @@
+"""Formatters: data in, text out. No database, no network."""

@@ -1,0 +1,7 @@
+"""The only package that talks to the database (SQLModel/SQLAlchemy)."""
+
+from tracker.store.engine import open_db, upgrade
+from tracker.store.papers import SaveCounts, save_papers
+from tracker.store.queries import count_rows, iter_paper_views
+
+__all__ = ["SaveCounts", "count_rows", "iter_paper_views", "open_db", "save_papers", "upgrade"]

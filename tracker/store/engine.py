@@ -1,0 +1,116 @@
+"""Opening the database: URL handling, SQLite pragmas, and migrations on first use."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+
+from tracker.errors import StoreError
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def migrations_dir() -> Path:
+    """The Alembic scripts: `db/` in a checkout, `tracker/_migrations` in an installed wheel."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_migrations", here.parent / "db"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise StoreError("database migrations are missing from this installation")
+
+
+def normalize_url(url: str) -> str:
+    """Accept a bare path as SQLite and `postgres://` as PostgreSQL (psycopg 3)."""
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+    cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url` without touching the schema."""
+    url = normalize_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"invalid database URL: {exc}") from None
+    if parsed.get_backend_name() == "sqlite":
+        db_path = parsed.database
+        if db_path and db_path != ":memory:":
+            parent = Path(db_path).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise StoreError(f"database directory does not exist: {parent}")
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot use database {parsed.render_as_string()}: {exc}") from None
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision(engine: Engine) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to `revision` (idempotent)."""
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    except OperationalError as exc:
+        raise StoreError(f"cannot migrate the database: {exc.orig}") from None
+
+
+def open_db(url: str, *, migrate: bool = True) -> Engine:
+    """An engine with the schema at head, migrating on first use.
+
+    Migrating only when the stored revision differs keeps opening cheap and lets read-only
+    commands run against a database another process is writing.
+    """
+    engine = make_engine(url)
+    if not migrate:
+        return engine
+    try:
+        if current_revision(engine) != head_revision(engine):
+            upgrade(engine)
+    except OperationalError as exc:
+        raise StoreError(f"cannot open database: {exc.orig}") from None
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot open database: {exc}") from None
+    return engine
+
+
+def default_db_url() -> str:
+    return os.environ.get("TRACKER_DB") or "sqlite:///tracker.db"

@@ -1,0 +1,295 @@
+"""Database tables. The only module besides `tracker.store` that knows SQLModel.
+
+Unique keys make every write an idempotent upsert: a paper is its `key`, a link is
+(paper, url), a repository is its lower-cased `owner/name`, a finding is (paper, code, subject).
+History is append-on-change: `RepoHistory` gets a row only when a tracked fact differs from the
+previous row, so "when did code appear" has an answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Paper(SQLModel, table=True):
+    __tablename__ = "paper"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=512, unique=True, index=True)
+    arxiv_id: str | None = Field(default=None, max_length=64, index=True)
+    doi: str | None = Field(default=None, max_length=255, index=True)
+    title_norm: str = Field(max_length=512, index=True)
+    """Normalized title: the identity of last resort, and how a title-only paper finds its ID."""
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    abstract: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    published: dt.date | None = Field(default=None, index=True)
+    venue_date: dt.date | None = None
+    source_kind: str = Field(max_length=32)
+    source_ref: str = Field(default="", max_length=1024)
+    code_status: str = Field(default="none", max_length=24, index=True)
+    code_evidence: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )
+    code_condition: str = Field(default="", max_length=255)
+    weights_status: str = Field(default="none", max_length=24)
+    weights_evidence: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )
+    weights_condition: str = Field(default="", max_length=255)
+    data_status: str = Field(default="none", max_length=24)
+    data_evidence: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )
+    data_condition: str = Field(default="", max_length=255)
+    first_seen_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    verdict: str = Field(default="", max_length=128)
+    """One readable line from the last flag run: "code available", "promised — overdue by 9 days"."""
+    verdict_kind: str = Field(default="", max_length=24, index=True)
+    """The verdict's category (`available`, `overdue`, `pending`, ...) for filters and counts."""
+    flagged_at: dt.datetime | None = None
+
+
+class Link(SQLModel, table=True):
+    __tablename__ = "link"
+    __table_args__ = (UniqueConstraint("paper_id", "url", name="uq_link_paper_url"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id", index=True)
+    url: str = Field(max_length=2048)
+    raw: str = Field(sa_column=Column(Text, nullable=False))
+    kind: str = Field(max_length=24, index=True)
+    role: str = Field(max_length=16)
+    provenance: str = Field(max_length=24)
+    found_in: str = Field(default="", max_length=1024)
+    """Input file and line (or API URL) the link was read from."""
+    position: int | None = None
+    sentence: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    repo_key: str | None = Field(default=None, max_length=255, index=True)
+    """Lower-cased `owner/name` joining `repository.key` for code-host repositories."""
+    subpath: str = Field(default="", max_length=1024)
+    confidence: float = 1.0
+    official: str = Field(default="official", max_length=16)
+    """official | likely_official | community."""
+    resolved_url: str | None = Field(default=None, max_length=2048)
+    """Where a shortlink or project page led, when resolved."""
+    first_seen_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Repository(SQLModel, table=True):
+    """Latest known facts about one repository (history lives in `RepoHistory`)."""
+
+    __tablename__ = "repository"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=255, unique=True, index=True)
+    host: str = Field(default="github", max_length=32)
+    full_name: str = Field(max_length=255)
+    """Canonical `owner/name` as last reported (case kept)."""
+    status: str = Field(default="unchecked", max_length=16, index=True)
+    status_reason: str = Field(default="", max_length=1024)
+    http_status: int | None = None
+    dead_confirmations: int = 0
+    """Consecutive definite 404/410/451 answers; dead only at two or more."""
+    stars: int | None = None
+    forks: int | None = None
+    watchers: int | None = None
+    open_issues: int | None = None
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    homepage: str = Field(default="", max_length=1024)
+    topics: str = Field(default="", max_length=2048)
+    """Comma-separated topics."""
+    language: str | None = Field(default=None, max_length=64)
+    created_at: dt.datetime | None = None
+    pushed_at: dt.datetime | None = None
+    last_commit_at: dt.datetime | None = None
+    default_branch: str | None = Field(default=None, max_length=255)
+    archived: bool = False
+    disabled: bool = False
+    is_fork: bool = False
+    parent: str | None = Field(default=None, max_length=255)
+    license_spdx: str | None = Field(default=None, max_length=64)
+    releases_count: int | None = None
+    latest_release_tag: str | None = Field(default=None, max_length=255)
+    latest_release_at: dt.datetime | None = None
+    assets_json: str = Field(
+        default="[]", sa_column=Column(Text, nullable=False, server_default="[]")
+    )
+    readme_size: int | None = None
+    readme_sha: str | None = Field(default=None, max_length=64)
+    source_files: int | None = None
+    lfs_patterns: str = Field(default="", max_length=2048)
+    placeholder: bool | None = None
+    placeholder_reasons: str = Field(default="", max_length=2048)
+    has_weights: bool | None = None
+    weights_evidence: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )
+    license_claims: str = Field(default="", max_length=512)
+    """Comma-separated SPDX ids the README or package metadata claim (`tracker.flags.licenses`)."""
+    etag: str | None = Field(default=None, max_length=255)
+    last_modified: str | None = Field(default=None, max_length=64)
+    first_seen_at: dt.datetime = Field(default_factory=utcnow)
+    first_ok_at: dt.datetime | None = None
+    """When a check first found the repository with source code in it."""
+    last_checked_at: dt.datetime | None = Field(default=None, index=True)
+    last_changed_at: dt.datetime | None = None
+
+
+class RepoAlias(SQLModel, table=True):
+    """Old names of renamed or transferred repositories, pointing at the canonical row."""
+
+    __tablename__ = "repo_alias"
+
+    id: int | None = Field(default=None, primary_key=True)
+    alias: str = Field(max_length=255, unique=True, index=True)
+    repository_id: int = Field(foreign_key="repository.id", index=True)
+    seen_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class RepoHistory(SQLModel, table=True):
+    """One row per observed change of a repository's tracked facts."""
+
+    __tablename__ = "repo_history"
+    __table_args__ = (Index("ix_repo_history_repo_time", "repository_id", "observed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    repository_id: int = Field(foreign_key="repository.id")
+    observed_at: dt.datetime = Field(default_factory=utcnow)
+    status: str = Field(max_length=16)
+    stars: int | None = None
+    license_spdx: str | None = Field(default=None, max_length=64)
+    pushed_at: dt.datetime | None = None
+    archived: bool = False
+    full_name: str = Field(default="", max_length=255)
+    placeholder: bool | None = None
+    has_weights: bool | None = None
+    source_files: int | None = None
+
+
+class CheckAttempt(SQLModel, table=True):
+    """Every check of every target, successful or not, with its reason."""
+
+    __tablename__ = "check_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int | None = Field(default=None, foreign_key="ingest_run.id", index=True)
+    checker: str = Field(max_length=32)
+    target: str = Field(max_length=2048, index=True)
+    status: str = Field(max_length=16)
+    reason: str = Field(default="", max_length=2048)
+    http_status: int | None = None
+    checked_at: dt.datetime = Field(default_factory=utcnow)
+    duration_ms: int | None = None
+
+
+class Finding(SQLModel, table=True):
+    """The latest answer of one probe for one paper (recomputed on every flag run)."""
+
+    __tablename__ = "finding"
+    __table_args__ = (
+        UniqueConstraint("paper_id", "code", "subject", name="uq_finding_paper_code_subject"),
+        Index("ix_finding_code_measure", "code", "measure"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id", index=True)
+    code: str = Field(max_length=64, index=True)
+    subject: str = Field(default="", max_length=2048)
+    """What the finding is about (a repository or URL), empty when about the paper."""
+    outcome: str = Field(max_length=16)
+    severity: str = Field(max_length=16)
+    message: str = Field(sa_column=Column(Text, nullable=False))
+    evidence: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    measure: int | None = None
+    """The number the probe measured: days overdue, days to release, months without a push."""
+    dated: dt.date | None = None
+    """The day the finding is about, e.g. when promised code was first seen."""
+    first_seen_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Acknowledgement(SQLModel, table=True):
+    """A person reviewed a finding and marked it a false positive."""
+
+    __tablename__ = "acknowledgement"
+    __table_args__ = (UniqueConstraint("paper_id", "code", name="uq_ack_paper_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id", index=True)
+    code: str = Field(max_length=64)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class IngestRun(SQLModel, table=True):
+    """One invocation of ingest/run/check, for "what changed since" and auditing."""
+
+    __tablename__ = "ingest_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    command: str = Field(max_length=32)
+    sources: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    started_at: dt.datetime = Field(default_factory=utcnow)
+    finished_at: dt.datetime | None = None
+    status: str = Field(default="running", max_length=16)
+    papers_seen: int = 0
+    papers_new: int = 0
+    links_new: int = 0
+    checked: int = 0
+    unchecked: int = 0
+    note: str = Field(default="", max_length=2048)
+
+
+class HfRepo(SQLModel, table=True):
+    """Latest known facts about one Hugging Face model, dataset or space."""
+
+    __tablename__ = "hf_repo"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, unique=True, index=True)
+    """`type/owner/name` lower-cased, e.g. `model/microsoft/orca-2-13b`."""
+    repo_type: str = Field(max_length=16)
+    repo_id: str = Field(max_length=255)
+    status: str = Field(default="unchecked", max_length=16, index=True)
+    status_reason: str = Field(default="", max_length=1024)
+    http_status: int | None = None
+    private: bool | None = None
+    gated: str | None = Field(default=None, max_length=16)
+    disabled: bool | None = None
+    downloads: int | None = None
+    likes: int | None = None
+    last_modified: dt.datetime | None = None
+    sha: str | None = Field(default=None, max_length=64)
+    weight_files: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    """Newline-separated weight file names."""
+    file_count: int | None = None
+    license: str | None = Field(default=None, max_length=64)
+    arxiv_ids: str = Field(default="", max_length=1024)
+    """Comma-separated arXiv IDs the card cites."""
+    first_seen_at: dt.datetime = Field(default_factory=utcnow)
+    last_checked_at: dt.datetime | None = None
+
+
+class PaperEnrichment(SQLModel, table=True):
+    """When discovery last ran for a paper and whether it finished (or left unknowns)."""
+
+    __tablename__ = "paper_enrichment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id", unique=True, index=True)
+    status: str = Field(default="complete", max_length=16)
+    """`complete`, or `partial` when a look-up ended unknown (retried on the next run)."""
+    arxiv_id_found: str | None = Field(default=None, max_length=64)
+    """An arXiv ID found by exact title match (the paper had none)."""
+    links_found: int = 0
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    enriched_at: dt.datetime = Field(default_factory=utcnow)
