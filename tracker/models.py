@@ -253,6 +253,8 @@ class RepoFacts:
     """Languages of the files in the tree, by extension, most files first."""
     vendored: tuple[str, ...] = ()
     """Top-level folders that are copies of third-party code (not the paper's own source)."""
+    license_claims: tuple[str, ...] = ()
+    """SPDX ids the README states for the repository (compared with `license_spdx` by probes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +276,28 @@ class CheckResult:
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     unchanged: bool = False
     """A conditional request was answered 304: the stored facts still hold (`facts` is None)."""
+    probe_digest: str | None = None
+    """Digest of the cheap GraphQL probe fields, so the next check can tell "unchanged" cheaply."""
+
+
+@dataclass(frozen=True, slots=True)
+class DueRepo:
+    """A repository some link points at, with what the last check left behind."""
+
+    key: str
+    """Lower-cased canonical `owner/name` (the `repository.key`, or the linked name if new)."""
+    name: str
+    """The name to ask GitHub for: the canonical name when known, saving a redirect."""
+    status: str = "unchecked"
+    last_checked_at: dt.datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    probe_digest: str | None = None
+    """Probe digest stored by the last full GraphQL check (None: compare impossible)."""
+    full_checked_at: dt.datetime | None = None
+    """When all facts (topics, releases, tree...) were last fetched."""
+    dead_confirmations: int = 0
+    releases_count: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,6 +474,8 @@ class LinkView:
     """Latest check status of the linked repository (`unchecked` before any check)."""
     stars: int | None = None
     license_spdx: str | None = None
+    repo_key: str | None = None
+    """The repository's key (its current name after a rename), when it was checked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,6 +581,8 @@ class PaperFacts:
     title: str
     published: dt.date | None
     venue_date: dt.date | None = None
+    first_seen: dt.date | None = None
+    """When the tracker first saw the paper: the grace period's start when no paper date is known."""
     code: StatusClaim = field(default_factory=StatusClaim)
     weights: StatusClaim = field(default_factory=StatusClaim)
     data: StatusClaim = field(default_factory=StatusClaim)
@@ -647,3 +675,20 @@ class DiffEvent:
     at: dt.datetime
     before: str = ""
     after: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OpenFlag:
+    """One unacknowledged flag of one paper, as the tracking issue lists it."""
+
+    paper_key: str
+    title: str
+    arxiv_id: str | None
+    code: str
+    """Probe name, e.g. `code_promised_missing`."""
+    severity: str
+    message: str
+    subject: str = ""
+    """The repository or URL the flag is about, empty when about the paper."""
+    since: dt.date | None = None
+    """When the flag was first raised."""

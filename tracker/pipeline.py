@@ -5,14 +5,15 @@ Each step is its own transaction: a failing input leaves the database exactly as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from tracker.errors import InputError
 from tracker.extract import extract_paper
 from tracker.models import ExtractedPaper, IngestSummary
-from tracker.sources import read_source
+from tracker.sources import ReadStats, read_source
 from tracker.store import save_papers
 from tracker.store.runs import drop_run, finish_run, start_run
 
@@ -20,11 +21,32 @@ Progress = Callable[[int], None]
 """Called with the number of papers read so far."""
 
 
-def _extracted(paths: Iterable[str], progress: Progress | None) -> Iterator[ExtractedPaper]:
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read the inputs of one ingest."""
+
+    strict: bool = False
+    """Fail the whole file on the first malformed entry instead of skipping it with a warning."""
+    columns: Mapping[str, str] = field(default_factory=dict)
+    """CSV header name -> field (`title`, `abstract`, `url`, `arxiv_id`, `doi`)."""
+    format: str | None = None
+    """Force a source format (a key of `tracker.sources.FORMATS`) instead of detecting it."""
+
+
+def _extracted(
+    paths: Iterable[str], options: ReadOptions, stats: ReadStats, progress: Progress | None
+) -> Iterator[ExtractedPaper]:
     n = 0
     for path in paths:
         found = 0
-        for record in read_source(path):
+        records = read_source(
+            path,
+            strict=options.strict,
+            columns=options.columns,
+            stats=stats,
+            format=options.format,
+        )
+        for record in records:
             found += 1
             n += 1
             if progress is not None and n % 500 == 0:
@@ -37,12 +59,18 @@ def _extracted(paths: Iterable[str], progress: Progress | None) -> Iterator[Extr
 
 
 def ingest(
-    engine: Engine, paths: list[str], *, command: str = "ingest", progress: Progress | None = None
+    engine: Engine,
+    paths: list[str],
+    *,
+    command: str = "ingest",
+    options: ReadOptions | None = None,
+    progress: Progress | None = None,
 ) -> IngestSummary:
     """Read, extract and store every paper in `paths`, all or nothing."""
+    stats = ReadStats()
     with engine.begin() as conn:
         run_id = start_run(conn, command, paths)
-        counts = save_papers(conn, _extracted(paths, progress))
+        counts = save_papers(conn, _extracted(paths, options or ReadOptions(), stats, progress))
         if counts.papers_new or counts.links_new:
             finish_run(
                 conn,
@@ -59,4 +87,6 @@ def ingest(
         papers_new=counts.papers_new,
         links_seen=counts.links_seen,
         links_new=counts.links_new,
+        skipped=stats.skipped,
+        warnings=tuple(stats.warnings),
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 22:11:01.487142
+Create Date: 2026-11-27 22:54:37.332068
 """
 
 from __future__ import annotations
@@ -91,6 +91,8 @@ def upgrade() -> None:
     sa.Column('verdict', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
     sa.Column('verdict_kind', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
     sa.Column('flagged_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('flags', sqlmodel.sql.sqltypes.AutoString(length=1024), nullable=False),
+    sa.Column('acknowledged', sqlmodel.sql.sqltypes.AutoString(length=1024), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('paper', schema=None) as batch_op:
@@ -99,6 +101,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_paper_doi'), ['doi'], unique=False)
         batch_op.create_index(batch_op.f('ix_paper_key'), ['key'], unique=True)
         batch_op.create_index(batch_op.f('ix_paper_published'), ['published'], unique=False)
+        batch_op.create_index('ix_paper_summary', ['verdict_kind', 'code_status', 'flags'], unique=False)
         batch_op.create_index(batch_op.f('ix_paper_title_norm'), ['title_norm'], unique=False)
         batch_op.create_index(batch_op.f('ix_paper_verdict_kind'), ['verdict_kind'], unique=False)
 
@@ -143,6 +146,8 @@ def upgrade() -> None:
     sa.Column('license_claims', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
     sa.Column('etag', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
     sa.Column('last_modified', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('probe_digest', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('full_checked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('first_seen_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('first_ok_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('last_checked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
@@ -152,6 +157,7 @@ def upgrade() -> None:
     with op.batch_alter_table('repository', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_repository_key'), ['key'], unique=True)
         batch_op.create_index(batch_op.f('ix_repository_last_checked_at'), ['last_checked_at'], unique=False)
+        batch_op.create_index('ix_repository_stars', ['stars'], unique=False)
         batch_op.create_index(batch_op.f('ix_repository_status'), ['status'], unique=False)
 
     op.create_table('acknowledgement',
@@ -203,7 +209,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('finding', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_finding_code'), ['code'], unique=False)
-        batch_op.create_index('ix_finding_code_measure', ['code', 'measure'], unique=False)
+        batch_op.create_index('ix_finding_code_outcome_measure', ['code', 'outcome', 'measure'], unique=False)
+        batch_op.create_index('ix_finding_code_outcome_paper', ['code', 'outcome', 'paper_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_finding_paper_id'), ['paper_id'], unique=False)
 
     op.create_table('link',
@@ -303,7 +310,8 @@ def downgrade() -> None:
     op.drop_table('link')
     with op.batch_alter_table('finding', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_finding_paper_id'))
-        batch_op.drop_index('ix_finding_code_measure')
+        batch_op.drop_index('ix_finding_code_outcome_paper')
+        batch_op.drop_index('ix_finding_code_outcome_measure')
         batch_op.drop_index(batch_op.f('ix_finding_code'))
 
     op.drop_table('finding')
@@ -318,6 +326,7 @@ def downgrade() -> None:
     op.drop_table('acknowledgement')
     with op.batch_alter_table('repository', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_repository_status'))
+        batch_op.drop_index('ix_repository_stars')
         batch_op.drop_index(batch_op.f('ix_repository_last_checked_at'))
         batch_op.drop_index(batch_op.f('ix_repository_key'))
 
@@ -325,6 +334,7 @@ def downgrade() -> None:
     with op.batch_alter_table('paper', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_paper_verdict_kind'))
         batch_op.drop_index(batch_op.f('ix_paper_title_norm'))
+        batch_op.drop_index('ix_paper_summary')
         batch_op.drop_index(batch_op.f('ix_paper_published'))
         batch_op.drop_index(batch_op.f('ix_paper_key'))
         batch_op.drop_index(batch_op.f('ix_paper_doi'))

@@ -75,7 +75,7 @@ def main() -> None:
     """Console entry point: expected conditions end with one line and an exit code."""
     secrets = Settings.from_env().secrets()
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except TrackerError as exc:
         err.print(f"[red]error:[/red] {scrub(str(exc), secrets)}", markup=True, highlight=False)
         if exc.tip:
@@ -92,7 +92,10 @@ def main() -> None:
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
         from click.exceptions import ClickException
 
-        if isinstance(exc, ClickException):
+        # typer vendors its own click: its usage errors are TyperExceptions, not click's
+        if isinstance(exc, ClickException | typer.TyperException) and hasattr(exc, "show"):
             exc.show()
-            sys.exit(exc.exit_code)
+            sys.exit(getattr(exc, "exit_code", Exit.USAGE))
         raise
+    if isinstance(code, int) and code:
+        sys.exit(code)

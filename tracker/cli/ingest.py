@@ -8,10 +8,45 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from tracker import pipeline
-from tracker.cli.app import DbOption, app, err, out, settings
+from tracker.cli.app import DbOption, app, err, settings
+from tracker.errors import ConfigError
 from tracker.models import IngestSummary
-from tracker.reports.table import papers_table
-from tracker.store import count_rows, iter_paper_views, open_db
+from tracker.pipeline import ReadOptions
+from tracker.store import open_db
+
+Strict = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="Fail a file on its first malformed entry instead of skipping it."
+    ),
+]
+Columns = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--column",
+        help="Map a CSV header to a field, e.g. --column 'Paper Title=title' (repeatable).",
+        show_default=False,
+    ),
+]
+Format = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="Force the input format: hf_listing, hf_api, arxiv_atom, bibtex, csv, pdf, id_list.",
+        show_default=False,
+    ),
+]
+
+
+def read_options(strict: bool, columns: list[str] | None, format: str | None) -> ReadOptions:
+    mapping: dict[str, str] = {}
+    for pair in columns or []:
+        header, sep, field = pair.rpartition("=")
+        if not sep or not header or not field:
+            raise ConfigError(f"--column wants HEADER=FIELD, got {pair!r}")
+        mapping[header] = field
+    return ReadOptions(strict=strict, columns=mapping, format=format)
+
 
 Sources = Annotated[
     list[str],
@@ -21,7 +56,9 @@ Sources = Annotated[
 ]
 
 
-def _ingest_with_progress(db_url: str, sources: list[str], command: str) -> IngestSummary:
+def ingest_with_progress(
+    db_url: str, sources: list[str], command: str, options: ReadOptions
+) -> IngestSummary:
     engine = open_db(db_url)
     with Progress(
         SpinnerColumn(),
@@ -35,42 +72,33 @@ def _ingest_with_progress(db_url: str, sources: list[str], command: str) -> Inge
             engine,
             sources,
             command=command,
+            options=options,
             progress=lambda n: bar.update(task, description=f"read {n:,} papers"),
         )
     return summary
 
 
-def _say(summary: IngestSummary) -> None:
+def say_ingest(summary: IngestSummary) -> None:
+    for warning in summary.warnings:
+        err.print(f"warning: {warning}", markup=False)
+    skipped = f", {summary.skipped:,} malformed entries skipped" if summary.skipped else ""
     err.print(
         f"{summary.papers_seen:,} papers read ({summary.papers_new:,} new), "
-        f"{summary.links_seen:,} links ({summary.links_new:,} new)"
+        f"{summary.links_seen:,} links ({summary.links_new:,} new){skipped}"
     )
 
 
 @app.command()
-def ingest(sources: Sources, db: DbOption = None) -> None:
+def ingest(
+    sources: Sources,
+    db: DbOption = None,
+    strict: Strict = False,
+    column: Columns = None,
+    format: Format = None,
+) -> None:
     """Read paper listings, extract links and claims, and store them.
 
     Example: tracker ingest examples/hf-trending.txt --db papers.db
     """
-    _say(_ingest_with_progress(settings(db).db_url, sources, "ingest"))
-
-
-@app.command()
-def run(
-    sources: Sources,
-    db: DbOption = None,
-    limit: Annotated[int | None, typer.Option(help="Show at most this many papers.")] = None,
-) -> None:
-    """Ingest listings, then report the papers with their links and statuses.
-
-    Example: tracker run examples/hf-trending.txt
-    """
-    cfg = settings(db)
-    summary = _ingest_with_progress(cfg.db_url, sources, "run")
-    _say(summary)
-    engine = open_db(cfg.db_url)
-    with engine.connect() as conn:
-        out.print(papers_table(iter_paper_views(conn, limit=limit)))
-        rows = count_rows(conn)
-    err.print(f"database: {rows['papers']:,} papers, {rows['links']:,} links")
+    options = read_options(strict, column, format)
+    say_ingest(ingest_with_progress(settings(db).db_url, sources, "ingest", options))

@@ -2,35 +2,122 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
+from sqlalchemy import Connection
 
-from tracker.cli.app import DbOption, app, err, out, settings
-from tracker.reports.csv_export import write_csv
-from tracker.reports.table import papers_table
-from tracker.store import iter_paper_views, open_db
+from tracker.cli.app import DbOption, Exit, app, err, out, settings
+from tracker.cli.options import (
+    DescOpt,
+    FailOnOpt,
+    FlagOpt,
+    LimitOpt,
+    MinStarsOpt,
+    QueryOpt,
+    SinceOpt,
+    SortOpt,
+    StatusOpt,
+    build_filter,
+    split_codes,
+)
+from tracker.models import ReportFilter
+from tracker.reports.csv_export import LINK_COLUMNS, write_csv_rows
+from tracker.reports.html import write_html
+from tracker.reports.json_export import paper_dict, summary_dict, write_json, write_jsonl
+from tracker.reports.markdown import DEFAULT_MORE, write_markdown
+from tracker.reports.table import report_view
+from tracker.store import open_db
+from tracker.store.reporting import (
+    count_failing,
+    delivered_by_month,
+    iter_csv_rows,
+    iter_link_rows,
+    iter_report_views,
+    report_summary,
+)
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
 
 
 class ExportFormat(StrEnum):
     CSV = "csv"
+    JSON = "json"
+    JSONL = "jsonl"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+def fail_on(conn: Connection, codes: tuple[str, ...], flt: ReportFilter) -> None:
+    """Exit 1 when a paper in `flt` carries one of `codes`, unacknowledged (`--fail-on`)."""
+    if not codes:
+        return
+    n = count_failing(conn, codes, replace(flt, limit=None))
+    if n:
+        err.print(f"{n:,} papers flagged {', '.join(codes)} (--fail-on)")
+        raise typer.Exit(Exit.FLAGGED)
 
 
 @app.command()
 def report(
     db: DbOption = None,
-    limit: Annotated[int | None, typer.Option(help="Show at most this many papers.")] = None,
+    flag: FlagOpt = None,
+    status: StatusOpt = None,
+    since: SinceOpt = None,
+    min_stars: MinStarsOpt = None,
+    query: QueryOpt = None,
+    sort: SortOpt = "id",
+    desc: DescOpt = False,
+    limit: LimitOpt = None,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ReportFormat.TABLE,
+    fail_on_: FailOnOpt = None,
 ) -> None:
-    """Show stored papers with their links and code/weights/data status.
+    """Show a summary and a table of stored papers with verdicts and flags.
 
-    Example: tracker report --limit 20
+    Example: tracker report --flag code_promised_missing --sort stars --desc --limit 20
     """
+    flt = build_filter(flag, status, since, min_stars, query, sort, desc, limit)
+    codes = split_codes(fail_on_, "--fail-on")
     engine = open_db(settings(db).db_url)
     with engine.connect() as conn:
-        out.print(papers_table(iter_paper_views(conn, limit=limit)))
+        summary = report_summary(conn, flt)
+        papers = iter_report_views(conn, flt)
+        if format is ReportFormat.TABLE:
+            out.print(report_view(summary, papers))
+        elif format is ReportFormat.JSON:
+            doc = {"summary": summary_dict(summary), "papers": [paper_dict(p) for p in papers]}
+            sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+        else:
+            write_markdown(papers, summary, sys.stdout)
+        fail_on(conn, codes, flt)
+
+
+@contextmanager
+def _target(output: Path | None) -> Iterator[TextIO]:
+    """Standard output, or a temporary file renamed over `output` only when complete."""
+    if output is None:
+        yield sys.stdout
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            yield fh
+        tmp.replace(output)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 @app.command()
@@ -42,19 +129,60 @@ def export(
         Path | None,
         typer.Option("--output", "-o", help="File to write (default: standard output)."),
     ] = None,
+    per_link: Annotated[
+        bool, typer.Option("--per-link", help="CSV: one row per link instead of per paper.")
+    ] = False,
+    more_url: Annotated[
+        str | None,
+        typer.Option(
+            "--more-url", help="Markdown: where the full export is, shown when truncated."
+        ),
+    ] = None,
     db: DbOption = None,
+    flag: FlagOpt = None,
+    status: StatusOpt = None,
+    since: SinceOpt = None,
+    min_stars: MinStarsOpt = None,
+    query: QueryOpt = None,
+    sort: SortOpt = "id",
+    desc: DescOpt = False,
+    limit: LimitOpt = None,
+    fail_on_: FailOnOpt = None,
 ) -> None:
-    """Export every stored paper (one row per paper).
+    """Export stored papers as CSV, JSON, JSON Lines, Markdown or a self-contained HTML page.
 
     Example: tracker export --format csv -o papers.csv
     """
+    flt = build_filter(flag, status, since, min_stars, query, sort, desc, limit)
+    codes = split_codes(fail_on_, "--fail-on")
     engine = open_db(settings(db).db_url)
     with engine.connect() as conn:
-        if output is None:
-            n = write_csv(iter_paper_views(conn), sys.stdout)
-        else:
-            tmp = output.with_name(output.name + ".tmp")
-            with tmp.open("w", encoding="utf-8", newline="") as fh:
-                n = write_csv(iter_paper_views(conn), fh)
-            tmp.replace(output)
-    err.print(f"exported {n:,} papers")
+        writer = _writer(conn, format, flt, per_link, more_url)
+        with _target(output) as fh:
+            n = writer(fh)
+        err.print(
+            f"exported {n:,} {'rows' if format is ExportFormat.CSV and per_link else 'papers'}"
+        )
+        fail_on(conn, codes, flt)
+
+
+def _writer(
+    conn: Connection, format: ExportFormat, flt: ReportFilter, per_link: bool, more: str | None
+) -> Callable[[TextIO], int]:
+    if format is ExportFormat.CSV and per_link:
+        return lambda fh: write_csv_rows(iter_link_rows(conn, flt), fh, LINK_COLUMNS)
+    if format is ExportFormat.CSV:
+        return lambda fh: write_csv_rows(iter_csv_rows(conn, flt), fh)
+    if format is ExportFormat.JSONL:
+        return lambda fh: write_jsonl(iter_report_views(conn, flt), fh)
+    summary = report_summary(conn, flt)
+    if format is ExportFormat.JSON:
+        return lambda fh: write_json(iter_report_views(conn, flt), summary, fh)
+    if format is ExportFormat.MARKDOWN:
+        return lambda fh: write_markdown(
+            iter_report_views(conn, flt), summary, fh, more=more or DEFAULT_MORE
+        )
+    months = delivered_by_month(conn, flt)
+    return lambda fh: write_html(
+        iter_report_views(conn, flt, history=True), summary, fh, kept_by_month=months
+    )

@@ -7,7 +7,7 @@ import re
 from tracker.extract.classify import classify, repo_of, role_of
 from tracker.extract.identity import arxiv_id, doi, normalize_title, paper_key
 from tracker.extract.links import Found, find_urls, normalize
-from tracker.extract.status import claims, clause_spans, sentences
+from tracker.extract.status import Spans, claims_of_split, clause_spans, sentences
 from tracker.models import ExtractedPaper, Link, PaperRecord, Provenance
 
 _SURVEY_TITLE = re.compile(r"\b(?:survey|literature review|systematic review|reading list)\b", re.I)
@@ -18,12 +18,14 @@ _SURVEY_TEXT = re.compile(
 
 def is_survey(record: PaperRecord) -> bool:
     """Surveys link reading lists, which are not the paper's own code."""
-    return bool(_SURVEY_TITLE.search(record.title) or _SURVEY_TEXT.search(record.abstract))
+    if _SURVEY_TITLE.search(record.title):
+        return True
+    low = record.abstract.lower()
+    return ("survey" in low or "review" in low) and bool(_SURVEY_TEXT.search(record.abstract))
 
 
-def _contexts(text: str, found: list[Found]) -> list[tuple[str, str, str]]:
+def _contexts(text: str, found: list[Found], spans: Spans) -> list[tuple[str, str, str]]:
     """For each link: its sentence, the words leading to it, and its clause if alone in it."""
-    spans = sentences(text)
     out = []
     prev_end = 0
     for f in found:
@@ -32,7 +34,8 @@ def _contexts(text: str, found: list[Found]) -> list[tuple[str, str, str]]:
         lo, hi = next((a, b) for a, b in clause_spans(sentence) if a <= rel <= b)
         cut = max(lo, prev_end - start, sentence.rfind("(", lo, rel) + 1)
         alone = sum(start + lo <= g.start < start + hi for g in found) == 1
-        out.append((sentence.strip(), sentence[cut:rel], sentence[lo:hi] if alone else ""))
+        clause = sentence[lo:rel] + " " + sentence[rel + len(f.raw) : hi] if alone else ""
+        out.append((sentence.strip(), sentence[cut:rel], clause))
         prev_end = f.start + len(f.raw)
     return out
 
@@ -40,8 +43,14 @@ def _contexts(text: str, found: list[Found]) -> list[tuple[str, str, str]]:
 def links_in(text: str, provenance: Provenance, *, survey: bool = False) -> list[Link]:
     """Every link in `text`, normalized and classified, first occurrence of each URL kept."""
     found = find_urls(text)
+    return _links(text, found, sentences(text), provenance, survey) if found else []
+
+
+def _links(
+    text: str, found: list[Found], spans: Spans, provenance: Provenance, survey: bool
+) -> list[Link]:
     out: dict[str, Link] = {}
-    for f, (sentence, before, clause) in zip(found, _contexts(text, found), strict=True):
+    for f, (sentence, before, clause) in zip(found, _contexts(text, found, spans), strict=True):
         url = normalize(f.url)
         if url in out:
             continue
@@ -51,7 +60,7 @@ def links_in(text: str, provenance: Provenance, *, survey: bool = False) -> list
             url=url,
             raw=f.raw,
             kind=kind,
-            role=role_of(kind, before, clause, survey=survey),
+            role=role_of(kind, before, clause, survey=survey, url=url),
             provenance=provenance,
             position=f.start,
             repo=repo,
@@ -76,22 +85,35 @@ def _given_link(url: str, raw: str, provenance: Provenance) -> Link:
 
 
 def extract_paper(record: PaperRecord) -> ExtractedPaper:
-    """Links, identity and code/weights/data claims of one paper."""
-    survey = is_survey(record)
-    links = links_in(record.abstract, Provenance.ABSTRACT, survey=survey)
-    comment_from = Provenance.PDF if record.source_kind == "pdf" else Provenance.COMMENT
+    """Links, identity and code/weights/data claims of one paper.
+
+    Most abstracts hold no URL, so whether the paper is a survey (which only matters for the
+    role of a link) is decided only once a URL is found.
+    """
+    in_abstract = find_urls(record.abstract)
+    in_comment = find_urls(record.comment) if record.comment else []
+    survey = bool(in_abstract or in_comment) and is_survey(record)
+    abstract_spans = sentences(record.abstract) if in_abstract else None
+    comment_spans = sentences(record.comment) if in_comment else None
+    links = []
+    if abstract_spans is not None:
+        links = _links(record.abstract, in_abstract, abstract_spans, Provenance.ABSTRACT, survey)
     seen = {lk.url for lk in links}
-    for lk in links_in(record.comment, comment_from, survey=survey):
-        if lk.url not in seen:
-            links.append(lk)
-            seen.add(lk.url)
+    if comment_spans is not None:
+        comment_from = Provenance.PDF if record.source_kind == "pdf" else Provenance.COMMENT
+        for lk in _links(record.comment, in_comment, comment_spans, comment_from, survey):
+            if lk.url not in seen:
+                links.append(lk)
+                seen.add(lk.url)
     for given in record.links:
         url = normalize(given.url)
         if url not in seen:
             links.append(_given_link(url, given.url, given.provenance))
             seen.add(url)
     frozen = tuple(links)
-    status = claims((record.abstract, record.comment), frozen)
+    status = claims_of_split(
+        ((record.abstract, abstract_spans), (record.comment, comment_spans)), frozen
+    )
     return ExtractedPaper(
         record=record,
         key=paper_key(record.arxiv_id, record.doi, record.title),

@@ -36,7 +36,10 @@ _REPO_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
 
 
 def _segments(url: str) -> tuple[str, list[str]]:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "", []
     return parts.netloc.lower(), [s for s in parts.path.split("/") if s]
 
 
@@ -110,7 +113,8 @@ WEIGHTS_WORDS = (
 DATA_WORDS = (
     r"datasets?|data(?:[- ]?sets?)?|corpus|corpora|benchmarks?|annotations|measurements|"
     r"logs|test[- ]?sets?|training[- ]sets?|(?:labell?ed|annotated|evaluation|validation)[- ]sets?|"
-    r"treebanks?|trajectories|recordings|transcripts|lexicons?|labels|questions|videos|images"
+    r"(?:probe|query|eval)[- ]sets?|treebanks?|trajectories|recordings|transcripts|lexicons?|"
+    r"labels|questions"
 )
 _READING_LIST = re.compile(
     r"\b(?:reading[- ]list|paper[- ]list|awesome|curated (?:list|collection)|"
@@ -147,7 +151,9 @@ _DEFAULT_ROLE = {
 }
 
 
-def role_of(kind: LinkKind, before: str, clause: str = "", *, survey: bool = False) -> Role:
+def role_of(
+    kind: LinkKind, before: str, clause: str = "", *, survey: bool = False, url: str = ""
+) -> Role:
     """The role given by the words leading to a link, else by its clause, else by its kind.
 
     `before` is the clause text between the previous link (or an opening bracket) and this
@@ -158,7 +164,7 @@ def role_of(kind: LinkKind, before: str, clause: str = "", *, survey: bool = Fal
     """
     if kind in _KIND_ROLE:
         return _KIND_ROLE[kind]
-    if _READING_LIST.search(clause or before):
+    if _READING_LIST.search(clause or before) or _READING_LIST.search(url):
         return Role.OTHER
     place = _PLACE.search(before)
     if place:

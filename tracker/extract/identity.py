@@ -34,10 +34,15 @@ def doi(text: str | None) -> str | None:
     return m.group(1).rstrip(".,;)").lower() if m else None
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def normalize_title(title: str) -> str:
     """Lower-case ASCII words only, so punctuation, case and accents do not split a paper."""
+    if title.isascii():  # NFKD and the ASCII fold leave ASCII as it is
+        return " ".join(_WORD.findall(title.lower()))
     folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return " ".join(re.findall(r"[a-z0-9]+", folded.lower()))
+    return " ".join(_WORD.findall(folded.lower()))
 
 
 def paper_key(arxiv: str | None, doi_: str | None, title: str) -> str:

@@ -48,7 +48,11 @@ URL_RE = re.compile(
 )  # fmt: skip
 _LATEX_URL = re.compile(r"\\(?:url|href)\s*\{([^{}]+)\}")
 _MARKDOWN_URL = re.compile(r"\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\)[^()\s<>]*)*)>?\s*\)")
-_PREFILTER = re.compile(r"[/\\]|www\.", re.IGNORECASE)
+_ANCHOR = re.compile(r"://|www\.|\.[a-z]{2,6}/|\.github\.io", re.IGNORECASE)
+"""Every URL holds one of these; the full pattern runs only on the word around each one."""
+_TOKEN_END = re.compile(r"\S*")
+_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_PATH_START = re.compile(r"[/?#]")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"*`~"
 _PAIRS = {")": "(", "]": "[", "}": "{", ">": "<"}
@@ -76,32 +80,74 @@ def trim(url: str) -> str:
 
 def _host_ok(url: str) -> bool:
     """A host with a dot and a letter in its last label: `1.5/2` or `3.1-8B/70B` are not URLs."""
-    rest = _SCHEME.sub("", url, count=1)
-    host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
+    scheme = _SCHEME.match(url)
+    rest = url[scheme.end() :] if scheme else url
+    path = _PATH_START.search(rest)
+    host = (rest[: path.start()] if path else rest).rsplit("@", 1)[-1].split(":", 1)[0]
     tld = host.rsplit(".", 1)[-1] if "." in host else ""
-    return bool(tld) and tld.isalpha()
+    return bool(tld) and tld.isalpha() and "[" not in host and "]" not in host
 
 
 def find_urls(text: str) -> list[Found]:
     """Every URL in `text`, in order; LaTeX `\\url{}`/`\\href{}{}` and Markdown unwrapped."""
-    if not text or not _PREFILTER.search(text):
+    maybe_www = ("w." in text or "W." in text) and "www." in text.lower()
+    if "/" not in text and not maybe_www:
         return []
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
-    for pattern in (_LATEX_URL, _MARKDOWN_URL):
-        for m in pattern.finditer(text):
-            url = trim(m.group(1).strip())
+    if "\\" in text or "](" in text:
+        for pattern in (_LATEX_URL, _MARKDOWN_URL):
+            for m in pattern.finditer(text):
+                url = trim(m.group(1).strip())
+                if _host_ok(url):
+                    found.append(Found(url, m.group(0), m.start()))
+                    taken.append(m.span(1))
+    covered = 0
+    for p in _anchors(text):
+        if p < covered:
+            continue
+        back = max(0, p - 300)
+        lo = max(
+            p - 300, text.rfind(" ", back, p), text.rfind("\n", back, p), text.rfind("\t", back, p)
+        )
+        token = _TOKEN_END.match(text, p)
+        hi = token.end() if token else p
+        covered = hi
+        for m in URL_RE.finditer(text, lo + 1 if lo >= 0 else 0, hi):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            url = trim(m.group(0))
             if _host_ok(url):
                 found.append(Found(url, m.group(0), m.start()))
-                taken.append(m.span(1))
-    for m in URL_RE.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        url = trim(m.group(0))
-        if _host_ok(url):
-            found.append(Found(url, m.group(0), m.start()))
     found.sort(key=lambda f: f.start)
     return found
+
+
+def _anchors(text: str) -> list[int]:
+    """Offsets where `_ANCHOR` matches, found with `str.find` on ASCII text (a regex alternation
+    tries every offset; `find` skips ahead in C).
+
+    `finditer` would skip an anchor inside another; both lie in one token, which the caller
+    skips anyway, so listing every offset gives the same URLs.
+    """
+    if not text.isascii():  # re.I folds a few non-ASCII letters (K, ſ, ı, İ) onto ASCII ones
+        return [m.start() for m in _ANCHOR.finditer(text)]
+    low = text.lower()
+    out = []
+    for needle in ("://", "www.", ".github.io"):
+        at = low.find(needle)
+        while at >= 0:
+            out.append(at)
+            at = low.find(needle, at + 1)
+    slash = low.find("/")
+    while slash >= 0:
+        dot = slash - 1
+        while dot >= 0 and dot > slash - 8 and low[dot] in _ASCII_LOWER:
+            dot -= 1
+        if 2 <= slash - 1 - dot <= 6 and dot >= 0 and low[dot] == ".":
+            out.append(dot)
+        slash = low.find("/", slash + 1)
+    return sorted(out)
 
 
 def is_code_host(host: str) -> bool:
@@ -127,7 +173,7 @@ def normalize(url: str) -> str:
     if host in ("github.com", "gitlab.com", "bitbucket.org"):
         path = _repo_path(path, host)
     path = path.rstrip("/")
-    return urlunsplit((scheme, host, path, parts.query, parts.fragment))
+    return urlunsplit((scheme, host, path, parts.query, parts.fragment)).strip()
 
 
 def _repo_path(path: str, host: str) -> str:

@@ -2,15 +2,17 @@
 
 A cell that begins with `=`, `+`, `-`, `@`, tab or carriage return is prefixed with `'`, the
 OWASP-recommended neutralization, so opening the file in a spreadsheet never runs a formula.
+Columns are only ever added at the end, so scripts that read by position keep working.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TextIO
 
-from tracker.models import PaperView
+from tracker.models import LinkView, PaperView
+from tracker.reports.cells import paper_stars
 
 PAPER_COLUMNS = (
     "key",
@@ -25,20 +27,77 @@ PAPER_COLUMNS = (
     "repo_status",
     "stars",
     "license",
+    "verdict_kind",
+    "flags",
+    "acknowledged",
 )
-"""One row per paper. `links` joins canonical URLs with a space; repo facts are the first
-GitHub repository's."""
+"""One row per paper. `links` joins canonical URLs with a space; `repo_status` and `license` are
+the first GitHub repository's; `stars` is the most starred linked repository's; `flags` and
+`acknowledged` join probe codes with a space."""
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+LINK_COLUMNS = (
+    "key",
+    "arxiv_id",
+    "title",
+    "published",
+    "verdict",
+    "url",
+    "kind",
+    "role",
+    "provenance",
+    "found_in",
+    "repo_status",
+    "stars",
+    "license",
+)
+"""One row per link (`--per-link`); a paper without links gets one row with empty link cells."""
+
+COLUMN_DOCS = {
+    "key": "paper identity: arxiv:ID, doi:DOI or title:normalized title",
+    "arxiv_id": "bare arXiv ID, no version",
+    "title": "title as read",
+    "published": "paper date (YYYY-MM-DD)",
+    "code_status": "what the paper says about code: released, promised, mentioned_no_link, none",
+    "weights_status": "same, for model weights",
+    "data_status": "same, for datasets",
+    "verdict": "one readable line, e.g. `promised — overdue by 143 days`",
+    "links": "canonical URLs separated by spaces",
+    "repo_status": "latest check of the first GitHub repository (ok, not_found, unknown, ...)",
+    "stars": "stars of the most starred linked repository",
+    "license": "SPDX id of the first GitHub repository's LICENSE file",
+    "verdict_kind": "verdict category: available, overdue, pending, placeholder, dead, ...",
+    "flags": "probe codes that answered true, separated by spaces",
+    "acknowledged": "true probe codes a person marked as false positives",
+    "url": "the link (per-link rows)",
+    "kind": "github_repo, github_owner, hf_model, project_page, ...",
+    "role": "code, project, data, weights, demo, other",
+    "provenance": "where the link was found: abstract, comment, pdf, project_page, ...",
+    "found_in": "input file and line, or API URL",
+}
+
+_FORMULA_START = frozenset("=+-@\t\r")
 
 
 def safe_cell(value: object) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text and text[0] in _FORMULA_START else text
+
+
+def _safe_row(values: list[object]) -> list[str]:
+    """`safe_cell` over a row, inlined: this runs once per cell of a million-row export."""
+    out = []
+    for v in values:
+        t = "" if v is None else v if isinstance(v, str) else str(v)
+        out.append("'" + t if t and t[0] in _FORMULA_START else t)
+    return out
+
+
+def _first_repo(p: PaperView) -> LinkView | None:
+    return next((lk for lk in p.links if lk.kind == "github_repo"), None)
 
 
 def _paper_row(p: PaperView) -> list[str]:
-    repo = next((lk for lk in p.links if lk.kind == "github_repo"), None)
+    repo = _first_repo(p)
     values: list[object] = [
         p.key,
         p.arxiv_id,
@@ -50,18 +109,70 @@ def _paper_row(p: PaperView) -> list[str]:
         p.verdict,
         " ".join(lk.url for lk in p.links),
         repo.repo_status if repo else None,
-        repo.stars if repo else None,
+        paper_stars(p),
         repo.license_spdx if repo else None,
+        p.verdict_kind,
+        " ".join(p.flags),
+        " ".join(p.acknowledged),
     ]
-    return [safe_cell(v) for v in values]
+    return _safe_row(values)
 
 
-def write_csv(papers: Iterable[PaperView], fh: TextIO) -> int:
-    """Stream `papers` to `fh`; returns the number of rows written."""
+def _link_rows(p: PaperView) -> Iterable[list[str]]:
+    head: list[object] = [p.key, p.arxiv_id, p.title, p.published, p.verdict]
+    if not p.links:
+        yield _safe_row(head) + [""] * 8
+    for lk in p.links:
+        tail: list[object] = [
+            lk.url,
+            lk.kind,
+            lk.role,
+            lk.provenance,
+            lk.found_in,
+            lk.repo_status,
+            lk.stars,
+            lk.license_spdx,
+        ]
+        yield _safe_row(head + tail)
+
+
+def write_csv(papers: Iterable[PaperView], fh: TextIO, *, per_link: bool = False) -> int:
+    """Stream `papers` to `fh`; returns the number of rows written (header excluded)."""
     writer = csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(PAPER_COLUMNS)
+    writer.writerow(LINK_COLUMNS if per_link else PAPER_COLUMNS)
     n = 0
     for p in papers:
-        writer.writerow(_paper_row(p))
+        if per_link:
+            for row in _link_rows(p):
+                writer.writerow(row)
+                n += 1
+        else:
+            writer.writerow(_paper_row(p))
+            n += 1
+    return n
+
+
+_TOOL_VALUES = frozenset(
+    {"published", "stars", "code_status", "weights_status", "data_status", "verdict_kind"}
+)
+"""Columns holding only dates, counts and the tool's own status words: nothing there can start a
+formula, so the fast path skips their check."""
+
+
+def write_csv_rows(
+    rows: Iterable[Sequence[object]], fh: TextIO, columns: Sequence[str] = PAPER_COLUMNS
+) -> int:
+    """Stream plain rows already in `columns` order (the store's fast export path)."""
+    writer = csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    checked = [i for i, c in enumerate(columns) if c not in _TOOL_VALUES]
+    n = 0
+    for row in rows:
+        cells = list(row)
+        for i in checked:
+            v = cells[i]
+            if v.__class__ is str and v and v[0] in _FORMULA_START:
+                cells[i] = "'" + v
+        writer.writerow(cells)
         n += 1
     return n

@@ -1,12 +1,15 @@
-"""The terminal table: one row per paper, its links underneath its statuses."""
+"""Terminal tables: papers with their verdicts, the summary above them, and diff events."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.console import Group, RenderableType
 from rich.table import Table
+from rich.text import Text
 
-from tracker.models import PaperView
+from tracker.models import DiffEvent, PaperView, ReportSummary
+from tracker.reports.cells import flag_text, paper_stars, summary_lines
 
 
 def _link_cell(p: PaperView) -> str:
@@ -21,13 +24,50 @@ def _link_cell(p: PaperView) -> str:
 def papers_table(papers: Iterable[PaperView], title: str = "Papers") -> Table:
     table = Table(title=title, show_lines=False, expand=False)
     table.add_column("#", justify="right", style="dim")
-    table.add_column("paper", overflow="fold", max_width=60)
+    table.add_column("paper", overflow="fold", max_width=48)
+    table.add_column("verdict", overflow="fold", max_width=32)
     table.add_column("code")
     table.add_column("weights")
     table.add_column("data")
+    table.add_column("stars", justify="right")
+    table.add_column("flags", overflow="fold", max_width=32)
     table.add_column("links", overflow="fold")
     for i, p in enumerate(papers, 1):
+        stars = paper_stars(p)
         table.add_row(
-            str(i), p.title, p.code_status, p.weights_status, p.data_status, _link_cell(p)
+            str(i),
+            Text(p.title),
+            Text(p.verdict or "—"),
+            p.code_status,
+            p.weights_status,
+            p.data_status,
+            "" if stars is None else f"{stars:,}",
+            Text(flag_text(p)),
+            Text(_link_cell(p)),
+        )
+    return table
+
+
+def summary_block(s: ReportSummary) -> Text:
+    return Text("\n".join(summary_lines(s)))
+
+
+def report_view(s: ReportSummary, papers: Iterable[PaperView]) -> RenderableType:
+    """The summary, then the table under it."""
+    return Group(summary_block(s), papers_table(papers))
+
+
+def diff_table(events: Iterable[DiffEvent], title: str) -> Table:
+    table = Table(title=title, expand=False)
+    for col in ("when", "change", "repository", "before", "after", "paper"):
+        table.add_column(col, overflow="fold")
+    for e in events:
+        table.add_row(
+            e.at.strftime("%Y-%m-%d %H:%M"),
+            e.kind,
+            Text(e.subject),
+            Text(e.before),
+            Text(e.after),
+            Text(f"{e.title} ({e.paper_key})"),
         )
     return table

@@ -1,46 +1,48 @@
 """Where papers come from: one module per input format, chosen by extension and content.
 
 `read_source(path)` streams `PaperRecord`s; every problem with the input is an `InputError`
-that names the file and, when known, the line.
+that names the file and, when known, the line or entry. One malformed entry among good ones is
+skipped and counted in the `ReadStats` the caller passes (or fails the file under `strict`).
 """
 
 from __future__ import annotations
 
+import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from tracker.errors import InputError, UnsupportedInput
 from tracker.models import PaperRecord
+from tracker.sources.arxiv_atom import ArxivAtom
+from tracker.sources.bibtex import Bibtex
+from tracker.sources.csv_table import CsvTable
+from tracker.sources.hf_api import HfApiJson
 from tracker.sources.hf_listing import HfListing
-from tracker.sources.interface import Source
+from tracker.sources.id_list import IdList
+from tracker.sources.interface import ReadContext, ReadStats, Source
+from tracker.sources.pdf import Pdf
 
-SOURCES: tuple[Source, ...] = (HfListing(),)
-"""Tried in order; the plain-text listing is the fallback and stays last."""
+SOURCES: tuple[Source, ...] = (
+    Pdf(), HfApiJson(), ArxivAtom(), Bibtex(), CsvTable(), IdList(), HfListing(),
+)  # fmt: skip
+"""Tried in order by content; the plain-text listing is the fallback and stays last."""
+FORMATS = {s.name: s for s in SOURCES}
 
 _SNIFF_BYTES = 8192
 
 
-def _check_file(path: Path, name: str) -> bytes:
-    if not path.exists():
-        raise InputError(name, "no such file")
-    if path.is_dir():
-        raise InputError(name, "is a directory, not a file")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(_SNIFF_BYTES)
-    except OSError as exc:
-        raise InputError(name, f"cannot read: {exc.strerror}") from None
-    if not head.strip():
-        raise InputError(name, "is empty")
-    return head
-
-
-def detect(name: str, head: bytes) -> Source:
-    """The source for a file, by extension first and then by content."""
+def detect(name: str, head: bytes, hint: str | None = None) -> Source:
+    """The source for a file: the `hint` if given, else extension confirmed by content, else
+    content alone."""
+    if hint is not None:
+        if hint not in FORMATS:
+            raise InputError(name, f"unknown format {hint!r}; choose from {', '.join(FORMATS)}")
+        return FORMATS[hint]
     if b"\x00" in head and not head.startswith(b"%PDF"):
-        raise InputError(name, "is a binary file, not a paper listing")
-    text = head.decode("utf-8", errors="ignore")
+        raise UnsupportedInput(name, "is a binary file, not a paper listing")
+    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
     suffix = Path(name).suffix.lower()
     for source in SOURCES:
         if suffix in source.extensions and source.sniff(text):
@@ -51,27 +53,49 @@ def detect(name: str, head: bytes) -> Source:
     raise UnsupportedInput(name, "format not recognised")
 
 
-def _lines(fh: Iterator[bytes], name: str) -> Iterator[str]:
-    for number, raw in enumerate(fh, 1):
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(name, f"invalid UTF-8 at byte {exc.start}", number) from None
-        if "\x00" in line:
-            raise InputError(name, "contains NUL bytes (binary data)", number)
-        yield line.lstrip("\ufeff") if number == 1 else line
-
-
-def read_source(path: str) -> Iterator[PaperRecord]:
-    """Stream the papers in `path` (`-` reads standard input)."""
+def _open(path: str) -> tuple[BinaryIO, bytes]:
     if path == "-":
-        data = sys.stdin.buffer
-        head = data.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if hasattr(data, "peek") else b""
-        source = detect("-", head) if head else SOURCES[-1]
-        yield from source.read(_lines(iter(data), "-"), "-")
-        return
+        stream = sys.stdin.buffer
+        if not hasattr(stream, "peek"):
+            stream = io.BufferedReader(stream)  # type: ignore[arg-type]
+        return stream, stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]  # type: ignore[attr-defined]
     file = Path(path)
-    head = _check_file(file, path)
-    source = detect(path, head)
-    with file.open("rb") as fh:
-        yield from source.read(_lines(iter(fh), path), path)
+    if not file.exists():
+        raise InputError(path, "no such file")
+    if file.is_dir():
+        raise InputError(path, "is a directory, not a file")
+    try:
+        fh = file.open("rb")
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror}") from None
+    return fh, fh.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
+
+
+def read_source(
+    path: str,
+    *,
+    strict: bool = False,
+    columns: Mapping[str, str] | None = None,
+    stats: ReadStats | None = None,
+    format: str | None = None,
+) -> Iterator[PaperRecord]:
+    """Stream the papers in `path` (`-` reads standard input).
+
+    `columns` maps CSV header names to record fields; `format` forces a source by name (see
+    `FORMATS`); `stats` collects counts and skipped-entry warnings.
+    """
+    fh, head = _open(path)
+    try:
+        if not head.strip():
+            raise InputError(path, "is empty")
+        source = detect(path, head, format)
+        ctx = ReadContext(path, strict, dict(columns or {}), stats or ReadStats())
+        for record in source.read(fh, ctx):
+            ctx.stats.records += 1
+            yield record
+    finally:
+        if fh is not sys.stdin.buffer:
+            fh.close()
+
+
+__all__ = ["FORMATS", "SOURCES", "ReadStats", "detect", "read_source"]

@@ -1,11 +1,58 @@
-"""What every source provides: a name, a content sniff, and a streaming reader."""
+"""What every source provides: a name, a content sniff, and a streaming reader.
+
+Readers take the open binary stream and a `ReadContext`. One malformed entry among good ones
+is passed to `ReadContext.bad`, which skips it with a counted warning or, under `strict`,
+raises; a file that cannot be read at all raises `InputError` at once.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import BinaryIO
 
+from tracker.errors import InputError
 from tracker.models import PaperRecord
+
+MAX_WARNINGS = 100
+"""Warnings kept verbatim; beyond this only the count grows, so memory stays flat."""
+
+
+@dataclass
+class ReadStats:
+    """What a read skipped. Mutable on purpose: the caller passes one in and reads it after."""
+
+    records: int = 0
+    skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def skip(self, error: InputError) -> None:
+        self.skipped += 1
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(str(error))
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """How to read one input: its display name, strictness, column mapping and stats."""
+
+    source: str
+    """Path as the user gave it, or `-` for standard input; used in every message."""
+    strict: bool = False
+    columns: Mapping[str, str] = field(default_factory=dict)
+    """CSV header name → record field (`title`, `abstract`, `url`, `arxiv_id`, `doi`...)."""
+    stats: ReadStats = field(default_factory=ReadStats)
+
+    def error(self, message: str, line: int | None = None) -> InputError:
+        return InputError(self.source, message, line)
+
+    def bad(self, message: str, line: int | None = None) -> None:
+        """One bad entry: raise under strict, else count it and go on."""
+        error = self.error(message, line)
+        if self.strict:
+            raise error
+        self.stats.skip(error)
 
 
 class Source(ABC):
@@ -19,5 +66,19 @@ class Source(ABC):
         """True when the first few kilobytes look like this format."""
 
     @abstractmethod
-    def read(self, lines: Iterator[str], source: str) -> Iterator[PaperRecord]:
-        """Records in input order; raises `InputError` naming `source` and the line."""
+    def read(self, fh: BinaryIO, ctx: ReadContext) -> Iterator[PaperRecord]:
+        """Records in input order; raises `InputError` naming the source and the line."""
+
+
+def text_lines(fh: BinaryIO, ctx: ReadContext) -> Iterator[tuple[int, str]]:
+    """`(line number, line)` decoded as UTF-8, line ends and a leading BOM removed."""
+    for number, raw in enumerate(fh, 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ctx.error(f"invalid UTF-8 at byte {exc.start} of the line", number) from None
+        if "\x00" in line:
+            raise ctx.error("contains NUL bytes (binary data)", number)
+        if number == 1:
+            line = line.lstrip("\ufeff")
+        yield number, line.rstrip("\r\n").replace("\r", "")

@@ -3,22 +3,33 @@
 A paper is matched by arXiv ID, then DOI, then normalized title, so the same paper read from a
 listing (title only) and later from the arXiv API (with an ID) stays one row, whose key is
 upgraded to the stronger identity. Re-saving what is stored changes nothing.
+
+Bulk ingest is bound by per-row overhead, so new rows go to the driver in one `executemany` per
+batch with parameters built as plain tuples (the statement is still compiled by SQLAlchemy for
+the connection's dialect, so SQLite and PostgreSQL get the same SQL they would otherwise), and
+the links of a paper inserted in the same batch are not looked up: it cannot have any yet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from bisect import insort
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from operator import itemgetter
+from typing import Any
 
-from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy import Connection, Table, insert, select, update
 
+from tracker.errors import StoreError
 from tracker.extract.identity import normalize_title, paper_key
 from tracker.models import ExtractedPaper, Link, LinkKind, Provenance
 from tracker.store.tables import Link as LinkRow
 from tracker.store.tables import Paper, utcnow
 
 BATCH = 2000
+_PAPERS: Table = Paper.__table__  # type: ignore[attr-defined]
+_LINKS: Table = LinkRow.__table__  # type: ignore[attr-defined]
 _MACHINE_FOUND = frozenset({Provenance.HF_AUTO, Provenance.GITHUB_SEARCH})
 """Links nobody from the paper gave: a machine match may be a reimplementation."""
 
@@ -39,29 +50,38 @@ def _batches(items: Iterable[ExtractedPaper], size: int) -> Iterator[list[Extrac
         yield batch
 
 
-def _paper_values(p: ExtractedPaper) -> dict[str, object]:
+_PAPER_KEYS = (
+    "key", "arxiv_id", "doi", "title_norm", "title", "abstract", "comment", "published",
+    "source_kind", "source_ref", "code_status", "code_evidence", "code_condition",
+    "weights_status", "weights_evidence", "weights_condition", "data_status", "data_evidence",
+    "data_condition",
+)  # fmt: skip
+
+
+def _paper_row(p: ExtractedPaper, title_norm: str) -> tuple[object, ...]:
+    """The values of `_PAPER_KEYS`, in that order."""
     r = p.record
-    return {
-        "key": p.key,
-        "arxiv_id": r.arxiv_id,
-        "doi": r.doi,
-        "title_norm": normalize_title(r.title)[:512],
-        "title": r.title,
-        "abstract": r.abstract,
-        "comment": r.comment,
-        "published": r.published,
-        "source_kind": r.source_kind,
-        "source_ref": str(r.location)[:1024],
-        "code_status": p.code.status.value,
-        "code_evidence": p.code.evidence,
-        "code_condition": p.code.condition[:255],
-        "weights_status": p.weights.status.value,
-        "weights_evidence": p.weights.evidence,
-        "weights_condition": p.weights.condition[:255],
-        "data_status": p.data.status.value,
-        "data_evidence": p.data.evidence,
-        "data_condition": p.data.condition[:255],
-    }
+    return (
+        p.key,
+        r.arxiv_id,
+        r.doi,
+        title_norm,
+        r.title,
+        r.abstract,
+        r.comment,
+        r.published,
+        r.source_kind,
+        str(r.location)[:1024],
+        p.code.status.value,
+        p.code.evidence,
+        p.code.condition[:255],
+        p.weights.status.value,
+        p.weights.evidence,
+        p.weights.condition[:255],
+        p.data.status.value,
+        p.data.evidence,
+        p.data.condition[:255],
+    )
 
 
 _STATUS_RANK = {"none": 0, "mentioned_no_link": 1, "promised": 2, "released": 3}
@@ -111,95 +131,209 @@ def _dedupe(batch: list[ExtractedPaper]) -> list[ExtractedPaper]:
     return list(seen.values())
 
 
-def _find_existing(conn: Connection, values: list[dict[str, object]]) -> list[dict[str, object]]:
-    arx = {v["arxiv_id"] for v in values if v["arxiv_id"]}
-    dois = {v["doi"] for v in values if v["doi"]}
-    titles = {v["title_norm"] for v in values}
-    cond = [Paper.title_norm.in_(titles)]  # type: ignore[attr-defined]
-    if arx:
-        cond.append(Paper.arxiv_id.in_(arx))  # type: ignore[union-attr]
-    if dois:
-        cond.append(Paper.doi.in_(dois))  # type: ignore[union-attr]
-    rows = conn.execute(select(Paper.__table__).where(or_(*cond))).mappings()
-    return [dict(r) for r in rows]
+_Ident = tuple[str | None, str | None, str]
+"""`(arxiv_id, doi, title_norm)` of a paper being saved."""
 
 
-def _match(v: dict[str, object], rows: list[dict[str, object]]) -> dict[str, object] | None:
-    for field in ("arxiv_id", "doi"):
-        if v[field]:
-            for r in rows:
-                if r[field] == v[field]:
-                    return r
-    for r in rows:
-        if r["title_norm"] == v["title_norm"] and (
-            not v["arxiv_id"] or not r["arxiv_id"] or r["arxiv_id"] == v["arxiv_id"]
-        ):
-            return r
-    return None
+class _Stored:
+    """The stored papers a batch may match, indexed by arXiv ID, DOI and title.
+
+    A lookup returns the first candidate in the order the rows were found, and a row whose ID
+    or DOI a merge fills in is found by it for the rest of the batch.
+    """
+
+    def __init__(self, rows: Iterable[dict[str, object]]) -> None:
+        self._by: dict[str, dict[object, list[tuple[int, dict[str, object]]]]] = {
+            "arxiv_id": {},
+            "doi": {},
+            "title_norm": {},
+        }
+        self._order: dict[int, int] = {}
+        for row in rows:
+            self._order[int(row["id"])] = len(self._order)  # type: ignore[call-overload]
+            self._index(row, ("arxiv_id", "doi", "title_norm"))
+
+    def _index(self, row: dict[str, object], fields: Iterable[str]) -> None:
+        for field in fields:
+            if row[field] or field == "title_norm":  # an empty title matches an empty title
+                entry = (self._order[int(row["id"])], row)  # type: ignore[call-overload]
+                insort(self._by[field].setdefault(row[field], []), entry, key=itemgetter(0))
+
+    def match(self, arxiv: str | None, doi: str | None, title: str) -> dict[str, object] | None:
+        for field, value in (("arxiv_id", arxiv), ("doi", doi)):
+            if value and value in self._by[field]:
+                return self._by[field][value][0][1]
+        for _, row in self._by["title_norm"].get(title, ()):
+            if not arxiv or not row["arxiv_id"] or row["arxiv_id"] == arxiv:
+                return row
+        return None
+
+    def update(self, row: dict[str, object], changes: dict[str, object]) -> None:
+        row.update(changes)
+        self._index(row, [f for f in ("arxiv_id", "doi") if f in changes])
+
+
+def _find_existing(conn: Connection, idents: list[_Ident]) -> _Stored:
+    """Stored papers sharing a title, arXiv ID or DOI with the batch: one indexed query each,
+    in the order SQLite's multi-index OR of the three gives them (by title, then ID, then DOI,
+    each sorted by value and id), which decides between several rows that could match."""
+    table = _PAPERS
+    rows: dict[object, dict[str, object]] = {}
+    for column, values in (
+        (table.c.title_norm, {t for _, _, t in idents}),
+        (table.c.arxiv_id, {a for a, _, _ in idents if a}),
+        (table.c.doi, {d for _, d, _ in idents if d}),
+    ):
+        if values:
+            query = select(table).where(column.in_(values)).order_by(column, table.c.id)
+            for r in conn.execute(query).mappings():
+                rows.setdefault(r["id"], dict(r))
+    return _Stored(rows.values())
+
+
+class _BulkInsert:
+    """One INSERT compiled by SQLAlchemy for the connection's dialect, run as a DBAPI
+    `executemany` on tuples: no per-row statement processing.
+
+    Columns the caller does not give take their scalar Python default, as SQLAlchemy would
+    fill them in; values pass through the column types' bind processors (SQLite stores dates as
+    text), once per batch for values shared by every row.
+    """
+
+    def __init__(
+        self, conn: Connection, table: Table, row_keys: tuple[str, ...], shared: tuple[str, ...]
+    ) -> None:
+        dialect = conn.dialect
+        defaults: dict[str, object] = {}
+        for col in table.columns:
+            if col.name in row_keys or col.name in shared or col.primary_key:
+                continue
+            if col.default is not None:
+                if not col.default.is_scalar:
+                    raise StoreError(f"column {table.name}.{col.name} needs an explicit value")
+                defaults[col.name] = col.default.arg  # type: ignore[attr-defined]
+        self._shared = (*shared, *defaults)
+        self._defaults = defaults
+        keys = (*row_keys, *self._shared)
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+        self._sql = str(compiled)
+        procs = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.c}
+        self._procs = procs
+        self._row_procs = [(i, procs[k]) for i, k in enumerate(row_keys) if procs[k]]
+        self._keys = keys
+        names = compiled.positiontup if compiled.positional else None
+        self._order: Callable[[tuple[object, ...]], Any] | None = (
+            itemgetter(*(keys.index(n) for n in names)) if names else None
+        )
+
+    def run(self, conn: Connection, rows: list[tuple[object, ...]], **shared: object) -> None:
+        values = {**shared, **self._defaults}
+        tail = tuple(
+            self._procs[k](values[k]) if self._procs[k] else values[k]  # type: ignore[misc]
+            for k in self._shared
+        )
+        params: list[Any] = []
+        for row in rows:
+            if self._row_procs:
+                cells = list(row)
+                for i, proc in self._row_procs:
+                    cells[i] = proc(cells[i])  # type: ignore[misc]
+                row = tuple(cells)
+            full = row + tail
+            params.append(
+                self._order(full) if self._order else dict(zip(self._keys, full, strict=True))
+            )
+        conn.exec_driver_sql(self._sql, params)
+
+
+_LINK_KEYS = (
+    "paper_id", "url", "raw", "kind", "role", "provenance", "found_in", "position", "sentence",
+    "repo_key", "subpath", "confidence", "official",
+)  # fmt: skip
+
+
+class _Writer:
+    """The two bulk INSERTs of a save, compiled once per call."""
+
+    def __init__(self, conn: Connection) -> None:
+        shared = ("first_seen_at", "updated_at")
+        self.papers = _BulkInsert(conn, _PAPERS, _PAPER_KEYS, shared)
+        self.links = _BulkInsert(conn, _LINKS, _LINK_KEYS, ("first_seen_at",))
 
 
 def save_papers(conn: Connection, papers: Iterable[ExtractedPaper]) -> SaveCounts:
     """Upsert papers and links inside the caller's transaction; returns what was new."""
     counts = SaveCounts()
+    writer = _Writer(conn)
     for batch in _batches(papers, BATCH):
-        _save_batch(conn, _dedupe(batch), counts)
+        _save_batch(conn, writer, _dedupe(batch), counts)
     return counts
 
 
-def _save_batch(conn: Connection, batch: list[ExtractedPaper], counts: SaveCounts) -> None:
-    values = [_paper_values(p) for p in batch]
-    existing = _find_existing(conn, values)
+def _save_batch(
+    conn: Connection, writer: _Writer, batch: list[ExtractedPaper], counts: SaveCounts
+) -> None:
+    idents = [
+        (p.record.arxiv_id, p.record.doi, normalize_title(p.record.title)[:512]) for p in batch
+    ]
+    stored = _find_existing(conn, idents)
     ids: list[int] = []
-    inserts: list[tuple[int, dict[str, object]]] = []
-    for i, v in enumerate(values):
+    inserts: list[int] = []
+    for i, (p, ident) in enumerate(zip(batch, idents, strict=True)):
         counts.papers_seen += 1
-        row = _match(v, existing)
+        row = stored.match(*ident)
         if row is None:
-            inserts.append((i, v))
+            inserts.append(i)
             ids.append(-1)
             continue
         ids.append(int(row["id"]))  # type: ignore[call-overload]
-        changes = _merge(row, v)
+        changes = _merge(row, dict(zip(_PAPER_KEYS, _paper_row(p, ident[2]), strict=True)))
         if changes:
             changes["updated_at"] = utcnow()
-            conn.execute(update(Paper.__table__).where(Paper.id == row["id"]).values(**changes))
-            row.update(changes)
+            conn.execute(update(_PAPERS).where(_PAPERS.c.id == row["id"]).values(**changes))
+            stored.update(row, changes)
     if inserts:
         now = utcnow()
-        rows = [{**v, "first_seen_at": now, "updated_at": now} for _, v in inserts]
-        conn.execute(insert(Paper.__table__), rows)
-        keys = [str(v["key"]) for _, v in inserts]
-        id_of = dict(
-            conn.execute(select(Paper.key, Paper.id).where(Paper.key.in_(keys))).all()  # type: ignore[attr-defined]
-        )
-        for i, v in inserts:
-            ids[i] = id_of[v["key"]]
+        rows = [_paper_row(batch[i], idents[i][2]) for i in inserts]
+        writer.papers.run(conn, rows, first_seen_at=now, updated_at=now)
+        keys = [batch[i].key for i in inserts]
+        found = select(_PAPERS.c.key, _PAPERS.c.id).where(_PAPERS.c.key.in_(keys))
+        id_of: dict[str, int] = {key: pid for key, pid in conn.execute(found)}
+        for i in inserts:
+            ids[i] = id_of[batch[i].key]
         counts.papers_new += len(inserts)
-    _save_links(
-        conn, [(pid, p.links, p.record.location) for pid, p in zip(ids, batch, strict=True)], counts
-    )
+    _save_links(conn, writer, batch, ids, set(inserts), counts)
 
 
 def _save_links(
-    conn: Connection, items: list[tuple[int, tuple[Link, ...], object]], counts: SaveCounts
+    conn: Connection,
+    writer: _Writer,
+    batch: list[ExtractedPaper],
+    ids: list[int],
+    fresh: set[int],
+    counts: SaveCounts,
 ) -> None:
-    pids = [pid for pid, links, _ in items if links]
-    if not pids:
-        return
-    have = set(
-        conn.execute(select(LinkRow.paper_id, LinkRow.url).where(LinkRow.paper_id.in_(pids))).all()  # type: ignore[attr-defined]
-    )
-    now = utcnow()
+    """Links not stored yet; only papers that existed before this batch can have some."""
+    old = [
+        pid for i, (pid, p) in enumerate(zip(ids, batch, strict=True)) if p.links and i not in fresh
+    ]
+    have: set[tuple[int, str]] = set()
+    if old:
+        stored = select(_LINKS.c.paper_id, _LINKS.c.url).where(_LINKS.c.paper_id.in_(old))
+        have = {(pid, url) for pid, url in conn.execute(stored)}
     rows = []
-    for pid, links, where in items:
-        for lk in links:
+    for pid, p in zip(ids, batch, strict=True):
+        if not p.links:
+            continue
+        where = str(p.record.location)[:1024]
+        for lk in p.links:
             counts.links_seen += 1
             if (pid, lk.url) in have:
                 continue
             have.add((pid, lk.url))
-            rows.append(_link_values(pid, lk, str(where), now))
+            rows.append(_link_row(pid, lk, where))
     if rows:
-        conn.execute(insert(LinkRow.__table__), rows)
+        writer.links.run(conn, rows, first_seen_at=utcnow())
         counts.links_new += len(rows)
 
 
@@ -213,20 +347,20 @@ def repo_key(lk: Link) -> str | None:
     return f"{host}/{lk.repo}".lower()
 
 
-def _link_values(pid: int, lk: Link, where: str, now: object) -> dict[str, object]:
-    return {
-        "paper_id": pid,
-        "url": lk.url,
-        "raw": lk.raw,
-        "kind": lk.kind.value,
-        "role": lk.role.value,
-        "provenance": lk.provenance.value,
-        "found_in": where[:1024],
-        "position": lk.position,
-        "sentence": lk.sentence,
-        "repo_key": repo_key(lk),
-        "subpath": lk.subpath[:1024],
-        "confidence": lk.confidence,
-        "official": "community" if lk.provenance in _MACHINE_FOUND else "official",
-        "first_seen_at": now,
-    }
+def _link_row(pid: int, lk: Link, where: str) -> tuple[object, ...]:
+    """The values of `_LINK_KEYS`, in that order."""
+    return (
+        pid,
+        lk.url,
+        lk.raw,
+        lk.kind.value,
+        lk.role.value,
+        lk.provenance.value,
+        where,
+        lk.position,
+        lk.sentence,
+        repo_key(lk),
+        lk.subpath[:1024],
+        lk.confidence,
+        "community" if lk.provenance in _MACHINE_FOUND else "official",
+    )

@@ -76,4 +76,6 @@ def iter_paper_views(conn: Connection, *, limit: int | None = None) -> Iterator[
             data_status=first["data_status"],
             code_evidence=first["code_evidence"],
             links=links,
+            verdict=first["verdict"],
+            verdict_kind=first["verdict_kind"],
         )

@@ -6,10 +6,12 @@ from sqlalchemy import Connection, delete, insert, update
 
 from tracker.store.tables import IngestRun, utcnow
 
+_RUN = IngestRun.__table__  # type: ignore[attr-defined]
+
 
 def start_run(conn: Connection, command: str, sources: list[str]) -> int:
     result = conn.execute(
-        insert(IngestRun.__table__).values(  # type: ignore[attr-defined]
+        insert(_RUN).values(
             command=command, sources="\n".join(sources), started_at=utcnow(), status="running"
         )
     )
@@ -18,12 +20,12 @@ def start_run(conn: Connection, command: str, sources: list[str]) -> int:
 
 def finish_run(conn: Connection, run_id: int, status: str, **counts: int | str) -> None:
     conn.execute(
-        update(IngestRun.__table__)  # type: ignore[attr-defined]
-        .where(IngestRun.id == run_id)
+        update(_RUN)
+        .where(_RUN.c.id == run_id)
         .values(status=status, finished_at=utcnow(), **counts)
     )
 
 
 def drop_run(conn: Connection, run_id: int) -> None:
     """Forget a run that changed nothing, so reruns leave the database byte-for-byte alike."""
-    conn.execute(delete(IngestRun.__table__).where(IngestRun.id == run_id))  # type: ignore[attr-defined]
+    conn.execute(delete(_RUN).where(_RUN.c.id == run_id))

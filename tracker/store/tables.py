@@ -20,6 +20,10 @@ def utcnow() -> dt.datetime:
 
 class Paper(SQLModel, table=True):
     __tablename__ = "paper"
+    __table_args__ = (
+        # covers the report summary's one GROUP BY over a million papers
+        Index("ix_paper_summary", "verdict_kind", "code_status", "flags"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=512, unique=True, index=True)
@@ -56,6 +60,12 @@ class Paper(SQLModel, table=True):
     verdict_kind: str = Field(default="", max_length=24, index=True)
     """The verdict's category (`available`, `overdue`, `pending`, ...) for filters and counts."""
     flagged_at: dt.datetime | None = None
+    """When the verdict or flags last changed."""
+    flags: str = Field(default="", max_length=1024)
+    """Space-separated codes of true, unacknowledged probes from the last flag run (kept on the
+    paper so reports and exports need no per-paper finding look-ups)."""
+    acknowledged: str = Field(default="", max_length=1024)
+    """Space-separated codes of true probes a person acknowledged as false positives."""
 
 
 class Link(SQLModel, table=True):
@@ -88,6 +98,7 @@ class Repository(SQLModel, table=True):
     """Latest known facts about one repository (history lives in `RepoHistory`)."""
 
     __tablename__ = "repository"
+    __table_args__ = (Index("ix_repository_stars", "stars"),)  # `report --min-stars`
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=255, unique=True, index=True)
@@ -137,6 +148,11 @@ class Repository(SQLModel, table=True):
     """Comma-separated SPDX ids the README or package metadata claim (`tracker.flags.licenses`)."""
     etag: str | None = Field(default=None, max_length=255)
     last_modified: str | None = Field(default=None, max_length=64)
+    probe_digest: str | None = Field(default=None, max_length=64)
+    """Digest of the free GraphQL fields (dates, HEAD, stars...) at the last full check: a
+    matching cheap probe means the stored facts still hold."""
+    full_checked_at: dt.datetime | None = None
+    """When every fact was last fetched (a probe that finds no change does not move it)."""
     first_seen_at: dt.datetime = Field(default_factory=utcnow)
     first_ok_at: dt.datetime | None = None
     """When a check first found the repository with source code in it."""
@@ -197,7 +213,8 @@ class Finding(SQLModel, table=True):
     __tablename__ = "finding"
     __table_args__ = (
         UniqueConstraint("paper_id", "code", "subject", name="uq_finding_paper_code_subject"),
-        Index("ix_finding_code_measure", "code", "measure"),
+        Index("ix_finding_code_outcome_measure", "code", "outcome", "measure"),
+        Index("ix_finding_code_outcome_paper", "code", "outcome", "paper_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

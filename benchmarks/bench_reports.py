@@ -1,0 +1,325 @@
+"""Report and export speed on a synthetic database (default: 1M papers, 300k repositories).
+
+    python benchmarks/bench_reports.py                  # 1,000,000 papers
+    python benchmarks/bench_reports.py --papers 50000   # quicker
+
+Builds the database through the real migrations, fills it with plain executemany inserts (the
+shape a flagged database has: links, repositories, history, true findings, verdicts), then times
+the same store queries and formatters the CLI uses. Baselines in the same run: a bare `count(*)`
+for the summary and a bare one-table SELECT written with `csv.writer` for the export, so the
+figures can be read against what the machine does with no joins at all.
+The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import random
+import resource
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from sqlalchemy import Table
+
+from tracker.models import ReportFilter
+from tracker.reports.csv_export import write_csv_rows
+from tracker.reports.table import report_view
+from tracker.store import open_db
+from tracker.store.reporting import iter_csv_rows, iter_report_views, report_summary
+from tracker.store.tables import Finding, Link, Paper, RepoHistory, Repository
+
+VERDICTS = (
+    ("available", "code available", 0.35),
+    ("none", "no code claimed", 0.40),
+    ("overdue", "promised — overdue by 120 days", 0.08),
+    ("pending", "promised — due in 30 days", 0.05),
+    ("unknown", "unknown", 0.05),
+    ("dead", "dead link", 0.03),
+    ("placeholder", "placeholder", 0.04),
+)
+LICENSES = ("MIT", "Apache-2.0", "BSD-3-Clause", "GPL-3.0", None, None)
+CHUNK = 20_000
+FLAG_OF = {
+    "available": "code_delivered",
+    "overdue": "code_promised_missing",
+    "unknown": "unknown",
+    "dead": "code_link_dead",
+    "placeholder": "code_placeholder",
+}
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _filler(table: Table, given: list[str]) -> tuple[list[str], list[Any]]:
+    """Columns to insert and constant values for the ones the generator does not vary."""
+    cols, consts = list(given), []
+    now = dt.datetime(2025, 6, 1, 12, 0).isoformat(sep=" ")
+    for c in table.columns:
+        if c.name in given or c.name == "id":
+            continue
+        if c.default is not None and getattr(c.default, "is_scalar", False):
+            val: Any = c.default.arg  # type: ignore[attr-defined]
+        elif c.default is not None:
+            val = now
+        elif c.server_default is not None:
+            continue
+        elif c.nullable:
+            val = None
+        else:
+            val = ""
+        cols.append(c.name)
+        consts.append(val)
+    return cols, consts
+
+
+def _insert(
+    db: sqlite3.Connection, model: Any, given: list[str], rows: Iterator[tuple[Any, ...]]
+) -> int:
+    table = model.__table__
+    cols, consts = _filler(table, given)
+    sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    n, batch = 0, []
+    for r in rows:
+        batch.append((*r, *consts))
+        if len(batch) >= CHUNK:
+            db.executemany(sql, batch)
+            n += len(batch)
+            batch.clear()
+    db.executemany(sql, batch)
+    return n + len(batch)
+
+
+def _pick_verdict(rng: random.Random) -> tuple[str, str]:
+    x, acc = rng.random(), 0.0
+    for kind, text, share in VERDICTS:
+        acc += share
+        if x < acc:
+            return kind, text
+    return VERDICTS[0][0], VERDICTS[0][1]
+
+
+def generate(path: Path, papers: int, repos: int, seed: int = 7) -> None:
+    open_db(f"sqlite:///{path}").dispose()
+    rng = random.Random(seed)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=OFF")
+    base = dt.date(2020, 1, 1)
+    stars = [int(rng.paretovariate(1.1)) - 1 for _ in range(repos)]
+
+    def repo_rows() -> Iterator[tuple[Any, ...]]:
+        for i in range(repos):
+            name = f"owner{i % 50_000}/repo{i}"
+            ok = rng.random() < 0.9
+            yield (
+                name.lower(),
+                name,
+                "ok" if ok else "not_found",
+                stars[i],
+                LICENSES[i % len(LICENSES)],
+                20 if ok else None,
+                f"{base + dt.timedelta(days=rng.randrange(1900))} 00:00:00" if ok else None,
+            )
+
+    _insert(
+        db,
+        Repository,
+        ["key", "full_name", "status", "stars", "license_spdx", "source_files", "first_ok_at"],
+        repo_rows(),
+    )
+    verdict_of: list[str] = []
+
+    def paper_rows() -> Iterator[tuple[Any, ...]]:
+        for i in range(1, papers + 1):
+            kind, text = _pick_verdict(rng)
+            verdict_of.append(kind)
+            code = {
+                "available": "released",
+                "none": "none",
+                "pending": "promised",
+                "overdue": "promised",
+            }.get(kind, "released")
+            pub = base + dt.timedelta(days=rng.randrange(2000))
+            title = (
+                f"Synthetic paper {i} on {rng.choice(('diffusion', 'agents', 'vision', 'speech'))}"
+            )
+            flags = FLAG_OF.get(kind, "")
+            yield (
+                f"arxiv:{2000 + i // 100000}.{i % 100000:05d}",
+                f"{2000 + i // 100000}.{i % 100000:05d}",
+                title.lower(),
+                title,
+                str(pub),
+                "bench",
+                code,
+                kind,
+                text,
+                "" if flags == "code_delivered" else flags,
+            )
+
+    _insert(
+        db,
+        Paper,
+        [
+            "key",
+            "arxiv_id",
+            "title_norm",
+            "title",
+            "published",
+            "source_kind",
+            "code_status",
+            "verdict_kind",
+            "verdict",
+            "flags",
+        ],
+        paper_rows(),
+    )
+
+    def link_rows() -> Iterator[tuple[Any, ...]]:
+        for pid in range(1, papers + 1):
+            if verdict_of[pid - 1] == "none" and rng.random() < 0.8:
+                continue
+            r = rng.randrange(repos)
+            key = f"owner{r % 50_000}/repo{r}"
+            yield (pid, f"https://github.com/{key}", key, "github_repo", "code", "abstract", key)
+
+    _insert(
+        db, Link, ["paper_id", "url", "raw", "kind", "role", "provenance", "repo_key"], link_rows()
+    )
+
+    def finding_rows() -> Iterator[tuple[Any, ...]]:
+        for pid, kind in enumerate(verdict_of, 1):
+            code = FLAG_OF.get(kind)
+            if code:
+                days = (
+                    rng.randrange(400)
+                    if code in ("code_delivered", "code_promised_missing")
+                    else None
+                )
+                yield (pid, code, "true", "info", code, days)
+            if rng.random() < 0.1:
+                yield (pid, "stale", "true", "info", "no commit for 14 months", 14)
+
+    _insert(
+        db,
+        Finding,
+        ["paper_id", "code", "outcome", "severity", "message", "measure"],
+        finding_rows(),
+    )
+
+    def history_rows() -> Iterator[tuple[Any, ...]]:
+        for rid in range(1, repos + 1, 3):
+            for k in range(3):
+                yield (
+                    rid,
+                    f"{dt.date(2025, 1 + 2 * k, 1)} 00:00:00",
+                    "ok",
+                    max(stars[rid - 1] - 10 * (2 - k), 0),
+                )
+
+    _insert(db, RepoHistory, ["repository_id", "observed_at", "status", "stars"], history_rows())
+    db.commit()
+    db.execute("ANALYZE")
+    db.close()
+
+
+def timed(fn: Any) -> tuple[float, Any]:
+    t = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - t, value
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--papers", type=int, default=1_000_000)
+    ap.add_argument("--repos", type=int, default=None, help="default: 30%% of --papers")
+    ap.add_argument("--db", type=Path, default=None, help="reuse or keep this SQLite file")
+    args = ap.parse_args()
+    repos = args.repos or max(args.papers * 3 // 10, 1)
+    tmp = tempfile.TemporaryDirectory()
+    path = args.db or Path(tmp.name) / "bench.db"
+    gen_s = 0.0
+    if not path.exists():
+        gen_s, _ = timed(lambda: generate(path, args.papers, repos))
+    print(f"database: {args.papers:,} papers, {repos:,} repositories ({gen_s:.1f}s to build)")
+    engine = open_db(f"sqlite:///{path}")
+    flt = ReportFilter(
+        flags=("code_promised_missing",),
+        min_stars=5,
+        since=dt.date(2022, 1, 1),
+        sort="stars",
+        descending=True,
+        limit=100,
+    )
+    console = Console(file=io.StringIO(), width=160)
+    with engine.connect() as conn:
+        base_count_s, _ = timed(lambda: conn.exec_driver_sql("SELECT count(*) FROM paper").scalar())
+        summary_s, summary = timed(lambda: report_summary(conn))
+        filtered_s, shown = timed(lambda: _filtered_report(conn, flt, console))
+        rss_before = rss_mb()
+        out = Path(tmp.name) / "papers.csv"
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            csv_s, rows = timed(lambda: write_csv_rows(iter_csv_rows(conn), fh))
+        export_rss = rss_mb()
+        base_csv_s, base_rows = timed(lambda: _baseline_csv(conn, Path(tmp.name) / "raw.csv"))
+    result = {
+        "papers": summary.papers,
+        "repositories": repos,
+        "summary_s": round(summary_s, 3),
+        "baseline_count_s": round(base_count_s, 3),
+        "filtered_report_s": round(filtered_s, 3),
+        "filtered_rows": shown,
+        "csv_rows": rows,
+        "csv_s": round(csv_s, 2),
+        "csv_rows_per_s": round(rows / csv_s),
+        "baseline_csv_rows_per_s": round(base_rows / base_csv_s),
+        "csv_mb": round(out.stat().st_size / 1e6, 1),
+        "rss_before_export_mb": round(rss_before, 1),
+        "peak_rss_mb": round(export_rss, 1),
+        "build_s": round(gen_s, 1),
+    }
+    print(
+        f"summary {summary_s:.3f}s (count(*) alone {base_count_s:.3f}s); filtered report "
+        f"{filtered_s:.3f}s for {shown} rows; CSV {rows / csv_s:,.0f} rows/s "
+        f"(bare SELECT to csv {base_rows / base_csv_s:,.0f} rows/s); peak RSS {export_rss:.0f} MB"
+    )
+    print(json.dumps(result))
+    if args.db is None:
+        tmp.cleanup()
+
+
+def _filtered_report(conn: Any, flt: ReportFilter, console: Console) -> int:
+    """What `tracker report` with filters does: summary of the selection, then the table."""
+    views = list(iter_report_views(conn, flt))
+    console.print(report_view(report_summary(conn, flt), views))
+    return len(views)
+
+
+def _baseline_csv(conn: Any, path: Path) -> int:
+    n = 0
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        cur = conn.exec_driver_sql(
+            "SELECT key, arxiv_id, title, published, code_status, verdict FROM paper"
+        )
+        for row in cur:
+            w.writerow(row)
+            n += 1
+    return n
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()

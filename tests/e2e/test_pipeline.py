@@ -1,0 +1,371 @@
+"""The whole pipeline on the demo's world, every service a local emulator, on SQLite and PostgreSQL.
+
+The bundled listing and scenario (`tracker/demo/`) tell one story per paper: real code, an
+unmet promise, a project page leading to code and Hub weights, a placeholder, a paper without
+code (a stranger's reproduction turns up), and a shortlink to a renamed repository. A later
+listing adds a paper whose promised repository does not exist yet; moving the GitHub clock
+makes it appear, and the pipeline must notice the promise kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, inspect, select
+
+from tracker import pipeline
+from tracker.check.github import check_repositories
+from tracker.demo import LISTING, Services, load_scenario, services
+from tracker.enrich import enrich_papers
+from tracker.flags.run import flag_papers
+from tracker.models import CheckSummary, EnrichSummary, FlagSummary, IngestSummary
+from tracker.store import open_db
+from tracker.store.tables import Finding, HfRepo, Link, Paper, RepoAlias, RepoHistory, Repository
+
+SPEECH = "Token Merging for Streaming Speech Encoders"
+SPEECH_KEY = "title:token merging for streaming speech encoders"
+SPEECH_REPO = "https://github.com/example-lab/speech-tome"
+LATER_LISTING = (
+    f"Nov 22\n\n{SPEECH}\n\nWe merge redundant tokens inside streaming speech encoders and halve "
+    "latency at equal word error rate on three benchmarks. "
+    f"Code will be released at {SPEECH_REPO}.\n"
+)
+FIRST_VERDICTS = {
+    "arxiv:2511.14201": ("available", "code available", ""),
+    "arxiv:2511.14202": ("pending", "promised — due in 90 days", ""),
+    "arxiv:2511.14203": ("available", "code available", ""),
+    "arxiv:2511.14204": ("placeholder", "placeholder", "code_placeholder no_license"),
+    "arxiv:2511.14205": ("none", "no code claimed", ""),
+    "arxiv:2511.14206": ("available", "code available", "moved"),
+    SPEECH_KEY: ("unknown", "unknown", "unknown"),
+}
+PLACEHOLDER_REASONS = 'no source files (only README.md)\nREADME says "coming soon"'
+FIRST_REPOSITORIES = {
+    # key: full name, status, HTTP, stars, license, source files, placeholder, reasons,
+    # weights, dead confirmations
+    "example-lab/sparse-routing": (
+        "example-lab/sparse-routing", "ok", 200, 1200, "MIT", 3, False, "", False, 0
+    ),
+    "example-lab/pixeldiff": (
+        "example-lab/pixeldiff", "ok", 200, 410, "Apache-2.0", 4, False, "", True, 0
+    ),
+    "example-lab/household-bench": (
+        "example-lab/household-bench", "ok", 200, 57, None, 0, True, PLACEHOLDER_REASONS, False, 0
+    ),
+    "example-lab/random-feature-attention": (
+        "example-lab/random-feature-attention", "moved", 301, 95, "BSD-3-Clause", 3, False, "",
+        False, 0,
+    ),
+    "tokenizer-fan/vocab-scaling-repro": (
+        "tokenizer-fan/vocab-scaling-repro", "ok", 200, 6, None, 1, False, "", False, 0
+    ),
+    "example-lab/speech-tome": (
+        "example-lab/speech-tome", "not_found", 404, None, None, None, None, "", None, 1
+    ),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class World:
+    """The running emulators, the listings to ingest and the database under test."""
+
+    svc: Services
+    paths: list[str]
+    engine: Engine
+    db_url: str
+
+
+@dataclass(frozen=True)
+class Ran:
+    ingested: IngestSummary
+    found: EnrichSummary
+    checked: CheckSummary
+    flagged: FlagSummary
+
+
+def run_pipeline(w: World, max_age: dt.timedelta = dt.timedelta(hours=12)) -> Ran:
+    """The stages of `tracker run`, in its order, with its default re-check age."""
+    cfg = w.svc.settings(w.db_url)
+    ingested = pipeline.ingest(w.engine, w.paths, command="run")
+    found = enrich_papers(w.engine, cfg, options=w.svc.enrich_options())
+    checked = check_repositories(w.engine, cfg, max_age=max_age)
+    return Ran(ingested, found, checked, flag_papers(w.engine, cfg))
+
+
+@pytest.fixture
+def world(db_url: str, tmp_path: Path) -> Iterator[World]:
+    scenario = load_scenario()
+    created = dt.date.fromisoformat(scenario["now"][:10]) + dt.timedelta(days=20)
+    scenario["github"]["repos"].append(
+        {
+            "owner": "example-lab",
+            "name": "speech-tome",
+            "created_at": created.isoformat(),
+            "license": "MIT",
+            "readme": "# Speech ToMe\n",
+            "files": {"tome/merge.py": {"size": 3000}},
+        }
+    )
+    later = tmp_path / "later.txt"
+    later.write_text(LATER_LISTING, encoding="utf-8")
+    engine = open_db(db_url)
+    with services(scenario) as svc:
+        yield World(svc, [str(LISTING), str(later)], engine, db_url)
+    engine.dispose()
+
+
+def verdicts(engine: Engine) -> dict[str, tuple[str, str, str]]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(Paper.key, Paper.verdict_kind, Paper.verdict, Paper.flags))
+        return {key: (kind, text, flags) for key, kind, text, flags in rows}
+
+
+def discovered(engine: Engine) -> set[tuple[Any, ...]]:
+    """Links found beyond the abstract, with where each came from."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                Paper.key,
+                Link.url,
+                Link.kind,
+                Link.role,
+                Link.provenance,
+                Link.official,
+                Link.found_in,
+                Link.confidence,
+            )
+            .join(Paper, Paper.id == Link.paper_id)
+            .where(Link.provenance != "abstract")
+        ).all()
+    return {(*r[:-1], round(r[-1], 2)) for r in rows}
+
+
+def repositories(engine: Engine) -> dict[str, tuple[Any, ...]]:
+    cols = (
+        Repository.full_name,
+        Repository.status,
+        Repository.http_status,
+        Repository.stars,
+        Repository.license_spdx,
+        Repository.source_files,
+        Repository.placeholder,
+        Repository.placeholder_reasons,
+        Repository.has_weights,
+        Repository.dead_confirmations,
+    )
+    with engine.connect() as conn:
+        return {r[0]: tuple(r[1:]) for r in conn.execute(select(Repository.key, *cols))}
+
+
+def history(engine: Engine) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Repository.key, RepoHistory.status)
+            .join(Repository, Repository.id == RepoHistory.repository_id)
+            .order_by(RepoHistory.id)
+        )
+        for key, status in rows:
+            out.setdefault(key, []).append(status)
+    return out
+
+
+def row_counts(engine: Engine) -> dict[str, int]:
+    names = [n for n in inspect(engine).get_table_names() if n != "alembic_version"]
+    with engine.connect() as conn:
+        return {
+            n: int(
+                conn.execute(
+                    select(func.count()).select_from(Paper.metadata.tables[n])
+                ).scalar_one()
+            )
+            for n in names
+        }
+
+
+def open_findings(engine: Engine, key: str) -> set[tuple[str, str, str, str]]:
+    """The stored (true or failed) probe answers of one paper."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Finding.code, Finding.outcome, Finding.subject, Finding.message)
+            .join(Paper, Paper.id == Finding.paper_id)
+            .where(Paper.key == key)
+        )
+        return {tuple(r) for r in rows}  # type: ignore[misc]
+
+
+def test_first_run_tells_each_papers_story(world: World) -> None:
+    ran = run_pipeline(world)
+    assert ran.ingested == IngestSummary(papers_seen=7, papers_new=7, links_seen=6, links_new=6)
+    assert (ran.found.papers_enriched, ran.found.links_found, ran.found.arxiv_ids_found) == (
+        7,
+        3,
+        6,
+    )
+    assert (ran.found.hf_repos_checked, ran.found.web_resolved, ran.found.unknown) == (1, 2, 0)
+    assert ran.checked == CheckSummary(
+        checked=6, changed=6, requests=1, points=1, transport="graphql"
+    )
+    assert verdicts(world.engine) == FIRST_VERDICTS
+    assert discovered(world.engine) == {
+        # the project page's Code button (not its template credit)
+        (
+            "arxiv:2511.14203",
+            "https://github.com/example-lab/pixeldiff",
+            "github_repo",
+            "code",
+            "project_page",
+            "official",
+            "https://pixeldiff-demo.github.io",
+            0.85,
+        ),
+        # where the shortlink led, under the name the paper's authors gave it
+        (
+            "arxiv:2511.14206",
+            "https://github.com/example-lab/rfa-revisited",
+            "github_repo",
+            "code",
+            "shortlink",
+            "official",
+            "https://bit.ly/rfa-revisited",
+            0.95,
+        ),
+        # a stranger's reproduction: found by searching the arXiv ID, never the paper's code
+        (
+            "arxiv:2511.14205",
+            "https://github.com/tokenizer-fan/vocab-scaling-repro",
+            "github_repo",
+            "code",
+            "github_search",
+            "community",
+            f"{world.svc.github.url}/search/repositories?q=2511.14205",
+            0.4,
+        ),
+    }
+    assert repositories(world.engine) == FIRST_REPOSITORIES
+    with world.engine.connect() as conn:
+        aliases = dict(
+            conn.execute(
+                select(RepoAlias.alias, Repository.key).join(
+                    Repository, Repository.id == RepoAlias.repository_id
+                )
+            ).all()
+        )
+        hub = set(conn.execute(select(HfRepo.key, HfRepo.status, HfRepo.weight_files)))
+        shortlinks = set(
+            conn.execute(select(Link.url, Link.resolved_url).where(Link.kind == "shortlink"))
+        )
+    assert aliases == {"example-lab/rfa-revisited": "example-lab/random-feature-attention"}
+    assert hub == {("model/example-lab/pixeldiff-xl", "ok", "model.safetensors")}
+    assert shortlinks == {
+        ("https://bit.ly/rfa-revisited", "https://github.com/example-lab/rfa-revisited")
+    }
+    assert history(world.engine) == {key: [row[1]] for key, row in FIRST_REPOSITORIES.items()}
+
+
+def test_a_second_run_adds_no_rows_and_changes_no_verdict(world: World) -> None:
+    first = run_pipeline(world)
+    counts = row_counts(world.engine)
+    second = run_pipeline(world)
+    assert second == Ran(
+        IngestSummary(papers_seen=7, papers_new=0, links_seen=6, links_new=0),
+        EnrichSummary(),
+        CheckSummary(transport="graphql"),
+        first.flagged,
+    )
+    assert row_counts(world.engine) == counts
+    assert verdicts(world.engine) == FIRST_VERDICTS
+
+
+def test_promised_code_created_later_is_delivered_and_reported(world: World, cli: Any) -> None:
+    run_pipeline(world)
+    assert open_findings(world.engine, SPEECH_KEY) == {
+        ("unknown", "true", SPEECH_REPO, f"could not check {SPEECH_REPO}")
+    }
+    world.svc.github.advance(days=30)  # the authors create the repository
+    ran = run_pipeline(world, max_age=dt.timedelta(0))
+    assert (ran.checked.checked, ran.checked.changed) == (6, 1)
+    with world.engine.connect() as conn:
+        first_ok = conn.execute(
+            select(Repository.first_ok_at).where(Repository.key == "example-lab/speech-tome")
+        ).scalar_one()
+    assert open_findings(world.engine, SPEECH_KEY) == {
+        (
+            "code_delivered",
+            "true",
+            SPEECH_REPO,
+            f"code available at {SPEECH_REPO} since {first_ok.date()}",
+        )
+    }
+    assert verdicts(world.engine) == {
+        **FIRST_VERDICTS,
+        SPEECH_KEY: ("available", "code available", ""),
+    }
+    assert history(world.engine)["example-lab/speech-tome"] == ["not_found", "ok"]
+    assert {k: len(v) for k, v in history(world.engine).items()} == {
+        **dict.fromkeys(FIRST_REPOSITORIES, 1),
+        "example-lab/speech-tome": 2,
+    }
+
+    result = cli("diff", "--since", "1d", "--format", "json", "--db", world.db_url)
+    assert result.returncode == 0, result.stderr
+    events = json.loads(result.stdout)["events"]
+    got = [(e["kind"], e["paper"], e["repository"], e["before"], e["after"]) for e in events]
+    # Everything happened within the day: the first run saw three repositories with code (the
+    # community reproduction is not the paper's), then the promised one arrived with a license.
+    assert sorted(got[:3]) == [
+        ("code_delivered", "arxiv:2511.14201", "example-lab/sparse-routing", "", "code"),
+        ("code_delivered", "arxiv:2511.14203", "example-lab/pixeldiff", "", "code"),
+        (
+            "code_delivered",
+            "arxiv:2511.14206",
+            "example-lab/random-feature-attention",
+            "",
+            "code",
+        ),
+    ]
+    assert got[3:] == [
+        ("code_delivered", SPEECH_KEY, "example-lab/speech-tome", "", "code"),
+        ("license_added", SPEECH_KEY, "example-lab/speech-tome", "", "MIT"),
+    ]
+
+
+def test_tracker_demo_through_the_entry_point(tmp_path: Path, cli: Any) -> None:
+    result = cli("demo", env={"TMPDIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    db = result.stderr.split("database: ", 1)[1].split()[0]
+    assert db.startswith(f"sqlite:///{tmp_path}") and Path(db.removeprefix("sqlite:///")).is_file()
+    lines = [ln.strip() for ln in result.stdout.splitlines()]
+    shown = lines[lines.index("What this showed:") + 1 :]
+    assert shown == [
+        "6 papers from the bundled listing, checked against local emulators of GitHub, the "
+        "Hugging Face Hub, arXiv and the web (no network, no account)",
+        "verdicts: 3 available, 1 placeholder, 1 pending, 1 none",
+        "beyond the abstract: 3 links found (1 github_search, 1 project_page, 1 shortlink); "
+        "arXiv IDs matched by exact title: 6; Hub repositories checked: 1",
+        "GitHub over graphql: 5 repositories checked; linked repositories 1 moved, 4 ok",
+        "flags: 1 code_placeholder, 1 moved, 1 no_license",
+        f"Explore it: tracker report --db {db}",
+    ]
+    for text in ("promised — due in 90 days", "placeholder", "code_placeholder, no_license"):
+        assert text in result.stdout
+    assert "5 repositories checked over graphql (5 changed, 0 unknown)" in result.stderr
+
+
+def test_scenario_dates_follow_today_and_nothing_else_moves() -> None:
+    scenario = load_scenario(today=dt.date(2030, 1, 10))  # 50 days after the stored clock
+    sparse = scenario["github"]["repos"][0]
+    pixeldiff_xl = scenario["huggingface"]["models"]["example-lab/pixeldiff-xl"]
+    assert scenario["now"] == "2030-01-10T00:00:00Z"
+    assert (sparse["created_at"], sparse["stars"]) == (
+        "2029-11-21",
+        {"2029-11-21": 3, "2030-01-08": 640, "2030-01-09": 1200},
+    )
+    assert pixeldiff_xl["lastModified"] == "2030-01-08T12:00:00.000Z"
+    assert [p["id"] for p in scenario["arxiv"]["papers"]][:2] == ["2511.14201", "2511.14202"]

@@ -1,0 +1,100 @@
+"""The shortcuts that keep extraction fast give exactly what the full patterns give."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+links = importlib.import_module("tracker.extract.links")
+status = importlib.import_module("tracker.extract.status")
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+CORPUS = [
+    json.loads(line)["abstract"]
+    for name in ("extra-labels.jsonl", "heldout-labels.jsonl")
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+PHRASES = [
+    "code will be released", "would be made publicly available", "shall be shared",
+    "is to be released", "coming soon", "available soon", "forthcoming", "will soon follow",
+    "we plan to release", "we hope to open-source", "are working to make", "upon acceptance",
+    "upon the paper's publication", "after the review process", "once accepted",
+    "when published", "is available at", "are publicly available on", "was released",
+    "were uploaded", "has been deposited", "gets shared", "is hosted at", "are here",
+    "can be found at", "could also be downloaded", "may be obtained", "available from",
+    "released under", "open-sourced at", "we have also released", "we publish",
+    "we introduce foo, an open-source", ", a fully open-source", "code:", "(weights and data:",
+    "[models:", "our code", "the datasets", "do not", "existing models", "; ", ", and ",
+    ", but ", " while ", " whereas ", ". ", "\t", "https://github.com/o/r", "github.com/o/r",
+]  # fmt: skip
+_TEXT = st.lists(
+    st.sampled_from(PHRASES) | st.text(alphabet="ab (:;,./-\n", max_size=6), max_size=12
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_clause_spans_match_the_full_split(text: str) -> None:
+    spans, pos = [], 0
+    for m in status._CLAUSE_SPLIT.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    assert status.clause_spans(text) == [*spans, (pos, len(text))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_labels_match_a_full_scan(text: str) -> None:
+    assert [m.span() for m in status._labels(text)] == [
+        m.span() for m in status._LABEL.finditer(text)
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PHRASES) | st.sampled_from(["www.x", ".io/", ".ab/c", "K.ai/"])))
+def test_anchors_hold_every_anchor_and_nothing_outside_one(parts: list[str]) -> None:
+    text = " ".join(parts)
+    matches = list(links._ANCHOR.finditer(text))
+    found = links._anchors(text)
+    assert {m.start() for m in matches} <= set(found)
+    assert all(any(m.start() <= at < m.end() for m in matches) for at in found)
+
+
+def _allowed(sentence: str) -> list[tuple[str, int]]:
+    """Each clause of `sentence` with the patterns its gates allow."""
+    low = sentence.lower()
+    gated = status._gated(low)
+    out = []
+    for lo, hi in status.clause_spans(low):
+        can = 0
+        for at, bit in gated:
+            if lo <= at < hi:
+                can |= bit
+        out.append((low[lo:hi], can))
+    return out
+
+
+def _check_gates(sentence: str) -> None:
+    for clause, can in _allowed(sentence):
+        if status._PROMISE.search(clause):
+            assert can & status._PROMISES, clause
+        if status._RELEASE.search(clause) or (":" in clause and status._LABEL.search(clause)):
+            assert can & status._RELEASES, clause
+
+
+def test_gates_allow_every_claim_of_the_labelled_abstracts() -> None:
+    for abstract in CORPUS:
+        for sentence in re.split(r"(?<=[.!?])\s+", abstract):
+            _check_gates(sentence)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TEXT)
+def test_gates_allow_every_claim(text: str) -> None:
+    _check_gates(text)

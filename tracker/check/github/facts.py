@@ -1,0 +1,242 @@
+"""Facts derived from a repository's tree, identically for GraphQL and REST answers.
+
+Both transports see the tree to the same depth (`TREE_DEPTH`), so counts and languages agree;
+folders at the depth limit are "unexplored" and keep a repository from being called empty of
+source (absence is only claimed when everything was seen).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
+
+from tracker.check.github.placeholder import placeholder_verdict
+from tracker.check.github.weights import weights_evidence
+from tracker.flags.licenses import claimed_licenses
+from tracker.models import RepoFacts
+
+TREE_DEPTH = 3
+"""Levels of the tree both transports read: root, its folders, and theirs."""
+
+LANGUAGES: dict[str, str] = {
+    ".py": "Python",
+    ".pyx": "Cython",
+    ".ipynb": "Jupyter Notebook",
+    ".c": "C",
+    ".h": "C",
+    ".cc": "C++",
+    ".cpp": "C++",
+    ".cxx": "C++",
+    ".hpp": "C++",
+    ".hh": "C++",
+    ".cu": "Cuda",
+    ".cuh": "Cuda",
+    ".js": "JavaScript",
+    ".jsx": "JavaScript",
+    ".ts": "TypeScript",
+    ".tsx": "TypeScript",
+    ".java": "Java",
+    ".kt": "Kotlin",
+    ".scala": "Scala",
+    ".go": "Go",
+    ".rs": "Rust",
+    ".jl": "Julia",
+    ".r": "R",
+    ".m": "MATLAB",
+    ".swift": "Swift",
+    ".rb": "Ruby",
+    ".php": "PHP",
+    ".lua": "Lua",
+    ".cs": "C#",
+    ".hs": "Haskell",
+    ".ml": "OCaml",
+    ".f90": "Fortran",
+    ".dart": "Dart",
+    ".zig": "Zig",
+    ".mojo": "Mojo",
+    ".sh": "Shell",
+    ".metal": "Metal",
+    ".glsl": "GLSL",
+    ".hlsl": "HLSL",
+    ".wgsl": "WGSL",
+    ".sv": "SystemVerilog",
+    ".v": "Verilog",
+    ".vhd": "VHDL",
+    ".ex": "Elixir",
+    ".clj": "Clojure",
+}
+NOT_SOURCE_LANGUAGES = frozenset({"Shell"})
+"""Scripts that download or launch things are not the paper's code by themselves."""
+
+VENDOR_DIRS = frozenset(
+    {
+        "third_party",
+        "thirdparty",
+        "third-party",
+        "3rdparty",
+        "vendor",
+        "vendors",
+        "external",
+        "externals",
+        "extern",
+        "deps",
+        "submodules",
+        "libs",
+    }
+)
+KNOWN_LIBRARIES = frozenset(
+    {
+        "detectron2",
+        "mmcv",
+        "mmdet",
+        "mmdetection",
+        "mmsegmentation",
+        "transformers",
+        "diffusers",
+        "timm",
+        "fairseq",
+        "apex",
+        "pytorch_lightning",
+        "torchvision",
+        "segment_anything",
+        "clip",
+        "open_clip",
+        "taming",
+        "stylegan2",
+        "stylegan3",
+        "yolov5",
+        "ultralytics",
+        "llava",
+        "lavis",
+        "peft",
+        "trl",
+        "accelerate",
+        "deepspeed",
+        "megatron",
+        "nerfstudio",
+        "pytorch3d",
+        "kornia",
+        "dinov2",
+        "sam2",
+        "gaussian_splatting",
+        "diff_gaussian_rasterization",
+        "simple_knn",
+        "stable_diffusion",
+        "ldm",
+        "guided_diffusion",
+        "k_diffusion",
+        "vllm",
+        "llama",
+        "nanogpt",
+    }
+)
+"""Libraries that papers commonly copy whole into their repository: not their own code."""
+
+_DOC_DIRS = frozenset(
+    {
+        "docs",
+        "doc",
+        "assets",
+        "asset",
+        "images",
+        "imgs",
+        "img",
+        "figures",
+        "figs",
+        "static",
+        "media",
+        "resources",
+        ".github",
+        "paper",
+        "website",
+        "demo_images",
+        "teaser",
+    }
+)
+
+
+def extension(path: str) -> str:
+    name = path.rstrip("/").rsplit("/", 1)[-1].lower()
+    return "." + name.rsplit(".", 1)[-1] if "." in name.lstrip(".") else ""
+
+
+def _top(path: str) -> str:
+    return path.split("/", 1)[0].lower()
+
+
+def vendored_dirs(paths: Iterable[str]) -> tuple[str, ...]:
+    """Top-level folders that hold someone else's code (by well-known names)."""
+    tops = {_top(p) for p in paths if "/" in p}
+    return tuple(sorted(t for t in tops if t in VENDOR_DIRS or t in KNOWN_LIBRARIES))
+
+
+def own_files(paths: Iterable[str]) -> list[str]:
+    """Files (not folders) outside vendored folders."""
+    plist = list(paths)
+    vendored = set(vendored_dirs(plist))
+    return [p for p in plist if not p.endswith("/") and _top(p) not in vendored]
+
+
+def source_files(paths: Iterable[str]) -> int:
+    return sum(
+        1
+        for p in own_files(paths)
+        if LANGUAGES.get(extension(p), "Shell") not in NOT_SOURCE_LANGUAGES
+    )
+
+
+def unexplored_dirs(paths: Iterable[str]) -> tuple[str, ...]:
+    """Folders at the depth limit that may hold source we did not see."""
+    plist = list(paths)
+    vendored = set(vendored_dirs(plist))
+    return tuple(
+        p
+        for p in plist
+        if p.endswith("/")
+        and p.count("/") == TREE_DEPTH
+        and _top(p) not in vendored
+        and _top(p) not in _DOC_DIRS
+    )
+
+
+def languages(paths: Iterable[str]) -> tuple[str, ...]:
+    counts = Counter(LANGUAGES[e] for p in own_files(paths) if (e := extension(p)) in LANGUAGES)
+    return tuple(name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+_LFS_LINE = re.compile(r"^\s*(\S+)\s+.*\bfilter=lfs\b", re.M)
+
+
+def lfs_patterns(gitattributes: str | None) -> tuple[str, ...]:
+    """Patterns stored in Git LFS, from `.gitattributes`."""
+    return tuple(dict.fromkeys(_LFS_LINE.findall(gitattributes or "")))
+
+
+def derive(facts: RepoFacts, *, empty: bool = False) -> RepoFacts:
+    """Fill the tree-derived counts and the placeholder and weights verdicts."""
+    paths = facts.tree_paths
+    n_source = source_files(paths)
+    placeholder, reasons = placeholder_verdict(
+        paths,
+        facts.readme_text,
+        source_files=n_source,
+        unexplored=unexplored_dirs(paths),
+        vendored=vendored_dirs(paths),
+        empty=empty,
+    )
+    evidence = weights_evidence(
+        facts.assets, paths, facts.lfs_patterns, facts.readme_text, topics=facts.topics
+    )
+    return replace(
+        facts,
+        source_files=n_source,
+        languages=languages(paths),
+        vendored=vendored_dirs(paths),
+        placeholder=placeholder,
+        placeholder_reasons=reasons,
+        has_weights=bool(evidence),
+        weights_evidence=evidence,
+        license_claims=claimed_licenses(facts.readme_text),
+    )

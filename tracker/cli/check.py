@@ -1,0 +1,107 @@
+"""`tracker check`: check the GitHub repositories that stored links point at."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import Engine
+
+from tracker.check.github import Progress as CheckProgress
+from tracker.check.github import check_repositories
+from tracker.check.github.planner import parse_age
+from tracker.check.shard import parse_shard
+from tracker.cli.app import DbOption, Exit, app, err, settings
+from tracker.config import Settings
+from tracker.models import CheckSummary
+from tracker.store import open_db
+
+
+def _quota(p: CheckProgress) -> str:
+    left = f", {p.remaining:,} left" if p.remaining is not None else ""
+    if p.waiting_s > 0:
+        return f"{p.note} ({int(p.waiting_s)} s)"
+    return f"{p.points:,} points spent{left}"
+
+
+def check_with_progress(engine: Engine, cfg: Settings, **options: Any) -> CheckSummary:
+    """`check_repositories` under a progress bar with done/left, ETA and quota."""
+    logging.getLogger("github").setLevel(logging.WARNING)
+    with Progress(
+        TextColumn("checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def show(p: CheckProgress) -> None:
+            bar.update(task, completed=p.done, total=p.total, description=_quota(p))
+
+        return check_repositories(engine, cfg, progress=show, **options)
+
+
+def say_check(s: CheckSummary) -> None:
+    err.print(
+        f"{s.checked:,} repositories checked over {s.transport} ({s.changed:,} changed, "
+        f"{s.unknown:,} unknown), {s.requests:,} requests, {s.points:,} rate-limit points"
+    )
+    if s.unchecked:
+        err.print(f"{s.unchecked:,} repositories not checked: {s.reason}")
+
+
+@app.command()
+def check(
+    db: DbOption = None,
+    max_age: Annotated[
+        str | None,
+        typer.Option(help="Re-check only repositories last checked longer ago (30m, 12h, 1d, 2w)."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Check at most this many repositories.")] = None,
+    budget: Annotated[
+        int | None, typer.Option(help="Spend at most this many rate-limit points.")
+    ] = None,
+    no_wait: Annotated[
+        bool, typer.Option("--no-wait", help="Stop instead of waiting for a rate-limit reset.")
+    ] = False,
+    rest: Annotated[
+        bool, typer.Option("--rest", help="Use the REST API even when a token allows GraphQL.")
+    ] = False,
+    github_api_url: Annotated[
+        str | None,
+        typer.Option(help="API base URL (GitHub Enterprise: https://HOST/api/v3)."),
+    ] = None,
+    shard: Annotated[
+        str | None,
+        typer.Option(help="Check only shard K of N (e.g. 2/4), a stable split for parallel jobs."),
+    ] = None,
+) -> None:
+    """Check linked GitHub repositories: status, facts, placeholders, weights, history.
+
+    The token is read from GITHUB_TOKEN; without one, the REST API is used (60 requests/hour).
+
+    Example: tracker check --max-age 1d --budget 500
+    """
+    try:
+        age = parse_age(max_age) if max_age else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--max-age") from None
+    cfg = settings(db, github_api_url=github_api_url)
+    summary = check_with_progress(
+        open_db(cfg.db_url),
+        cfg,
+        max_age=age,
+        limit=limit,
+        budget=budget,
+        no_wait=no_wait,
+        rest=rest,
+        shard=parse_shard(shard) if shard else None,
+    )
+    say_check(summary)
+    if summary.unchecked or summary.unknown:
+        raise typer.Exit(Exit.INCOMPLETE)

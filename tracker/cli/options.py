@@ -1,0 +1,105 @@
+"""Options shared by `report`, `export`, `show` and `diff`: filters, formats, `--fail-on`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+import typer
+
+from tracker.flags.probes import PROBE_CODES
+from tracker.models import ReportFilter
+from tracker.store.reporting import SORTS
+
+_SPAN = re.compile(r"^(\d+)\s*([hdwmy])$")
+_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def parse_since(text: str, now: dt.datetime | None = None) -> dt.datetime:
+    """`7d`, `12h`, `2w`, `3m`, `1y` back from now, or an ISO date/time (UTC)."""
+    now = now or dt.datetime.now(dt.UTC)
+    m = _SPAN.match(text.strip().lower())
+    if m:
+        n, unit = int(m.group(1)), m.group(2)
+        delta = dt.timedelta(hours=n) if unit == "h" else dt.timedelta(days=n * _UNIT_DAYS[unit])
+        return now - delta
+    try:
+        when = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r}: use 7d, 12h, 2w, 3m, 1y or a date like 2025-01-31"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def split_codes(values: list[str] | None, option: str) -> tuple[str, ...]:
+    codes = tuple(c.strip() for v in values or [] for c in v.split(",") if c.strip())
+    bad = [c for c in codes if c not in PROBE_CODES]
+    if bad:
+        raise typer.BadParameter(
+            f"unknown probe {', '.join(bad)}; known: {', '.join(PROBE_CODES)}", param_hint=option
+        )
+    return codes
+
+
+FlagOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--flag", help="Only papers with this unacknowledged flag (repeat or comma-separate)."
+    ),
+]
+StatusOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status",
+        help="Only papers whose code status (released, promised, ...) or "
+        "verdict kind (available, overdue, pending, dead, ...) is this.",
+    ),
+]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="Only papers published since: 30d, 2w, 6m or a date.")
+]
+MinStarsOpt = Annotated[
+    int | None, typer.Option("--min-stars", help="Only papers with a repository this starred.")
+]
+QueryOpt = Annotated[
+    str | None,
+    typer.Option("--query", "-q", help="Only papers whose title, key or a link contains this."),
+]
+SortOpt = Annotated[str, typer.Option("--sort", help=f"Order by: {', '.join(SORTS)}.")]
+DescOpt = Annotated[bool, typer.Option("--desc", help="Reverse the order (largest first).")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", help="At most this many papers.")]
+FailOnOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fail-on",
+        help="Exit with code 1 when a listed paper has one of these "
+        "unacknowledged flags (comma-separated probe codes).",
+    ),
+]
+
+
+def build_filter(
+    flag: list[str] | None,
+    status: list[str] | None,
+    since: str | None,
+    min_stars: int | None,
+    query: str | None,
+    sort: str,
+    desc: bool,
+    limit: int | None,
+) -> ReportFilter:
+    if sort not in SORTS:
+        raise typer.BadParameter(f"{sort!r}: use one of {', '.join(SORTS)}", param_hint="--sort")
+    statuses = tuple(s.strip() for v in status or [] for s in v.split(",") if s.strip())
+    return ReportFilter(
+        flags=split_codes(flag, "--flag"),
+        statuses=statuses,
+        since=parse_since(since).date() if since else None,
+        min_stars=min_stars,
+        query=query or "",
+        sort=sort,
+        descending=desc,
+        limit=limit,
+    )

@@ -1,0 +1,164 @@
+"""`tracker flag`, `show`, `diff` and `ack`: run the probes, look closely, review findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from tracker.cli.app import DbOption, app, err, out, settings
+from tracker.cli.options import parse_since, split_codes
+from tracker.errors import InputError
+from tracker.flags.facts import ProbeContext
+from tracker.flags.probes import PROBE_CODES
+from tracker.flags.run import flag_paper, flag_papers
+from tracker.reports.markdown import diff_markdown
+from tracker.reports.show import PaperDetail, detail_dict, detail_markdown, detail_view
+from tracker.reports.table import diff_table
+from tracker.store import open_db
+from tracker.store.facts import iter_paper_facts
+from tracker.store.findings import ack_notes, delete_ack, paper_id, save_ack
+from tracker.store.reporting import diff_events, repo_history
+
+
+class ViewFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+FormatOpt = Annotated[ViewFormat, typer.Option("--format", "-f", help="Output format.")]
+PaperArg = Annotated[str, typer.Argument(help="Paper key, arXiv ID or DOI.", show_default=False)]
+
+
+@app.command()
+def flag(
+    db: DbOption = None,
+    grace_days: Annotated[
+        int | None,
+        typer.Option(
+            "--grace-days",
+            help="Days after the paper date before a promise is overdue (default 90).",
+        ),
+    ] = None,
+    stale_months: Annotated[
+        int | None,
+        typer.Option("--stale-months", help="Months without a push before `stale` (default 12)."),
+    ] = None,
+) -> None:
+    """Run every probe on the stored papers and store findings and verdicts.
+
+    Example: tracker flag --grace-days 120
+    """
+    cfg = settings(db, grace_days=grace_days, stale_months=stale_months)
+    summary = flag_papers(open_db(cfg.db_url), cfg)
+    verdicts = ", ".join(
+        f"{k} {v:,}" for k, v in sorted(summary.verdicts.items(), key=lambda kv: -kv[1])
+    )
+    err.print(f"flagged {summary.papers:,} papers: {verdicts or 'none'}")
+
+
+@app.command()
+def show(paper: PaperArg, db: DbOption = None, format: FormatOpt = ViewFormat.TABLE) -> None:
+    """Show one paper: links with provenance and evidence, repository history, every probe.
+
+    Example: tracker show 2501.00001
+    """
+    cfg = settings(db)
+    engine = open_db(cfg.db_url)
+    with engine.connect() as conn:
+        found = paper_id(conn, paper)
+        if found is None:
+            raise InputError(paper, "no such paper in the database (use its key, arXiv ID or DOI)")
+        pid, key = found
+        facts = next(iter(next(iter_paper_facts(conn, [key]))))
+        keys = sorted({lk.repo.key for lk in facts.links if lk.repo is not None})
+        history = repo_history(conn, keys)
+        notes = ack_notes(conn, pid)
+    ctx = ProbeContext(dt.datetime.now(dt.UTC).date(), cfg.grace_days, cfg.stale_months)
+    res = flag_paper(facts, ctx)
+    detail = PaperDetail(facts, res.verdict, res.findings, notes, history)
+    if format is ViewFormat.JSON:
+        sys.stdout.write(json.dumps(detail_dict(detail), ensure_ascii=False, indent=1) + "\n")
+    elif format is ViewFormat.MARKDOWN:
+        sys.stdout.write(detail_markdown(detail))
+    else:
+        out.print(detail_view(detail))
+
+
+@app.command()
+def diff(
+    since: Annotated[
+        str, typer.Option("--since", help="How far back: 7d, 24h, 2w or a date.")
+    ] = "7d",
+    star_jump: Annotated[
+        int, typer.Option("--star-jump", help="Report star gains at least this large.")
+    ] = 100,
+    db: DbOption = None,
+    format: FormatOpt = ViewFormat.TABLE,
+) -> None:
+    """Show what changed: code delivered, repositories died/moved/archived, licenses, weights, stars.
+
+    Example: tracker diff --since 7d --format markdown
+    """
+    when = parse_since(since)
+    engine = open_db(settings(db).db_url)
+    with engine.connect() as conn:
+        events = diff_events(conn, when, star_jump=star_jump)
+    title = f"Changes since {when:%Y-%m-%d %H:%M} UTC"
+    if format is ViewFormat.JSON:
+        doc = {
+            "since": when.isoformat(),
+            "events": [
+                {
+                    "kind": e.kind,
+                    "paper": e.paper_key,
+                    "title": e.title,
+                    "repository": e.subject,
+                    "at": e.at.isoformat(),
+                    "before": e.before,
+                    "after": e.after,
+                }
+                for e in events
+            ],
+        }
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    elif format is ViewFormat.MARKDOWN:
+        sys.stdout.write(diff_markdown(events, title))
+    else:
+        out.print(diff_table(events, title))
+    err.print(f"{len(events):,} changes")
+
+
+@app.command()
+def ack(
+    paper: PaperArg,
+    code: Annotated[
+        str, typer.Argument(help=f"Probe code: {', '.join(PROBE_CODES)}.", show_default=False)
+    ],
+    note: Annotated[str, typer.Option("--note", help="Why this is a false positive.")] = "",
+    remove: Annotated[bool, typer.Option("--remove", help="Withdraw the acknowledgement.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Record a reviewed false positive; reports then show the flag as acknowledged.
+
+    Example: tracker ack 2501.00001 code_promised_missing --note "code is on GitLab"
+    """
+    split_codes([code], "CODE")
+    cfg = settings(db)
+    engine = open_db(cfg.db_url)
+    with engine.begin() as conn:
+        found = paper_id(conn, paper)
+        if found is None:
+            raise InputError(paper, "no such paper in the database (use its key, arXiv ID or DOI)")
+        pid, key = found
+        changed = delete_ack(conn, pid, code) if remove else save_ack(conn, pid, code, note)
+    flag_papers(engine, cfg, keys=[key])
+    verb = (
+        ("removed" if changed else "had no") if remove else ("recorded" if changed else "updated")
+    )
+    err.print(f"{verb} acknowledgement of {code} on {key}")

@@ -1,0 +1,110 @@
+"""`tracker run`: the main job — ingest, enrich, check, flag, then the table."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tracker.check.github.planner import parse_age
+from tracker.cli.app import DbOption, Exit, app, err, out, settings
+from tracker.cli.check import check_with_progress, say_check
+from tracker.cli.ingest import (
+    Columns,
+    Format,
+    Sources,
+    Strict,
+    ingest_with_progress,
+    read_options,
+    say_ingest,
+)
+from tracker.cli.options import FailOnOpt, split_codes
+from tracker.cli.report import fail_on
+from tracker.enrich import DEFAULT_BUDGET, EnrichOptions, enrich_papers
+from tracker.flags.run import flag_papers
+from tracker.models import ReportFilter
+from tracker.reports.table import papers_table
+from tracker.store import count_rows, open_db
+from tracker.store.reporting import iter_report_views
+
+
+@app.command()
+def run(
+    sources: Sources,
+    db: DbOption = None,
+    limit: Annotated[int | None, typer.Option(help="Show at most this many papers.")] = None,
+    strict: Strict = False,
+    column: Columns = None,
+    format: Format = None,
+    no_enrich: Annotated[
+        bool,
+        typer.Option(
+            "--no-enrich", help="Skip discovery beyond the abstract (PDF, arXiv, HF, web)."
+        ),
+    ] = False,
+    enrich_budget: Annotated[
+        int, typer.Option(help="Papers the discovery step looks at in this run.")
+    ] = DEFAULT_BUDGET,
+    no_check: Annotated[
+        bool, typer.Option("--no-check", help="Skip the GitHub checks (offline runs).")
+    ] = False,
+    max_age: Annotated[
+        str,
+        typer.Option(help="Re-check only repositories last checked longer ago (0 for all)."),
+    ] = "12h",
+    budget: Annotated[
+        int | None, typer.Option(help="Spend at most this many GitHub rate-limit points.")
+    ] = None,
+    no_wait: Annotated[
+        bool, typer.Option("--no-wait", help="Stop instead of waiting for a rate-limit reset.")
+    ] = False,
+    rest: Annotated[
+        bool, typer.Option("--rest", help="Use GitHub's REST API even with a token.")
+    ] = False,
+    github_api_url: Annotated[
+        str | None, typer.Option(help="GitHub API base URL (Enterprise, or a local emulator).")
+    ] = None,
+    fail_on_: FailOnOpt = None,
+) -> None:
+    """Ingest listings, find and check their code, flag problems, and show the papers.
+
+    Exit code 6 means everything ran but some links could not be checked (no network, rate
+    limit, budget): what was learned is stored and the next run continues.
+
+    Example: tracker run examples/hf-trending.txt
+    """
+    codes = split_codes(fail_on_, "--fail-on")
+    try:
+        age = parse_age(max_age)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--max-age") from None
+    cfg = settings(db, github_api_url=github_api_url)
+    say_ingest(
+        ingest_with_progress(cfg.db_url, sources, "run", read_options(strict, column, format))
+    )
+    engine = open_db(cfg.db_url)
+    missed: list[str] = []
+    if not no_enrich:
+        found = enrich_papers(engine, cfg, options=EnrichOptions(budget=enrich_budget))
+        if found.unknown:
+            missed.append(f"{found.unknown:,} look-ups beyond the abstract ended unknown")
+        if found.over_budget:
+            missed.append(f"{found.over_budget:,} papers left for discovery next run")
+    if not no_check:
+        checked = check_with_progress(
+            engine, cfg, max_age=age, budget=budget, no_wait=no_wait, rest=rest
+        )
+        say_check(checked)
+        if checked.unchecked or checked.unknown:
+            missed.append(
+                f"{checked.unchecked + checked.unknown:,} repositories not checked: {checked.reason}"
+            )
+    flag_papers(engine, cfg)
+    with engine.connect() as conn:
+        out.print(papers_table(iter_report_views(conn, ReportFilter(limit=limit))))
+        rows = count_rows(conn)
+        err.print(f"database: {rows['papers']:,} papers, {rows['links']:,} links")
+        fail_on(conn, codes, ReportFilter())
+    if missed:
+        err.print("incomplete: " + "; ".join(missed) + " (rerun later)")
+        raise typer.Exit(Exit.INCOMPLETE)

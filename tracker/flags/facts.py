@@ -1,0 +1,183 @@
+"""Shared readings of stored facts: which links count, and what a repository's state means.
+
+Every probe answers from these few definitions so that, for example, "dead" means the same
+thing to `code_link_dead`, `code_promised_missing` and the verdict.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from tracker.models import Availability, LinkFacts, PaperFacts, RepoState, StatusClaim
+
+CODE_HOST_KINDS = frozenset({"github_repo", "gitlab_repo", "bitbucket_repo"})
+NOT_CODE_ROLES = frozenset({"other", "data", "weights"})
+"""A repository linked as a reading list, a dataset or weights does not deliver code."""
+PROJECT_KINDS = frozenset({"project_page", "github_pages"})
+DEAD_HTTP = frozenset({404, 410, 451})
+DEAD_CONFIRMATIONS = 2
+UNSETTLED = frozenset({"unchecked", "unknown", "forbidden", "blocked"})
+"""States that say nothing about whether code exists: rate limits, 5xx, refusals, no check yet."""
+_DEAD_DOMAIN = re.compile(
+    r"\b(?:nxdomain|dead domain|domain (?:expired|not found)|name (?:does not|doesn't) resolve|"
+    r"no such host|name or service not known)\b",
+    re.I,
+)
+_ACCEPTANCE = re.compile(r"\b(?:acceptance|publication|review)\b", re.I)
+_MONTH_YEAR = re.compile(r"\bin ([a-z]+) (\d{4})\b", re.I)
+_HF_OWNER = re.compile(r"huggingface\.co/(?!datasets/|spaces/)([^/\s]+)/", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeContext:
+    """What probes need beyond the facts: today and the configured thresholds."""
+
+    today: dt.date
+    grace_days: int = 90
+    stale_months: int = 12
+
+
+def code_links(f: PaperFacts) -> list[LinkFacts]:
+    """The paper's own links to code repositories (community reimplementations excluded)."""
+    return [
+        lk
+        for lk in f.links
+        if lk.kind in CODE_HOST_KINDS
+        and lk.role not in NOT_CODE_ROLES
+        and lk.official != "community"
+    ]
+
+
+def is_dead(r: RepoState) -> bool:
+    """Definitely gone: 404/410/451 or a dead domain, seen on two checks. Never a rate limit."""
+    if r.dead_confirmations < DEAD_CONFIRMATIONS:
+        return False
+    if r.status == "not_found":
+        return r.http_status is None or r.http_status in DEAD_HTTP
+    return bool(_DEAD_DOMAIN.search(r.status_reason))
+
+
+def is_unsettled(lk: LinkFacts) -> bool:
+    """Nothing definite is known yet: unchecked, unknown, or dead on only one check."""
+    r = lk.repo
+    if r is None or r.status in UNSETTLED:
+        return True
+    return r.status == "not_found" and not is_dead(r)
+
+
+def is_up(r: RepoState) -> bool:
+    """The repository answered (possibly under a new name, possibly empty)."""
+    return r.status in ("ok", "moved", "empty")
+
+
+def is_placeholder(r: RepoState) -> bool:
+    """An empty or README-only repository. Leftover "coming soon" text does not make a
+    repository with source files a placeholder."""
+    if r.status == "empty":
+        return True
+    if r.status not in ("ok", "moved"):
+        return False
+    if r.source_files is not None and r.source_files > 0:
+        return False
+    return bool(r.placeholder) or r.source_files == 0
+
+
+def delivers_code(r: RepoState) -> bool:
+    return is_up(r) and not is_placeholder(r)
+
+
+def unsettled_reason(lk: LinkFacts) -> str:
+    r = lk.repo
+    if r is None and lk.kind != "github_repo":
+        return f"{lk.url}: no checker for {lk.kind.removesuffix('_repo')} repositories"
+    if r is None or r.status == "unchecked":
+        return f"{lk.url}: not checked yet"
+    if r.status == "not_found":
+        return f"{lk.url}: not found on {r.dead_confirmations} check(s); dead needs 2"
+    return f"{lk.url}: {r.status} ({r.status_reason or 'no reason given'})"
+
+
+def repo_note(lk: LinkFacts) -> str:
+    """One line of evidence about a linked repository's state."""
+    r = lk.repo
+    if r is None or is_unsettled(lk):
+        return unsettled_reason(lk)
+    if is_dead(r):
+        return (
+            f"{lk.url}: dead ({r.http_status or r.status_reason}) on {r.dead_confirmations} checks"
+        )
+    if is_placeholder(r):
+        why = ", ".join(r.placeholder_reasons) or f"{r.source_files or 0} source files"
+        return f"{lk.url}: placeholder ({why})"
+    files = f"{r.source_files} source files" if r.source_files is not None else "has content"
+    return f"{lk.url}: {r.status}, {files}"
+
+
+def owner_of(r: RepoState) -> str:
+    name = r.full_name or r.key
+    return name.rsplit("/", 2)[-2].lower() if "/" in name else name.lower()
+
+
+def own_weights_evidence(r: RepoState) -> tuple[str, ...]:
+    """Weights evidence that belongs to the repository itself: files, release assets, LFS,
+    or Hub models of the same owner. Links to other people's models (an awesome list) do not."""
+    if not r.has_weights:
+        return ()
+    owner = owner_of(r)
+    own = []
+    for item in r.weights_evidence:
+        m = _HF_OWNER.search(item)
+        if m is None or m.group(1).lower() == owner:
+            own.append(item)
+    return tuple(own)
+
+
+def _month_end(month: str, year: str) -> dt.date | None:
+    names = [n.lower() for n in calendar.month_name]
+    if month.lower() not in names:
+        return None
+    m, y = names.index(month.lower()), int(year)
+    return dt.date(y, m, calendar.monthrange(y, m)[1])
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """When a promise falls due, and how that day was worked out (for the evidence)."""
+
+    due: dt.date
+    basis: str
+
+
+def deadline(claim: StatusClaim, f: PaperFacts, grace_days: int) -> Deadline | None:
+    """Grace days from the paper date; from the venue date for "upon acceptance" when known;
+    the end of the named month for "in March 2025"; from the day the tracker first saw the paper
+    when the source gave no date (a listing page). None without any date."""
+    cond = claim.condition
+    named = _MONTH_YEAR.search(cond)
+    if named and (end := _month_end(named.group(1), named.group(2))):
+        return Deadline(end, f"promised for {named.group(1)} {named.group(2)}")
+    if cond and _ACCEPTANCE.search(cond) and f.venue_date:
+        return Deadline(
+            f.venue_date + dt.timedelta(days=grace_days),
+            f"{grace_days} days after the venue date {f.venue_date} ({cond})",
+        )
+    if f.published is None:
+        if f.first_seen is None:
+            return None
+        return Deadline(
+            f.first_seen + dt.timedelta(days=grace_days),
+            f"{grace_days} days after first seen on {f.first_seen} (paper date unknown)",
+        )
+    note = f" ({cond}; venue date unknown)" if cond and _ACCEPTANCE.search(cond) else ""
+    return Deadline(
+        f.published + dt.timedelta(days=grace_days),
+        f"{grace_days} days after the paper date {f.published}{note}",
+    )
+
+
+def claims(claim: StatusClaim) -> bool:
+    """Whether the paper promises the artifact or says where it is."""
+    return claim.status in (Availability.PROMISED, Availability.RELEASED)

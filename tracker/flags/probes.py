@@ -1,0 +1,510 @@
+"""The probes: yes/no questions about one paper, answered from stored facts only.
+
+Each probe has a written definition (shown by `tracker show` and in the README) and a pure
+function from `PaperFacts` to one `Finding`. TRUE means the problem (or, for `code_delivered`,
+the event) is present; FALSE that it is not; NOT_AVAILABLE that the facts cannot tell yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tracker.flags.facts import (
+    CODE_HOST_KINDS,
+    PROJECT_KINDS,
+    ProbeContext,
+    claims,
+    code_links,
+    deadline,
+    delivers_code,
+    is_dead,
+    is_placeholder,
+    is_unsettled,
+    is_up,
+    own_weights_evidence,
+    repo_note,
+    unsettled_reason,
+)
+from tracker.flags.licenses import same_license
+from tracker.models import Finding, LinkFacts, Outcome, PaperFacts, Severity
+
+ProbeFn = Callable[[PaperFacts, ProbeContext], Finding]
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    code: str
+    definition: str
+    run: ProbeFn
+
+
+def _f(
+    f: PaperFacts,
+    code: str,
+    outcome: Outcome,
+    message: str,
+    *evidence: str,
+    severity: Severity = Severity.INFO,
+    subject: str = "",
+    measure: int | None = None,
+    dated: dt.date | None = None,
+) -> Finding:
+    return Finding(
+        paper_key=f.key,
+        code=code,
+        outcome=outcome,
+        severity=severity,
+        message=message,
+        evidence=tuple(e for e in evidence if e),
+        subject=subject,
+        measure=measure,
+        dated=dated,
+    )
+
+
+def _checked_up(f: PaperFacts) -> list[LinkFacts]:
+    """Code links whose repository answered, best first: delivering ones before placeholders."""
+    up = [lk for lk in code_links(f) if lk.repo is not None and is_up(lk.repo)]
+    return sorted(up, key=lambda lk: not delivers_code(lk.repo))  # type: ignore[arg-type]
+
+
+def _first_seen(lk: LinkFacts) -> dt.date | None:
+    r = lk.repo
+    when = (r.first_ok_at or r.last_checked_at) if r else None
+    return when.date() if when else None
+
+
+def code_delivered(f: PaperFacts, ctx: ProbeContext) -> Finding:
+    code = "code_delivered"
+    links = code_links(f)
+    if not links and not claims(f.code):
+        return _f(f, code, Outcome.NOT_AVAILABLE, "no code claimed or linked")
+    good = [lk for lk in links if lk.repo is not None and delivers_code(lk.repo)]
+    if not good:
+        notes = [repo_note(lk) for lk in links] or ["no code link"]
+        return _f(f, code, Outcome.FALSE, "no deliverable code found", *notes)
+    first = min(good, key=lambda lk: _first_seen(lk) or dt.date.max)
+    seen = _first_seen(first)
+    days = (seen - f.published).days if seen and f.published else None
+    if days is None:
+        text = f"code available at {first.url}" + (f" since {seen}" if seen else "")
+    elif days <= 0:
+        text = f"code available at {first.url}, already public when the paper appeared"
+    else:
+        text = f"code delivered on {seen}, {days} days after the paper"
+    return _f(
+        f,
+        code,
+        Outcome.TRUE,
+        text,
+        repo_note(first),
+        f.code.evidence,
+        subject=first.url,
+        measure=None if days is None else max(days, 0),
+        dated=seen,
+    )
+
+
+def code_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
+    code = "code_promised_missing"
+    links = code_links(f)
+    if not links and not claims(f.code):
+        why = (
+            "code mentioned without a link"
+            if f.code.status == "mentioned_no_link"
+            else "no code claimed"
+        )
+        return _f(f, code, Outcome.NOT_AVAILABLE, why, f.code.evidence)
+    good = [lk for lk in links if lk.repo is not None and delivers_code(lk.repo)]
+    if good:
+        return _f(f, code, Outcome.FALSE, f"code delivered at {good[0].url}", subject=good[0].url)
+    unsettled = [lk for lk in links if is_unsettled(lk)]
+    if unsettled:
+        return _f(
+            f,
+            code,
+            Outcome.NOT_AVAILABLE,
+            "cannot tell yet",
+            *(unsettled_reason(lk) for lk in unsettled),
+        )
+    when = deadline(f.code, f, ctx.grace_days)
+    if when is None:
+        return _f(f, code, Outcome.NOT_AVAILABLE, "paper date unknown", f.code.evidence)
+    notes = [f.code.evidence, f"due {when.due}: {when.basis}", *(repo_note(lk) for lk in links)]
+    late = (ctx.today - when.due).days
+    if late <= 0:
+        return _f(f, code, Outcome.FALSE, f"promised — due in {-late} days", *notes, dated=when.due)
+    return _f(
+        f,
+        code,
+        Outcome.TRUE,
+        f"promised — overdue by {late} days",
+        *notes,
+        severity=Severity.HIGH,
+        measure=late,
+        dated=when.due,
+        subject=links[0].url if links else "",
+    )
+
+
+def code_link_dead(f: PaperFacts, ctx: ProbeContext) -> Finding:
+    code = "code_link_dead"
+    links = code_links(f)
+    if not links:
+        return _f(f, code, Outcome.NOT_AVAILABLE, "no code link")
+    dead = [lk for lk in links if lk.repo is not None and is_dead(lk.repo)]
+    if dead:
+        return _f(
+            f,
+            code,
+            Outcome.TRUE,
+            f"dead link: {dead[0].url}",
+            *(repo_note(lk) for lk in dead),
+            severity=Severity.HIGH,
+            subject=dead[0].url,
+        )
+    if all(is_unsettled(lk) for lk in links):
+        return _f(
+            f,
+            code,
+            Outcome.NOT_AVAILABLE,
+            "cannot tell yet",
+            *(unsettled_reason(lk) for lk in links),
+        )
+    return _f(f, code, Outcome.FALSE, "no code link is dead", *(repo_note(lk) for lk in links))
+
+
+def code_placeholder(f: PaperFacts, ctx: ProbeContext) -> Finding:
+    code = "code_placeholder"
+    up = _checked_up(f)
+    if not up:
+        return _f(f, code, Outcome.NOT_AVAILABLE, "no reachable code repository")
+    held = [lk for lk in up if is_placeholder(lk.repo)]  # type: ignore[arg-type]
+    if held and len(held) == len(up):
+        return _f(
+            f,
+            code,
+            Outcome.TRUE,
+            f"placeholder: {held[0].url}",
+            *(repo_note(lk) for lk in held),
+            severity=Severity.MEDIUM,
+            subject=held[0].url,
+        )
+    r = up[0].repo
+    assert r is not None
+    leftover = ", ".join(r.placeholder_reasons)
+    notes = [repo_note(up[0])]
+    if r.placeholder and leftover:
+        notes.append(f"ignored placeholder text ({leftover}): the repository has source files")
+    return _f(f, code, Outcome.FALSE, f"code present at {up[0].url}", *notes, subject=up[0].url)
+
+
+def _weights_links(f: PaperFacts) -> list[LinkFacts]:
+    return [
+        lk
+        for lk in f.links
+        if (lk.kind == "hf_model" or lk.role == "weights") and lk.official != "community"
+    ]
+
+
+def weights_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
+    code = "weights_promised_missing"
+    wlinks = _weights_links(f)
+    if not claims(f.weights) and not wlinks:
+        return _f(f, code, Outcome.NOT_AVAILABLE, "no weights claimed", f.weights.evidence)
+    hub = [lk for lk in wlinks if lk.kind == "hf_model" and (lk.repo is None or is_up(lk.repo))]
+    if hub:
+        return _f(f, code, Outcome.FALSE, f"weights linked at {hub[0].url}", subject=hub[0].url)
+    for lk in code_links(f) + [lk for lk in f.links if lk.role == "weights"]:
+        own = own_weights_evidence(lk.repo) if lk.repo is not None else ()
+        if own:
+            return _f(f, code, Outcome.FALSE, f"weights found in {lk.url}", *own, subject=lk.url)
+    when = deadline(f.weights, f, ctx.grace_days)
+    if when is None:
+        return _f(f, code, Outcome.NOT_AVAILABLE, "paper date unknown", f.weights.evidence)
+    late = (ctx.today - when.due).days
+    notes = [f.weights.evidence, f"due {when.due}: {when.basis}"]
+    if late <= 0:
+        return _f(f, code, Outcome.FALSE, f"weights due in {-late} days", *notes, dated=when.due)
+    return _f(
+        f,
+        code,
+        Outcome.TRUE,
+        f"weights missing — overdue by {late} days",
+        *notes,
+        severity=Severity.MEDIUM,
+        measure=late,
+        dated=when.due,
+    )
+
+
+def _primary(f: PaperFacts) -> LinkFacts | None:
+    up = _checked_up(f)
+    return up[0] if up else None
+
+
+def no_license(f: PaperFacts, ctx: ProbeContext) -> Finding:
+    code = "no_license"
+    lk = _primary(f)
+    if lk is None or lk.repo is None:
+        return _f(f, code, Outcome.NOT_AVAILABLE, "no reachable code repository")
+    spdx = lk.repo.license_spdx
+    if not spdx:
+        return _f(
+            f,
+            code,
+            Outcome.TRUE,
+            f"no license file in {lk.url}",
+            severity=Severity.MEDIUM,
+            subject=lk.url,
+        )
+    if spdx == "NOASSERTION":
+        return _f(f, code, Outcome.FALSE, "a license file GitHub cannot identify", subject=lk.url)
+    return _f(f, code, Outcome.FALSE, f"licensed {spdx}", subject=lk.url)
+
+
+def license_mismatch(f: PaperFacts, ctx: ProbeContext) -> Finding:
+    code = "license_mismatch"
+    lk = _primary(f)
+    if lk is None or lk.repo is None:
+        return _f(f, code, Outcome.NOT_AVAILABLE, "no reachable code repository")
+    held, said = lk.repo.license_spdx, lk.repo.license_claims
+    if not said:
+        return _f(
+            f,
+            code,
+            Outcome.FALSE,
+            "no license claimed in README or package metadata",
+            subject=lk.url,
+        )
+    if held == "NOASSERTION":
+        return _f(
+            f,
+            code,
+            Outcome.NOT_AVAILABLE,
+            "the license file is not identifiable",
+            f"claimed: {', '.join(said)}",
+            subject=lk.url,
+        )
+    wrong = [c for c in said if not held or not same_license(c, held)]
+    if not wrong:
+        return _f(f, code, Outcome.FALSE, f"claims match the {held} license file", subject=lk.url)
+    return _f(
+        f,
+        code,
+        Outcome.TRUE,
+        f"README or package metadata says {', '.join(wrong)}; LICENSE file holds {held or 'none'}",
+        f"claimed: {', '.join(said)}",
+        f"license file: {held or 'none'}",
+        severity=Severity.MEDIUM,
+        subject=lk.url,
+    )
+
+
+def stale(f: PaperFacts, ctx: ProbeContext) -> Finding:
+    code = "stale"
+    lk = _primary(f)
+    if lk is None or lk.repo is None or lk.repo.pushed_at is None:
+        return _f(f, code, Outcome.NOT_AVAILABLE, "no last-push date")
+    months = (ctx.today - lk.repo.pushed_at.date()).days // 30
+    if months < ctx.stale_months:
+        return _f(
+            f, code, Outcome.FALSE, f"last push {months} months ago", subject=lk.url, measure=months
+        )
+    return _f(
+        f,
+        code,
+        Outcome.TRUE,
+        f"no commit for {months} months",
+        f"last push {lk.repo.pushed_at.date()}",
+        subject=lk.url,
+        measure=months,
+        dated=lk.repo.pushed_at.date(),
+    )
+
+
+def archived(f: PaperFacts, ctx: ProbeContext) -> Finding:
+    code = "archived"
+    up = _checked_up(f)
+    if not up:
+        return _f(f, code, Outcome.NOT_AVAILABLE, "no reachable code repository")
+    gone = [lk for lk in up if lk.repo is not None and lk.repo.archived]
+    if gone:
+        return _f(
+            f,
+            code,
+            Outcome.TRUE,
+            f"archived (read-only): {gone[0].url}",
+            severity=Severity.LOW,
+            subject=gone[0].url,
+        )
+    return _f(f, code, Outcome.FALSE, "not archived", subject=up[0].url)
+
+
+def _renamed_to(lk: LinkFacts) -> str | None:
+    r = lk.repo
+    if r is None or not is_up(r):
+        return None
+    if r.status == "moved" or (lk.linked_repo and r.key != lk.linked_repo):
+        return r.full_name or r.key
+    if lk.kind == "github_repo" and r.full_name and r.full_name.lower() != lk.linked_repo:
+        return r.full_name
+    return None
+
+
+def moved(f: PaperFacts, ctx: ProbeContext) -> Finding:
+    code = "moved"
+    links = [lk for lk in f.links if lk.kind in CODE_HOST_KINDS and lk.repo is not None]
+    if not links:
+        return _f(f, code, Outcome.NOT_AVAILABLE, "no checked repository link")
+    for lk in links:
+        target = _renamed_to(lk)
+        if target:
+            return _f(
+                f,
+                code,
+                Outcome.TRUE,
+                f"link should be updated to {target}",
+                f"{lk.url} now answers as {target}",
+                severity=Severity.LOW,
+                subject=lk.url,
+            )
+    return _f(f, code, Outcome.FALSE, "links point at current names")
+
+
+def link_to_owner_only(f: PaperFacts, ctx: ProbeContext) -> Finding:
+    code = "link_to_owner_only"
+    owners = [
+        lk for lk in f.links if lk.kind == "github_owner" and lk.role not in ("other", "data")
+    ]
+    if not owners:
+        return _f(f, code, Outcome.FALSE, "no user or organization page linked")
+    if code_links(f):
+        return _f(f, code, Outcome.FALSE, "a repository is linked too", subject=owners[0].url)
+    return _f(
+        f,
+        code,
+        Outcome.TRUE,
+        f"code link is a user/org page: {owners[0].url}",
+        owners[0].sentence,
+        severity=Severity.MEDIUM,
+        subject=owners[0].url,
+    )
+
+
+def project_page_without_code(f: PaperFacts, ctx: ProbeContext) -> Finding:
+    code = "project_page_without_code"
+    pages = [lk for lk in f.links if lk.kind in PROJECT_KINDS and lk.official != "community"]
+    if not pages:
+        return _f(f, code, Outcome.FALSE, "no project page linked")
+    if code_links(f):
+        return _f(f, code, Outcome.FALSE, "a code repository is linked", subject=pages[0].url)
+    sev = Severity.LOW if claims(f.code) else Severity.INFO
+    return _f(
+        f,
+        code,
+        Outcome.TRUE,
+        f"project page without a code link: {pages[0].url}",
+        f.code.evidence,
+        severity=sev,
+        subject=pages[0].url,
+    )
+
+
+def unknown(f: PaperFacts, ctx: ProbeContext) -> Finding:
+    code = "unknown"
+    checkable = [lk for lk in f.links if lk.kind in CODE_HOST_KINDS and lk.official != "community"]
+    if not checkable:
+        return _f(f, code, Outcome.NOT_AVAILABLE, "nothing to check")
+    open_ = [lk for lk in checkable if is_unsettled(lk)]
+    if not open_:
+        return _f(f, code, Outcome.FALSE, "every link was checked")
+    return _f(
+        f,
+        code,
+        Outcome.TRUE,
+        f"could not check {open_[0].url}",
+        *(unsettled_reason(lk) for lk in open_),
+        subject=open_[0].url,
+    )
+
+
+PROBES: tuple[Probe, ...] = (
+    Probe(
+        "code_promised_missing",
+        "The paper promises code (or says where it is) and no deliverable repository exists "
+        "after the grace period: N days (default 90) from the paper date, from the venue date "
+        "for 'upon acceptance' when known, or the end of a named month.",
+        code_promised_missing,
+    ),
+    Probe(
+        "code_link_dead",
+        "A linked code repository answered 404/410/451, or its domain is dead, on two checks. "
+        "Rate limits, 403 and 5xx never count.",
+        code_link_dead,
+    ),
+    Probe(
+        "code_placeholder",
+        "Every reachable code repository is empty or README-only ('coming soon'); a repository "
+        "with source files is never a placeholder, whatever its README says.",
+        code_placeholder,
+    ),
+    Probe(
+        "weights_promised_missing",
+        "The paper promises weights and, after the grace period, neither a linked Hub model nor "
+        "the repository's own files, releases or LFS hold any.",
+        weights_promised_missing,
+    ),
+    Probe("no_license", "The main code repository carries no license file.", no_license),
+    Probe(
+        "license_mismatch",
+        "The README or package metadata claims a license the LICENSE file does not hold.",
+        license_mismatch,
+    ),
+    Probe("stale", "No push to the main code repository for N months (informational).", stale),
+    Probe("archived", "A reachable code repository is archived (read-only).", archived),
+    Probe(
+        "moved",
+        "A linked repository was renamed or transferred; the link should be updated.",
+        moved,
+    ),
+    Probe(
+        "link_to_owner_only",
+        "The only code link is a user or organization page, not a repository.",
+        link_to_owner_only,
+    ),
+    Probe(
+        "project_page_without_code",
+        "A project page is linked but no code repository is, in the paper or on the page.",
+        project_page_without_code,
+    ),
+    Probe(
+        "unknown",
+        "A code link could not be checked (not yet, rate limited, refused, 5xx, or dead on one "
+        "check only); the reason is in the evidence.",
+        unknown,
+    ),
+    Probe(
+        "code_delivered",
+        "Deliverable code exists; the finding carries the day it was first seen and the days "
+        "from the paper date.",
+        code_delivered,
+    ),
+)
+PROBE_CODES: tuple[str, ...] = tuple(p.code for p in PROBES)
+
+
+def run_probes(f: PaperFacts, ctx: ProbeContext) -> tuple[Finding, ...]:
+    """Every probe's answer for one paper; a probe that fails answers ERROR, the rest still run."""
+    out = []
+    for p in PROBES:
+        try:
+            out.append(p.run(f, ctx))
+        except Exception as exc:  # a bug in one probe must not hide the other answers
+            out.append(_f(f, p.code, Outcome.ERROR, f"probe failed: {type(exc).__name__}: {exc}"))
+    return tuple(out)
+
+
+__all__ = ["PROBES", "PROBE_CODES", "Probe", "run_probes"]

@@ -1,0 +1,68 @@
+"""Flagging stored papers: read facts, run the pure probes, store answers and verdicts.
+
+The only module of `tracker.flags` that touches the database (through `tracker.store`), so
+`tracker run`, `tracker flag` and `tracker ack` share one code path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+
+from sqlalchemy import Engine
+
+from tracker.config import Settings
+from tracker.flags.facts import ProbeContext
+from tracker.flags.probes import run_probes
+from tracker.flags.verdict import verdict
+from tracker.models import FlagSummary, Outcome, PaperFacts
+from tracker.store.facts import iter_paper_facts
+from tracker.store.findings import PaperFlags, save_findings
+
+
+def flag_paper(facts: PaperFacts, ctx: ProbeContext) -> PaperFlags:
+    """Every probe's answer and the verdict for one paper (pure)."""
+    findings = run_probes(facts, ctx)
+    kind, text = verdict(facts, findings)
+    true = sorted({f.code for f in findings if f.outcome is Outcome.TRUE} - {"code_delivered"})
+    return PaperFlags(
+        facts.key,
+        findings,
+        kind.value,
+        text,
+        flags=" ".join(c for c in true if c not in facts.acknowledged),
+        acknowledged=" ".join(c for c in true if c in facts.acknowledged),
+    )
+
+
+def flag_papers(
+    engine: Engine,
+    settings: Settings,
+    *,
+    keys: Sequence[str] | None = None,
+    today: dt.date | None = None,
+) -> FlagSummary:
+    """Flag every stored paper (or those with `keys`); one transaction per batch."""
+    ctx = ProbeContext(
+        today=today or dt.datetime.now(dt.UTC).date(),
+        grace_days=settings.grace_days,
+        stale_months=settings.stale_months,
+    )
+    flagged: Counter[str] = Counter()
+    verdicts: Counter[str] = Counter()
+    papers = 0
+    with engine.connect() as conn:
+        for batch in iter_paper_facts(conn, keys):
+            results = [flag_paper(f, ctx) for f in batch]
+            save_findings(conn, results)
+            conn.commit()
+            for facts, res in zip(batch, results, strict=True):
+                papers += 1
+                verdicts[res.verdict_kind] += 1
+                flagged.update(
+                    f.code
+                    for f in res.findings
+                    if f.outcome is Outcome.TRUE and f.code not in facts.acknowledged
+                )
+    return FlagSummary(papers=papers, flagged=dict(flagged), verdicts=dict(verdicts))

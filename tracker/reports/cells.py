@@ -1,0 +1,45 @@
+"""Small readings of a `PaperView` shared by every format, so they all say the same thing."""
+
+from __future__ import annotations
+
+from tracker.models import LinkView, PaperView, ReportSummary
+
+
+def paper_stars(p: PaperView) -> int | None:
+    """Stars of the most starred linked repository."""
+    if p.stars is not None:
+        return p.stars
+    known = [lk.stars for lk in p.links if lk.stars is not None]
+    return max(known) if known else None
+
+
+def code_link(p: PaperView) -> LinkView | None:
+    """The link a reader would click for code: the first repository, else the first link."""
+    repos = [lk for lk in p.links if lk.kind in ("github_repo", "gitlab_repo", "bitbucket_repo")]
+    return repos[0] if repos else (p.links[0] if p.links else None)
+
+
+def flag_text(p: PaperView) -> str:
+    acked = [f"{c} (acknowledged)" for c in p.acknowledged]
+    return ", ".join([*p.flags, *acked])
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def summary_lines(s: ReportSummary) -> list[str]:
+    """The summary as a few plain lines (the terminal and Markdown add their own markup)."""
+    median = "n/a" if s.median_days_to_release is None else f"{s.median_days_to_release:g} days"
+    lines = [
+        f"{s.papers:,} papers, {s.with_code:,} with code ({_pct(s.share_with_code)})",
+        f"promises: {s.kept:,} kept, {s.broken:,} broken, {s.pending:,} pending; "
+        f"{s.unknown:,} unknown; median time to release {median}",
+    ]
+    if s.licenses:
+        lines.append(
+            "licenses: " + ", ".join(f"{k} {v:,}" for k, v in list(s.licenses.items())[:8])
+        )
+    if s.flagged:
+        lines.append("flags: " + ", ".join(f"{k} {v:,}" for k, v in s.flagged.items()))
+    return lines

@@ -1,0 +1,178 @@
+"""`tracker show`: one paper in full — links with provenance, repository history, every probe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from tracker.models import Finding, HistoryPoint, PaperFacts
+from tracker.reports.markdown import cell
+
+
+@dataclass(frozen=True, slots=True)
+class PaperDetail:
+    """What `show` prints; assembled by the CLI from store queries and the pure probes."""
+
+    facts: PaperFacts
+    verdict: str
+    findings: tuple[Finding, ...]
+    """Every probe's answer, computed now from the stored facts."""
+    notes: dict[str, str]
+    """Acknowledgement notes by probe code."""
+    history: dict[str, tuple[HistoryPoint, ...]]
+    """Stored changes by repository key."""
+
+
+def _claims(d: PaperDetail) -> list[tuple[str, str, str, str]]:
+    f = d.facts
+    return [
+        (art, c.status.value, c.condition, c.evidence)
+        for art, c in (("code", f.code), ("weights", f.weights), ("data", f.data))
+    ]
+
+
+def _finding_state(d: PaperDetail, f: Finding) -> str:
+    return "acknowledged" if f.code in d.notes and f.outcome.value == "true" else f.outcome.value
+
+
+def detail_dict(d: PaperDetail) -> dict[str, Any]:
+    f = d.facts
+    return {
+        "key": f.key,
+        "title": f.title,
+        "published": f.published.isoformat() if f.published else None,
+        "venue_date": f.venue_date.isoformat() if f.venue_date else None,
+        "verdict": d.verdict,
+        "claims": [
+            {"artifact": a, "status": s, "condition": c, "evidence": e} for a, s, c, e in _claims(d)
+        ],
+        "links": [
+            {
+                "url": lk.url,
+                "kind": lk.kind,
+                "role": lk.role,
+                "provenance": lk.provenance,
+                "official": lk.official,
+                "found_in": lk.found_in,
+                "sentence": lk.sentence,
+                "repository": None
+                if lk.repo is None
+                else {
+                    "name": lk.repo.full_name,
+                    "status": lk.repo.status,
+                    "reason": lk.repo.status_reason,
+                    "stars": lk.repo.stars,
+                    "license": lk.repo.license_spdx,
+                    "archived": lk.repo.archived,
+                    "history": [
+                        {
+                            "observed_at": h.observed_at.isoformat(),
+                            "status": h.status,
+                            "stars": h.stars,
+                            "license": h.license_spdx,
+                            "archived": h.archived,
+                            "name": h.full_name,
+                            "placeholder": h.placeholder,
+                            "has_weights": h.has_weights,
+                        }
+                        for h in d.history.get(lk.repo.key, ())
+                    ],
+                },
+            }
+            for lk in f.links
+        ],
+        "findings": [
+            {
+                "code": x.code,
+                "outcome": x.outcome.value,
+                "acknowledged": x.code in d.notes,
+                "note": d.notes.get(x.code, ""),
+                "severity": x.severity.value,
+                "message": x.message,
+                "evidence": list(x.evidence),
+                "subject": x.subject,
+                "measure": x.measure,
+                "dated": x.dated.isoformat() if x.dated else None,
+            }
+            for x in d.findings
+        ],
+    }
+
+
+def detail_view(d: PaperDetail) -> RenderableType:
+    f = d.facts
+    head = Text(
+        f"{f.title}\n{f.key}  published {f.published or 'unknown'}"
+        + (f"  venue {f.venue_date}" if f.venue_date else "")
+        + f"\nverdict: {d.verdict}"
+    )
+    claims = Table(title="Claims", expand=False)
+    for col in ("artifact", "status", "condition", "evidence"):
+        claims.add_column(col, overflow="fold")
+    for row in _claims(d):
+        claims.add_row(*(Text(x) for x in row))
+    links = Table(title="Links", expand=False)
+    for col in ("url", "kind/role", "provenance", "found in", "repository"):
+        links.add_column(col, overflow="fold")
+    for lk in f.links:
+        r = lk.repo
+        state = (
+            ""
+            if r is None
+            else f"{r.status} {r.status_reason}".strip()
+            + (f" ★{r.stars}" if r.stars is not None else "")
+        )
+        links.add_row(
+            Text(lk.url),
+            f"{lk.kind}/{lk.role}",
+            f"{lk.provenance} ({lk.official})",
+            Text(lk.found_in),
+            Text(state),
+        )
+    parts: list[RenderableType] = [head, claims, links]
+    for key, points in d.history.items():
+        hist = Table(title=f"History of {key}", expand=False)
+        for col in ("observed", "status", "stars", "license", "archived", "name"):
+            hist.add_column(col)
+        for h in points:
+            hist.add_row(
+                f"{h.observed_at:%Y-%m-%d %H:%M}",
+                h.status,
+                str(h.stars or ""),
+                h.license_spdx or "",
+                "yes" if h.archived else "",
+                Text(h.full_name),
+            )
+        parts.append(hist)
+    probes = Table(title="Probes", expand=False)
+    for col in ("probe", "answer", "message", "evidence"):
+        probes.add_column(col, overflow="fold")
+    for x in d.findings:
+        note = f"\nnote: {d.notes[x.code]}" if x.code in d.notes else ""
+        probes.add_row(
+            x.code, _finding_state(d, x), Text(x.message + note), Text("\n".join(x.evidence))
+        )
+    parts.append(probes)
+    return Group(*parts)
+
+
+def detail_markdown(d: PaperDetail) -> str:
+    f = d.facts
+    out = [
+        f"## {cell(f.title)}\n\n`{f.key}` · published {f.published or 'unknown'} · "
+        f"**{cell(d.verdict)}**\n\n### Links\n\n| URL | Kind | Role | Provenance | Repository |\n"
+        "|---|---|---|---|---|\n"
+    ]
+    for lk in f.links:
+        state = "" if lk.repo is None else f"{lk.repo.status} ★{lk.repo.stars or 0}"
+        out.append(
+            f"| {cell(lk.url)} | {lk.kind} | {lk.role} | {cell(lk.provenance)} | {cell(state)} |\n"
+        )
+    out.append("\n### Probes\n\n| Probe | Answer | Message |\n|---|---|---|\n")
+    for x in d.findings:
+        out.append(f"| {x.code} | {_finding_state(d, x)} | {cell(x.message)} |\n")
+    return "".join(out)

@@ -1,0 +1,220 @@
+"""Hugging Face papers API JSON: one document (object or array) or JSON Lines.
+
+Items are `/api/daily_papers` entries (the paper inside a `paper` object) or `/api/papers/{id}`
+objects. `githubRepo` keeps who added it (`githubRepoAddedBy`: the authors or a machine), so a
+later stage can tell an official repository from a guessed one.
+
+A top-level array is read element by element, so a million-paper dump never sits in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from tracker.extract.identity import arxiv_id
+from tracker.models import Location, PaperRecord, Provenance, SourceLink
+from tracker.sources.interface import ReadContext, Source, text_lines
+
+_DECODER = json.JSONDecoder()
+_CHUNK = 1 << 16
+
+
+class HfApiJson(Source):
+    name = "hf_api"
+    extensions = (".json", ".jsonl", ".ndjson")
+
+    def sniff(self, head: str) -> bool:
+        return head.lstrip().startswith(("{", "["))
+
+    def read(self, fh: BinaryIO, ctx: ReadContext) -> Iterator[PaperRecord]:
+        array = _peek(fh).lstrip().startswith(b"[")
+        items = _array_items(fh, ctx) if array else _json_lines(fh, ctx)
+        for line, item in items:
+            record = self._record(item, ctx, line)
+            if record is not None:
+                yield record
+
+    def _record(self, item: Any, ctx: ReadContext, line: int) -> PaperRecord | None:
+        if not isinstance(item, dict):
+            ctx.bad(f"expected a JSON object, found {type(item).__name__}", line)
+            return None
+        inner = item.get("paper")
+        paper: dict[str, Any] = inner if isinstance(inner, dict) else item
+        ident = arxiv_id(str(paper.get("id") or ""))
+        title = _text(paper.get("title") or item.get("title"))
+        if not title and not ident:
+            ctx.bad("paper has neither `title` nor an arXiv `id`", line)
+            return None
+        return PaperRecord(
+            title=title,
+            abstract=_text(paper.get("summary") or item.get("summary")),
+            location=Location(ctx.source, line),
+            source_kind=self.name,
+            arxiv_id=ident,
+            published=_date(paper.get("publishedAt") or item.get("publishedAt")),
+            links=_links(paper),
+        )
+
+
+def _text(value: Any) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _date(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _links(paper: dict[str, Any]) -> tuple[SourceLink, ...]:
+    links = []
+    repo = paper.get("githubRepo")
+    if isinstance(repo, str) and repo.strip():
+        added = paper.get("githubRepoAddedBy")
+        provenance = {"user": Provenance.HF_USER, "auto": Provenance.HF_AUTO}.get(
+            added if isinstance(added, str) else "", Provenance.SOURCE_FIELD
+        )
+        links.append(SourceLink(repo.strip(), provenance, "githubRepo"))
+    page = paper.get("projectPage")
+    if isinstance(page, str) and page.strip():
+        links.append(SourceLink(page.strip(), Provenance.SOURCE_FIELD, "projectPage"))
+    return tuple(links)
+
+
+def _peek(fh: BinaryIO) -> bytes:
+    peek = getattr(fh, "peek", None)
+    return peek(64)[:64] if peek is not None else b""
+
+
+def _json_lines(fh: BinaryIO, ctx: ReadContext) -> Iterator[tuple[int, Any]]:
+    """One value per line; a single document spread over lines is decoded whole."""
+    lines = text_lines(fh, ctx)
+    for number, line in lines:
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            if (
+                number == 1
+                and line.lstrip().startswith("{")
+                and exc.msg.startswith(("Unterminated", "Expecting"))
+            ):
+                yield _whole_document(line, lines, ctx)
+                return
+            ctx.bad(f"not valid JSON: {exc.msg} (column {exc.colno})", number)
+
+
+def _whole_document(
+    first: str, rest: Iterator[tuple[int, str]], ctx: ReadContext
+) -> tuple[int, Any]:
+    text = "\n".join([first, *(line for _, line in rest)])
+    try:
+        return 1, json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ctx.error(f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+
+
+def _array_items(fh: BinaryIO, ctx: ReadContext) -> Iterator[tuple[int, Any]]:
+    """Elements of a top-level JSON array, decoded one at a time from a rolling buffer."""
+    reader = _Rolling(fh, ctx)
+    reader.expect("[")
+    if reader.skip_space() == "]":
+        reader.pos += 1
+        reader.expect_end()
+        return
+    while True:
+        yield reader.value()
+        nxt = reader.skip_space()
+        reader.pos += 1
+        if nxt == "]":
+            reader.expect_end()
+            return
+        if nxt != ",":
+            raise ctx.error(f"expected ',' or ']' in the array, found {nxt!r}", reader.line)
+
+
+class _Rolling:
+    """A text buffer over a binary stream that keeps only the unparsed tail."""
+
+    def __init__(self, fh: BinaryIO, ctx: ReadContext) -> None:
+        self.fh = fh
+        self.ctx = ctx
+        self.buf = ""
+        self.pos = 0
+        self.line = 1
+        self.eof = False
+        self.pending = b""
+
+    def _more(self) -> bool:
+        if self.eof:
+            return False
+        chunk = self.fh.read(_CHUNK)
+        if not chunk:
+            self.eof = True
+            if self.pending:
+                raise self.ctx.error("invalid UTF-8 at the end of the file", self.line)
+            return False
+        data = self.pending + chunk
+        try:
+            text = data.decode("utf-8")
+            self.pending = b""
+        except UnicodeDecodeError as exc:
+            if exc.start < len(data) - 4:
+                raise self.ctx.error("invalid UTF-8", self.line) from None
+            text, self.pending = data[: exc.start].decode("utf-8"), data[exc.start :]
+        consumed = self.buf[: self.pos]
+        self.line += consumed.count("\n")
+        self.buf = self.buf[self.pos :] + text.lstrip("\ufeff")
+        self.pos = 0
+        return True
+
+    def skip_space(self) -> str:
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in " \t\r\n":
+                self.pos += 1
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self._more():
+                raise self.ctx.error(
+                    "unexpected end of file: the JSON array is not closed", self.here()
+                )
+
+    def here(self) -> int:
+        return self.line + self.buf.count("\n", 0, self.pos)
+
+    def expect(self, char: str) -> None:
+        if self.skip_space() != char:
+            raise self.ctx.error(f"expected {char!r}", self.here())
+        self.pos += 1
+
+    def expect_end(self) -> None:
+        while True:
+            rest = self.buf[self.pos :].strip()
+            if rest:
+                raise self.ctx.error("unexpected data after the JSON array", self.here())
+            self.pos = len(self.buf)
+            if not self._more():
+                return
+
+    def value(self) -> tuple[int, Any]:
+        self.skip_space()
+        while True:
+            start = self.here()
+            try:
+                value, end = _DECODER.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                if self._more():
+                    continue
+                where = self.line + self.buf.count("\n", 0, exc.pos)
+                raise self.ctx.error(f"truncated or invalid JSON: {exc.msg}", where) from None
+            if end == len(self.buf) and not self.eof and self._more():
+                continue
+            self.pos = end
+            return start, value

@@ -1,0 +1,145 @@
+"""Stored rows to the `PaperFacts` the probes read, in batches so a million papers stream."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from tracker.models import Availability, LinkFacts, PaperFacts, RepoState, StatusClaim
+from tracker.store.tables import Acknowledgement, Link, Paper, RepoAlias, Repository
+
+BATCH = 2000
+
+
+def _split(text: str | None, sep: str = "\n") -> tuple[str, ...]:
+    """Lists the checker stores joined: reasons and evidence by newline, SPDX ids by comma."""
+    return tuple(x.strip() for x in (text or "").split(sep) if x.strip())
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
+
+
+def repo_state(m: Any) -> RepoState:
+    return RepoState(
+        key=m["key"],
+        full_name=m["full_name"],
+        status=m["status"],
+        status_reason=m["status_reason"] or "",
+        http_status=m["http_status"],
+        dead_confirmations=m["dead_confirmations"] or 0,
+        stars=m["stars"],
+        archived=bool(m["archived"]),
+        pushed_at=_utc(m["pushed_at"] or m["last_commit_at"]),
+        license_spdx=m["license_spdx"],
+        license_claims=_split(m["license_claims"], ","),
+        placeholder=m["placeholder"],
+        placeholder_reasons=_split(m["placeholder_reasons"]),
+        has_weights=m["has_weights"],
+        weights_evidence=_split(m["weights_evidence"]),
+        source_files=m["source_files"],
+        first_ok_at=_utc(m["first_ok_at"]),
+        last_checked_at=_utc(m["last_checked_at"]),
+    )
+
+
+def repo_states(conn: Connection, keys: set[str]) -> dict[str, RepoState]:
+    """Latest facts by the key a link used, following renames through `repo_alias`."""
+    if not keys:
+        return {}
+    r, a = Repository.__table__, RepoAlias.__table__  # type: ignore[attr-defined]
+    found = {
+        m["key"]: repo_state(m) for m in conn.execute(select(r).where(r.c.key.in_(keys))).mappings()
+    }
+    missing = keys - found.keys()
+    if missing:
+        q = select(a.c.alias, r).join(r, r.c.id == a.c.repository_id).where(a.c.alias.in_(missing))
+        for m in conn.execute(q).mappings():
+            found[m["alias"]] = repo_state(m)
+    return found
+
+
+def _claim(m: Any, art: str) -> StatusClaim:
+    status = m[f"{art}_status"]
+    return StatusClaim(
+        Availability(status) if status in Availability._value2member_map_ else Availability.NONE,
+        m[f"{art}_evidence"] or "",
+        m[f"{art}_condition"] or "",
+    )
+
+
+def _facts_batch(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
+    lk, ack = Link.__table__, Acknowledgement.__table__  # type: ignore[attr-defined]
+    ids = [m["id"] for m in papers]
+    links = list(
+        conn.execute(select(lk).where(lk.c.paper_id.in_(ids)).order_by(lk.c.id)).mappings()
+    )
+    repos = repo_states(conn, {m["repo_key"] for m in links if m["repo_key"]})
+    by_paper: dict[int, list[LinkFacts]] = defaultdict(list)
+    for m in links:
+        by_paper[m["paper_id"]].append(
+            LinkFacts(
+                url=m["url"],
+                kind=m["kind"],
+                role=m["role"],
+                provenance=m["provenance"],
+                official=m["official"],
+                sentence=m["sentence"],
+                found_in=m["found_in"],
+                linked_repo=m["repo_key"],
+                repo=repos.get(m["repo_key"]) if m["repo_key"] else None,
+            )
+        )
+    acks: dict[int, set[str]] = defaultdict(set)
+    for row in conn.execute(select(ack.c.paper_id, ack.c.code).where(ack.c.paper_id.in_(ids))):
+        acks[row.paper_id].add(row.code)
+    return [
+        PaperFacts(
+            key=m["key"],
+            title=m["title"],
+            published=m["published"],
+            venue_date=m["venue_date"],
+            first_seen=m["first_seen_at"].date() if m["first_seen_at"] else None,
+            code=_claim(m, "code"),
+            weights=_claim(m, "weights"),
+            data=_claim(m, "data"),
+            links=tuple(by_paper[m["id"]]),
+            acknowledged=frozenset(acks[m["id"]]),
+        )
+        for m in papers
+    ]
+
+
+def iter_paper_facts(
+    conn: Connection, keys: Sequence[str] | None = None, *, batch: int = BATCH
+) -> Iterator[list[PaperFacts]]:
+    """Batches of facts for every paper (or the papers with these keys), in id order."""
+    p = Paper.__table__  # type: ignore[attr-defined]
+    cols = [
+        p.c.id,
+        p.c.key,
+        p.c.title,
+        p.c.published,
+        p.c.venue_date,
+        p.c.first_seen_at,
+        *(
+            p.c[f"{a}_{s}"]
+            for a in ("code", "weights", "data")
+            for s in ("status", "evidence", "condition")
+        ),
+    ]
+    last = 0
+    while True:
+        q = select(*cols).where(p.c.id > last).order_by(p.c.id).limit(batch)
+        if keys is not None:
+            q = q.where(p.c.key.in_(list(keys)))
+        rows = list(conn.execute(q).mappings())
+        if not rows:
+            return
+        yield _facts_batch(conn, rows)
+        last = rows[-1]["id"]

@@ -1,0 +1,161 @@
+"""Saving probe answers and reviews: findings, verdicts and acknowledgements.
+
+Only answers that say something is there (TRUE) or that a probe broke (ERROR) are stored: FALSE
+and NOT_AVAILABLE are recomputed by `tracker show` whenever wanted, and keeping them would put a
+dozen rows per paper in the table. Saving is an idempotent upsert on (paper, code, subject) that
+also removes what no longer holds, and a rerun over unchanged facts writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+
+from tracker.models import Finding, Outcome
+from tracker.store.tables import Acknowledgement, Paper, utcnow
+from tracker.store.tables import Finding as FindingRow
+
+_KEPT = (Outcome.TRUE, Outcome.ERROR)
+_CONTENT = ("outcome", "severity", "message", "evidence", "measure", "dated")
+
+
+@dataclass(frozen=True, slots=True)
+class PaperFlags:
+    """One paper's probe answers and the verdict drawn from them, ready to store."""
+
+    paper_key: str
+    findings: tuple[Finding, ...]
+    verdict_kind: str
+    verdict: str
+    flags: str = ""
+    """Space-separated true, unacknowledged probe codes (`code_delivered` excluded)."""
+    acknowledged: str = ""
+
+
+def _values(f: Finding) -> dict[str, object]:
+    return {
+        "outcome": f.outcome.value,
+        "severity": f.severity.value,
+        "message": f.message,
+        "evidence": json.dumps(list(f.evidence), ensure_ascii=False),
+        "measure": f.measure,
+        "dated": f.dated,
+    }
+
+
+def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
+    """Store the answers and verdicts of `batch` in the caller's transaction; returns how many
+    finding rows were inserted, updated or deleted."""
+    p, fr = Paper.__table__, FindingRow.__table__  # type: ignore[attr-defined]
+    papers = {
+        r.key: r
+        for r in conn.execute(
+            select(p.c.id, p.c.key, *(p.c[c] for c in _VERDICT_COLS)).where(
+                p.c.key.in_([b.paper_key for b in batch])
+            )
+        )
+    }
+    ids = [r.id for r in papers.values()]
+    have = {
+        (r.paper_id, r.code, r.subject): r
+        for r in conn.execute(select(fr).where(fr.c.paper_id.in_(ids))).mappings()
+    }
+    now, inserts, updates, wanted = utcnow(), [], [], set()
+    for b in batch:
+        row = papers.get(b.paper_key)
+        if row is None:
+            continue
+        for f in b.findings:
+            if f.outcome not in _KEPT:
+                continue
+            ident = (row.id, f.code, f.subject)
+            wanted.add(ident)
+            vals = _values(f)
+            old = have.get(ident)
+            if old is None:
+                inserts.append(
+                    {
+                        "paper_id": row.id,
+                        "code": f.code,
+                        "subject": f.subject,
+                        **vals,
+                        "first_seen_at": now,
+                        "updated_at": now,
+                    }
+                )
+            elif any(old[k] != vals[k] for k in _CONTENT):
+                updates.append({"fid": old["id"], **vals, "updated_at": now})
+    gone = [old["id"] for ident, old in have.items() if ident not in wanted]
+    if inserts:
+        conn.execute(insert(fr), inserts)
+    if updates:
+        conn.execute(
+            update(fr).where(fr.c.id == bindparam("fid")),
+            [{"fid": u.pop("fid"), **u} for u in updates],
+        )
+    if gone:
+        conn.execute(delete(fr).where(fr.c.id.in_(gone)))
+    _save_verdicts(conn, batch, papers, now)
+    return len(inserts) + len(updates) + len(gone)
+
+
+_VERDICT_COLS = ("verdict", "verdict_kind", "flags", "acknowledged")
+
+
+def _save_verdicts(
+    conn: Connection, batch: Sequence[PaperFlags], papers: dict[str, Any], now: object
+) -> None:
+    p = Paper.__table__  # type: ignore[attr-defined]
+    changed = []
+    for b in batch:
+        row = papers.get(b.paper_key)
+        new = {c: getattr(b, c) for c in _VERDICT_COLS}
+        if row is not None and any(getattr(row, c) != v for c, v in new.items()):
+            changed.append({"pid": row.id, **new, "flagged_at": now})
+    if changed:
+        conn.execute(update(p).where(p.c.id == bindparam("pid")), changed)
+
+
+def paper_id(conn: Connection, ref: str) -> tuple[int, str] | None:
+    """The id and key of the paper `ref` names: its key, arXiv ID (with or without `arxiv:`)
+    or DOI."""
+    p = Paper.__table__  # type: ignore[attr-defined]
+    bare = ref.strip()
+    for prefix in ("arxiv:", "doi:"):
+        if bare.lower().startswith(prefix):
+            bare = bare[len(prefix) :]
+    for cond in (p.c.key == ref.strip(), p.c.arxiv_id == bare, p.c.doi == bare.lower()):
+        row = conn.execute(select(p.c.id, p.c.key).where(cond).limit(1)).first()
+        if row is not None:
+            return int(row.id), str(row.key)
+    return None
+
+
+def save_ack(conn: Connection, pid: int, code: str, note: str) -> bool:
+    """Record that a person reviewed `code` on the paper as a false positive; True if new."""
+    a = Acknowledgement.__table__  # type: ignore[attr-defined]
+    where = and_(a.c.paper_id == pid, a.c.code == code)
+    if conn.execute(select(a.c.id).where(where)).first() is not None:
+        conn.execute(update(a).where(where).values(note=note))
+        return False
+    conn.execute(insert(a).values(paper_id=pid, code=code, note=note, created_at=utcnow()))
+    return True
+
+
+def delete_ack(conn: Connection, pid: int, code: str) -> bool:
+    a = Acknowledgement.__table__  # type: ignore[attr-defined]
+    done = conn.execute(delete(a).where(and_(a.c.paper_id == pid, a.c.code == code)))
+    return bool(done.rowcount)
+
+
+def ack_notes(conn: Connection, pid: int) -> dict[str, str]:
+    a = Acknowledgement.__table__  # type: ignore[attr-defined]
+    rows = conn.execute(select(a.c.code, a.c.note).where(a.c.paper_id == pid))
+    return {r.code: r.note for r in rows}
+
+
+__all__ = ["PaperFlags", "ack_notes", "delete_ack", "paper_id", "save_ack", "save_findings"]

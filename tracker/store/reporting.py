@@ -1,0 +1,646 @@
+"""Read queries behind `report`, `export`, `show` and `diff`.
+
+Filters and sorting run in SQL over indexed columns (the verdict is stored on the paper by the
+flag run), and rows stream in batches: a report on a million papers never holds them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from itertools import groupby, islice
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+)
+
+from tracker.models import (
+    DiffEvent,
+    HistoryPoint,
+    LinkView,
+    Outcome,
+    PaperView,
+    ReportFilter,
+    ReportSummary,
+)
+from tracker.store.facts import _utc
+from tracker.store.tables import Acknowledgement, Link, Paper, RepoAlias, RepoHistory, Repository
+from tracker.store.tables import Finding as FindingRow
+
+BATCH = 2000
+SORTS = ("id", "published", "stars", "title", "verdict")
+CLAIMS = ("promised", "released")
+
+P = Paper.__table__  # type: ignore[attr-defined]
+L = Link.__table__  # type: ignore[attr-defined]
+R = Repository.__table__  # type: ignore[attr-defined]
+F = FindingRow.__table__  # type: ignore[attr-defined]
+A = Acknowledgement.__table__  # type: ignore[attr-defined]
+H = RepoHistory.__table__  # type: ignore[attr-defined]
+AL = RepoAlias.__table__  # type: ignore[attr-defined]
+
+
+def _unacked(codes: Sequence[str] | None = None) -> Any:
+    """Condition on `finding` rows: true, and nobody acknowledged them."""
+    cond = and_(
+        F.c.outcome == Outcome.TRUE.value,
+        ~exists().where(and_(A.c.paper_id == F.c.paper_id, A.c.code == F.c.code)),
+    )
+    return and_(cond, F.c.code.in_(list(codes))) if codes else cond
+
+
+def _link_repos() -> tuple[Any, Any]:
+    """Links joined to their repository directly, and through a renamed repository's alias."""
+    direct = L.join(R, R.c.key == L.c.repo_key)
+    renamed = L.join(AL, AL.c.alias == L.c.repo_key).join(R, R.c.id == AL.c.repository_id)
+    return direct, renamed
+
+
+def _stars_expr() -> Any:
+    direct, renamed = (
+        select(func.max(R.c.stars)).select_from(j).where(L.c.paper_id == P.c.id).scalar_subquery()
+        for j in _link_repos()
+    )
+    return func.coalesce(direct, renamed)
+
+
+def _min_stars(flt: ReportFilter) -> Any:
+    """After a selective filter (flags, statuses), check each candidate's repositories; alone,
+    go from the starred repositories (indexed) to their links, never the other way round."""
+    n = flt.min_stars
+    if flt.flags or flt.statuses:
+        return _stars_expr() >= n
+    starred = select(R.c.key).where(R.c.stars >= n)
+    renamed = select(AL.c.alias).join(R, R.c.id == AL.c.repository_id).where(R.c.stars >= n)
+    linked = select(L.c.paper_id).where(or_(L.c.repo_key.in_(starred), L.c.repo_key.in_(renamed)))
+    return P.c.id.in_(linked)
+
+
+def _where(flt: ReportFilter) -> list[Any]:
+    conds: list[Any] = []
+    if flt.flags:
+        # findings find the candidates by index; the paper's own list drops acknowledged ones
+        found = select(F.c.paper_id).where(
+            F.c.code.in_(flt.flags), F.c.outcome == Outcome.TRUE.value
+        )
+        padded = literal(" ") + P.c.flags + literal(" ")
+        conds.append(P.c.id.in_(found))
+        conds.append(or_(*(padded.like(f"% {code} %") for code in flt.flags)))
+    if flt.statuses:
+        st = list(flt.statuses)
+        conds.append(or_(P.c.code_status.in_(st), P.c.verdict_kind.in_(st)))
+    if flt.since is not None:
+        conds.append(P.c.published >= flt.since)
+    if flt.min_stars is not None:
+        conds.append(_min_stars(flt))
+    if flt.query:
+        like = f"%{flt.query.lower()}%"
+        by_url = select(L.c.paper_id).where(func.lower(L.c.url).like(like))
+        conds.append(
+            or_(
+                func.lower(P.c.title).like(like), func.lower(P.c.key).like(like), P.c.id.in_(by_url)
+            )
+        )
+    return conds
+
+
+def _paper_query(flt: ReportFilter) -> Select[Any]:
+    """The selected papers in order; links are joined on afterwards."""
+    cols = [
+        P.c.id,
+        P.c.key,
+        P.c.title,
+        P.c.arxiv_id,
+        P.c.published,
+        P.c.code_status,
+        P.c.weights_status,
+        P.c.data_status,
+        P.c.code_evidence,
+        P.c.verdict,
+        P.c.verdict_kind,
+        P.c.flags,
+        P.c.acknowledged,
+    ]
+    sort = flt.sort if flt.sort in SORTS else "id"
+    order: Any = {
+        "id": P.c.id,
+        "published": P.c.published,
+        "title": P.c.title,
+        "verdict": P.c.verdict_kind,
+    }.get(sort)
+    if sort == "stars":
+        order = func.coalesce(_stars_expr(), -1).label("sort_stars")
+        cols.append(order)
+    q = select(*cols).where(*_where(flt))
+    q = q.order_by(order.desc() if flt.descending else order.asc(), P.c.id)
+    return q.limit(flt.limit) if flt.limit is not None else q
+
+
+_PAPER_COLS = (
+    "id",
+    "key",
+    "title",
+    "arxiv_id",
+    "published",
+    "code_status",
+    "weights_status",
+    "data_status",
+    "code_evidence",
+    "verdict",
+    "verdict_kind",
+    "flags",
+    "acknowledged",
+)
+
+
+def _view_query(flt: ReportFilter) -> Select[Any]:
+    """One row per (paper, link) in report order, each link with its repository's facts
+    (found by the linked name, or through the alias of a renamed repository)."""
+    sub = _paper_query(flt).subquery()
+    r2 = R.alias("renamed")
+    joined = (
+        sub.outerjoin(L, L.c.paper_id == sub.c.id)
+        .outerjoin(R, R.c.key == L.c.repo_key)
+        .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))
+        .outerjoin(r2, r2.c.id == AL.c.repository_id)
+    )
+    sort = flt.sort if flt.sort in SORTS else "id"
+    outer = {
+        "id": sub.c.id,
+        "published": sub.c.published,
+        "title": sub.c.title,
+        "verdict": sub.c.verdict_kind,
+    }.get(sort)
+    if outer is None:
+        outer = sub.c.sort_stars
+    return (
+        select(
+            *(sub.c[name] for name in _PAPER_COLS),
+            L.c.url,
+            L.c.kind,
+            L.c.role,
+            L.c.provenance,
+            L.c.found_in,
+            L.c.repo_key,
+            func.coalesce(R.c.status, r2.c.status),
+            func.coalesce(R.c.stars, r2.c.stars),
+            func.coalesce(R.c.license_spdx, r2.c.license_spdx),
+            func.coalesce(R.c.key, r2.c.key),
+        )
+        .select_from(joined)
+        .order_by(outer.desc() if flt.descending else outer.asc(), sub.c.id, L.c.id)
+    )
+
+
+def _star_history(views: list[PaperView], conn: Connection) -> dict[str, tuple[int, ...]]:
+    """Stars over time of each paper's most starred repository."""
+    best: dict[str, str] = {}
+    for v in views:
+        starred = [lk for lk in v.links if lk.repo_key and lk.stars is not None]
+        if starred:
+            best[v.key] = max(starred, key=lambda lk: lk.stars or 0).repo_key or ""
+    series: dict[str, list[int]] = defaultdict(list)
+    q = (
+        select(R.c.key, H.c.stars)
+        .join(R, R.c.id == H.c.repository_id)
+        .where(R.c.key.in_(set(best.values())), H.c.stars.is_not(None))
+        .order_by(R.c.key, H.c.observed_at, H.c.id)
+    )
+    for key, stars in conn.execute(q):
+        series[key].append(stars)
+    return {pkey: tuple(series[rkey]) for pkey, rkey in best.items()}
+
+
+def _codes(text: str | None) -> tuple[str, ...]:
+    return tuple(sorted(set(text.split()))) if text else ()
+
+
+def _views(rows: Iterator[Any]) -> Iterator[PaperView]:
+    for _, group in groupby(rows, key=itemgetter(0)):
+        items = list(group)
+        (
+            _,
+            key,
+            title,
+            arxiv_id,
+            published,
+            code,
+            weights,
+            data,
+            evidence,
+            verdict,
+            kind,
+            flags,
+            acked,
+        ) = items[0][:13]
+        links = tuple(
+            LinkView(
+                url=r[13],
+                kind=r[14],
+                role=r[15],
+                provenance=r[16],
+                found_in=r[17],
+                repo_status=r[19] or ("unchecked" if r[18] else None),
+                stars=r[20],
+                license_spdx=r[21],
+                repo_key=r[22],
+            )
+            for r in items
+            if r[13] is not None
+        )
+        stars = [lk.stars for lk in links if lk.stars is not None]
+        yield PaperView(
+            key=key,
+            title=title,
+            arxiv_id=arxiv_id,
+            published=published,
+            code_status=code,
+            weights_status=weights,
+            data_status=data,
+            code_evidence=evidence,
+            links=links,
+            verdict=verdict,
+            verdict_kind=kind,
+            flags=_codes(flags),
+            acknowledged=_codes(acked),
+            stars=max(stars) if stars else None,
+        )
+
+
+def iter_report_views(
+    conn: Connection, flt: ReportFilter = ReportFilter(), *, history: bool = False
+) -> Iterator[PaperView]:
+    """Papers matching `flt`, in its order, each with links, flags and verdict.
+
+    One ordered, streamed join: memory stays flat however many papers match.
+    """
+    rows = conn.execution_options(stream_results=True, yield_per=BATCH).execute(_view_query(flt))
+    views = _views(iter(rows))
+    if not history:
+        yield from views
+        return
+    while batch := list(islice(views, BATCH)):
+        hist = _star_history(batch, conn)
+        yield from (replace(v, star_history=hist.get(v.key, ())) for v in batch)
+
+
+def _scope(flt: ReportFilter | None) -> Select[Any] | None:
+    """The ids of the papers a filter selects, or None for every paper."""
+    conds = _where(flt) if flt is not None else []
+    return select(P.c.id).where(*conds) if conds else None
+
+
+def _count(conn: Connection, q: Select[Any]) -> int:
+    return int(conn.execute(q).scalar_one() or 0)
+
+
+def _in(col: Any, scope: Select[Any] | None) -> list[Any]:
+    return [col.in_(scope)] if scope is not None else []
+
+
+def _median(conn: Connection) -> float | None:
+    """The median days to release over all `code_delivered` findings, read off the index."""
+    base = and_(
+        F.c.code == "code_delivered",
+        F.c.outcome == Outcome.TRUE.value,
+        F.c.measure.is_not(None),
+    )
+    n = _count(conn, select(func.count()).select_from(F).where(base))
+    if n == 0:
+        return None
+    q = select(F.c.measure).where(base).order_by(F.c.code, F.c.outcome, F.c.measure)
+    mid = [int(v) for (v,) in conn.execute(q.offset((n - 1) // 2).limit(2 - n % 2))]
+    return sum(mid) / len(mid)
+
+
+DELIVERED_KINDS = frozenset({"available", "weights_missing"})
+"""Verdict kinds given exactly when `code_delivered` is true (see `tracker.flags.verdict`)."""
+
+
+def report_summary(conn: Connection, flt: ReportFilter | None = None) -> ReportSummary:
+    """Headline numbers over the papers `flt` selects (all papers when None).
+
+    Without filters: one GROUP BY over the verdict, code status and flags stored on each paper
+    (an index covers it). With filters: one streamed pass over the selected papers, so the
+    filter runs once.
+    """
+    conds = _where(flt) if flt is not None else []
+    if not conds:
+        q = select(P.c.verdict_kind, P.c.code_status, P.c.flags, func.count()).group_by(
+            P.c.verdict_kind, P.c.code_status, P.c.flags
+        )
+        tally = _Tally()
+        for kind, status, flags, n in conn.execute(q):
+            tally.add(kind, status, flags, n)
+        return tally.summary(_median(conn), _licenses(conn))
+    return _scoped_summary(conn, conds)
+
+
+class _Tally:
+    """Counts behind a `ReportSummary`, fed group by group or paper by paper."""
+
+    def __init__(self) -> None:
+        self.verdicts: dict[str, int] = defaultdict(int)
+        self.flagged: dict[str, int] = defaultdict(int)
+        self.with_code = self.kept = 0
+
+    def add(self, kind: str | None, status: str, flags: str | None, n: int = 1) -> None:
+        self.verdicts[kind or "unflagged"] += n
+        if kind in DELIVERED_KINDS:
+            self.with_code += n
+            self.kept += n if status in CLAIMS else 0
+        for code in (flags or "").split():
+            self.flagged[code] += n
+
+    def summary(self, median: float | None, licenses: dict[str, int]) -> ReportSummary:
+        return ReportSummary(
+            papers=sum(self.verdicts.values()),
+            with_code=self.with_code,
+            kept=self.kept,
+            broken=self.flagged.get("code_promised_missing", 0),
+            pending=self.verdicts.get("pending", 0),
+            unknown=self.verdicts.get("unknown", 0),
+            median_days_to_release=median,
+            verdicts=dict(sorted(self.verdicts.items())),
+            licenses=dict(sorted(licenses.items(), key=lambda kv: (-kv[1], kv[0]))),
+            flagged=dict(sorted(self.flagged.items(), key=lambda kv: (-kv[1], kv[0]))),
+        )
+
+
+def _scoped_summary(conn: Connection, conds: list[Any]) -> ReportSummary:
+    r2 = R.alias("renamed")
+    delivered = and_(
+        F.c.paper_id == P.c.id, F.c.code == "code_delivered", F.c.outcome == Outcome.TRUE.value
+    )
+    q = (
+        select(
+            P.c.id,
+            P.c.verdict_kind,
+            P.c.code_status,
+            P.c.flags,
+            F.c.measure,
+            func.coalesce(R.c.key, r2.c.key),
+            func.coalesce(R.c.status, r2.c.status),
+            func.coalesce(R.c.license_spdx, r2.c.license_spdx),
+        )
+        .select_from(
+            P.outerjoin(F, delivered)
+            .outerjoin(L, L.c.paper_id == P.c.id)
+            .outerjoin(R, R.c.key == L.c.repo_key)
+            .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))
+            .outerjoin(r2, r2.c.id == AL.c.repository_id)
+        )
+        .where(*conds)
+    )
+    tally, last = _Tally(), None
+    measures: list[int] = []
+    licenses: dict[str, str] = {}
+    for pid, kind, status, flags, measure, rkey, rstatus, lic in conn.execution_options(
+        stream_results=True, yield_per=BATCH
+    ).execute(q):
+        if pid != last:
+            last = pid
+            tally.add(kind, status, flags)
+            if measure is not None:
+                measures.append(measure)
+        if rkey is not None and rstatus in ("ok", "moved"):
+            licenses[rkey] = lic or "none"
+    measures.sort()
+    n = len(measures)
+    median = None if n == 0 else (measures[(n - 1) // 2] + measures[n // 2]) / 2
+    mix: dict[str, int] = defaultdict(int)
+    for lic in licenses.values():
+        mix[lic] += 1
+    return tally.summary(median, mix)
+
+
+def _licenses(conn: Connection) -> dict[str, int]:
+    """Checked repositories per license (`none` without one)."""
+    lic = func.coalesce(R.c.license_spdx, "none")
+    q = select(lic, func.count()).where(R.c.status.in_(("ok", "moved"))).group_by(lic)
+    return {str(k): int(v) for k, v in conn.execute(q)}
+
+
+def count_failing(
+    conn: Connection, codes: Sequence[str], flt: ReportFilter = ReportFilter()
+) -> int:
+    """Papers in `flt` with an unacknowledged true finding of one of `codes` (for `--fail-on`)."""
+    conds = [*_where(flt), P.c.id.in_(select(F.c.paper_id).where(_unacked(codes)))]
+    return _count(conn, select(func.count()).select_from(P).where(*conds))
+
+
+def repo_history(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[HistoryPoint, ...]]:
+    """Every stored change of the repositories with these keys, oldest first."""
+    if not keys:
+        return {}
+    q = (
+        select(R.c.key, H)
+        .join(R, R.c.id == H.c.repository_id)
+        .where(R.c.key.in_(list(keys)))
+        .order_by(R.c.key, H.c.observed_at, H.c.id)
+    )
+    out: dict[str, list[HistoryPoint]] = defaultdict(list)
+    for m in conn.execute(q).mappings():
+        out[m["key"]].append(
+            HistoryPoint(
+                observed_at=_utc(m["observed_at"]) or m["observed_at"],
+                status=m["status"],
+                stars=m["stars"],
+                license_spdx=m["license_spdx"],
+                archived=bool(m["archived"]),
+                full_name=m["full_name"],
+                placeholder=m["placeholder"],
+                has_weights=m["has_weights"],
+            )
+        )
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _event(kind: str, before: object, after: object) -> tuple[str, str, str]:
+    return kind, "" if before is None else str(before), "" if after is None else str(after)
+
+
+def _changes(prev: Any, cur: Any, star_jump: int) -> list[tuple[str, str, str]]:
+    """What changed between two consecutive history rows of one repository."""
+    out = []
+    if cur["status"] == "not_found" and prev["status"] != "not_found":
+        out.append(_event("died", prev["status"], cur["status"]))
+    if (
+        cur["full_name"]
+        and prev["full_name"]
+        and cur["full_name"].lower() != prev["full_name"].lower()
+    ):
+        out.append(_event("moved", prev["full_name"], cur["full_name"]))
+    if cur["archived"] and not prev["archived"]:
+        out.append(_event("archived", "", "archived"))
+    if cur["license_spdx"] != prev["license_spdx"] and cur["license_spdx"]:
+        kind = "license_added" if not prev["license_spdx"] else "license_changed"
+        out.append(_event(kind, prev["license_spdx"], cur["license_spdx"]))
+    if cur["has_weights"] and not prev["has_weights"]:
+        out.append(_event("weights_released", "", "weights"))
+    if (
+        cur["stars"] is not None
+        and prev["stars"] is not None
+        and cur["stars"] - prev["stars"] >= star_jump
+    ):
+        out.append(_event("stars_jump", prev["stars"], cur["stars"]))
+    return out
+
+
+def _papers_of(conn: Connection, rids: set[int]) -> dict[int, list[tuple[str, str]]]:
+    """Papers linking each repository as their own (not as a community reimplementation), by
+    its current name or an old one."""
+    if not rids:
+        return {}
+    own = L.c.official != "community"
+    direct = (
+        select(R.c.id, L.c.paper_id).join(L, L.c.repo_key == R.c.key).where(R.c.id.in_(rids), own)
+    )
+    renamed = (
+        select(AL.c.repository_id, L.c.paper_id)
+        .join(L, L.c.repo_key == AL.c.alias)
+        .where(AL.c.repository_id.in_(rids), own)
+    )
+    links = union(direct, renamed).subquery()
+    q = (
+        select(links.c[0], P.c.key, P.c.title)
+        .join(P, P.c.id == links.c[1])
+        .order_by(links.c[0], P.c.id)
+    )
+    out: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for rid, key, title in conn.execute(q):
+        out[rid].append((key, title))
+    return out
+
+
+def diff_events(conn: Connection, since: dt.datetime, *, star_jump: int = 100) -> list[DiffEvent]:
+    """What happened to linked repositories since `since`: code delivered, deaths, moves,
+    archiving, licenses, weights and star jumps, oldest first."""
+    changed = select(H.c.repository_id).where(H.c.observed_at >= since).distinct()
+    q = (
+        select(H, R.c.full_name.label("now_name"))
+        .join(R, R.c.id == H.c.repository_id)
+        .where(H.c.repository_id.in_(changed))
+        .order_by(H.c.repository_id, H.c.observed_at, H.c.id)
+    )
+    found: list[tuple[int, str, str, dt.datetime, str, str]] = []
+    prev: Any = None
+    for cur in conn.execute(q).mappings():
+        at = _utc(cur["observed_at"]) or since
+        if prev is not None and prev["repository_id"] == cur["repository_id"] and at >= since:
+            found += [
+                (cur["repository_id"], cur["now_name"], k, at, b, a)
+                for k, b, a in _changes(prev, cur, star_jump)
+            ]
+        prev = cur
+    delivered = select(R.c.id, R.c.full_name, R.c.first_ok_at).where(R.c.first_ok_at >= since)
+    found += [
+        (rid, name, "code_delivered", _utc(when) or since, "", "code")
+        for rid, name, when in conn.execute(delivered)
+    ]
+    papers = _papers_of(conn, {f[0] for f in found})
+    events = [
+        DiffEvent(kind=kind, paper_key=key, title=title, subject=name, at=at, before=b, after=a)
+        for rid, name, kind, at, b, a in found
+        for key, title in papers.get(rid, [])
+    ]
+    return sorted(events, key=lambda e: (e.at, e.kind, e.paper_key))
+
+
+def delivered_by_month(conn: Connection, flt: ReportFilter | None = None) -> list[tuple[str, int]]:
+    """Promises kept per month (`YYYY-MM`, by the day code was first seen), oldest first."""
+    scope = _scope(flt)
+    q = select(F.c.dated).where(
+        F.c.code == "code_delivered",
+        F.c.outcome == "true",
+        F.c.dated.is_not(None),
+        *_in(F.c.paper_id, scope),
+    )
+    months: dict[str, int] = defaultdict(int)
+    for (day,) in conn.execution_options(yield_per=10_000).execute(q):
+        months[f"{day:%Y-%m}"] += 1
+    return sorted(months.items())
+
+
+def iter_csv_rows(
+    conn: Connection, flt: ReportFilter = ReportFilter()
+) -> Iterator[tuple[Any, ...]]:
+    """One tuple per paper in the order of `csv_export.PAPER_COLUMNS`.
+
+    Reads the same ordered join as `iter_report_views` but builds plain tuples: a million-row
+    export spends its time writing, not constructing value objects it would throw away.
+    """
+    current: Any = None
+    urls: list[str] = []
+    repo: Any = None
+    stars: int | None = None
+    for r in conn.execution_options(stream_results=True, yield_per=BATCH).execute(_view_query(flt)):
+        if current is None or r[0] != current[0]:
+            if current is not None:
+                yield _csv_tuple(current, urls, repo, stars)
+            current, urls, repo, stars = r, [], None, None
+        if r[13] is None:
+            continue
+        urls.append(r[13])
+        if repo is None and r[14] == "github_repo":
+            repo = r
+        if r[20] is not None and (stars is None or r[20] > stars):
+            stars = r[20]
+    if current is not None:
+        yield _csv_tuple(current, urls, repo, stars)
+
+
+def _csv_tuple(p: Any, urls: list[str], repo: Any, stars: int | None) -> tuple[Any, ...]:
+    status = (repo[19] or "unchecked") if repo is not None else None
+    return (
+        p[1],
+        p[3],
+        p[2],
+        p[4],
+        p[5],
+        p[6],
+        p[7],
+        p[9],
+        " ".join(urls),
+        status,
+        stars,
+        repo[21] if repo is not None else None,
+        p[10],
+        p[11],
+        p[12],
+    )
+
+
+def iter_link_rows(
+    conn: Connection, flt: ReportFilter = ReportFilter()
+) -> Iterator[tuple[Any, ...]]:
+    """One tuple per link (one per paper without links) in `csv_export.LINK_COLUMNS` order."""
+    q = _view_query(flt)
+    cols = list(q.selected_columns)
+    by = {c.name: c for c in cols[:13]}
+    q = q.with_only_columns(
+        by["key"],
+        by["arxiv_id"],
+        by["title"],
+        by["published"],
+        by["verdict"],
+        *cols[13:18],
+        func.coalesce(cols[19], case((cols[18].is_not(None), "unchecked"))),
+        cols[20],
+        cols[21],
+        maintain_column_froms=True,
+    )
+    yield from conn.execution_options(stream_results=True, yield_per=BATCH).execute(q)

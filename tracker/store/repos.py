@@ -1,0 +1,331 @@
+"""Saving repository checks: latest facts, aliases, append-on-change history, every attempt.
+
+Rules kept here so every transport obeys them:
+
+* A repository is its lower-cased canonical `owner/name`; after a rename or transfer the row
+  takes the new name and the old one becomes a `repo_alias`, so links written with the old
+  name still find it.
+* UNKNOWN (rate limits, 5xx, timeouts) is an attempt, never a fact: it neither touches the
+  stored facts nor the dead counter, and it does not move `last_checked_at` (so the repository
+  stays due and goes first next time).
+* `dead_confirmations` counts consecutive definite 404/410/451 answers; any other definite
+  answer resets it. A repository is dead only at two or more.
+* `repo_history` gets a row only when a tracked value changed; an unchanged check only moves
+  `last_checked_at`. A 304 (conditional request) is an unchanged check, and so is a GraphQL
+  probe whose digest matches `probe_digest` (see `tracker.check.github.graphql`).
+
+Callers pass their transaction: one batch of results is saved all or nothing, so a process
+killed mid-run leaves whole batches behind and a rerun completes the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from tracker.models import CheckResult, DueRepo, RepoFacts, RepoStatus
+from tracker.store.locks import lock_for_write
+from tracker.store.tables import CheckAttempt, Link, RepoAlias, RepoHistory, Repository, utcnow
+
+DEAD_STATUSES = frozenset({404, 410, 451})
+TRACKED = (
+    "status",
+    "stars",
+    "license_spdx",
+    "pushed_at",
+    "archived",
+    "full_name",
+    "placeholder",
+    "has_weights",
+    "source_files",
+)
+"""Values whose change earns a history row."""
+
+_R = Repository.__table__  # type: ignore[attr-defined]
+_A = RepoAlias.__table__  # type: ignore[attr-defined]
+_H = RepoHistory.__table__  # type: ignore[attr-defined]
+_C = CheckAttempt.__table__  # type: ignore[attr-defined]
+_L = Link.__table__  # type: ignore[attr-defined]
+
+
+def _utc(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+@dataclass
+class SavedChecks:
+    """What one save did: how many repositories changed, how many answers were unknown."""
+
+    saved: int = 0
+    changed: int = 0
+    unknown: int = 0
+
+
+def due_repos(conn: Connection) -> list[DueRepo]:
+    """Every GitHub repository a link points at, once, with its last check's state."""
+    keys = {
+        k
+        for (k,) in conn.execute(
+            select(_L.c.repo_key)
+            .where(_L.c.kind == "github_repo", _L.c.repo_key.is_not(None))
+            .distinct()
+        )
+    }
+    rows = _rows_for(conn, keys)
+    out: dict[str, DueRepo] = {}
+    for key in sorted(keys):
+        row = rows.get(key)
+        if row is None:
+            out.setdefault(key, DueRepo(key, key))
+            continue
+        out[row["key"]] = DueRepo(
+            row["key"],
+            row["full_name"] or row["key"],
+            row["status"],
+            row["last_checked_at"],
+            row["etag"],
+            row["last_modified"],
+            row["probe_digest"],
+            row["full_checked_at"],
+            int(row["dead_confirmations"] or 0),
+            row["releases_count"],
+        )
+    return list(out.values())
+
+
+def _rows_for(conn: Connection, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Repository rows by key, following aliases for old names."""
+    wanted = set(keys)
+    found: dict[str, dict[str, Any]] = {}
+    chunk = list(wanted)
+    for i in range(0, len(chunk), 500):
+        part = chunk[i : i + 500]
+        for m in conn.execute(select(_R).where(_R.c.key.in_(part))).mappings():
+            found[m["key"]] = dict(m)
+        missing = [k for k in part if k not in found]
+        if missing:
+            q = select(_A.c.alias, _R).join(_R, _R.c.id == _A.c.repository_id)
+            for m in conn.execute(q.where(_A.c.alias.in_(missing))).mappings():
+                found[m["alias"]] = {k: v for k, v in m.items() if k != "alias"}
+    return found
+
+
+def _fact_values(f: RepoFacts) -> dict[str, Any]:
+    assets = [{"name": a.name, "size": a.size, "downloads": a.downloads} for a in f.assets]
+    return {
+        "full_name": f.full_name,
+        "stars": f.stars,
+        "forks": f.forks,
+        "watchers": f.watchers,
+        "open_issues": f.open_issues,
+        "description": f.description,
+        "homepage": f.homepage[:1024],
+        "topics": ",".join(f.topics)[:2048],
+        "language": f.language,
+        "created_at": f.created_at,
+        "pushed_at": f.pushed_at,
+        "last_commit_at": f.last_commit_at,
+        "default_branch": f.default_branch,
+        "archived": f.archived,
+        "disabled": f.disabled,
+        "is_fork": f.is_fork,
+        "parent": f.parent,
+        "license_spdx": f.license_spdx,
+        "releases_count": f.releases_count,
+        "latest_release_tag": f.latest_release_tag,
+        "latest_release_at": f.latest_release_at,
+        "assets_json": json.dumps(assets, separators=(",", ":")),
+        "readme_size": f.readme_size,
+        "readme_sha": f.readme_sha,
+        "source_files": f.source_files,
+        "lfs_patterns": ",".join(f.lfs_patterns)[:2048],
+        "placeholder": f.placeholder,
+        "placeholder_reasons": "\n".join(f.placeholder_reasons)[:2048],
+        "has_weights": f.has_weights,
+        "weights_evidence": "\n".join(f.weights_evidence),
+        "license_claims": ",".join(f.license_claims)[:512],
+    }
+
+
+def _new_values(r: CheckResult, old: dict[str, Any] | None) -> dict[str, Any]:
+    """Column values after this answer (UNKNOWN is handled by the caller)."""
+    now = r.checked_at
+    values: dict[str, Any] = {
+        "status_reason": r.reason[:1024],
+        "http_status": r.http_status,
+        "last_checked_at": now,
+    }
+    if r.unchanged:
+        return {**values, "dead_confirmations": 0, "http_status": r.http_status or 304}
+    values["status"] = r.status.value
+    values["probe_digest"] = r.probe_digest  # cleared by answers a probe cannot compare with
+    if r.status is RepoStatus.OK and (old or {}).get("status") == RepoStatus.MOVED.value:
+        values["status"] = RepoStatus.MOVED.value  # papers still link the old name
+    definite_dead = r.status in (RepoStatus.NOT_FOUND, RepoStatus.BLOCKED) and (
+        r.http_status in DEAD_STATUSES
+    )
+    previous = int((old or {}).get("dead_confirmations") or 0)
+    values["dead_confirmations"] = previous + 1 if definite_dead else 0
+    if r.status is RepoStatus.FORBIDDEN:
+        values["dead_confirmations"] = previous  # no sign of life, no proof of death
+    if r.facts is not None:
+        values.update(_fact_values(r.facts))
+        values["full_checked_at"] = now
+        if not (old or {}).get("first_ok_at") and r.facts.source_files > 0:
+            values["first_ok_at"] = now
+    if r.etag is not None or r.last_modified is not None:
+        values["etag"], values["last_modified"] = r.etag, r.last_modified
+    return values
+
+
+def _changed(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
+    if old is None or old.get("status") == "unchecked":
+        return True
+    return any(k in new and _utc(new[k]) != _utc(old.get(k)) for k in TRACKED)
+
+
+def _attempt(r: CheckResult, run_id: int | None, checker: str) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "checker": checker,
+        "target": r.target[:2048],
+        "status": "unchanged" if r.unchanged else r.status.value,
+        "reason": r.reason[:2048],
+        "http_status": (r.http_status or 304) if r.unchanged else r.http_status,
+        "checked_at": r.checked_at,
+    }
+
+
+def save_check_results(
+    conn: Connection,
+    results: Sequence[CheckResult],
+    *,
+    run_id: int | None = None,
+    checker: str = "github",
+) -> SavedChecks:
+    """Store a batch of answers inside the caller's transaction."""
+    lock_for_write(conn)
+    counts = SavedChecks()
+    keys = {r.target.lower() for r in results} | {
+        r.canonical.lower() for r in results if r.canonical
+    }
+    rows = _rows_for(conn, keys)
+    history: list[dict[str, Any]] = []
+    for r in results:
+        counts.saved += 1
+        if r.status is RepoStatus.UNKNOWN and not r.unchanged:
+            counts.unknown += 1
+            _save_unknown(conn, r, rows)
+            continue
+        repo_id, old = _locate(conn, r, rows)
+        new = _new_values(r, old)
+        if old is None:
+            repo_id = _insert(conn, r, new)
+        else:
+            conn.execute(update(_R).where(_R.c.id == repo_id).values(**new))
+        merged = {
+            "archived": False,
+            "full_name": r.canonical or r.target,
+            **(old or {}),
+            **new,
+        }
+        if not r.unchanged and _changed(old, new):
+            counts.changed += 1
+            conn.execute(update(_R).where(_R.c.id == repo_id).values(last_changed_at=r.checked_at))
+            history.append(
+                {
+                    "repository_id": repo_id,
+                    "observed_at": r.checked_at,
+                    **{k: merged.get(k) for k in TRACKED},
+                }
+            )
+        key = str(merged.get("key") or (r.canonical or r.target).lower())
+        rows[key] = {**merged, "key": key, "id": repo_id}
+    if history:
+        conn.execute(insert(_H), history)
+    conn.execute(insert(_C), [_attempt(r, run_id, checker) for r in results])
+    return counts
+
+
+def _save_unknown(conn: Connection, r: CheckResult, rows: dict[str, dict[str, Any]]) -> None:
+    """An unknown answer creates the row if needed, but never changes facts or counters."""
+    key = r.target.lower()
+    if key in rows:
+        if rows[key]["status"] == "unchecked":
+            conn.execute(
+                update(_R)
+                .where(_R.c.id == rows[key]["id"])
+                .values(status="unknown", status_reason=r.reason[:1024])
+            )
+        return
+    values = {
+        "key": key,
+        "full_name": r.target,
+        "status": "unknown",
+        "status_reason": r.reason[:1024],
+        "first_seen_at": r.checked_at,
+    }
+    rid = conn.execute(insert(_R).values(**values)).inserted_primary_key[0]  # type: ignore[index]
+    rows[key] = {**values, "id": rid, "dead_confirmations": 0, "last_checked_at": None}
+
+
+def _insert(conn: Connection, r: CheckResult, new: dict[str, Any]) -> int:
+    key = (r.canonical or r.target).lower()
+    values = {
+        "key": key,
+        "full_name": r.canonical or r.target,
+        "first_seen_at": r.checked_at,
+        "last_changed_at": r.checked_at,
+        **new,
+    }
+    rid = int(conn.execute(insert(_R).values(**values)).inserted_primary_key[0])  # type: ignore[index]
+    if r.canonical and r.canonical.lower() != r.target.lower():
+        _alias(conn, r.target.lower(), rid, r.checked_at)
+    return rid
+
+
+def _alias(conn: Connection, alias: str, repo_id: int, when: dt.datetime) -> None:
+    found = conn.execute(select(_A.c.id, _A.c.repository_id).where(_A.c.alias == alias)).first()
+    if found is None:
+        conn.execute(insert(_A).values(alias=alias, repository_id=repo_id, seen_at=when))
+    elif found.repository_id != repo_id:
+        conn.execute(update(_A).where(_A.c.id == found.id).values(repository_id=repo_id))
+
+
+def _locate(
+    conn: Connection, r: CheckResult, rows: dict[str, dict[str, Any]]
+) -> tuple[int, dict[str, Any] | None]:
+    """The row this answer belongs to, renaming or merging rows when the repository moved."""
+    old = rows.get(r.target.lower())
+    if not r.canonical or r.canonical.lower() == r.target.lower():
+        return (int(old["id"]), old) if old else (0, None)
+    new_key = r.canonical.lower()
+    target = rows.get(new_key)
+    if old is not None and target is not None and old["id"] != target["id"]:
+        _merge_into(conn, int(old["id"]), int(target["id"]))
+        old = None
+    keep = target or old
+    if keep is None:
+        return 0, None
+    if keep["key"] != new_key:
+        conn.execute(update(_R).where(_R.c.id == keep["id"]).values(key=new_key))
+        _alias(conn, str(keep["key"]), int(keep["id"]), r.checked_at)
+        keep = {**keep, "key": new_key}
+    _alias(conn, r.target.lower(), int(keep["id"]), r.checked_at)
+    return int(keep["id"]), keep
+
+
+def _merge_into(conn: Connection, source_id: int, target_id: int) -> None:
+    """Two rows turned out to be one repository: keep the canonical one, alias the other."""
+    src_key = conn.execute(select(_R.c.key).where(_R.c.id == source_id)).scalar_one()
+    conn.execute(update(_A).where(_A.c.repository_id == source_id).values(repository_id=target_id))
+    conn.execute(update(_H).where(_H.c.repository_id == source_id).values(repository_id=target_id))
+    conn.execute(delete(_R).where(_R.c.id == source_id))
+    _alias(conn, str(src_key), target_id, utcnow())
