@@ -546,7 +546,16 @@ def diff_events(conn: Connection, since: dt.datetime, *, star_jump: int = 100) -
                 for k, b, a in _changes(prev, cur, star_jump)
             ]
         prev = cur
-    delivered = select(R.c.id, R.c.full_name, R.c.first_ok_at).where(R.c.first_ok_at >= since)
+    # Delivered means code appeared in a repository already seen without it; a repository that
+    # had code when first checked was not a kept promise, only a new observation.
+    seen_before = (
+        select(H.c.id)
+        .where(H.c.repository_id == R.c.id, H.c.observed_at < R.c.first_ok_at)
+        .exists()
+    )
+    delivered = select(R.c.id, R.c.full_name, R.c.first_ok_at).where(
+        R.c.first_ok_at >= since, seen_before
+    )
     found += [
         (rid, name, "code_delivered", _utc(when) or since, "", "code")
         for rid, name, when in conn.execute(delivered)
