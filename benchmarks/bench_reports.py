@@ -2,12 +2,17 @@
 
     python benchmarks/bench_reports.py                  # 1,000,000 papers
     python benchmarks/bench_reports.py --papers 50000   # quicker
+    python benchmarks/bench_reports.py --db /tmp/1m.db  # build once, reuse on later runs
 
 Builds the database through the real migrations, fills it with plain executemany inserts (the
-shape a flagged database has: links, repositories, history, true findings, verdicts), then times
-the same store queries and formatters the CLI uses. Baselines in the same run: a bare `count(*)`
-for the summary and a bare one-table SELECT written with `csv.writer` for the export, so the
-figures can be read against what the machine does with no joins at all.
+shape a flagged database has: links, repositories, history, true findings, verdicts and the
+flag run's rolled-up link columns and mark), then times the same store queries and formatters
+the CLI uses: the summary, `tracker report` under several filter combinations (every one is
+printed; `filtered_report_s` is the flag + stars + date + sort one), and the CSV export.
+Baselines in the same run: a bare `count(*)` for the summary, a bare one-table SELECT written
+with `csv.writer`, and the CSV export through the paper-link-repository join (what the export
+does while the rolled-up columns are stale) on a sample of papers.
+The database is built in a child process, so `peak_rss_mb` is the reports' own peak.
 The last line printed is one JSON object.
 """
 
@@ -18,6 +23,7 @@ import csv
 import datetime as dt
 import io
 import json
+import multiprocessing
 import os
 import random
 import resource
@@ -35,7 +41,13 @@ from tracker.models import ReportFilter
 from tracker.reports.csv_export import write_csv_rows
 from tracker.reports.table import report_view
 from tracker.store import open_db
-from tracker.store.reporting import iter_csv_rows, iter_report_views, report_summary
+from tracker.store.reporting import (
+    iter_csv_rows,
+    iter_report_views,
+    joined_csv_rows,
+    report_summary,
+)
+from tracker.store.rollup import fingerprint, rollup_fresh, save_mark
 from tracker.store.tables import Finding, Link, Paper, RepoHistory, Repository
 
 VERDICTS = (
@@ -118,11 +130,13 @@ def generate(path: Path, papers: int, repos: int, seed: int = 7) -> None:
     db.execute("PRAGMA synchronous=OFF")
     base = dt.date(2020, 1, 1)
     stars = [int(rng.paretovariate(1.1)) - 1 for _ in range(repos)]
+    ok_repo = bytearray(repos)
 
     def repo_rows() -> Iterator[tuple[Any, ...]]:
         for i in range(repos):
             name = f"owner{i % 50_000}/repo{i}"
             ok = rng.random() < 0.9
+            ok_repo[i] = ok
             yield (
                 name.lower(),
                 name,
@@ -140,11 +154,17 @@ def generate(path: Path, papers: int, repos: int, seed: int = 7) -> None:
         repo_rows(),
     )
     verdict_of: list[str] = []
+    repo_of: list[int] = []
+    measure_of: list[int | None] = []
 
     def paper_rows() -> Iterator[tuple[Any, ...]]:
         for i in range(1, papers + 1):
             kind, text = _pick_verdict(rng)
             verdict_of.append(kind)
+            r = -1 if kind == "none" and rng.random() < 0.8 else rng.randrange(repos)
+            repo_of.append(r)
+            measured = FLAG_OF.get(kind) in ("code_delivered", "code_promised_missing")
+            measure_of.append(rng.randrange(400) if measured else None)
             code = {
                 "available": "released",
                 "none": "none",
@@ -167,6 +187,8 @@ def generate(path: Path, papers: int, repos: int, seed: int = 7) -> None:
                 kind,
                 text,
                 "" if flags == "code_delivered" else flags,
+                *_rolled_up(r, ok_repo, stars),
+                measure_of[-1] if kind == "available" else None,
             )
 
     _insert(
@@ -183,15 +205,20 @@ def generate(path: Path, papers: int, repos: int, seed: int = 7) -> None:
             "verdict_kind",
             "verdict",
             "flags",
+            "link_urls",
+            "repo_status",
+            "repo_license",
+            "stars",
+            "release_days",
         ],
         paper_rows(),
     )
 
     def link_rows() -> Iterator[tuple[Any, ...]]:
         for pid in range(1, papers + 1):
-            if verdict_of[pid - 1] == "none" and rng.random() < 0.8:
+            r = repo_of[pid - 1]
+            if r < 0:
                 continue
-            r = rng.randrange(repos)
             key = f"owner{r % 50_000}/repo{r}"
             yield (pid, f"https://github.com/{key}", key, "github_repo", "code", "abstract", key)
 
@@ -203,12 +230,7 @@ def generate(path: Path, papers: int, repos: int, seed: int = 7) -> None:
         for pid, kind in enumerate(verdict_of, 1):
             code = FLAG_OF.get(kind)
             if code:
-                days = (
-                    rng.randrange(400)
-                    if code in ("code_delivered", "code_promised_missing")
-                    else None
-                )
-                yield (pid, code, "true", "info", code, days)
+                yield (pid, code, "true", "info", code, measure_of[pid - 1])
             if rng.random() < 0.1:
                 yield (pid, "stale", "true", "info", "no commit for 14 months", 14)
 
@@ -233,12 +255,52 @@ def generate(path: Path, papers: int, repos: int, seed: int = 7) -> None:
     db.commit()
     db.execute("ANALYZE")
     db.close()
+    engine = open_db(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        save_mark(conn, fingerprint(conn))  # as the flag run does after rolling every paper up
+    engine.dispose()
+
+
+def _rolled_up(r: int, ok_repo: bytearray, stars: list[int]) -> tuple[Any, ...]:
+    """What the flag run rolls up onto a paper linking repository `r` (none when negative)."""
+    if r < 0:
+        return ("", None, None, None)
+    key = f"owner{r % 50_000}/repo{r}"
+    status = "ok" if ok_repo[r] else "not_found"
+    return (f"https://github.com/{key}", status, LICENSES[r % len(LICENSES)], stars[r])
 
 
 def timed(fn: Any) -> tuple[float, Any]:
     t = time.perf_counter()
     value = fn()
     return time.perf_counter() - t, value
+
+
+D = dt.date
+FILTERS = {
+    "flag_stars_since_sorted": ReportFilter(
+        flags=("code_promised_missing",),
+        min_stars=5,
+        since=D(2022, 1, 1),
+        sort="stars",
+        descending=True,
+        limit=100,
+    ),
+    "query": ReportFilter(query="diffusion", limit=100),
+    "query_rare": ReportFilter(query="paper 12345 ", limit=100),
+    "query_url": ReportFilter(query="repo4242", limit=100),
+    "since_broad": ReportFilter(since=D(2021, 1, 1), limit=100),
+    "since_narrow": ReportFilter(since=D(2025, 6, 1), limit=100),
+    "status": ReportFilter(statuses=("overdue",), limit=100),
+    "flag": ReportFilter(flags=("code_link_dead",), limit=100),
+    "min_stars_sorted": ReportFilter(min_stars=100, sort="stars", descending=True, limit=100),
+    "sort_stars_all": ReportFilter(sort="stars", descending=True, limit=100),
+    "sort_published": ReportFilter(sort="published", descending=True, limit=100),
+    "sort_title": ReportFilter(sort="title", limit=100),
+}
+"""`tracker report` filter combinations; each prints a summary of every match and a table of
+the first 100."""
+JOIN_SAMPLE = 200_000
 
 
 def main() -> None:
@@ -252,38 +314,39 @@ def main() -> None:
     path = args.db or Path(tmp.name) / "bench.db"
     gen_s = 0.0
     if not path.exists():
-        gen_s, _ = timed(lambda: generate(path, args.papers, repos))
+        gen_s, _ = timed(lambda: _build(path, args.papers, repos))
     print(f"database: {args.papers:,} papers, {repos:,} repositories ({gen_s:.1f}s to build)")
     engine = open_db(f"sqlite:///{path}")
-    flt = ReportFilter(
-        flags=("code_promised_missing",),
-        min_stars=5,
-        since=dt.date(2022, 1, 1),
-        sort="stars",
-        descending=True,
-        limit=100,
-    )
     console = Console(file=io.StringIO(), width=160)
     with engine.connect() as conn:
+        assert rollup_fresh(conn), "rolled-up columns are not marked current"
         base_count_s, _ = timed(lambda: conn.exec_driver_sql("SELECT count(*) FROM paper").scalar())
         summary_s, summary = timed(lambda: report_summary(conn))
-        filtered_s, shown = timed(lambda: _filtered_report(conn, flt, console))
+        filters: dict[str, float] = {}
+        for name, flt in FILTERS.items():
+            filters[name], (shown, matched) = timed(lambda f=flt: _report(conn, f, console))
+            print(f"  report {name}: {filters[name]:.3f}s ({matched:,} match, {shown} shown)")
         rss_before = rss_mb()
         out = Path(tmp.name) / "papers.csv"
         with out.open("w", encoding="utf-8", newline="") as fh:
             csv_s, rows = timed(lambda: write_csv_rows(iter_csv_rows(conn), fh))
         export_rss = rss_mb()
+        sample = ReportFilter(limit=JOIN_SAMPLE)
+        with (Path(tmp.name) / "joined.csv").open("w", encoding="utf-8", newline="") as fh:
+            join_s, join_rows = timed(lambda: write_csv_rows(joined_csv_rows(conn, sample), fh))
         base_csv_s, base_rows = timed(lambda: _baseline_csv(conn, Path(tmp.name) / "raw.csv"))
     result = {
         "papers": summary.papers,
         "repositories": repos,
         "summary_s": round(summary_s, 3),
         "baseline_count_s": round(base_count_s, 3),
-        "filtered_report_s": round(filtered_s, 3),
-        "filtered_rows": shown,
+        "filtered_report_s": round(filters["flag_stars_since_sorted"], 3),
+        "filters_s": {k: round(v, 3) for k, v in filters.items()},
+        "slowest_filter_s": round(max(filters.values()), 3),
         "csv_rows": rows,
         "csv_s": round(csv_s, 2),
         "csv_rows_per_s": round(rows / csv_s),
+        "baseline_join_csv_rows_per_s": round(join_rows / join_s),
         "baseline_csv_rows_per_s": round(base_rows / base_csv_s),
         "csv_mb": round(out.stat().st_size / 1e6, 1),
         "rss_before_export_mb": round(rss_before, 1),
@@ -291,20 +354,31 @@ def main() -> None:
         "build_s": round(gen_s, 1),
     }
     print(
-        f"summary {summary_s:.3f}s (count(*) alone {base_count_s:.3f}s); filtered report "
-        f"{filtered_s:.3f}s for {shown} rows; CSV {rows / csv_s:,.0f} rows/s "
-        f"(bare SELECT to csv {base_rows / base_csv_s:,.0f} rows/s); peak RSS {export_rss:.0f} MB"
+        f"summary {summary_s:.3f}s (count(*) alone {base_count_s:.3f}s); filtered reports "
+        f"{min(filters.values()):.3f}-{max(filters.values()):.3f}s; CSV {rows / csv_s:,.0f} rows/s "
+        f"(through the join {join_rows / join_s:,.0f} rows/s, bare SELECT to csv "
+        f"{base_rows / base_csv_s:,.0f} rows/s); peak RSS {export_rss:.0f} MB"
     )
     print(json.dumps(result))
     if args.db is None:
         tmp.cleanup()
 
 
-def _filtered_report(conn: Any, flt: ReportFilter, console: Console) -> int:
+def _build(path: Path, papers: int, repos: int) -> None:
+    """Generate in a child process, so its memory does not count as the reports' peak."""
+    child = multiprocessing.get_context("fork").Process(target=generate, args=(path, papers, repos))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise SystemExit(f"building the database failed (exit {child.exitcode})")
+
+
+def _report(conn: Any, flt: ReportFilter, console: Console) -> tuple[int, int]:
     """What `tracker report` with filters does: summary of the selection, then the table."""
+    summary = report_summary(conn, flt)
     views = list(iter_report_views(conn, flt))
-    console.print(report_view(report_summary(conn, flt), views))
-    return len(views)
+    console.print(report_view(summary, views))
+    return len(views), summary.papers
 
 
 def _baseline_csv(conn: Any, path: Path) -> int:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 22:54:37.332068
+Create Date: 2026-11-27 23:34:06.454693
 """
 
 from __future__ import annotations
@@ -93,6 +93,11 @@ def upgrade() -> None:
     sa.Column('flagged_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('flags', sqlmodel.sql.sqltypes.AutoString(length=1024), nullable=False),
     sa.Column('acknowledged', sqlmodel.sql.sqltypes.AutoString(length=1024), nullable=False),
+    sa.Column('link_urls', sa.Text(), server_default='', nullable=False),
+    sa.Column('repo_status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('repo_license', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('stars', sa.Integer(), nullable=True),
+    sa.Column('release_days', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('paper', schema=None) as batch_op:
@@ -101,6 +106,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_paper_doi'), ['doi'], unique=False)
         batch_op.create_index(batch_op.f('ix_paper_key'), ['key'], unique=True)
         batch_op.create_index(batch_op.f('ix_paper_published'), ['published'], unique=False)
+        batch_op.create_index('ix_paper_published_summary', ['published', 'verdict_kind', 'code_status', 'flags', 'release_days'], unique=False)
+        batch_op.create_index(batch_op.f('ix_paper_stars'), ['stars'], unique=False)
         batch_op.create_index('ix_paper_summary', ['verdict_kind', 'code_status', 'flags'], unique=False)
         batch_op.create_index(batch_op.f('ix_paper_title_norm'), ['title_norm'], unique=False)
         batch_op.create_index(batch_op.f('ix_paper_verdict_kind'), ['verdict_kind'], unique=False)
@@ -335,6 +342,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_paper_verdict_kind'))
         batch_op.drop_index(batch_op.f('ix_paper_title_norm'))
         batch_op.drop_index('ix_paper_summary')
+        batch_op.drop_index(batch_op.f('ix_paper_stars'))
+        batch_op.drop_index('ix_paper_published_summary')
         batch_op.drop_index(batch_op.f('ix_paper_published'))
         batch_op.drop_index(batch_op.f('ix_paper_key'))
         batch_op.drop_index(batch_op.f('ix_paper_doi'))

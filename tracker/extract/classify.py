@@ -106,7 +106,9 @@ CODE_WORDS = (
     r"harness(?:es)?|solvers?|plugins?|kernels"
 )
 WEIGHTS_WORDS = (
-    r"weights|checkpoints?|model[- ]zoo|models?|adapters|lora|"
+    r"weights|checkpoints?|model[- ]zoo|"
+    r"models?(?![- ](?:generations?|outputs?|responses?|predictions?|completions?|answers?|"
+    r"cards?))|adapters|lora|"
     r"(?:pre-?trained|pre-?tuned|fine-?tuned|trained|quantized|distilled|instruction-tuned)"
     r"[- ][a-z][\w-]*"
 )
@@ -114,7 +116,8 @@ DATA_WORDS = (
     r"datasets?|data(?:[- ]?sets?)?|corpus|corpora|benchmarks?|annotations|measurements|"
     r"logs|test[- ]?sets?|training[- ]sets?|(?:labell?ed|annotated|evaluation|validation)[- ]sets?|"
     r"(?:probe|query|eval)[- ]sets?|treebanks?|trajectories|recordings|transcripts|lexicons?|"
-    r"labels|questions"
+    r"labels|questions|stimuli|(?:human |participant |survey |model )?responses|prompts|"
+    r"(?:model )?(?:generations|outputs)|dialogues|conversations|images"
 )
 _READING_LIST = re.compile(
     r"\b(?:reading[- ]list|paper[- ]list|awesome|curated (?:list|collection)|"
@@ -134,6 +137,13 @@ _ARTIFACT_RE: tuple[tuple[Role, re.Pattern[str]], ...] = (
     (Role.DEMO, re.compile(r"\b(?:demos?|playground|try it)\b", re.I)),
     (Role.PROJECT, re.compile(r"\b(?:project|website|homepage|webpage)\b", re.I)),
 )
+_LOCATION_OF = re.compile(
+    r"\b(?:available|provided|released|hosted|deposited|archived|uploaded|found|downloaded|"
+    r"accessed|obtained|shared|published|open[- ]?sourced)\b[^.;]*\b(?:at|from|on|in|via)\W*$",
+    re.I,
+)
+"""A generic link (a DOI, a file server) that a release verb places its subject at holds that
+subject, however far back the subject is named."""
 _KIND_ROLE = {
     LinkKind.HF_MODEL: Role.WEIGHTS,
     LinkKind.HF_DATASET: Role.DATA,
@@ -159,8 +169,8 @@ def role_of(
     `before` is the clause text between the previous link (or an opening bracket) and this
     one, so in "code at A and models at B" each link gets its own words; `clause` is given only
     when the link is alone in it. A generic link (`other`: arXiv, Wikipedia, videos) takes a
-    role only from words right before it. A survey's link that no artifact word claims is a
-    reading list (`other`), not the paper's code.
+    role only from words right before it, or from the subject of a release verb it follows.
+    A survey's link that no artifact word claims is a reading list (`other`), not the paper's code.
     """
     if kind in _KIND_ROLE:
         return _KIND_ROLE[kind]
@@ -169,7 +179,11 @@ def role_of(
     place = _PLACE.search(before)
     if place:
         return Role.PROJECT if place.group("project") else Role.DEMO
-    texts = (before[-40:],) if kind is LinkKind.OTHER else (before, clause)
+    texts: tuple[str, ...]
+    if kind is LinkKind.OTHER:
+        texts = (before if _LOCATION_OF.search(before) else before[-40:],)
+    else:
+        texts = (before, clause)
     for text in texts:
         for role, pattern in _ARTIFACT_RE:
             if pattern.search(text):

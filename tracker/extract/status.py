@@ -135,8 +135,11 @@ _INNER_NEGATION = re.compile(r"\bnot\b|n't\b")
 _THIRD_PARTY = re.compile(
     r"\b(?:open[- ]?source[d]?|existing|other|prior|previous|many|most|several|popular|"
     r"commercial|proprietary|third[- ]party|such|various|numerous|some|publicly|baseline|"
-    r"state[- ]of[- ]the[- ]art|recent|their|its|off[- ]the[- ]shelf|open[- ]weights?)\s+(?:[\w-]+\s+){0,2}$",
+    r"state[- ]of[- ]the[- ]art|recent|their|its|off[- ]the[- ]shelf|open[- ]weights?)\s+"
+    r"(?:(?!(?:our|the|a|an|all|this|these|those)\s)[\w-]+\s+){0,2}$",
 )
+"""A modifier of the artifact's own noun phrase: a determiner in between ("we open-source our
+code", "we publicly release the data") makes the modifier a verb's adverb or the verb itself."""
 _LEADING_SUBJECT = re.compile(
     r"^\W*(?!.*\b(?:will|would|require[sd]?|than|using|uses?|used|from|on|of|with|by|if)\b)"
     r"(?:[\w'-]+\W+){0,4}$",
@@ -161,6 +164,8 @@ _ARTIFACT_RE = {
     "weights": re.compile(r"\b(?:" + WEIGHTS_WORDS + r")\b"),
     "data": re.compile(r"\b(?:" + DATA_WORDS + r")\b"),
 }
+_LIST_END = re.compile(r"\b" + _ANY_ARTIFACT + r"\W*$")
+_LIST_START = re.compile(r"\W*(?:[\w-]+\s+){0,2}?" + _ANY_ARTIFACT + r"\b")
 _ROLE_ARTIFACT = {Role.CODE: "code", Role.WEIGHTS: "weights", Role.DATA: "data"}
 _OBJECT_END = re.compile(
     r"\b(?:to|for|that|which|so|in order|under|by|because|of (?:this|our|its|these))\b|[(]"
@@ -326,6 +331,27 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _list_spans(sentence: str) -> list[tuple[int, int]]:
+    """`clause_spans`, with the last item of a serial list kept in its list's clause.
+
+    The `, and` split also cuts "the dataset, code, and models" before its last item; a clause
+    that holds a comma and ends on an artifact word, followed by one that opens on an artifact
+    word, is such a list (a clause of its own would have no comma before the `, and`).
+    """
+    spans = clause_spans(sentence)
+    if len(spans) < 2:
+        return spans
+    out = [spans[0]]
+    for lo, hi in spans[1:]:
+        prev_lo, prev_hi = out[-1]
+        head = sentence[prev_lo:prev_hi]
+        if "," in head and _LIST_END.search(head) and _LIST_START.match(sentence, lo, hi):
+            out[-1] = (prev_lo, hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
 def _lower(text: str) -> str:
     """Lower case with offsets kept: the few characters whose lower case is longer stay as is."""
     low = text.lower()
@@ -369,7 +395,7 @@ def _hits(text: str, links: tuple[Link, ...], spans: Spans | None) -> Iterable[_
             continue
         offset = start + len(raw) - len(raw.lstrip())
         low_sentence = _lower(sentence)
-        for lo, hi in clause_spans(low_sentence):
+        for lo, hi in _list_spans(low_sentence):
             linked = {_ROLE_ARTIFACT[lk.role] for lk in in_sentence if lk.raw in sentence[lo:hi]}
             can = 0
             for at, bit in gated:

@@ -19,6 +19,7 @@ from tracker.flags.verdict import verdict
 from tracker.models import FlagSummary, Outcome, PaperFacts
 from tracker.store.facts import iter_paper_facts
 from tracker.store.findings import PaperFlags, save_findings
+from tracker.store.rollup import fingerprint, rollup_links, save_mark
 
 
 def flag_paper(facts: PaperFacts, ctx: ProbeContext) -> PaperFlags:
@@ -33,6 +34,15 @@ def flag_paper(facts: PaperFacts, ctx: ProbeContext) -> PaperFlags:
         text,
         flags=" ".join(c for c in true if c not in facts.acknowledged),
         acknowledged=" ".join(c for c in true if c in facts.acknowledged),
+        rollup=rollup_links(facts.links),
+        release_days=next(
+            (
+                f.measure
+                for f in findings
+                if f.code == "code_delivered" and f.outcome is Outcome.TRUE
+            ),
+            None,
+        ),
     )
 
 
@@ -43,7 +53,11 @@ def flag_papers(
     keys: Sequence[str] | None = None,
     today: dt.date | None = None,
 ) -> FlagSummary:
-    """Flag every stored paper (or those with `keys`); one transaction per batch."""
+    """Flag every stored paper (or those with `keys`); one transaction per batch.
+
+    A run over every paper also marks the rolled-up link columns current (`tracker.store.rollup`)
+    as of what the database held when it started.
+    """
     ctx = ProbeContext(
         today=today or dt.datetime.now(dt.UTC).date(),
         grace_days=settings.grace_days,
@@ -53,6 +67,7 @@ def flag_papers(
     verdicts: Counter[str] = Counter()
     papers = 0
     with engine.connect() as conn:
+        mark = fingerprint(conn) if keys is None else None
         for batch in iter_paper_facts(conn, keys):
             results = [flag_paper(f, ctx) for f in batch]
             save_findings(conn, results)
@@ -65,4 +80,7 @@ def flag_papers(
                     for f in res.findings
                     if f.outcome is Outcome.TRUE and f.code not in facts.acknowledged
                 )
+        if mark is not None:
+            save_mark(conn, mark)
+            conn.commit()
     return FlagSummary(papers=papers, flagged=dict(flagged), verdicts=dict(verdicts))

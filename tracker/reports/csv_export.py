@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
+from itertools import islice
 from typing import TextIO
 
 from tracker.models import LinkView, PaperView
@@ -153,26 +154,48 @@ def write_csv(papers: Iterable[PaperView], fh: TextIO, *, per_link: bool = False
 
 
 _TOOL_VALUES = frozenset(
-    {"published", "stars", "code_status", "weights_status", "data_status", "verdict_kind"}
+    {
+        "key",
+        "published",
+        "stars",
+        "code_status",
+        "weights_status",
+        "data_status",
+        "links",
+        "url",
+        "repo_status",
+        "verdict_kind",
+        "flags",
+        "acknowledged",
+        "kind",
+        "role",
+        "provenance",
+    }
 )
-"""Columns holding only dates, counts and the tool's own status words: nothing there can start a
-formula, so the fast path skips their check."""
+"""Columns holding only dates, counts, canonical URLs, keys the tool builds (`arxiv:`, `doi:`,
+`title:` and the rest) and the tool's own status words and codes: nothing there can start a
+formula, so the fast path checks only the other columns (titles, IDs, verdicts, licenses,
+input locations)."""
+_CHUNK = 5000
 
 
 def write_csv_rows(
     rows: Iterable[Sequence[object]], fh: TextIO, columns: Sequence[str] = PAPER_COLUMNS
 ) -> int:
-    """Stream plain rows already in `columns` order (the store's fast export path)."""
+    """Stream plain rows already in `columns` order (the store's fast export path), a chunk at
+    a time; only a row with a dangerous cell is copied to neutralize it."""
     writer = csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(columns)
     checked = [i for i, c in enumerate(columns) if c not in _TOOL_VALUES]
+    it = iter(rows)
     n = 0
-    for row in rows:
-        cells = list(row)
-        for i in checked:
-            v = cells[i]
-            if v.__class__ is str and v and v[0] in _FORMULA_START:
-                cells[i] = "'" + v
-        writer.writerow(cells)
-        n += 1
+    while chunk := list(islice(it, _CHUNK)):
+        for j, row in enumerate(chunk):
+            for i in checked:
+                v = row[i]
+                if v.__class__ is str and v and v[0] in _FORMULA_START:
+                    chunk[j] = _safe_row(list(row))
+                    break
+        writer.writerows(chunk)
+        n += len(chunk)
     return n

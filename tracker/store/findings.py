@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
 from tracker.models import Finding, Outcome
+from tracker.store.rollup import PaperRollup
 from tracker.store.tables import Acknowledgement, Paper, utcnow
 from tracker.store.tables import Finding as FindingRow
 
@@ -34,6 +35,10 @@ class PaperFlags:
     flags: str = ""
     """Space-separated true, unacknowledged probe codes (`code_delivered` excluded)."""
     acknowledged: str = ""
+    rollup: PaperRollup = field(default_factory=PaperRollup)
+    """The paper's links as exports show them, stored beside the verdict."""
+    release_days: int | None = None
+    """The true `code_delivered` finding's measure, if any."""
 
 
 def _values(f: Finding) -> dict[str, object]:
@@ -54,7 +59,7 @@ def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
     papers = {
         r.key: r
         for r in conn.execute(
-            select(p.c.id, p.c.key, *(p.c[c] for c in _VERDICT_COLS)).where(
+            select(p.c.id, p.c.key, *(p.c[c] for c in _STORED_COLS)).where(
                 p.c.key.in_([b.paper_key for b in batch])
             )
         )
@@ -104,20 +109,31 @@ def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
 
 
 _VERDICT_COLS = ("verdict", "verdict_kind", "flags", "acknowledged")
+_ROLLUP_COLS = ("link_urls", "repo_status", "repo_license", "stars")
+_STORED_COLS = (*_VERDICT_COLS, *_ROLLUP_COLS, "release_days")
 
 
 def _save_verdicts(
     conn: Connection, batch: Sequence[PaperFlags], papers: dict[str, Any], now: object
 ) -> None:
+    """Write verdicts and rolled-up links that differ from the stored ones; `flagged_at` moves
+    only with the verdict or flags (star counts change on every check)."""
     p = Paper.__table__  # type: ignore[attr-defined]
-    changed = []
+    flagged, rolled = [], []
     for b in batch:
         row = papers.get(b.paper_key)
-        new = {c: getattr(b, c) for c in _VERDICT_COLS}
-        if row is not None and any(getattr(row, c) != v for c, v in new.items()):
-            changed.append({"pid": row.id, **new, "flagged_at": now})
-    if changed:
-        conn.execute(update(p).where(p.c.id == bindparam("pid")), changed)
+        if row is None:
+            continue
+        verdict = {c: getattr(b, c) for c in _VERDICT_COLS}
+        rollup = {c: getattr(b.rollup, c) for c in _ROLLUP_COLS}
+        rollup["release_days"] = b.release_days
+        if any(getattr(row, c) != v for c, v in verdict.items()):
+            flagged.append({"pid": row.id, **verdict, **rollup, "flagged_at": now})
+        elif any(getattr(row, c) != v for c, v in rollup.items()):
+            rolled.append({"pid": row.id, **rollup})
+    for changed in (flagged, rolled):
+        if changed:
+            conn.execute(update(p).where(p.c.id == bindparam("pid")), changed)
 
 
 def paper_id(conn: Connection, ref: str) -> tuple[int, str] | None:

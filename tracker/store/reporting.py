@@ -1,7 +1,9 @@
 """Read queries behind `report`, `export`, `show` and `diff`.
 
 Filters and sorting run in SQL over indexed columns (the verdict is stored on the paper by the
-flag run), and rows stream in batches: a report on a million papers never holds them all.
+flag run), and rows stream in batches: a report on a million papers never holds them all. While
+the flag run's rolled-up link columns are current (`tracker.store.rollup`), stars, URL search
+and the CSV export read them off the paper; otherwise the same answers come from the joins.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
@@ -24,8 +26,10 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    type_coerce,
     union,
 )
+from sqlalchemy.types import String
 
 from tracker.models import (
     DiffEvent,
@@ -37,6 +41,7 @@ from tracker.models import (
     ReportSummary,
 )
 from tracker.store.facts import _utc
+from tracker.store.rollup import rollup_fresh
 from tracker.store.tables import Acknowledgement, Link, Paper, RepoAlias, RepoHistory, Repository
 from tracker.store.tables import Finding as FindingRow
 
@@ -62,34 +67,65 @@ def _unacked(codes: Sequence[str] | None = None) -> Any:
     return and_(cond, F.c.code.in_(list(codes))) if codes else cond
 
 
-def _link_repos() -> tuple[Any, Any]:
-    """Links joined to their repository directly, and through a renamed repository's alias."""
-    direct = L.join(R, R.c.key == L.c.repo_key)
-    renamed = L.join(AL, AL.c.alias == L.c.repo_key).join(R, R.c.id == AL.c.repository_id)
-    return direct, renamed
+@dataclass(frozen=True, slots=True)
+class _Mode:
+    """How to read this database: off the rolled-up columns while they are current, and
+    whether LIKE needs `lower()` to ignore case (SQLite's LIKE already folds ASCII and its
+    `lower()` folds nothing more, so there a bare column answers the same, faster)."""
+
+    fresh: bool
+    fold: bool
 
 
-def _stars_expr() -> Any:
-    direct, renamed = (
-        select(func.max(R.c.stars)).select_from(j).where(L.c.paper_id == P.c.id).scalar_subquery()
-        for j in _link_repos()
+def _mode(conn: Connection) -> _Mode:
+    return _Mode(fresh=rollup_fresh(conn), fold=conn.dialect.name != "sqlite")
+
+
+def _stars_expr(fresh: bool) -> Any:
+    """Stars of the paper's most starred repository, as `_views` computes them."""
+    if fresh:
+        return P.c.stars
+    r2 = R.alias("renamed_stars")
+    links = (
+        L.outerjoin(R, R.c.key == L.c.repo_key)
+        .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))
+        .outerjoin(r2, r2.c.id == AL.c.repository_id)
     )
-    return func.coalesce(direct, renamed)
+    best = select(func.max(func.coalesce(R.c.stars, r2.c.stars))).select_from(links)
+    return best.where(L.c.paper_id == P.c.id).correlate(P).scalar_subquery()
 
 
-def _min_stars(flt: ReportFilter) -> Any:
-    """After a selective filter (flags, statuses), check each candidate's repositories; alone,
-    go from the starred repositories (indexed) to their links, never the other way round."""
+def _min_stars(flt: ReportFilter, fresh: bool) -> Any:
+    """Rolled up: an index range. Otherwise, after a selective filter (flags, statuses), check
+    each candidate's repositories; alone, go from the starred repositories (indexed) to their
+    links, never the other way round."""
     n = flt.min_stars
-    if flt.flags or flt.statuses:
-        return _stars_expr() >= n
+    if fresh or flt.flags or flt.statuses:
+        return _stars_expr(fresh) >= n
     starred = select(R.c.key).where(R.c.stars >= n)
     renamed = select(AL.c.alias).join(R, R.c.id == AL.c.repository_id).where(R.c.stars >= n)
     linked = select(L.c.paper_id).where(or_(L.c.repo_key.in_(starred), L.c.repo_key.in_(renamed)))
-    return P.c.id.in_(linked)
+    return P.c.id.in_(linked.correlate(None))
 
 
-def _where(flt: ReportFilter) -> list[Any]:
+def _query(text: str, mode: _Mode) -> Any:
+    """Title, key or a link URL contains `text` (literally: `%` and `_` are not wildcards),
+    ignoring case. The rolled-up URLs are joined by spaces, so a query with a space could
+    match across two of them: it reads the links."""
+    bare = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    like = f"%{bare}%"
+
+    def has(col: Any) -> Any:
+        return (func.lower(col) if mode.fold else col).like(like, escape="\\")
+
+    if mode.fresh and " " not in text:
+        by_url = has(P.c.link_urls)
+    else:
+        by_url = P.c.id.in_(select(L.c.paper_id).where(has(L.c.url)).correlate(None))
+    return or_(has(P.c.title), has(P.c.key), by_url)
+
+
+def _where(flt: ReportFilter, mode: _Mode) -> list[Any]:
     conds: list[Any] = []
     if flt.flags:
         # findings find the candidates by index; the paper's own list drops acknowledged ones
@@ -97,7 +133,7 @@ def _where(flt: ReportFilter) -> list[Any]:
             F.c.code.in_(flt.flags), F.c.outcome == Outcome.TRUE.value
         )
         padded = literal(" ") + P.c.flags + literal(" ")
-        conds.append(P.c.id.in_(found))
+        conds.append(P.c.id.in_(found.correlate(None)))
         conds.append(or_(*(padded.like(f"% {code} %") for code in flt.flags)))
     if flt.statuses:
         st = list(flt.statuses)
@@ -105,19 +141,33 @@ def _where(flt: ReportFilter) -> list[Any]:
     if flt.since is not None:
         conds.append(P.c.published >= flt.since)
     if flt.min_stars is not None:
-        conds.append(_min_stars(flt))
+        conds.append(_min_stars(flt, mode.fresh))
     if flt.query:
-        like = f"%{flt.query.lower()}%"
-        by_url = select(L.c.paper_id).where(func.lower(L.c.url).like(like))
-        conds.append(
-            or_(
-                func.lower(P.c.title).like(like), func.lower(P.c.key).like(like), P.c.id.in_(by_url)
-            )
-        )
+        conds.append(_query(flt.query, mode))
     return conds
 
 
-def _paper_query(flt: ReportFilter) -> Select[Any]:
+def _order(flt: ReportFilter, fresh: bool) -> Any:
+    """The sort column; papers without stars sort below every starred one, in either order
+    and on either database (rolled-up stars stay bare so their index serves the sort)."""
+    sort = flt.sort if flt.sort in SORTS else "id"
+    if sort != "stars":
+        return {
+            "id": P.c.id,
+            "published": P.c.published,
+            "title": P.c.title,
+            "verdict": P.c.verdict_kind,
+        }[sort]
+    return _stars_expr(fresh) if fresh else func.coalesce(_stars_expr(fresh), -1)
+
+
+def _directed(col: Any, flt: ReportFilter, fresh: bool) -> Any:
+    if not (fresh and flt.sort == "stars"):
+        return col.desc() if flt.descending else col.asc()
+    return col.desc().nulls_last() if flt.descending else col.asc().nulls_first()
+
+
+def _paper_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
     """The selected papers in order; links are joined on afterwards."""
     cols = [
         P.c.id,
@@ -134,18 +184,16 @@ def _paper_query(flt: ReportFilter) -> Select[Any]:
         P.c.flags,
         P.c.acknowledged,
     ]
-    sort = flt.sort if flt.sort in SORTS else "id"
-    order: Any = {
-        "id": P.c.id,
-        "published": P.c.published,
-        "title": P.c.title,
-        "verdict": P.c.verdict_kind,
-    }.get(sort)
-    if sort == "stars":
-        order = func.coalesce(_stars_expr(), -1).label("sort_stars")
-        cols.append(order)
-    q = select(*cols).where(*_where(flt))
-    q = q.order_by(order.desc() if flt.descending else order.asc(), P.c.id)
+    if flt.sort == "stars":
+        cols.append(_order(flt, mode.fresh).label("sort_stars"))
+    return _selected(select(*cols), flt, mode)
+
+
+def _selected(q: Select[Any], flt: ReportFilter, mode: _Mode) -> Select[Any]:
+    """`q` over the papers `flt` selects, in its order, up to its limit."""
+    order = _directed(_order(flt, mode.fresh), flt, mode.fresh)
+    q = q.where(*_where(flt, mode)).order_by(order)
+    q = q if flt.sort == "id" else q.order_by(P.c.id)
     return q.limit(flt.limit) if flt.limit is not None else q
 
 
@@ -166,10 +214,10 @@ _PAPER_COLS = (
 )
 
 
-def _view_query(flt: ReportFilter) -> Select[Any]:
+def _view_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
     """One row per (paper, link) in report order, each link with its repository's facts
     (found by the linked name, or through the alias of a renamed repository)."""
-    sub = _paper_query(flt).subquery()
+    sub = _paper_query(flt, mode).subquery()
     r2 = R.alias("renamed")
     joined = (
         sub.outerjoin(L, L.c.paper_id == sub.c.id)
@@ -201,7 +249,7 @@ def _view_query(flt: ReportFilter) -> Select[Any]:
             func.coalesce(R.c.key, r2.c.key),
         )
         .select_from(joined)
-        .order_by(outer.desc() if flt.descending else outer.asc(), sub.c.id, L.c.id)
+        .order_by(_directed(outer, flt, mode.fresh), sub.c.id, L.c.id)
     )
 
 
@@ -287,7 +335,8 @@ def iter_report_views(
 
     One ordered, streamed join: memory stays flat however many papers match.
     """
-    rows = conn.execution_options(stream_results=True, yield_per=BATCH).execute(_view_query(flt))
+    q = _view_query(flt, _mode(conn))
+    rows = conn.execution_options(stream_results=True, yield_per=BATCH).execute(q)
     views = _views(iter(rows))
     if not history:
         yield from views
@@ -297,9 +346,9 @@ def iter_report_views(
         yield from (replace(v, star_history=hist.get(v.key, ())) for v in batch)
 
 
-def _scope(flt: ReportFilter | None) -> Select[Any] | None:
+def _scope(conn: Connection, flt: ReportFilter | None) -> Select[Any] | None:
     """The ids of the papers a filter selects, or None for every paper."""
-    conds = _where(flt) if flt is not None else []
+    conds = _where(flt, _mode(conn)) if flt is not None else []
     return select(P.c.id).where(*conds) if conds else None
 
 
@@ -333,20 +382,25 @@ DELIVERED_KINDS = frozenset({"available", "weights_missing"})
 def report_summary(conn: Connection, flt: ReportFilter | None = None) -> ReportSummary:
     """Headline numbers over the papers `flt` selects (all papers when None).
 
-    Without filters: one GROUP BY over the verdict, code status and flags stored on each paper
-    (an index covers it). With filters: one streamed pass over the selected papers, so the
-    filter runs once.
+    Aggregates in SQL. Unfiltered: one GROUP BY over the verdict, code status and flags stored
+    on each paper (an index covers it), the median off the findings index, licenses over all
+    checked repositories. Filtered: the same GROUP BY over the selection, also by the days to
+    release stored beside the verdict (the median comes from those counts), and licenses over
+    the repositories the selected papers link.
     """
-    conds = _where(flt) if flt is not None else []
+    conds = _where(flt, _mode(conn)) if flt is not None else []
+    cols = (P.c.verdict_kind, P.c.code_status, P.c.flags)
+    tally = _Tally()
     if not conds:
-        q = select(P.c.verdict_kind, P.c.code_status, P.c.flags, func.count()).group_by(
-            P.c.verdict_kind, P.c.code_status, P.c.flags
-        )
-        tally = _Tally()
-        for kind, status, flags, n in conn.execute(q):
+        for kind, status, flags, n in conn.execute(select(*cols, func.count()).group_by(*cols)):
             tally.add(kind, status, flags, n)
         return tally.summary(_median(conn), _licenses(conn))
-    return _scoped_summary(conn, conds)
+    # days first: a GROUP BY that no index starts with lets SQLite's planner take the index
+    # serving the filter (it otherwise scans `ix_paper_summary`, looking up every row)
+    grouped = (P.c.release_days, *cols)
+    for row in conn.execute(select(*grouped, func.count()).where(*conds).group_by(*grouped)):
+        tally.add(row[1], row[2], row[3], row[4], row[0])
+    return tally.summary(tally.median(), _scoped_licenses(conn, conds))
 
 
 class _Tally:
@@ -356,14 +410,31 @@ class _Tally:
         self.verdicts: dict[str, int] = defaultdict(int)
         self.flagged: dict[str, int] = defaultdict(int)
         self.with_code = self.kept = 0
+        self.release_days: dict[int, int] = defaultdict(int)
 
-    def add(self, kind: str | None, status: str, flags: str | None, n: int = 1) -> None:
+    def add(
+        self, kind: str | None, status: str, flags: str | None, n: int, days: int | None = None
+    ) -> None:
         self.verdicts[kind or "unflagged"] += n
         if kind in DELIVERED_KINDS:
             self.with_code += n
             self.kept += n if status in CLAIMS else 0
         for code in (flags or "").split():
             self.flagged[code] += n
+        if days is not None:
+            self.release_days[days] += n
+
+    def median(self) -> float | None:
+        """The median of the counted days to release."""
+        n = sum(self.release_days.values())
+        if n == 0:
+            return None
+        wanted, seen, mid = {(n - 1) // 2, n // 2}, 0, []
+        for days in sorted(self.release_days):
+            count = self.release_days[days]
+            mid += [days for i in sorted(wanted) if seen <= i < seen + count]
+            seen += count
+        return sum(mid) / len(mid)
 
     def summary(self, median: float | None, licenses: dict[str, int]) -> ReportSummary:
         return ReportSummary(
@@ -380,51 +451,29 @@ class _Tally:
         )
 
 
-def _scoped_summary(conn: Connection, conds: list[Any]) -> ReportSummary:
+def _scoped_licenses(conn: Connection, conds: list[Any]) -> dict[str, int]:
+    """Checked repositories per license (`none` without one) among those the selected papers
+    link, each repository counted once however many papers link it."""
     r2 = R.alias("renamed")
-    delivered = and_(
-        F.c.paper_id == P.c.id, F.c.code == "code_delivered", F.c.outcome == Outcome.TRUE.value
-    )
-    q = (
+    status = func.coalesce(R.c.status, r2.c.status)
+    linked = (
         select(
-            P.c.id,
-            P.c.verdict_kind,
-            P.c.code_status,
-            P.c.flags,
-            F.c.measure,
-            func.coalesce(R.c.key, r2.c.key),
-            func.coalesce(R.c.status, r2.c.status),
-            func.coalesce(R.c.license_spdx, r2.c.license_spdx),
+            func.coalesce(R.c.id, r2.c.id).label("rid"),
+            func.coalesce(R.c.license_spdx, r2.c.license_spdx).label("lic"),
         )
         .select_from(
-            P.outerjoin(F, delivered)
-            .outerjoin(L, L.c.paper_id == P.c.id)
+            P.join(L, L.c.paper_id == P.c.id)
             .outerjoin(R, R.c.key == L.c.repo_key)
             .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))
             .outerjoin(r2, r2.c.id == AL.c.repository_id)
         )
-        .where(*conds)
+        .where(*conds, status.in_(("ok", "moved")))
+        .distinct()
+        .subquery()
     )
-    tally, last = _Tally(), None
-    measures: list[int] = []
-    licenses: dict[str, str] = {}
-    for pid, kind, status, flags, measure, rkey, rstatus, lic in conn.execution_options(
-        stream_results=True, yield_per=BATCH
-    ).execute(q):
-        if pid != last:
-            last = pid
-            tally.add(kind, status, flags)
-            if measure is not None:
-                measures.append(measure)
-        if rkey is not None and rstatus in ("ok", "moved"):
-            licenses[rkey] = lic or "none"
-    measures.sort()
-    n = len(measures)
-    median = None if n == 0 else (measures[(n - 1) // 2] + measures[n // 2]) / 2
-    mix: dict[str, int] = defaultdict(int)
-    for lic in licenses.values():
-        mix[lic] += 1
-    return tally.summary(median, mix)
+    lic = func.coalesce(func.nullif(linked.c.lic, ""), "none")
+    q = select(lic, func.count()).group_by(lic)
+    return {str(k): int(v) for k, v in conn.execute(q)}
 
 
 def _licenses(conn: Connection) -> dict[str, int]:
@@ -438,7 +487,8 @@ def count_failing(
     conn: Connection, codes: Sequence[str], flt: ReportFilter = ReportFilter()
 ) -> int:
     """Papers in `flt` with an unacknowledged true finding of one of `codes` (for `--fail-on`)."""
-    conds = [*_where(flt), P.c.id.in_(select(F.c.paper_id).where(_unacked(codes)))]
+    failing = select(F.c.paper_id).where(_unacked(codes)).correlate(None)
+    conds = [*_where(flt, _mode(conn)), P.c.id.in_(failing)]
     return _count(conn, select(func.count()).select_from(P).where(*conds))
 
 
@@ -571,7 +621,7 @@ def diff_events(conn: Connection, since: dt.datetime, *, star_jump: int = 100) -
 
 def delivered_by_month(conn: Connection, flt: ReportFilter | None = None) -> list[tuple[str, int]]:
     """Promises kept per month (`YYYY-MM`, by the day code was first seen), oldest first."""
-    scope = _scope(flt)
+    scope = _scope(conn, flt)
     q = select(F.c.dated).where(
         F.c.code == "code_delivered",
         F.c.outcome == "true",
@@ -584,19 +634,30 @@ def delivered_by_month(conn: Connection, flt: ReportFilter | None = None) -> lis
     return sorted(months.items())
 
 
-def iter_csv_rows(
+def iter_csv_rows(conn: Connection, flt: ReportFilter = ReportFilter()) -> Iterator[Sequence[Any]]:
+    """One row per paper in the order of `csv_export.PAPER_COLUMNS`.
+
+    While the rolled-up columns are current this is one scan of the paper table; otherwise it
+    is `joined_csv_rows`.
+    """
+    mode = _mode(conn)
+    if not mode.fresh:
+        return joined_csv_rows(conn, flt)
+    q = _selected(select(*_CSV_ROLLED), flt, mode)
+    return iter(conn.execution_options(stream_results=True, yield_per=BATCH).execute(q))
+
+
+def joined_csv_rows(
     conn: Connection, flt: ReportFilter = ReportFilter()
 ) -> Iterator[tuple[Any, ...]]:
-    """One tuple per paper in the order of `csv_export.PAPER_COLUMNS`.
-
-    Reads the same ordered join as `iter_report_views` but builds plain tuples: a million-row
-    export spends its time writing, not constructing value objects it would throw away.
-    """
+    """`iter_csv_rows` computed from the ordered join of `iter_report_views`, building plain
+    tuples: a million-row export spends its time writing, not constructing value objects."""
     current: Any = None
     urls: list[str] = []
     repo: Any = None
     stars: int | None = None
-    for r in conn.execution_options(stream_results=True, yield_per=BATCH).execute(_view_query(flt)):
+    stream = conn.execution_options(stream_results=True, yield_per=BATCH)
+    for r in stream.execute(_view_query(flt, replace(_mode(conn), fresh=False))):
         if current is None or r[0] != current[0]:
             if current is not None:
                 yield _csv_tuple(current, urls, repo, stars)
@@ -610,6 +671,26 @@ def iter_csv_rows(
             stars = r[20]
     if current is not None:
         yield _csv_tuple(current, urls, repo, stars)
+
+
+_CSV_ROLLED = (
+    P.c.key,
+    P.c.arxiv_id,
+    P.c.title,
+    type_coerce(P.c.published, String),  # SQLite's stored text, not parsed to a date and back
+    P.c.code_status,
+    P.c.weights_status,
+    P.c.data_status,
+    P.c.verdict,
+    P.c.link_urls,
+    P.c.repo_status,
+    P.c.stars,
+    P.c.repo_license,
+    P.c.verdict_kind,
+    P.c.flags,
+    P.c.acknowledged,
+)
+"""`csv_export.PAPER_COLUMNS` off the paper row alone."""
 
 
 def _csv_tuple(p: Any, urls: list[str], repo: Any, stars: int | None) -> tuple[Any, ...]:
@@ -637,7 +718,7 @@ def iter_link_rows(
     conn: Connection, flt: ReportFilter = ReportFilter()
 ) -> Iterator[tuple[Any, ...]]:
     """One tuple per link (one per paper without links) in `csv_export.LINK_COLUMNS` order."""
-    q = _view_query(flt)
+    q = _view_query(flt, _mode(conn))
     cols = list(q.selected_columns)
     by = {c.name: c for c in cols[:13]}
     q = q.with_only_columns(

@@ -23,6 +23,15 @@ class Paper(SQLModel, table=True):
     __table_args__ = (
         # covers the report summary's one GROUP BY over a million papers
         Index("ix_paper_summary", "verdict_kind", "code_status", "flags"),
+        # covers the summary of a `--since` selection, however broad, without row look-ups
+        Index(
+            "ix_paper_published_summary",
+            "published",
+            "verdict_kind",
+            "code_status",
+            "flags",
+            "release_days",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -66,6 +75,18 @@ class Paper(SQLModel, table=True):
     paper so reports and exports need no per-paper finding look-ups)."""
     acknowledged: str = Field(default="", max_length=1024)
     """Space-separated codes of true probes a person acknowledged as false positives."""
+    link_urls: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    """Rolled up by the flag run, like `flags`, so a CSV export reads one table: the links'
+    URLs in stored order, joined with a space."""
+    repo_status: str | None = Field(default=None, max_length=16)
+    """Rolled up: the first GitHub repository link's status (`unchecked` before any check)."""
+    repo_license: str | None = Field(default=None, max_length=64)
+    """Rolled up: the first GitHub repository link's license."""
+    stars: int | None = Field(default=None, index=True)
+    """Rolled up: stars of the most starred linked repository (`--sort stars`, `--min-stars`)."""
+    release_days: int | None = None
+    """Days from the paper date to its code: the `code_delivered` finding's measure, stored
+    with the verdict so the summary of a selection needs no finding look-ups."""
 
 
 class Link(SQLModel, table=True):

@@ -1,0 +1,52 @@
+"""Phrasings of release claims that real abstracts use: verb-like modifiers, serial lists, data
+nouns beyond "dataset", and generic links placed by a release verb."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.extract import extract_paper, links_in
+from tracker.models import Availability, Location, PaperRecord, Provenance, Role
+
+R, P, N = Availability.RELEASED, Availability.PROMISED, Availability.NONE
+
+
+def statuses(abstract: str) -> tuple[Availability, ...]:
+    paper = extract_paper(PaperRecord("A Method", abstract, Location("t", 1), "test"))
+    return paper.code.status, paper.weights.status, paper.data.status
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("We open-source our code and models.", (R, R, N)),
+        ("We publicly release the dataset, code, and models.", (R, R, R)),
+        ("The dataset, code, and pretrained models will be released upon acceptance.", (P, P, P)),
+        ("We release our code, data, and trained checkpoints to the community.", (R, R, R)),
+        ("We release the code, and models will follow.", (R, P, N)),
+        ("We evaluate existing open-source code models and their outputs.", (N, N, N)),
+        ("All stimuli and anonymized responses are available at https://osf.io/k4m9z/.", (N, N, R)),
+        ("We publicly release all prompts and model generations.", (N, N, R)),
+        ("Models are released with model cards.", (N, R, N)),
+    ],
+)
+def test_claims(abstract: str, expected: tuple[Availability, ...]) -> None:
+    assert statuses(abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        (
+            "Source code is provided in the appendix and at https://doi.org/10.5281/z.1.",
+            [Role.CODE],
+        ),
+        ("The results are discussed further in https://arxiv.org/abs/2401.00001.", [Role.OTHER]),
+        (
+            "Videos are at https://youtu.be/abc and code at https://github.com/o/r.",
+            [Role.OTHER, Role.CODE],
+        ),
+    ],
+)
+def test_generic_link_role(text: str, roles: list[Role]) -> None:
+    assert [lk.role for lk in links_in(text, Provenance.ABSTRACT)] == roles

@@ -1,0 +1,81 @@
+"""Per-paper link facts rolled up by the flag run, and when reports may trust them.
+
+A CSV export of a million papers through the paper-link-repository join spends most of its
+time in index look-ups; with the links' URLs, the first GitHub repository's status and license
+and the best star count stored on the paper it is one table scan, and `--sort stars` and
+`--min-stars` become index range scans. The flag run writes these columns from the same facts
+the probes read. They go stale when links, repositories or checks change without a flag run
+after, so a full flag run records a fingerprint of those tables (their largest ids: rows are
+only ever added, and every change to a repository comes with a new check attempt) and reports
+use the rolled-up columns only while the fingerprint still matches; otherwise they take the join.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, insert, select
+
+from tracker.models import LinkFacts
+from tracker.store.tables import CheckAttempt, IngestRun, Link, Paper, RepoAlias, Repository
+
+MARK = "rollup"
+"""`ingest_run.command` of the rows that record a fingerprint (written only when it moves)."""
+
+_WATCHED = (Paper, Link, Repository, RepoAlias, CheckAttempt)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperRollup:
+    """What exports show per paper about its links, as the join would compute it."""
+
+    link_urls: str = ""
+    repo_status: str | None = None
+    repo_license: str | None = None
+    stars: int | None = None
+
+
+def rollup_links(links: tuple[LinkFacts, ...]) -> PaperRollup:
+    """The rolled-up columns of a paper with these links (in stored order)."""
+    first = next((lk for lk in links if lk.kind == "github_repo"), None)
+    stars = [lk.repo.stars for lk in links if lk.repo is not None and lk.repo.stars is not None]
+    repo = first.repo if first is not None else None
+    return PaperRollup(
+        link_urls=" ".join(lk.url for lk in links),
+        repo_status=(repo.status if repo is not None else "unchecked") if first else None,
+        repo_license=repo.license_spdx if repo is not None else None,
+        stars=max(stars) if stars else None,
+    )
+
+
+def fingerprint(conn: Connection) -> str:
+    """The largest id of every table the rolled-up columns depend on (one index probe each)."""
+    parts = []
+    for model in _WATCHED:
+        t = model.__table__  # type: ignore[union-attr]
+        parts.append(f"{t.name} {conn.execute(select(func.max(t.c.id))).scalar() or 0}")
+    return ", ".join(parts)
+
+
+def _last_mark(conn: Connection) -> str | None:
+    r = IngestRun.__table__  # type: ignore[attr-defined]
+    q = select(r.c.note).where(r.c.command == MARK).order_by(r.c.id.desc()).limit(1)
+    return conn.execute(q).scalar()
+
+
+def save_mark(conn: Connection, mark: str) -> None:
+    """Record that every paper was rolled up from the database `mark` describes (taken before
+    the flag run read anything); nothing is written when it is already the latest mark."""
+    if _last_mark(conn) == mark:
+        return
+    r = IngestRun.__table__  # type: ignore[attr-defined]
+    conn.execute(insert(r).values(command=MARK, status="done", note=mark))
+
+
+def rollup_fresh(conn: Connection) -> bool:
+    """Whether every paper's rolled-up columns still describe its links and repositories."""
+    mark = _last_mark(conn)
+    return mark is not None and mark == fingerprint(conn)
+
+
+__all__ = ["PaperRollup", "fingerprint", "rollup_fresh", "rollup_links", "save_mark"]
