@@ -15,7 +15,7 @@ repositories; a tenth promise code instead), then each backend runs in a fresh p
 4. flag: `flag_papers` over every paper (what the scheduled job runs after the check);
 5. report: the headline summary, the Markdown report and the full CSV export.
 
-Peak memory is the resident peak of each phase (Linux `VmHWM`, reset between phases). The
+Each phase runs in a fresh process, so its peak memory (Linux `VmHWM`) is its own. The
 backends are each other's baseline: the same work, the same data. PostgreSQL runs when
 `--pg-url` or TRACKER_TEST_POSTGRES_URL names a server; a fresh database is created and
 dropped. The last line printed is one JSON object.
@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-PHASES = ("ingest", "plan", "plan_shard", "flag", "report")
+PHASES = ("ingest", "plan", "flag", "report")
 
 
 def _peak_reset() -> None:
@@ -173,35 +173,61 @@ def _report(engine: Any, out: Path) -> int:
             return write_csv(iter_report_views(conn), fh)
 
 
-def worker(backend: str, url: str, listing: Path, repos: int, work: Path) -> dict[str, Any]:
+def _ingest(url: str, listing: Path, repos: int) -> dict[str, Any]:
     from tracker import pipeline
+    from tracker.store import open_db
+
+    engine = open_db(url)
+    took, peak, summary = _phase(lambda: pipeline.ingest(engine, [str(listing)]))
+    t = time.perf_counter()
+    _insert_repositories(engine, repos)
+    return {
+        "papers": summary.papers_seen,
+        "ingest_s": round(took, 2),
+        "ingest_papers_per_s": round(summary.papers_seen / took),
+        "ingest_peak_mb": round(peak),
+        "setup_repositories_s": round(time.perf_counter() - t, 2),
+    }
+
+
+def _planning(url: str) -> dict[str, Any]:
     from tracker.check.shard import Shard
+    from tracker.store import open_db
+
+    engine = open_db(url)
+    took, peak, due = _phase(lambda: _plan(engine, None))
+    figures = {"plan_s": round(took, 2), "plan_due": due, "plan_peak_mb": round(peak)}
+    took, _, due = _phase(lambda: _plan(engine, Shard(1, 4)))
+    return figures | {"plan_shard_s": round(took, 2), "plan_shard_due": due}
+
+
+def _flagging(url: str) -> dict[str, Any]:
     from tracker.config import Settings
     from tracker.flags.run import flag_papers
     from tracker.store import open_db
 
     engine = open_db(url)
-    took, peak, summary = _phase(lambda: pipeline.ingest(engine, [str(listing)]))
-    figures: dict[str, Any] = {
-        "papers": summary.papers_seen,
-        "ingest_s": round(took, 2),
-        "ingest_papers_per_s": round(summary.papers_seen / took),
-        "ingest_peak_mb": round(peak),
-    }
-    t = time.perf_counter()
-    _insert_repositories(engine, repos)
-    figures["setup_repositories_s"] = round(time.perf_counter() - t, 2)
-    took, peak, due = _phase(lambda: _plan(engine, None))
-    figures |= {"plan_s": round(took, 2), "plan_due": due, "plan_peak_mb": round(peak)}
-    took, peak, due = _phase(lambda: _plan(engine, Shard(1, 4)))
-    figures |= {"plan_shard_s": round(took, 2), "plan_shard_due": due}
-    settings = Settings(db_url=url)
-    took, peak, _ = _phase(lambda: flag_papers(engine, settings))
-    figures |= {"flag_s": round(took, 2), "flag_peak_mb": round(peak)}
-    took, peak, rows = _phase(lambda: _report(engine, work / f"{backend}.csv"))
-    figures |= {"report_s": round(took, 2), "report_rows": rows, "report_peak_mb": round(peak)}
-    engine.dispose()
-    return figures
+    took, peak, _ = _phase(lambda: flag_papers(engine, Settings(db_url=url)))
+    return {"flag_s": round(took, 2), "flag_peak_mb": round(peak)}
+
+
+def _reporting(url: str, out: Path) -> dict[str, Any]:
+    from tracker.store import open_db
+
+    engine = open_db(url)
+    took, peak, rows = _phase(lambda: _report(engine, out))
+    return {"report_s": round(took, 2), "report_rows": rows, "report_peak_mb": round(peak)}
+
+
+def worker(phase: str, url: str, listing: Path, repos: int, work: Path) -> dict[str, Any]:
+    """One phase in a fresh process, so its peak memory is its own."""
+    if phase == "ingest":
+        return _ingest(url, listing, repos)
+    if phase == "plan":
+        return _planning(url)
+    if phase == "flag":
+        return _flagging(url)
+    return _reporting(url, work / "export.csv")
 
 
 # -- driver -----------------------------------------------------------------------------------
@@ -224,25 +250,19 @@ def _pg_database(admin: str) -> tuple[str, Callable[[], None]]:
     return admin.rsplit("/", 1)[0] + "/" + name, drop
 
 
-def _run_worker(backend: str, url: str, listing: Path, repos: int, work: Path) -> dict[str, Any]:
-    cmd = [
-        sys.executable,
-        __file__,
-        "--worker",
-        backend,
-        "--url",
-        url,
-        "--listing",
-        str(listing),
-        "--repos",
-        str(repos),
-        "--work",
-        str(work),
-    ]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"{backend} worker failed:\n{done.stderr[-3000:]}")
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+def _run_backend(backend: str, url: str, listing: Path, repos: int, work: Path) -> dict[str, Any]:
+    """Every phase of one backend, each in its own process."""
+    figures: dict[str, Any] = {}
+    for phase in PHASES:
+        cmd = [sys.executable, __file__, "--worker", phase, "--url", url]
+        cmd += ["--listing", str(listing), "--repos", str(repos), "--work", str(work)]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(
+                f"{backend} {phase} failed:\n{done.stderr[:1500]}\n...\n{done.stderr[-1500:]}"
+            )
+        figures |= json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 ROWS = [
@@ -300,14 +320,14 @@ def main() -> None:
         )
         results: dict[str, dict[str, Any] | None] = {}
         print("sqlite ...", flush=True)
-        results["sqlite"] = _run_worker(
+        results["sqlite"] = _run_backend(
             "sqlite", f"sqlite:///{work / 'bench.db'}", listing, args.repos, work
         )
         if args.pg_url:
             print("postgres ...", flush=True)
             url, drop = _pg_database(args.pg_url)
             try:
-                results["postgres"] = _run_worker("postgres", url, listing, args.repos, work)
+                results["postgres"] = _run_backend("postgres", url, listing, args.repos, work)
             finally:
                 drop()
         else:

@@ -160,5 +160,5 @@ def seed(url: str) -> Seeded:
         for row in REPOS:
             conn.execute(insert(Repository.__table__).values(**row))  # type: ignore[attr-defined]
     _history(engine)
-    flag_papers(engine, Settings(db_url=url))
+    flag_papers(engine, Settings(db_url=url), today=TODAY)
     return Seeded(url, engine)

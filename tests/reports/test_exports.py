@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
 from typing import Any
 
-from reports_seed import EVIL_TITLE, Seeded
+from reports_seed import EVIL_TITLE, Seeded, days_ago
 
 from tracker.models import LinkView, PaperView, ReportSummary
 from tracker.reports.csv_export import COLUMN_DOCS, LINK_COLUMNS, PAPER_COLUMNS
@@ -207,6 +208,8 @@ def test_show_diff_and_flag_commands(seeded: Seeded, cli: Any) -> None:
     report = json.loads(
         cli("report", "--status", "pending", "-f", "json", "--db", seeded.url).stdout
     )
+    # Published 300 days before TODAY, due 500 days later; the CLI flags with the real date.
+    due_in = (days_ago(300) + dt.timedelta(days=500) - dt.datetime.now(dt.UTC).date()).days
     assert [(p["key"], p["verdict"]) for p in report["papers"]] == [
-        ("arxiv:2401.00002", "promised — due in 200 days"),
+        ("arxiv:2401.00002", f"promised — due in {due_in} days"),
     ]

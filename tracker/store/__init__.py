@@ -2,6 +2,6 @@
 
 from tracker.store.engine import open_db, upgrade
 from tracker.store.papers import SaveCounts, save_papers
-from tracker.store.queries import count_rows, iter_paper_views
+from tracker.store.queries import count_rows
 
-__all__ = ["SaveCounts", "count_rows", "iter_paper_views", "open_db", "save_papers", "upgrade"]
+__all__ = ["SaveCounts", "count_rows", "open_db", "save_papers", "upgrade"]

@@ -76,7 +76,20 @@ RULES: dict[str, Rule] = {
 
 EARLIEST = frozenset({"first_seen_at", "first_ok_at"})
 """Columns that keep the earlier of two values whichever copy wins."""
-DERIVED_COLUMNS = {"paper": frozenset({"verdict", "verdict_kind", "flagged_at"})}
+DERIVED_COLUMNS = {
+    "paper": frozenset(
+        {
+            "verdict",
+            "verdict_kind",
+            "flagged_at",
+            "link_urls",
+            "repo_status",
+            "repo_license",
+            "stars",
+            "release_days",
+        }
+    )
+}
 _CLAIM_RANK = {"none": 0, "mentioned_no_link": 1, "promised": 2, "released": 3}
 
 
