@@ -55,7 +55,7 @@ def demo(
         flag_papers(engine, cfg)
     with engine.connect() as conn:
         papers = list(iter_report_views(conn))
-    out.print(papers_table(papers))
+    out.print(papers_table(papers, width=out.width))
     out.print("What this showed:")
     for line in what_it_showed(papers, found, checked):
         out.print(f"  {line}", markup=False)

@@ -101,7 +101,7 @@ def run(
             )
     flag_papers(engine, cfg)
     with engine.connect() as conn:
-        out.print(papers_table(iter_report_views(conn, ReportFilter(limit=limit))))
+        out.print(papers_table(iter_report_views(conn, ReportFilter(limit=limit)), width=out.width))
         rows = count_rows(conn)
         err.print(f"database: {rows['papers']:,} papers, {rows['links']:,} links")
         fail_on(conn, codes, ReportFilter())

@@ -21,7 +21,31 @@ def _link_cell(p: PaperView) -> str:
     return "\n".join(parts) or "—"
 
 
-def papers_table(papers: Iterable[PaperView], title: str = "Papers") -> Table:
+COMPACT_BELOW = 140
+"""Terminal width under which the table folds statuses into one column and drops stars/flags."""
+
+
+def _claims_cell(p: PaperView) -> str:
+    return (
+        "\n".join(
+            f"{name} {status}"
+            for name, status in (
+                ("code", p.code_status),
+                ("weights", p.weights_status),
+                ("data", p.data_status),
+            )
+            if status != "none"
+        )
+        or "—"
+    )
+
+
+def papers_table(
+    papers: Iterable[PaperView], title: str = "Papers", width: int | None = None
+) -> Table:
+    """The papers table; on a terminal narrower than `COMPACT_BELOW` a shape that stays legible."""
+    if width is not None and width < COMPACT_BELOW:
+        return _compact_table(papers, title)
     table = Table(title=title, show_lines=False, expand=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("paper", overflow="fold", max_width=48)
@@ -43,6 +67,22 @@ def papers_table(papers: Iterable[PaperView], title: str = "Papers") -> Table:
             p.data_status,
             "" if stars is None else f"{stars:,}",
             Text(flag_text(p)),
+            Text(_link_cell(p)),
+        )
+    return table
+
+
+def _compact_table(papers: Iterable[PaperView], title: str) -> Table:
+    table = Table(title=title, show_lines=True, expand=False)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("paper / verdict", overflow="fold", ratio=2)
+    table.add_column("claims", no_wrap=True)
+    table.add_column("links", overflow="fold", ratio=3)
+    for i, p in enumerate(papers, 1):
+        table.add_row(
+            str(i),
+            Text(f"{p.title}\n→ {p.verdict or '—'}"),
+            _claims_cell(p),
             Text(_link_cell(p)),
         )
     return table
