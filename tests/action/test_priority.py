@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from sqlalchemy import update
 
-from tests.scale.conftest import paper
+from tests.factories import paper
 from tracker.check.github.planner import choose
 from tracker.models import Availability, DueRepo, StatusClaim
 from tracker.store import open_db, save_papers

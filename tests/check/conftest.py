@@ -9,16 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from tests.factories import paper
 from tracker.emulators.github import GitHubEmulator
-from tracker.models import (
-    ExtractedPaper,
-    Link,
-    LinkKind,
-    Location,
-    PaperRecord,
-    Provenance,
-    Role,
-)
 from tracker.store import open_db, save_papers
 
 TOKEN = "ghp_T0pSecretTokenValue1234567890"
@@ -118,30 +110,10 @@ NAMES = [
 ]
 
 
-def _paper(i: int, repo: str) -> ExtractedPaper:
-    url = f"https://github.com/{repo}"
-    link = Link(
-        url=url,
-        raw=url,
-        kind=LinkKind.GITHUB_REPO,
-        role=Role.CODE,
-        provenance=Provenance.ABSTRACT,
-        repo=repo,
-    )
-    record = PaperRecord(
-        title=f"Paper {i}",
-        abstract=f"Code: {url}",
-        location=Location("test", i),
-        source_kind="test",
-        arxiv_id=f"2401.{i:05d}",
-    )
-    return ExtractedPaper(record=record, key=f"arxiv:2401.{i:05d}", links=(link,))
-
-
 def linked_db(url: str, names: list[str]) -> Engine:
     engine = open_db(url)
     with engine.begin() as conn:
-        save_papers(conn, [_paper(i, n) for i, n in enumerate(names)])
+        save_papers(conn, [paper(i, n) for i, n in enumerate(names)])
     return engine
 
 

@@ -7,42 +7,16 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, Engine, select
 
+from tests.factories import paper
 from tracker.models import (
     CheckResult,
-    ExtractedPaper,
-    Link,
-    LinkKind,
-    Location,
-    PaperRecord,
-    Provenance,
     RepoFacts,
     RepoStatus,
-    Role,
 )
 from tracker.store import open_db, save_papers
 from tracker.store.repos import save_check_results
 from tracker.store.tables import Link as LinkRow
 from tracker.store.tables import Paper, RepoHistory, Repository
-
-
-def paper(i: int, repo: str) -> ExtractedPaper:
-    url = f"https://github.com/{repo}"
-    link = Link(
-        url=url,
-        raw=url,
-        kind=LinkKind.GITHUB_REPO,
-        role=Role.CODE,
-        provenance=Provenance.ABSTRACT,
-        repo=repo,
-    )
-    record = PaperRecord(
-        title=f"Paper {i}",
-        abstract=f"Code: {url}",
-        location=Location("test", i),
-        source_kind="test",
-        arxiv_id=f"2401.{i:05d}",
-    )
-    return ExtractedPaper(record=record, key=f"arxiv:2401.{i:05d}", links=(link,))
 
 
 def ok(name: str, stars: int, when: dt.datetime) -> CheckResult:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.scale.conftest import paper
+from tests.factories import paper
 from tracker.emulators.github import GitHubEmulator
 from tracker.emulators.github.synth import synthetic_scenario
 from tracker.errors import StoreError
