@@ -28,7 +28,7 @@ from tracker.flags.facts import (
     unsettled_reason,
 )
 from tracker.flags.licenses import same_license
-from tracker.models import Finding, LinkFacts, Outcome, PaperFacts, Severity
+from tracker.models import Finding, LinkFacts, Outcome, PaperFacts, Severity, StatusClaim
 
 ProbeFn = Callable[[PaperFacts, ProbeContext], Finding]
 
@@ -129,23 +129,46 @@ def code_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
             "cannot tell yet",
             *(unsettled_reason(lk) for lk in unsettled),
         )
-    when = deadline(f.code, f, ctx.grace_days)
+    return _against_deadline(
+        f,
+        ctx,
+        code,
+        f.code,
+        ("promised — due in {} days", "promised — overdue by {} days"),
+        Severity.HIGH,
+        tuple(repo_note(lk) for lk in links),
+        subject=links[0].url if links else "",
+    )
+
+
+def _against_deadline(
+    f: PaperFacts,
+    ctx: ProbeContext,
+    code: str,
+    claim: StatusClaim,
+    messages: tuple[str, str],
+    severity: Severity,
+    extra: tuple[str, ...] = (),
+    subject: str = "",
+) -> Finding:
+    """A promise with nothing delivered: pending until its deadline, true once overdue."""
+    when = deadline(claim, f, ctx.grace_days)
     if when is None:
-        return _f(f, code, Outcome.NOT_AVAILABLE, "paper date unknown", f.code.evidence)
-    notes = [f.code.evidence, f"due {when.due}: {when.basis}", *(repo_note(lk) for lk in links)]
+        return _f(f, code, Outcome.NOT_AVAILABLE, "paper date unknown", claim.evidence)
+    notes = [claim.evidence, f"due {when.due}: {when.basis}", *extra]
     late = (ctx.today - when.due).days
     if late <= 0:
-        return _f(f, code, Outcome.FALSE, f"promised — due in {-late} days", *notes, dated=when.due)
+        return _f(f, code, Outcome.FALSE, messages[0].format(-late), *notes, dated=when.due)
     return _f(
         f,
         code,
         Outcome.TRUE,
-        f"promised — overdue by {late} days",
+        messages[1].format(late),
         *notes,
-        severity=Severity.HIGH,
+        severity=severity,
         measure=late,
         dated=when.due,
-        subject=links[0].url if links else "",
+        subject=subject,
     )
 
 
@@ -221,22 +244,13 @@ def weights_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
         own = own_weights_evidence(lk.repo) if lk.repo is not None else ()
         if own:
             return _f(f, code, Outcome.FALSE, f"weights found in {lk.url}", *own, subject=lk.url)
-    when = deadline(f.weights, f, ctx.grace_days)
-    if when is None:
-        return _f(f, code, Outcome.NOT_AVAILABLE, "paper date unknown", f.weights.evidence)
-    late = (ctx.today - when.due).days
-    notes = [f.weights.evidence, f"due {when.due}: {when.basis}"]
-    if late <= 0:
-        return _f(f, code, Outcome.FALSE, f"weights due in {-late} days", *notes, dated=when.due)
-    return _f(
+    return _against_deadline(
         f,
+        ctx,
         code,
-        Outcome.TRUE,
-        f"weights missing — overdue by {late} days",
-        *notes,
-        severity=Severity.MEDIUM,
-        measure=late,
-        dated=when.due,
+        f.weights,
+        ("weights due in {} days", "weights missing — overdue by {} days"),
+        Severity.MEDIUM,
     )
 
 
