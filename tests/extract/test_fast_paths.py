@@ -6,6 +6,7 @@ import importlib
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -69,7 +70,7 @@ def test_anchors_hold_every_anchor_and_nothing_outside_one(parts: list[str]) -> 
 def _allowed(sentence: str) -> list[tuple[str, int]]:
     """Each clause of `sentence` with the patterns its gates allow."""
     low = sentence.lower()
-    gated = status._gated(low)
+    gated = status._gated(low, range(len(status._GATES)))
     out = []
     for lo, hi in status.clause_spans(low):
         can = 0
@@ -98,3 +99,40 @@ def test_gates_allow_every_claim_of_the_labelled_abstracts() -> None:
 @given(_TEXT)
 def test_gates_allow_every_claim(text: str) -> None:
     _check_gates(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from(["https://", "HTTP://", "ftp://", "git+ssh://", "", "//", "https:"]).flatmap(
+        lambda head: st.text(
+            alphabet=st.sampled_from([*"ab.:/?#@[]-_%~ \t\n\\", "é", "ﬁ", "\x00"]),
+            max_size=30,
+        ).map(lambda tail: head + tail)
+    )
+)
+def test_split_url_matches_urlsplit(url: str) -> None:
+    try:
+        want: object = tuple(urlsplit(url))
+    except ValueError:
+        want = ValueError
+    try:
+        got: object = links.split_url(url)
+    except ValueError:
+        got = ValueError
+    assert got == want
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TEXT, st.sampled_from([str, str.upper, str.title]), st.sampled_from(["", "\x0b", "\x1c"]))
+def test_gate_set_finds_the_gates_re_finds(text: str, case: object, space: str) -> None:
+    text = case(text.replace("\t", space or "\t"))  # type: ignore[operator]
+    low = text.lower()
+    want = [i for i, gate in enumerate(status._GATES) if gate.search(low)]
+    assert list(status._gates_in(text)) == (
+        want if text.isascii() else list(range(len(status._GATES)))
+    )
+
+
+def test_non_ascii_text_takes_every_gate() -> None:
+    text = "Code will be released\u00a0soon, naïvely."
+    assert list(status._gates_in(text)) == list(range(len(status._GATES)))

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import re
 
-from tracker.extract.classify import classify, repo_of, role_of
+from tracker.extract.classify import describe, role_of
 from tracker.extract.identity import arxiv_id, doi, normalize_title, paper_key
 from tracker.extract.links import Found, find_urls, normalize
-from tracker.extract.status import Spans, claims_of_split, clause_spans, sentences
+from tracker.extract.status import (
+    NO_CLAIM,
+    Spans,
+    claims_of_split,
+    clause_spans,
+    may_claim,
+    sentences,
+)
 from tracker.models import ExtractedPaper, Link, PaperRecord, Provenance
 
 _SURVEY_TITLE = re.compile(r"\b(?:survey|literature review|systematic review|reading list)\b", re.I)
@@ -54,8 +61,7 @@ def _links(
         url = normalize(f.url)
         if url in out:
             continue
-        kind = classify(url)
-        repo, sub = repo_of(url)
+        kind, repo, sub = describe(url)
         out[url] = Link(
             url=url,
             raw=f.raw,
@@ -71,8 +77,7 @@ def _links(
 
 
 def _given_link(url: str, raw: str, provenance: Provenance) -> Link:
-    kind = classify(url)
-    repo, sub = repo_of(url)
+    kind, repo, sub = describe(url)
     return Link(
         url=url,
         raw=raw,
@@ -84,6 +89,16 @@ def _given_link(url: str, raw: str, provenance: Provenance) -> Link:
     )
 
 
+def _without_links(record: PaperRecord) -> ExtractedPaper:
+    """Most abstracts hold no link, and most of those claim nothing: one pass over the text
+    (`may_claim`) tells, before any sentence work."""
+    key = paper_key(record.arxiv_id, record.doi, record.title)
+    if not may_claim(record.abstract) and not may_claim(record.comment):
+        return ExtractedPaper(record, key, (), NO_CLAIM, NO_CLAIM, NO_CLAIM)
+    status = claims_of_split(((record.abstract, None), (record.comment, None)))
+    return ExtractedPaper(record, key, (), status["code"], status["weights"], status["data"])
+
+
 def extract_paper(record: PaperRecord) -> ExtractedPaper:
     """Links, identity and code/weights/data claims of one paper.
 
@@ -92,6 +107,8 @@ def extract_paper(record: PaperRecord) -> ExtractedPaper:
     """
     in_abstract = find_urls(record.abstract)
     in_comment = find_urls(record.comment) if record.comment else []
+    if not (in_abstract or in_comment or record.links):
+        return _without_links(record)
     survey = bool(in_abstract or in_comment) and is_survey(record)
     abstract_spans = sentences(record.abstract) if in_abstract else None
     comment_spans = sentences(record.comment) if in_comment else None

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
-from tracker.extract.links import DATA_HOSTS, SHORTLINK_HOSTS
+from tracker.extract.links import DATA_HOSTS, SHORTLINK_HOSTS, split_url
 from tracker.models import LinkKind, Role
 
 GITHUB_RESERVED = frozenset(
@@ -37,10 +36,10 @@ _REPO_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
 
 def _segments(url: str) -> tuple[str, list[str]]:
     try:
-        parts = urlsplit(url)
+        _, netloc, path, _, _ = split_url(url)
     except ValueError:
         return "", []
-    return parts.netloc.lower(), [s for s in parts.path.split("/") if s]
+    return netloc.lower(), [s for s in path.split("/") if s]
 
 
 def _under(host: str, domains: frozenset[str] | tuple[str, ...]) -> bool:
@@ -49,7 +48,21 @@ def _under(host: str, domains: frozenset[str] | tuple[str, ...]) -> bool:
 
 def repo_of(url: str) -> tuple[str | None, str]:
     """`(owner/name, subpath)` for repository URLs on code hosts, else `(None, "")`."""
+    return _repo(*_segments(url))
+
+
+def classify(url: str) -> LinkKind:
+    """The kind of a canonical URL, from its host and path alone."""
+    return _kind(*_segments(url))
+
+
+def describe(url: str) -> tuple[LinkKind, str | None, str]:
+    """`classify` and `repo_of` together, parsing the URL once."""
     host, segs = _segments(url)
+    return (_kind(host, segs), *_repo(host, segs))
+
+
+def _repo(host: str, segs: list[str]) -> tuple[str | None, str]:
     if host not in _REPO_HOSTS or len(segs) < 2:
         return None, ""
     if host == "github.com" and segs[0].lower() in GITHUB_RESERVED:
@@ -60,9 +73,7 @@ def repo_of(url: str) -> tuple[str | None, str]:
     return f"{segs[0]}/{segs[1]}", "/".join(segs[2:])
 
 
-def classify(url: str) -> LinkKind:
-    """The kind of a canonical URL, from its host and path alone."""
-    host, segs = _segments(url)
+def _kind(host: str, segs: list[str]) -> LinkKind:
     if host == "gist.github.com":
         return LinkKind.GITHUB_GIST
     if host == "github.com":

@@ -154,26 +154,53 @@ def is_code_host(host: str) -> bool:
     return host in CODE_HOSTS or host.endswith(".github.io")
 
 
+_PLAIN_URL = re.compile(r"[a-z][a-z0-9+.-]*://[!-Z\\^-~]*", re.IGNORECASE)
+"""A URL `split_url` can cut without `urlsplit`: printable ASCII, no brackets (IPv6 hosts)."""
+
+
+def split_url(url: str) -> tuple[str, str, str, str, str]:
+    """`urlsplit(url)` as a plain tuple (scheme, netloc, path, query, fragment).
+
+    Most URLs are printable ASCII with a scheme and no IPv6 host; for those the split is four
+    `find`s, a fraction of `urlsplit`'s cost, with the same result. Raises `ValueError` as
+    `urlsplit` does.
+    """
+    if not _PLAIN_URL.fullmatch(url):
+        return tuple(urlsplit(url))  # type: ignore[return-value]
+    colon = url.find(":")
+    rest = url[colon + 3 :]
+    cut = len(rest)
+    for stop in "/?#":
+        at = rest.find(stop)
+        if 0 <= at < cut:
+            cut = at
+    netloc, path, query, fragment = rest[:cut], rest[cut:], "", ""
+    if "#" in path:
+        path, fragment = path.split("#", 1)
+    if "?" in path:
+        path, query = path.split("?", 1)
+    return url[:colon].lower(), netloc, path, query, fragment
+
+
 def normalize(url: str) -> str:
     """The canonical form of FORMAT.md. Idempotent: normalize(normalize(u)) == normalize(u)."""
     given = url.strip()
     url = given if _SCHEME.match(given) else "https://" + given.lstrip(":/")
     try:
-        parts = urlsplit(url)
+        scheme, netloc, path, query, fragment = split_url(url)
     except ValueError:
         return given
-    if not parts.netloc:
+    if not netloc:
         return given
-    scheme = parts.scheme.lower()
-    host = parts.netloc.lower()
+    scheme = scheme.lower()
+    host = netloc.lower()
     bare = host.removeprefix("www.")
     if is_code_host(bare):
         scheme, host = "https", bare
-    path = parts.path
     if host in ("github.com", "gitlab.com", "bitbucket.org"):
         path = _repo_path(path, host)
     path = path.rstrip("/")
-    return urlunsplit((scheme, host, path, parts.query, parts.fragment)).strip()
+    return urlunsplit((scheme, host, path, query, fragment)).strip()
 
 
 def _repo_path(path: str, host: str) -> str:
