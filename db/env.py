@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 import tracker.store.tables  # noqa: F401  (registers the tables)
 from tracker.store.engine import make_engine
+from tracker.store.search import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -22,6 +23,7 @@ def run_migrations() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=include_name,
         )
         context.run_migrations()
 

@@ -26,6 +26,7 @@ from tracker.enrich import enrich_papers
 from tracker.flags.run import flag_papers
 from tracker.models import CheckSummary, EnrichSummary, FlagSummary, IngestSummary
 from tracker.store import open_db
+from tracker.store.search import include_name
 from tracker.store.tables import Finding, HfRepo, Link, Paper, RepoAlias, RepoHistory, Repository
 
 SPEECH = "Token Merging for Streaming Speech Encoders"
@@ -177,7 +178,11 @@ def history(engine: Engine) -> dict[str, list[str]]:
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
-    names = [n for n in inspect(engine).get_table_names() if n != "alembic_version"]
+    names = [
+        n
+        for n in inspect(engine).get_table_names()
+        if n != "alembic_version" and include_name(n, "table", {})  # not the search indexes
+    ]
     with engine.connect() as conn:
         return {
             n: int(

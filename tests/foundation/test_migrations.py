@@ -9,12 +9,14 @@ from sqlmodel import SQLModel
 
 import tracker.store.tables  # noqa: F401
 from tracker.store.engine import current_revision, head_revision, open_db, upgrade
+from tracker.store.search import include_name
 
 
 def test_autogenerate_finds_no_difference(db_url: str) -> None:
     engine = open_db(db_url)
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_name": include_name}
+        ctx = MigrationContext.configure(conn, opts=opts)
         diff = compare_metadata(ctx, SQLModel.metadata)
     assert diff == []
 

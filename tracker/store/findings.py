@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
 from tracker.models import Finding, Outcome
-from tracker.store.rollup import PaperRollup
+from tracker.store.rollup import ROLLUP_COLUMNS, PaperRollup
 from tracker.store.tables import Acknowledgement, Paper, utcnow
 from tracker.store.tables import Finding as FindingRow
 
@@ -109,7 +109,7 @@ def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
 
 
 _VERDICT_COLS = ("verdict", "verdict_kind", "flags", "acknowledged")
-_ROLLUP_COLS = ("link_urls", "repo_status", "repo_license", "stars")
+_ROLLUP_COLS = ROLLUP_COLUMNS
 _STORED_COLS = (*_VERDICT_COLS, *_ROLLUP_COLS, "release_days")
 
 

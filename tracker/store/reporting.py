@@ -24,12 +24,14 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
     type_coerce,
     union,
 )
-from sqlalchemy.types import String
+from sqlalchemy.sql.util import ClauseAdapter
+from sqlalchemy.types import Integer, String
 
 from tracker.models import (
     DiffEvent,
@@ -41,7 +43,8 @@ from tracker.models import (
     ReportSummary,
 )
 from tracker.store.facts import _utc
-from tracker.store.rollup import rollup_fresh
+from tracker.store.rollup import CHECKED, rollup_fresh
+from tracker.store.search import has_search, link_matches, paper_matches, phrase
 from tracker.store.tables import Acknowledgement, Link, Paper, RepoAlias, RepoHistory, Repository
 from tracker.store.tables import Finding as FindingRow
 
@@ -69,16 +72,40 @@ def _unacked(codes: Sequence[str] | None = None) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class _Mode:
-    """How to read this database: off the rolled-up columns while they are current, and
-    whether LIKE needs `lower()` to ignore case (SQLite's LIKE already folds ASCII and its
-    `lower()` folds nothing more, so there a bare column answers the same, faster)."""
+    """How to read this database: off the rolled-up columns while they are current, whether
+    LIKE needs `lower()` to ignore case (SQLite's LIKE already folds ASCII and its `lower()`
+    folds nothing more, so there a bare column answers the same, faster), and whether the
+    SQLite search tables can answer `--query` (`tracker.store.search`).
+
+    `scan` is for aggregates over a whole selection, which read a covering index in GROUP BY
+    order and test each entry: stars and statuses are written so that no index serves them
+    (`_bare`: a look-up per matching paper costs more than the scan once many match), and
+    while the roll-up is current flags are read off the paper's own list alone (the flag run
+    writes it from the same true findings the finding index would list).
+
+    `common`: the text query matches so many papers that reading papers in the report's order
+    and testing each against the matches reaches the limit sooner than looking every match up
+    and sorting them."""
 
     fresh: bool
     fold: bool
+    search: bool = False
+    scan: bool = False
+    common: bool = False
 
 
 def _mode(conn: Connection) -> _Mode:
-    return _Mode(fresh=rollup_fresh(conn), fold=conn.dialect.name != "sqlite")
+    return _Mode(
+        fresh=rollup_fresh(conn), fold=conn.dialect.name != "sqlite", search=has_search(conn)
+    )
+
+
+def _bare(col: Any, hide: bool = True) -> Any:
+    """`col` as an expression no index serves (the same value), so SQLite's planner reads a
+    covering index or the table in order instead of looking rows up one by one."""
+    if not hide:
+        return col
+    return col + 0 if isinstance(col.type, Integer) else col.concat("")
 
 
 def _stars_expr(fresh: bool) -> Any:
@@ -95,13 +122,15 @@ def _stars_expr(fresh: bool) -> Any:
     return best.where(L.c.paper_id == P.c.id).correlate(P).scalar_subquery()
 
 
-def _min_stars(flt: ReportFilter, fresh: bool) -> Any:
-    """Rolled up: an index range. Otherwise, after a selective filter (flags, statuses), check
-    each candidate's repositories; alone, go from the starred repositories (indexed) to their
-    links, never the other way round."""
+def _min_stars(flt: ReportFilter, mode: _Mode) -> Any:
+    """Rolled up: an index range (or a test on the covering index in `scan` mode). Otherwise,
+    after a selective filter (flags, statuses), check each candidate's repositories; alone, go
+    from the starred repositories (indexed) to their links, never the other way round."""
     n = flt.min_stars
-    if fresh or flt.flags or flt.statuses:
-        return _stars_expr(fresh) >= n
+    if mode.fresh:
+        return _bare(P.c.stars, mode.scan) >= n
+    if flt.flags or flt.statuses:
+        return _stars_expr(False) >= n
     starred = select(R.c.key).where(R.c.stars >= n)
     renamed = select(AL.c.alias).join(R, R.c.id == AL.c.repository_id).where(R.c.stars >= n)
     linked = select(L.c.paper_id).where(or_(L.c.repo_key.in_(starred), L.c.repo_key.in_(renamed)))
@@ -110,14 +139,24 @@ def _min_stars(flt: ReportFilter, fresh: bool) -> Any:
 
 def _query(text: str, mode: _Mode) -> Any:
     """Title, key or a link URL contains `text` (literally: `%` and `_` are not wildcards),
-    ignoring case. The rolled-up URLs are joined by spaces, so a query with a space could
-    match across two of them: it reads the links."""
+    ignoring case. The search tables (SQLite) find exactly those rows by index; without them
+    (or for text shorter than a trigram) LIKE reads every title. The rolled-up URLs are joined
+    by spaces, so a query with a space could match across two of them: it reads the links."""
+    found = phrase(text) if mode.search else None
+    if found is not None:
+        ids = _bare(P.c.id, mode.common)
+        in_links = select(L.c.paper_id).where(L.c.id.in_(link_matches(found))).correlate(None)
+        return or_(ids.in_(paper_matches(found)), ids.in_(in_links))
     bare = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     like = f"%{bare}%"
 
     def has(col: Any) -> Any:
         return (func.lower(col) if mode.fold else col).like(like, escape="\\")
 
+    if mode.fold:  # PostgreSQL: ids from what the trigram indexes serve, not a LIKE per row
+        titled = select(P.c.id).where(or_(has(P.c.title), has(P.c.key))).correlate(None)
+        linked = select(L.c.paper_id).where(has(L.c.url)).correlate(None)
+        return or_(P.c.id.in_(titled), P.c.id.in_(linked))
     if mode.fresh and " " not in text:
         by_url = has(P.c.link_urls)
     else:
@@ -133,15 +172,22 @@ def _where(flt: ReportFilter, mode: _Mode) -> list[Any]:
             F.c.code.in_(flt.flags), F.c.outcome == Outcome.TRUE.value
         )
         padded = literal(" ") + P.c.flags + literal(" ")
-        conds.append(P.c.id.in_(found.correlate(None)))
+        conds.append(P.c.flags != "")
+        if not (mode.scan and mode.fresh):
+            conds.append(P.c.id.in_(found.correlate(None)))
         conds.append(or_(*(padded.like(f"% {code} %") for code in flt.flags)))
     if flt.statuses:
         st = list(flt.statuses)
-        conds.append(or_(P.c.code_status.in_(st), P.c.verdict_kind.in_(st)))
+        conds.append(
+            or_(
+                _bare(P.c.code_status, mode.scan).in_(st),
+                _bare(P.c.verdict_kind, mode.scan).in_(st),
+            )
+        )
     if flt.since is not None:
         conds.append(P.c.published >= flt.since)
     if flt.min_stars is not None:
-        conds.append(_min_stars(flt, mode.fresh))
+        conds.append(_min_stars(flt, mode))
     if flt.query:
         conds.append(_query(flt.query, mode))
     return conds
@@ -328,6 +374,25 @@ def _views(rows: Iterator[Any]) -> Iterator[PaperView]:
         )
 
 
+COMMON = 10_000
+"""Text matches from which a limited report reads papers in its order (see `_Mode.common`)."""
+
+
+def _view_mode(conn: Connection, flt: ReportFilter) -> _Mode:
+    """`_mode`, and whether a limited report's text query is common: counting its matches
+    stops at `COMMON`, so this costs little however many there are."""
+    mode = _mode(conn)
+    found = phrase(flt.query) if mode.search and flt.query else None
+    if found is None or flt.limit is None:
+        return mode
+    cap = max(COMMON, 100 * flt.limit)
+    n = sum(
+        _count(conn, select(func.count()).select_from(hits.limit(cap).subquery()))
+        for hits in (paper_matches(found), link_matches(found))
+    )
+    return replace(mode, common=n >= cap)
+
+
 def iter_report_views(
     conn: Connection, flt: ReportFilter = ReportFilter(), *, history: bool = False
 ) -> Iterator[PaperView]:
@@ -335,7 +400,7 @@ def iter_report_views(
 
     One ordered, streamed join: memory stays flat however many papers match.
     """
-    q = _view_query(flt, _mode(conn))
+    q = _view_query(flt, _view_mode(conn, flt))
     rows = conn.execution_options(stream_results=True, yield_per=BATCH).execute(q)
     views = _views(iter(rows))
     if not history:
@@ -385,22 +450,38 @@ def report_summary(conn: Connection, flt: ReportFilter | None = None) -> ReportS
     Aggregates in SQL. Unfiltered: one GROUP BY over the verdict, code status and flags stored
     on each paper (an index covers it), the median off the findings index, licenses over all
     checked repositories. Filtered: the same GROUP BY over the selection, also by the days to
-    release stored beside the verdict (the median comes from those counts), and licenses over
-    the repositories the selected papers link.
+    release stored beside the verdict (the median comes from those counts; an index holding
+    every filtered column covers it), and licenses over the repositories the selected papers
+    link: off the rolled-up columns while they are current, otherwise through the links.
     """
-    conds = _where(flt, _mode(conn)) if flt is not None else []
+    mode = replace(_mode(conn), scan=True)
+    # flags are tested on the covering index then: text matches only checked after them
+    mode = replace(mode, common=bool(flt and flt.flags and mode.fresh))
+    conds = _where(flt, mode) if flt is not None else []
     cols = (P.c.verdict_kind, P.c.code_status, P.c.flags)
     tally = _Tally()
     if not conds:
         for kind, status, flags, n in conn.execute(select(*cols, func.count()).group_by(*cols)):
             tally.add(kind, status, flags, n)
         return tally.summary(_median(conn), _licenses(conn))
-    # days first: a GROUP BY that no index starts with lets SQLite's planner take the index
-    # serving the filter (it otherwise scans `ix_paper_summary`, looking up every row)
-    grouped = (P.c.release_days, *cols)
+    # a LIKE over titles reads every row anyway: then read the table once and sort only the
+    # matches, rather than follow an index's order and look each row up
+    rows = _likes(flt, mode)
+    grouped = [_bare(c, rows) for c in (P.c.release_days, *cols)]
     for row in conn.execute(select(*grouped, func.count()).where(*conds).group_by(*grouped)):
         tally.add(row[1], row[2], row[3], row[4], row[0])
+    if mode.fresh:
+        # for the few papers with more checked repositories, no condition may serve as an index
+        few = _where(flt, replace(mode, common=True)) if flt is not None else []
+        return tally.summary(tally.median(), _rolled_licenses(conn, conds, few, rows))
     return tally.summary(tally.median(), _scoped_licenses(conn, conds))
+
+
+def _likes(flt: ReportFilter | None, mode: _Mode) -> bool:
+    """Whether `flt` searches text with LIKE (not through the search tables)."""
+    if flt is None or not flt.query:
+        return False
+    return not (mode.search and phrase(flt.query) is not None)
 
 
 class _Tally:
@@ -451,15 +532,16 @@ class _Tally:
         )
 
 
-def _scoped_licenses(conn: Connection, conds: list[Any]) -> dict[str, int]:
-    """Checked repositories per license (`none` without one) among those the selected papers
-    link, each repository counted once however many papers link it."""
+def _linked_repos(conds: list[Any]) -> Any:
+    """The checked repositories the selected papers link (by the linked name, or through the
+    alias of a renamed repository), once each: their key and license (`none` without one)."""
     r2 = R.alias("renamed")
     status = func.coalesce(R.c.status, r2.c.status)
-    linked = (
+    lic = func.coalesce(R.c.license_spdx, r2.c.license_spdx)
+    return (
         select(
-            func.coalesce(R.c.id, r2.c.id).label("rid"),
-            func.coalesce(R.c.license_spdx, r2.c.license_spdx).label("lic"),
+            func.coalesce(R.c.key, r2.c.key).label("repo"),
+            func.coalesce(func.nullif(lic, ""), "none").label("lic"),
         )
         .select_from(
             P.join(L, L.c.paper_id == P.c.id)
@@ -467,13 +549,46 @@ def _scoped_licenses(conn: Connection, conds: list[Any]) -> dict[str, int]:
             .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))
             .outerjoin(r2, r2.c.id == AL.c.repository_id)
         )
-        .where(*conds, status.in_(("ok", "moved")))
+        .where(*conds, status.in_(CHECKED))
         .distinct()
         .subquery()
     )
-    lic = func.coalesce(func.nullif(linked.c.lic, ""), "none")
-    q = select(lic, func.count()).group_by(lic)
+
+
+def _scoped_licenses(conn: Connection, conds: list[Any]) -> dict[str, int]:
+    """Checked repositories per license (`none` without one) among those the selected papers
+    link, each repository counted once however many papers link it."""
+    linked = _linked_repos(conds)
+    q = select(linked.c.lic, func.count()).group_by(linked.c.lic)
     return {str(k): int(v) for k, v in conn.execute(q)}
+
+
+def _rolled_licenses(
+    conn: Connection, conds: list[Any], few: list[Any], rows: bool
+) -> dict[str, int]:
+    """`_scoped_licenses` off the rolled-up columns, with no look-up per link: the distinct
+    `checked_repo` of the selected papers come in the order of `ix_paper_license_mix`. Only
+    papers linking more than one checked repository (a partial index lists them, matched by
+    the literal `> 1`) read their links, and of those repositories only the ones no selected
+    paper holds as its `checked_repo` are added. `few`: `conds` written so that only that
+    partial index can drive; `rows`: the conditions read the table anyway (`report_summary`)."""
+    lic, repo = _bare(P.c.checked_license, rows), P.c.checked_repo
+    own = select(lic, func.count(func.distinct(repo))).where(*conds, repo.is_not(None))
+    counts: dict[str, int] = defaultdict(int)
+    for k, v in conn.execute(own.group_by(lic)):
+        counts[str(k)] += int(v)
+    others = _linked_repos([*few, P.c.checked_repos > literal_column("1")])
+    held = P.alias("holder")
+    adapt = ClauseAdapter(held).traverse
+    holds = exists().where(
+        held.c.checked_license == others.c.lic,
+        held.c.checked_repo == others.c.repo,
+        *(adapt(c) for c in conds),
+    )
+    extra = select(others.c.lic, func.count()).where(~holds).group_by(others.c.lic)
+    for k, v in conn.execute(extra):
+        counts[str(k)] += int(v)
+    return dict(counts)
 
 
 def _licenses(conn: Connection) -> dict[str, int]:

@@ -3,7 +3,10 @@
 A CSV export of a million papers through the paper-link-repository join spends most of its
 time in index look-ups; with the links' URLs, the first GitHub repository's status and license
 and the best star count stored on the paper it is one table scan, and `--sort stars` and
-`--min-stars` become index range scans. The flag run writes these columns from the same facts
+`--min-stars` become index range scans. The summary's license mix counts each checked
+repository the selected papers link once: with one checked repository per paper stored on it
+(`checked_repo`, `checked_license`, and how many there are) that is a distinct count in index
+order, and only papers linking several read their links. The flag run writes these columns from the same facts
 the probes read. They go stale when links, repositories or checks change without a flag run
 after, so a full flag run records a fingerprint of those tables (their largest ids: rows are
 only ever added, and every change to a repository comes with a new check attempt) and reports
@@ -12,7 +15,7 @@ use the rolled-up columns only while the fingerprint still matches; otherwise th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sqlalchemy import Connection, func, insert, select
 
@@ -33,6 +36,13 @@ class PaperRollup:
     repo_status: str | None = None
     repo_license: str | None = None
     stars: int | None = None
+    checked_repo: str | None = None
+    checked_license: str | None = None
+    checked_repos: int = 0
+
+
+CHECKED = ("ok", "moved")
+"""Repository statuses the summary's license mix counts."""
 
 
 def rollup_links(links: tuple[LinkFacts, ...]) -> PaperRollup:
@@ -40,12 +50,25 @@ def rollup_links(links: tuple[LinkFacts, ...]) -> PaperRollup:
     first = next((lk for lk in links if lk.kind == "github_repo"), None)
     stars = [lk.repo.stars for lk in links if lk.repo is not None and lk.repo.stars is not None]
     repo = first.repo if first is not None else None
+    checked = {
+        lk.repo.key: lk.repo.license_spdx or "none"
+        for lk in links
+        if lk.repo is not None and lk.repo.status in CHECKED
+    }
+    least = min(checked, default=None)
     return PaperRollup(
         link_urls=" ".join(lk.url for lk in links),
         repo_status=(repo.status if repo is not None else "unchecked") if first else None,
         repo_license=repo.license_spdx if repo is not None else None,
         stars=max(stars) if stars else None,
+        checked_repo=least,
+        checked_license=checked[least] if least is not None else None,
+        checked_repos=len(checked),
     )
+
+
+ROLLUP_COLUMNS = tuple(f.name for f in fields(PaperRollup))
+"""The paper columns a flag run writes from `rollup_links`."""
 
 
 def fingerprint(conn: Connection) -> str:
@@ -78,4 +101,12 @@ def rollup_fresh(conn: Connection) -> bool:
     return mark is not None and mark == fingerprint(conn)
 
 
-__all__ = ["PaperRollup", "fingerprint", "rollup_fresh", "rollup_links", "save_mark"]
+__all__ = [
+    "CHECKED",
+    "ROLLUP_COLUMNS",
+    "PaperRollup",
+    "fingerprint",
+    "rollup_fresh",
+    "rollup_links",
+    "save_mark",
+]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -31,6 +31,35 @@ class Paper(SQLModel, table=True):
             "code_status",
             "flags",
             "release_days",
+        ),
+        # any selection but `--query` text is one scan of this, already in GROUP BY order, for
+        # the summary
+        Index(
+            "ix_paper_selection",
+            "verdict_kind",
+            "code_status",
+            "flags",
+            "release_days",
+            "published",
+            "stars",
+        ),
+        # the license mix of any such selection: its distinct repositories in index order
+        Index(
+            "ix_paper_license_mix",
+            "checked_license",
+            "checked_repo",
+            "published",
+            "verdict_kind",
+            "code_status",
+            "flags",
+            "stars",
+        ),
+        # the few papers whose other checked repositories the license mix reads from the links
+        Index(
+            "ix_paper_more_checked",
+            "checked_repos",
+            sqlite_where=text("checked_repos > 1"),
+            postgresql_where=text("checked_repos > 1"),
         ),
     )
 
@@ -87,6 +116,16 @@ class Paper(SQLModel, table=True):
     release_days: int | None = None
     """Days from the paper date to its code: the `code_delivered` finding's measure, stored
     with the verdict so the summary of a selection needs no finding look-ups."""
+    checked_repo: str | None = Field(default=None, max_length=255)
+    """Rolled up for the summary's license mix: the smallest key among the checked (`ok` or
+    `moved`) repositories the paper links, found through an old name as the join finds them."""
+    checked_license: str | None = Field(default=None, max_length=64)
+    """Rolled up: that repository's license (`none` when it has none)."""
+    checked_repos: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
+    """Rolled up: how many checked repositories the paper links (the license mix reads the
+    links only of papers with more than one)."""
 
 
 class Link(SQLModel, table=True):

@@ -1,0 +1,360 @@
+"""The summary's license mix off the rolled-up columns, `--query` through the search tables,
+and migration 0002 on a database that lived at 0001: each gives exactly the answers of the
+paper-link-repository join and of the LIKE scan, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from reports_seed import NOW, days_ago
+from sqlalchemy import Engine, delete, insert, inspect, select, update
+
+from tracker.config import Settings
+from tracker.extract import extract_paper
+from tracker.flags.run import flag_papers
+from tracker.models import Location, PaperRecord, ReportFilter
+from tracker.store import open_db, save_papers
+from tracker.store.engine import alembic_config, current_revision, head_revision
+from tracker.store.merge import merge_database
+from tracker.store.reporting import _mode, _view_query, iter_report_views, report_summary
+from tracker.store.rollup import rollup_fresh
+from tracker.store.search import SEARCH_TABLES, has_search
+from tracker.store.tables import CheckAttempt, Finding, Link, Paper, RepoAlias, Repository
+
+PAPERS = [
+    (
+        "2402.00001",
+        "Alpha Diffusion",
+        "Code: https://github.com/lab/one and https://github.com/lab/two.",
+    ),
+    (
+        "2402.00002",
+        "Beta Agents",
+        "Code: https://github.com/lab/one and https://github.com/old/name.",
+    ),
+    (
+        "2402.00003",
+        "Gamma 50% Off_Path",
+        "Code: https://github.com/lab/dead and https://github.com/lab/three.",
+    ),
+    (
+        "2402.00004",
+        'Delta \\ "Quoted" naïve Épsilon',
+        "We study things without releasing anything.",
+    ),
+    (
+        "2402.00005",
+        "Epsilon Vision",
+        "Code: https://github.com/lab/two and https://github.com/lab/busy.",
+    ),
+    (
+        "2402.00006",
+        "Zeta Moved",
+        "Code: https://github.com/lab/moved and https://github.com/lab/three.",
+    ),
+]
+REPOS = [
+    ("lab/one", "ok", "MIT"),
+    ("lab/two", "ok", ""),
+    ("lab/three", "ok", None),
+    ("lab/dead", "not_found", None),
+    ("lab/busy", "unknown", None),
+    ("lab/moved", "moved", "BSD-3-Clause"),
+    ("new/name", "ok", "Apache-2.0"),
+]
+ALL = ReportFilter(since=dt.date(2000, 1, 1))
+FILTERS = (
+    ALL,
+    ReportFilter(since=days_ago(25)),
+    ReportFilter(statuses=("released",)),
+    ReportFilter(statuses=("none",)),
+    ReportFilter(flags=("code_link_dead",)),
+    ReportFilter(min_stars=10),
+    ReportFilter(query="lab/two"),
+    ReportFilter(query="ta"),
+    ReportFilter(query="e", sort="stars", descending=True),
+    ReportFilter(query="nothing matches this"),
+)
+QUERIES = (
+    "diffusion",
+    "DIFFUSION",
+    "lab/two",
+    "LAB/TWO",
+    "github.com/old",
+    "50%",
+    "off_path",
+    "off%path",
+    "_",
+    "%",
+    "\\",
+    '"quoted"',
+    "ta",
+    "a",
+    "épsilon",
+    "ÉPSILON",
+    "naïve",
+    "NAÏVE",
+    "naïve épsilon",
+    "arxiv:2402.0000",
+    "2402.00003",
+    "s and",
+    " ",
+    "nothing matches this",
+)
+
+
+@dataclass(frozen=True)
+class Mixed:
+    url: str
+    engine: Engine
+
+
+def _record(aid: str, title: str, abstract: str, age: int) -> PaperRecord:
+    return PaperRecord(
+        title=title,
+        abstract=abstract,
+        location=Location("mix.txt", 1),
+        source_kind="test",
+        arxiv_id=aid,
+        published=days_ago(age),
+    )
+
+
+def seed_mix(url: str) -> Mixed:
+    """Papers linking two checked repositories, repositories shared by papers, one reached
+    through an old name, licenses empty and missing, repositories not checked `ok`."""
+    engine = open_db(url)
+    records = [_record(aid, t, a, 10 * (i + 1)) for i, (aid, t, a) in enumerate(PAPERS)]
+    with engine.begin() as conn:
+        save_papers(conn, [extract_paper(r) for r in records])
+        for i, (key, status, lic) in enumerate(REPOS):
+            conn.execute(
+                insert(Repository.__table__).values(  # type: ignore[attr-defined]
+                    key=key,
+                    full_name=key,
+                    status=status,
+                    stars=5 * i,
+                    license_spdx=lic,
+                    source_files=20,
+                    last_checked_at=NOW,
+                    first_ok_at=NOW - dt.timedelta(days=5),
+                )
+            )
+        new_id = conn.execute(select(Repository.id).where(Repository.key == "new/name")).scalar()
+        conn.execute(insert(RepoAlias.__table__).values(alias="old/name", repository_id=new_id))  # type: ignore[attr-defined]
+    flag_papers(engine, Settings(db_url=url), today=days_ago(0))
+    return Mixed(url, engine)
+
+
+def summaries(engine: Engine) -> list[Any]:
+    with engine.connect() as conn:
+        return [report_summary(conn, flt) for flt in FILTERS]
+
+
+def found(engine: Engine, queries: tuple[str, ...] = QUERIES) -> dict[str, list[str]]:
+    with engine.connect() as conn:
+        return {q: [p.key for p in iter_report_views(conn, ReportFilter(query=q))] for q in queries}
+
+
+def test_license_mix_off_the_rollup_is_the_join(db_url: str) -> None:
+    m = seed_mix(db_url)
+    with m.engine.connect() as conn:
+        assert rollup_fresh(conn)
+        rolled = conn.execute(
+            select(
+                Paper.key, Paper.checked_repo, Paper.checked_license, Paper.checked_repos
+            ).order_by(Paper.key)  # type: ignore[call-overload]
+        ).all()
+    assert [tuple(r) for r in rolled] == [
+        ("arxiv:2402.00001", "lab/one", "MIT", 2),
+        ("arxiv:2402.00002", "lab/one", "MIT", 2),
+        ("arxiv:2402.00003", "lab/three", "none", 1),
+        ("arxiv:2402.00004", None, None, 0),
+        ("arxiv:2402.00005", "lab/two", "none", 1),
+        ("arxiv:2402.00006", "lab/moved", "BSD-3-Clause", 2),
+    ]
+    fresh = summaries(m.engine)
+    assert fresh[0].licenses == {"none": 2, "Apache-2.0": 1, "BSD-3-Clause": 1, "MIT": 1}
+    assert fresh[0].papers == 6
+    # a check attempt moves the fingerprint without changing a fact: the join answers now
+    with m.engine.begin() as conn:
+        conn.execute(
+            insert(CheckAttempt.__table__).values(checker="web", target="x", status="ok")  # type: ignore[attr-defined]
+        )
+        assert not rollup_fresh(conn)
+    assert summaries(m.engine) == fresh
+
+
+def _without_search(m: Mixed, tmp_path: Path) -> Engine:
+    """A copy of the SQLite database without the search tables: what the LIKE scan answers."""
+    m.engine.dispose()
+    copy = tmp_path / "like.db"
+    shutil.copy(m.url.removeprefix("sqlite:///"), copy)
+    engine = open_db(f"sqlite:///{copy}")
+    with engine.begin() as conn:
+        for name in SEARCH_TABLES:
+            for event in ("insert", "delete", "update"):
+                conn.exec_driver_sql(f"DROP TRIGGER {name}_{event}")
+            conn.exec_driver_sql(f"DROP TABLE {name}")
+        assert not has_search(conn)
+    return engine
+
+
+def test_search_tables_answer_what_the_like_scan_answers(sqlite_url: str, tmp_path: Path) -> None:
+    m = seed_mix(sqlite_url)
+    with m.engine.connect() as conn:
+        assert has_search(conn)
+    indexed = found(m.engine)
+    filtered = summaries(m.engine)
+    scanned = _without_search(m, tmp_path)
+    assert found(scanned) == indexed
+    assert summaries(scanned) == filtered
+    assert indexed["diffusion"] == indexed["DIFFUSION"] == ["arxiv:2402.00001"]
+    assert indexed["off%path"] == [] and indexed["50%"] == ["arxiv:2402.00003"]
+    assert indexed["naïve"] == indexed["NAÏVE"] == ["arxiv:2402.00004"]
+    # SQLite's LIKE folds ASCII only, so a capital É in a title matches no query there
+    assert indexed["épsilon"] == indexed["ÉPSILON"] == indexed["naïve épsilon"] == []
+
+
+def _reference(engine: Engine, query: str) -> list[str]:
+    """Papers whose title, key or a link URL contains `query`, ignoring ASCII case."""
+    low = query.lower()
+    with engine.connect() as conn:
+        papers = conn.execute(select(Paper.id, Paper.key, Paper.title).order_by(Paper.id)).all()  # type: ignore[call-overload]
+        urls: dict[int, list[str]] = {}
+        for pid, url in conn.execute(select(Link.paper_id, Link.url)):  # type: ignore[call-overload]
+            urls.setdefault(pid, []).append(url)
+    return [
+        key
+        for pid, key, title in papers
+        if any(low in text.lower() for text in (title, key, *urls.get(pid, [])))
+    ]
+
+
+ASCII = tuple(q for q in QUERIES if q.isascii())
+
+
+def _agrees(engine: Engine) -> None:
+    got = found(engine, ASCII)
+    assert got == {q: _reference(engine, q) for q in ASCII}
+
+
+def test_search_stays_in_step_with_every_write(db_url: str, tmp_path: Path) -> None:
+    m = seed_mix(db_url)
+    _agrees(m.engine)
+    # re-ingest: a title-only paper later read with its arXiv ID changes its key
+    with m.engine.begin() as conn:
+        save_papers(
+            conn,
+            [
+                extract_paper(
+                    _record("", "Omega Diffusion Again", "Code: https://github.com/lab/omega.", 3)
+                )
+            ],
+        )
+    assert found(m.engine, ("omega",))["omega"] != []
+    with m.engine.begin() as conn:
+        save_papers(conn, [extract_paper(_record("2402.00099", "Omega Diffusion Again", "", 3))])
+    assert found(m.engine, ("2402.00099", "diffusion again"))["2402.00099"] == ["arxiv:2402.00099"]
+    _agrees(m.engine)
+    with m.engine.begin() as conn:
+        conn.execute(
+            update(Paper).where(Paper.key == "arxiv:2402.00002").values(title="Renamed Beta")
+        )  # type: ignore[arg-type]
+        first = select(Paper.id).where(Paper.key == "arxiv:2402.00001").scalar_subquery()  # type: ignore[call-overload]
+        conn.execute(
+            delete(Link).where(Link.url == "https://github.com/lab/two", Link.paper_id == first)  # type: ignore[arg-type]
+        )
+        gone = select(Paper.id).where(Paper.key == "arxiv:2402.00006").scalar_subquery()  # type: ignore[call-overload]
+        for table in (Finding, Link):
+            conn.execute(delete(table).where(table.paper_id == gone))  # type: ignore[attr-defined]
+        conn.execute(delete(Paper).where(Paper.key == "arxiv:2402.00006"))  # type: ignore[arg-type]
+    after = found(m.engine, ("beta agents", "renamed", "lab/two", "zeta"))
+    assert after == {
+        "beta agents": [],
+        "renamed": ["arxiv:2402.00002"],
+        "lab/two": ["arxiv:2402.00005"],
+        "zeta": [],
+    }
+    _agrees(m.engine)
+    other = seed_mix(f"sqlite:///{tmp_path / 'other.db'}")
+    with other.engine.begin() as conn:
+        save_papers(conn, [extract_paper(_record("2402.00077", "Merged Kappa", "", 1))])
+    merge_database(other.engine, m.engine)
+    assert found(m.engine, ("kappa",))["kappa"] == ["arxiv:2402.00077"]
+    _agrees(m.engine)
+
+
+def _snapshot(engine: Engine) -> tuple[Any, ...]:
+    with engine.connect() as conn:
+        rows = {
+            t: conn.execute(select(t.__table__).order_by(t.id)).all()  # type: ignore[attr-defined]
+            for t in (Link, Repository, RepoAlias, Finding)
+        }
+        papers = conn.execute(select(Paper).order_by(Paper.id)).all()  # type: ignore[call-overload]
+        fresh = rollup_fresh(conn)
+    return rows, [tuple(r) for r in papers], fresh, summaries(engine), found(engine)
+
+
+def test_a_0001_database_upgrades_with_its_data_and_new_columns_filled(db_url: str) -> None:
+    m = seed_mix(db_url)
+    before = _snapshot(m.engine)
+    assert before[2] is True
+    command.downgrade(alembic_config(m.engine), "0001")
+    m.engine.dispose()
+    insp = inspect(m.engine)
+    assert {c["name"] for c in insp.get_columns("paper")}.isdisjoint(
+        {"checked_repo", "checked_license", "checked_repos"}
+    )
+    assert not set(SEARCH_TABLES) & set(insp.get_table_names())
+    upgraded = open_db(m.url)
+    assert current_revision(upgraded) == head_revision(upgraded) == "0002"
+    assert _snapshot(upgraded) == before
+    with upgraded.connect() as conn:
+        assert has_search(conn) is (conn.dialect.name == "sqlite")
+
+
+@pytest.mark.parametrize("query", ["lab", "diffusion"])
+def test_stale_rollup_and_search_agree_after_a_new_paper(sqlite_url: str, query: str) -> None:
+    m = seed_mix(sqlite_url)
+    with m.engine.begin() as conn:
+        save_papers(
+            conn,
+            [
+                extract_paper(
+                    _record(
+                        "2402.00050", "Diffusion Lab Notes", "Code: https://github.com/lab/four.", 2
+                    )
+                )
+            ],
+        )
+        assert not rollup_fresh(conn)
+    assert found(m.engine, (query,))[query] == _reference(m.engine, query)
+
+
+def test_a_common_query_read_in_report_order_shows_the_same_papers(sqlite_url: str) -> None:
+    m = seed_mix(sqlite_url)
+    with m.engine.connect() as conn:
+        mode = _mode(conn)
+
+        def shown(flt: ReportFilter, common: bool) -> list[tuple[Any, ...]]:
+            q = _view_query(flt, replace(mode, common=common))
+            return [tuple(r) for r in conn.execute(q)]
+
+        for query in ("lab", "a", "diffusion", "arxiv"):
+            first = ReportFilter(query=query, limit=2)
+            assert len({r[1] for r in shown(first, True)}) == min(
+                2, len(_reference(m.engine, query))
+            )
+            for flt in (
+                first,
+                ReportFilter(query=query, sort="stars", descending=True, limit=3),
+                ReportFilter(query=query, since=days_ago(35), sort="title", limit=2),
+            ):
+                assert shown(flt, True) == shown(flt, False)
