@@ -7,16 +7,27 @@ quarter give links (GitHub, Hugging Face, Zenodo, project pages, shortlinks), so
 "upon acceptance" or deny a release, and some mention third-party open models. Records stream
 from a generator, so memory must stay flat however large N is; RSS is sampled at 10% and at the
 end to show it. The naive baseline runs one case-insensitive URL regex and per-sentence status
-regexes on every abstract and inserts rows one at a time. Ingest is extraction plus
-`save_papers`; the save's own share is ingest time minus the extraction time inside it. On a
+regexes on every abstract and inserts rows one at a time.
+
+Ingest is what `tracker ingest` runs: `pipeline.ingest` reading the same records from a
+JSON Lines file (the Hugging Face papers API format) into a fresh SQLite file, once with one
+job (extraction in this process) and once with `--jobs` worker processes (default: usable
+cores, at most 4). The save alone is `save_rows` on papers already turned into rows. On a
 shared machine wall-clock rates swing with the load, so each rate is also given per CPU second
-of this process (`*_cpu_per_s`). The last line is one JSON object.
+(`*_cpu_per_s`: this process, plus the workers for the parallel ingest;
+`ingest_main_cpu_per_s` is this process alone, the ceiling of the parallel ingest when the
+workers have cores of their own). Memory of an ingest is the proportional set size (PSS) of
+this process and its workers together, sampled at 10% of the records read and at the end;
+`peak_rss_mb` is this process's peak RSS over the whole run and `worker_peak_rss_mb` the largest
+worker's (which counts again the pages a forked worker shares with its parent). The last line
+is one JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import random
 import re
 import resource
@@ -26,9 +37,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from tracker import pipeline
 from tracker.extract import extract_paper
-from tracker.models import ExtractedPaper, Location, PaperRecord
-from tracker.store import open_db, save_papers
+from tracker.extract.identity import normalize_title, paper_key
+from tracker.models import Location, PaperRecord
+from tracker.rows import SOURCE_REF, PaperRows, paper_rows
+from tracker.store import open_db
+from tracker.store.papers import save_rows
+from tracker.workers import default_jobs
 
 POOL = 4096
 """Distinct abstracts generated; records cycle through them with unique titles."""
@@ -166,26 +182,105 @@ def bench_extract(n: int) -> tuple[float, float, float, float]:
     return *clock.rates(n), rss_early, rss_mb()
 
 
-def bench_ingest(n: int, folder: Path) -> tuple[float, float, float]:
-    """Papers per second through extraction and `save_papers` (wall, CPU), and for the save
-    alone (wall time of the ingest minus the extraction done inside it)."""
-    engine = open_db(f"sqlite:///{folder / 'bench.db'}")
-    extracting = 0.0
-
-    def extracted() -> Iterator[ExtractedPaper]:
-        nonlocal extracting
+def write_jsonl(n: int, path: Path) -> None:
+    """The synthetic records as a Hugging Face papers API JSON Lines file."""
+    with path.open("w", encoding="utf-8") as fh:
         for record in records(n):
-            start = time.perf_counter()
-            paper = extract_paper(record)
-            extracting += time.perf_counter() - start
-            yield paper
+            fh.write(json.dumps({"title": record.title, "summary": record.abstract}) + "\n")
 
-    clock = Clock()
-    with engine.begin() as conn:
-        save_papers(conn, extracted())
-    wall, cpu = clock.rates(n)
+
+def pss_mb(pid: int | str = "self") -> float:
+    """Proportional set size: pages shared with other processes (a forked worker shares most
+    of its parent's) count once across them, so the figures of several processes add up."""
+    with open(f"/proc/{pid}/smaps_rollup") as fh:
+        for line in fh:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def memory_with_workers_mb() -> float:
+    """PSS of this process and its live worker processes together."""
+    total = pss_mb()
+    for child in multiprocessing.active_children():
+        try:
+            total += pss_mb(child.pid or 0)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """CPU seconds of this process, and of its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def bench_ingest(n: int, source: Path, db: Path, jobs: int) -> dict[str, float]:
+    """`pipeline.ingest` of the file with `jobs`: papers per second (wall, per CPU second of all
+    processes, and per CPU second of this process alone: the most the ingest can reach while
+    the workers keep up), processes that extracted, and their memory at 10% and at the end."""
+    engine = open_db(f"sqlite:///{db}")
+    checkpoint = max(1, n // 10)
+    mem = {"early": 0.0, "end": 0.0}
+
+    def sample(read: int) -> None:
+        if mem["early"] == 0.0 and read >= checkpoint:
+            mem["early"] = memory_with_workers_mb()
+        if read >= n:
+            mem["end"] = memory_with_workers_mb()
+
+    wall, (own, kids) = time.perf_counter(), cpu_seconds()
+    summary = pipeline.ingest(engine, [str(source)], progress=sample, jobs=jobs)
+    wall, (own_end, kids_end) = time.perf_counter() - wall, cpu_seconds()
     engine.dispose()
-    return wall, cpu, n / (n / wall - extracting)
+    assert summary.papers_new == n, summary
+    own, kids = own_end - own, kids_end - kids
+    return {
+        "per_s": n / wall,
+        "cpu_per_s": n / (own + kids),
+        "main_cpu_per_s": n / own,
+        "processes": summary.extract_processes,
+        "mem_early": mem["early"],
+        "mem_end": mem["end"],
+    }
+
+
+def synthetic_rows(n: int) -> Iterator[PaperRows]:
+    """The records as rows, extracted once per distinct abstract: what `save_rows` gets."""
+    pool = [paper_rows(extract_paper(r)) for r in records(min(n, POOL))]
+    for i, record in enumerate(records(n)):
+        row = pool[i % POOL].paper
+        paper = (
+            paper_key(None, None, record.title), None, None, normalize_title(record.title),
+            record.title, *row[5:SOURCE_REF], str(record.location), *row[SOURCE_REF + 1 :],
+        )  # fmt: skip
+        yield PaperRows(paper, pool[i % POOL].links)
+
+
+def bench_save(n: int, db: Path) -> float:
+    """Papers per second of `save_rows` alone: the rows stream in, and the time spent making
+    them is taken off the clock."""
+    making = 0.0
+
+    def timed(rows: Iterator[PaperRows]) -> Iterator[PaperRows]:
+        nonlocal making
+        while True:
+            start = time.perf_counter()
+            row = next(rows, None)
+            making += time.perf_counter() - start
+            if row is None:
+                return
+            yield row
+
+    engine = open_db(f"sqlite:///{db}")
+    start = time.perf_counter()
+    with engine.begin() as conn:
+        save_rows(conn, timed(synthetic_rows(n)))
+    took = time.perf_counter() - start - making
+    engine.dispose()
+    return n / took
 
 
 def bench_naive(n: int, folder: Path) -> tuple[float, float, float, float]:
@@ -222,8 +317,15 @@ def main() -> None:
         default=None,
         help="abstracts for the naive baseline (default: same as --abstracts)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=default_jobs(),
+        help="processes extracting in the parallel ingest (default: usable cores, at most 4)",
+    )
     args = parser.parse_args()
     n = args.abstracts
+    jobs = args.jobs
     naive_n = args.naive or n
     extract_rate, extract_cpu, rss_early, rss_end = bench_extract(n)
     print(
@@ -231,12 +333,23 @@ def main() -> None:
         f"{n:,} (RSS {rss_early:.1f} MB at 10%, {rss_end:.1f} MB at the end)"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        ingest_rate, ingest_cpu, save_rate = bench_ingest(n, Path(tmp))
+        folder = Path(tmp)
+        source = folder / "papers.jsonl"
+        write_jsonl(n, source)
+        serial = bench_ingest(n, source, folder / "serial.db", 1)
+        parallel = bench_ingest(n, source, folder / "parallel.db", jobs)
+        save_rate = bench_save(n, folder / "save.db")
+        source.unlink()
+        naive = bench_naive(naive_n, folder)
+    for label, got in (("1 job", serial), (f"{jobs} jobs", parallel)):
         print(
-            f"ingest (extract + SQLite save_papers): {ingest_rate:,.0f} papers/s "
-            f"({ingest_cpu:,.0f} per CPU second); the save alone {save_rate:,.0f} papers/s"
+            f"ingest (pipeline.ingest of JSON Lines into SQLite), {label}: "
+            f"{got['per_s']:,.0f} papers/s ({got['cpu_per_s']:,.0f} per CPU second of all "
+            f"{got['processes']:.0f} extracting process(es), {got['main_cpu_per_s']:,.0f} per CPU "
+            f"second of the ingesting one; PSS {got['mem_early']:.1f} MB at 10%, "
+            f"{got['mem_end']:.1f} MB at the end, workers included)"
         )
-        naive = bench_naive(naive_n, Path(tmp))
+    print(f"save alone (save_rows): {save_rate:,.0f} papers/s")
     naive_extract_rate, naive_extract_cpu, naive_ingest_rate, naive_ingest_cpu = naive
     print(
         f"naive over {naive_n:,}: extract {naive_extract_rate:,.0f} abstracts/s "
@@ -244,17 +357,28 @@ def main() -> None:
         f"{naive_ingest_rate:,.0f} papers/s ({naive_ingest_cpu:,.0f} per CPU second)"
     )
     peak = peak_rss_mb()
-    print(f"peak RSS {peak:.1f} MB")
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS {peak:.1f} MB (largest worker {worker_peak:.1f} MB)")
     print(
         json.dumps(
             {
                 "abstracts": n,
                 "extract_per_s": round(extract_rate),
                 "extract_cpu_per_s": round(extract_cpu),
-                "ingest_per_s": round(ingest_rate),
-                "ingest_cpu_per_s": round(ingest_cpu),
+                "ingest_per_s": round(parallel["per_s"]),
+                "ingest_cpu_per_s": round(parallel["cpu_per_s"]),
+                "ingest_jobs": jobs,
+                "ingest_processes": parallel["processes"],
+                "ingest_main_cpu_per_s": round(parallel["main_cpu_per_s"]),
+                "ingest_pss_mb_at_10pct": round(parallel["mem_early"], 1),
+                "ingest_pss_mb_at_end": round(parallel["mem_end"], 1),
+                "ingest_serial_per_s": round(serial["per_s"]),
+                "ingest_serial_cpu_per_s": round(serial["cpu_per_s"]),
+                "ingest_serial_pss_mb_at_10pct": round(serial["mem_early"], 1),
+                "ingest_serial_pss_mb_at_end": round(serial["mem_end"], 1),
                 "save_per_s": round(save_rate),
                 "peak_rss_mb": round(peak, 1),
+                "worker_peak_rss_mb": round(worker_peak, 1),
                 "rss_mb_at_10pct": round(rss_early, 1),
                 "rss_mb_at_end": round(rss_end, 1),
                 "naive_abstracts": naive_n,

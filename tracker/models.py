@@ -201,6 +201,8 @@ class IngestSummary:
     skipped: int = 0
     """Malformed entries skipped (non-strict mode)."""
     warnings: tuple[str, ...] = ()
+    extract_processes: int = 1
+    """Processes that extracted the papers (1: the ingesting process itself)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,8 @@
 """The stages wired together, independent of the CLI so tests and the Action call the same code.
 
 Each step is its own transaction: a failing input leaves the database exactly as it was.
+Ingest reads and writes in this process and extracts in `jobs` processes (`tracker.workers`),
+storing exactly what a serial run stores.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from tracker.errors import InputError
-from tracker.extract import extract_paper
-from tracker.models import ExtractedPaper, IngestSummary
+from tracker.models import IngestSummary, PaperRecord
 from tracker.sources import ReadStats, read_source
-from tracker.store import save_papers
+from tracker.store.papers import save_rows
 from tracker.store.runs import drop_run, finish_run, start_run
+from tracker.workers import Extraction
 
 Progress = Callable[[int], None]
 """Called with the number of papers read so far."""
@@ -33,9 +35,9 @@ class ReadOptions:
     """Force a source format (a key of `tracker.sources.FORMATS`) instead of detecting it."""
 
 
-def _extracted(
+def _records(
     paths: Iterable[str], options: ReadOptions, stats: ReadStats, progress: Progress | None
-) -> Iterator[ExtractedPaper]:
+) -> Iterator[PaperRecord]:
     n = 0
     for path in paths:
         found = 0
@@ -51,7 +53,7 @@ def _extracted(
             n += 1
             if progress is not None and n % 500 == 0:
                 progress(n)
-            yield extract_paper(record)
+            yield record
         if found == 0:
             raise InputError(path, "no papers found (is this a paper listing?)")
     if progress is not None:
@@ -65,12 +67,15 @@ def ingest(
     command: str = "ingest",
     options: ReadOptions | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> IngestSummary:
-    """Read, extract and store every paper in `paths`, all or nothing."""
+    """Read, extract and store every paper in `paths`, all or nothing; `jobs` > 1 extracts in
+    that many worker processes (see `tracker.workers.default_jobs`)."""
     stats = ReadStats()
-    with engine.begin() as conn:
+    records = _records(paths, options or ReadOptions(), stats, progress)
+    with engine.begin() as conn, Extraction(jobs) as extraction:
         run_id = start_run(conn, command, paths)
-        counts = save_papers(conn, _extracted(paths, options or ReadOptions(), stats, progress))
+        counts = save_rows(conn, extraction.rows(records))
         if counts.papers_new or counts.links_new:
             finish_run(
                 conn,
@@ -89,4 +94,5 @@ def ingest(
         links_new=counts.links_new,
         skipped=stats.skipped,
         warnings=tuple(stats.warnings),
+        extract_processes=extraction.processes,
     )

@@ -13,6 +13,7 @@ from tracker.errors import ConfigError
 from tracker.models import IngestSummary
 from tracker.pipeline import ReadOptions
 from tracker.store import open_db
+from tracker.workers import default_jobs
 
 Strict = Annotated[
     bool,
@@ -37,6 +38,19 @@ Format = Annotated[
     ),
 ]
 
+Jobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        envvar="TRACKER_JOBS",
+        min=1,
+        help="Processes extracting links and claims (default: usable cores, at most 4; "
+        "1 extracts in this process).",
+        show_default=False,
+    ),
+]
+
 
 def read_options(strict: bool, columns: list[str] | None, format: str | None) -> ReadOptions:
     mapping: dict[str, str] = {}
@@ -57,7 +71,7 @@ Sources = Annotated[
 
 
 def ingest_with_progress(
-    db_url: str, sources: list[str], command: str, options: ReadOptions
+    db_url: str, sources: list[str], command: str, options: ReadOptions, jobs: int | None = None
 ) -> IngestSummary:
     engine = open_db(db_url)
     with Progress(
@@ -74,6 +88,7 @@ def ingest_with_progress(
             command=command,
             options=options,
             progress=lambda n: bar.update(task, description=f"read {n:,} papers"),
+            jobs=jobs or default_jobs(),
         )
     return summary
 
@@ -95,10 +110,11 @@ def ingest(
     strict: Strict = False,
     column: Columns = None,
     format: Format = None,
+    jobs: Jobs = None,
 ) -> None:
     """Read paper listings, extract links and claims, and store them.
 
     Example: tracker ingest examples/hf-trending.txt --db papers.db
     """
     options = read_options(strict, column, format)
-    say_ingest(ingest_with_progress(settings(db).db_url, sources, "ingest", options))
+    say_ingest(ingest_with_progress(settings(db).db_url, sources, "ingest", options, jobs))

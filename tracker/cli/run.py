@@ -12,6 +12,7 @@ from tracker.cli.check import check_with_progress, say_check
 from tracker.cli.ingest import (
     Columns,
     Format,
+    Jobs,
     Sources,
     Strict,
     ingest_with_progress,
@@ -36,6 +37,7 @@ def run(
     strict: Strict = False,
     column: Columns = None,
     format: Format = None,
+    jobs: Jobs = None,
     no_enrich: Annotated[
         bool,
         typer.Option(
@@ -80,7 +82,7 @@ def run(
         raise typer.BadParameter(str(exc), param_hint="--max-age") from None
     cfg = settings(db, github_api_url=github_api_url)
     say_ingest(
-        ingest_with_progress(cfg.db_url, sources, "run", read_options(strict, column, format))
+        ingest_with_progress(cfg.db_url, sources, "run", read_options(strict, column, format), jobs)
     )
     engine = open_db(cfg.db_url)
     missed: list[str] = []

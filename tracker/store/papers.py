@@ -8,30 +8,34 @@ Bulk ingest is bound by per-row overhead, so new rows go to the driver in one `e
 batch with parameters built as plain tuples (the statement is still compiled by SQLAlchemy for
 the connection's dialect, so SQLite and PostgreSQL get the same SQL they would otherwise), and
 the links of a paper inserted in the same batch are not looked up: it cannot have any yet.
+Papers arrive as `PaperRows` (plain tuples built by `tracker.rows`, possibly in another process),
+and the identity look-ups are statements compiled once whose IN lists expand at execution.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from bisect import insort
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, insert, select, update
 
 from tracker.errors import StoreError
-from tracker.extract.identity import normalize_title, paper_key
-from tracker.models import ExtractedPaper, Link, LinkKind, Provenance
+from tracker.extract.identity import paper_key
+from tracker.models import ExtractedPaper
+from tracker.rows import LINK_COLUMNS, PAPER_COLUMNS, SOURCE_REF, PaperRows, paper_rows
+from tracker.rows import repo_key as repo_key
 from tracker.store.tables import Link as LinkRow
 from tracker.store.tables import Paper, utcnow
 
 BATCH = 2000
+_ROWS_PER_INSERT = 500
 _PAPERS: Table = Paper.__table__  # type: ignore[attr-defined]
 _LINKS: Table = LinkRow.__table__  # type: ignore[attr-defined]
-_MACHINE_FOUND = frozenset({Provenance.HF_AUTO, Provenance.GITHUB_SEARCH})
-"""Links nobody from the paper gave: a machine match may be a reimplementation."""
 
 
 @dataclass
@@ -44,44 +48,10 @@ class SaveCounts:
     links_new: int = 0
 
 
-def _batches(items: Iterable[ExtractedPaper], size: int) -> Iterator[list[ExtractedPaper]]:
+def _batches(items: Iterable[PaperRows], size: int) -> Iterator[list[PaperRows]]:
     it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
-
-
-_PAPER_KEYS = (
-    "key", "arxiv_id", "doi", "title_norm", "title", "abstract", "comment", "published",
-    "source_kind", "source_ref", "code_status", "code_evidence", "code_condition",
-    "weights_status", "weights_evidence", "weights_condition", "data_status", "data_evidence",
-    "data_condition",
-)  # fmt: skip
-
-
-def _paper_row(p: ExtractedPaper, title_norm: str) -> tuple[object, ...]:
-    """The values of `_PAPER_KEYS`, in that order."""
-    r = p.record
-    return (
-        p.key,
-        r.arxiv_id,
-        r.doi,
-        title_norm,
-        r.title,
-        r.abstract,
-        r.comment,
-        r.published,
-        r.source_kind,
-        str(r.location)[:1024],
-        p.code.status.value,
-        p.code.evidence,
-        p.code.condition[:255],
-        p.weights.status.value,
-        p.weights.evidence,
-        p.weights.condition[:255],
-        p.data.status.value,
-        p.data.evidence,
-        p.data.condition[:255],
-    )
 
 
 _STATUS_RANK = {"none": 0, "mentioned_no_link": 1, "promised": 2, "released": 3}
@@ -110,24 +80,18 @@ def _merge(old: dict[str, object], new: dict[str, object]) -> dict[str, object]:
     return changes
 
 
-def _dedupe(batch: list[ExtractedPaper]) -> list[ExtractedPaper]:
+def _dedupe(batch: list[PaperRows]) -> list[PaperRows]:
     """One entry per identity within a batch (the first wins; later ones only add links)."""
-    seen: dict[str, ExtractedPaper] = {}
+    seen: dict[object, PaperRows] = {}
     for p in batch:
-        if p.key in seen:
-            first = seen[p.key]
-            extra = tuple(lk for lk in p.links if lk.url not in {x.url for x in first.links})
+        first = seen.get(p.paper[0])
+        if first is None:
+            seen[p.paper[0]] = p
+        elif p.links:
+            urls = {lk[0] for lk in first.links}
+            extra = tuple(lk for lk in p.links if lk[0] not in urls)
             if extra:
-                seen[p.key] = ExtractedPaper(
-                    first.record,
-                    first.key,
-                    first.links + extra,
-                    first.code,
-                    first.weights,
-                    first.data,
-                )
-        else:
-            seen[p.key] = p
+                seen[p.paper[0]] = PaperRows(first.paper, first.links + extra)
     return list(seen.values())
 
 
@@ -173,27 +137,43 @@ class _Stored:
         self._index(row, [f for f in ("arxiv_id", "doi") if f in changes])
 
 
+def _in(column: str, *selected: str) -> Select[Any]:
+    """Rows whose `column` is in the `values` list given at execution, by value then id."""
+    t = _PAPERS
+    what = [t.c[c] for c in selected] if selected else [t]
+    where = t.c[column].in_(bindparam("values", expanding=True))
+    return select(*what).where(where).order_by(t.c[column], t.c.id)
+
+
+_BY_IDENTITY = {column: _in(column) for column in ("title_norm", "arxiv_id", "doi")}
+_IDS_BY_KEY = _in("key", "key", "id")
+_LINKS_OF_PAPERS = select(_LINKS.c.paper_id, _LINKS.c.url).where(
+    _LINKS.c.paper_id.in_(bindparam("values", expanding=True))
+)
+
+
 def _find_existing(conn: Connection, idents: list[_Ident]) -> _Stored:
     """Stored papers sharing a title, arXiv ID or DOI with the batch: one indexed query each,
     in the order SQLite's multi-index OR of the three gives them (by title, then ID, then DOI,
     each sorted by value and id), which decides between several rows that could match."""
-    table = _PAPERS
     rows: dict[object, dict[str, object]] = {}
     for column, values in (
-        (table.c.title_norm, {t for _, _, t in idents}),
-        (table.c.arxiv_id, {a for a, _, _ in idents if a}),
-        (table.c.doi, {d for _, d, _ in idents if d}),
+        ("title_norm", {t for _, _, t in idents}),
+        ("arxiv_id", {a for a, _, _ in idents if a}),
+        ("doi", {d for _, d, _ in idents if d}),
     ):
         if values:
-            query = select(table).where(column.in_(values)).order_by(column, table.c.id)
-            for r in conn.execute(query).mappings():
+            for r in conn.execute(_BY_IDENTITY[column], {"values": _padded(values)}).mappings():
                 rows.setdefault(r["id"], dict(r))
     return _Stored(rows.values())
 
 
 class _BulkInsert:
-    """One INSERT compiled by SQLAlchemy for the connection's dialect, run as a DBAPI
-    `executemany` on tuples: no per-row statement processing.
+    """One INSERT compiled by SQLAlchemy for the connection's dialect, run on tuples with no
+    per-row statement processing: a DBAPI `executemany`, or on SQLite one statement per
+    `_ROWS_PER_INSERT` rows with that many VALUES groups. The search triggers
+    (`tracker.store.search`) feed SQLite's FTS5 tables, which flush their pending terms at
+    every statement's end: one statement per row made a paper cost twice as much to save.
 
     Columns the caller does not give take their scalar Python default, as SQLAlchemy would
     fill them in; values pass through the column types' bind processors (SQLite stores dates as
@@ -225,6 +205,11 @@ class _BulkInsert:
         self._order: Callable[[tuple[object, ...]], Any] | None = (
             itemgetter(*(keys.index(n) for n in names)) if names else None
         )
+        head, sep, group = self._sql.rpartition(" VALUES ")
+        self._multi = dialect.name == "sqlite" and bool(sep) and group.startswith("(")
+        self._head, self._group = head + sep, group
+        self._per = max(1, min(_ROWS_PER_INSERT, _sqlite_max_params(conn) // len(keys)))
+        self._multi_sql: dict[int, str] = {}
 
     def run(self, conn: Connection, rows: list[tuple[object, ...]], **shared: object) -> None:
         values = {**shared, **self._defaults}
@@ -243,13 +228,38 @@ class _BulkInsert:
             params.append(
                 self._order(full) if self._order else dict(zip(self._keys, full, strict=True))
             )
-        conn.exec_driver_sql(self._sql, params)
+        if not self._multi:
+            conn.exec_driver_sql(self._sql, params)
+            return
+        start = 0
+        while start < len(params):
+            n = _bucket(min(self._per, len(params) - start))
+            if n not in self._multi_sql:
+                self._multi_sql[n] = self._head + ", ".join([self._group] * n)
+            part = params[start : start + n]
+            conn.exec_driver_sql(self._multi_sql[n], tuple(chain.from_iterable(part)))
+            start += n
 
 
-_LINK_KEYS = (
-    "paper_id", "url", "raw", "kind", "role", "provenance", "found_in", "position", "sentence",
-    "repo_key", "subpath", "confidence", "official",
-)  # fmt: skip
+def _bucket(n: int) -> int:
+    """The largest power of two up to `n`: statements of a few sizes only, so SQLite's cache of
+    prepared statements (each as large as its parameter list) does not fill up with one
+    statement per batch size."""
+    return 1 << (n.bit_length() - 1)
+
+
+def _padded(values: Iterable[object]) -> list[object]:
+    """`values` with the last one repeated up to a power of two, for the same reason."""
+    out = list(values)
+    return out + out[-1:] * ((1 << (len(out) - 1).bit_length()) - len(out))
+
+
+def _sqlite_max_params(conn: Connection) -> int:
+    """Bound parameters one SQLite statement may have (999 before SQLite 3.32)."""
+    if conn.dialect.name != "sqlite":
+        return _ROWS_PER_INSERT
+    raw = conn.connection.dbapi_connection
+    return int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))  # type: ignore[union-attr]
 
 
 class _Writer:
@@ -257,12 +267,19 @@ class _Writer:
 
     def __init__(self, conn: Connection) -> None:
         shared = ("first_seen_at", "updated_at")
-        self.papers = _BulkInsert(conn, _PAPERS, _PAPER_KEYS, shared)
-        self.links = _BulkInsert(conn, _LINKS, _LINK_KEYS, ("first_seen_at",))
+        self.papers = _BulkInsert(conn, _PAPERS, PAPER_COLUMNS, shared)
+        self.links = _BulkInsert(
+            conn, _LINKS, ("paper_id", "found_in", *LINK_COLUMNS), ("first_seen_at",)
+        )
 
 
 def save_papers(conn: Connection, papers: Iterable[ExtractedPaper]) -> SaveCounts:
     """Upsert papers and links inside the caller's transaction; returns what was new."""
+    return save_rows(conn, map(paper_rows, papers))
+
+
+def save_rows(conn: Connection, papers: Iterable[PaperRows]) -> SaveCounts:
+    """`save_papers` for papers already turned into rows (`tracker.rows.paper_rows`)."""
     counts = SaveCounts()
     writer = _Writer(conn)
     for batch in _batches(papers, BATCH):
@@ -271,36 +288,33 @@ def save_papers(conn: Connection, papers: Iterable[ExtractedPaper]) -> SaveCount
 
 
 def _save_batch(
-    conn: Connection, writer: _Writer, batch: list[ExtractedPaper], counts: SaveCounts
+    conn: Connection, writer: _Writer, batch: list[PaperRows], counts: SaveCounts
 ) -> None:
-    idents = [
-        (p.record.arxiv_id, p.record.doi, normalize_title(p.record.title)[:512]) for p in batch
-    ]
-    stored = _find_existing(conn, idents)
+    stored = _find_existing(conn, [p.ident for p in batch])
     ids: list[int] = []
     inserts: list[int] = []
-    for i, (p, ident) in enumerate(zip(batch, idents, strict=True)):
+    for i, p in enumerate(batch):
         counts.papers_seen += 1
-        row = stored.match(*ident)
+        row = stored.match(*p.ident)
         if row is None:
             inserts.append(i)
             ids.append(-1)
             continue
         ids.append(int(row["id"]))  # type: ignore[call-overload]
-        changes = _merge(row, dict(zip(_PAPER_KEYS, _paper_row(p, ident[2]), strict=True)))
+        changes = _merge(row, dict(zip(PAPER_COLUMNS, p.paper, strict=True)))
         if changes:
             changes["updated_at"] = utcnow()
             conn.execute(update(_PAPERS).where(_PAPERS.c.id == row["id"]).values(**changes))
             stored.update(row, changes)
     if inserts:
         now = utcnow()
-        rows = [_paper_row(batch[i], idents[i][2]) for i in inserts]
-        writer.papers.run(conn, rows, first_seen_at=now, updated_at=now)
-        keys = [batch[i].key for i in inserts]
-        found = select(_PAPERS.c.key, _PAPERS.c.id).where(_PAPERS.c.key.in_(keys))
-        id_of: dict[str, int] = {key: pid for key, pid in conn.execute(found)}
+        writer.papers.run(
+            conn, [batch[i].paper for i in inserts], first_seen_at=now, updated_at=now
+        )
+        keys = _padded(batch[i].paper[0] for i in inserts)
+        id_of: dict[object, int] = dict(iter(conn.execute(_IDS_BY_KEY, {"values": keys})))  # type: ignore[arg-type]
         for i in inserts:
-            ids[i] = id_of[batch[i].key]
+            ids[i] = id_of[batch[i].paper[0]]
         counts.papers_new += len(inserts)
     _save_links(conn, writer, batch, ids, set(inserts), counts)
 
@@ -308,7 +322,7 @@ def _save_batch(
 def _save_links(
     conn: Connection,
     writer: _Writer,
-    batch: list[ExtractedPaper],
+    batch: list[PaperRows],
     ids: list[int],
     fresh: set[int],
     counts: SaveCounts,
@@ -317,50 +331,21 @@ def _save_links(
     old = [
         pid for i, (pid, p) in enumerate(zip(ids, batch, strict=True)) if p.links and i not in fresh
     ]
-    have: set[tuple[int, str]] = set()
+    have: set[tuple[int, object]] = set()
     if old:
-        stored = select(_LINKS.c.paper_id, _LINKS.c.url).where(_LINKS.c.paper_id.in_(old))
-        have = {(pid, url) for pid, url in conn.execute(stored)}
+        stored = conn.execute(_LINKS_OF_PAPERS, {"values": _padded(old)})
+        have = {(pid, url) for pid, url in stored}
     rows = []
     for pid, p in zip(ids, batch, strict=True):
         if not p.links:
             continue
-        where = str(p.record.location)[:1024]
+        where = p.paper[SOURCE_REF]
         for lk in p.links:
             counts.links_seen += 1
-            if (pid, lk.url) in have:
+            if (pid, lk[0]) in have:
                 continue
-            have.add((pid, lk.url))
-            rows.append(_link_row(pid, lk, where))
+            have.add((pid, lk[0]))
+            rows.append((pid, where, *lk))
     if rows:
         writer.links.run(conn, rows, first_seen_at=utcnow())
         counts.links_new += len(rows)
-
-
-def repo_key(lk: Link) -> str | None:
-    """`owner/name` for GitHub (the repository table's key), host-prefixed for other hosts."""
-    if not lk.repo:
-        return None
-    if lk.kind is LinkKind.GITHUB_REPO:
-        return lk.repo.lower()
-    host = lk.url.split("/")[2]
-    return f"{host}/{lk.repo}".lower()
-
-
-def _link_row(pid: int, lk: Link, where: str) -> tuple[object, ...]:
-    """The values of `_LINK_KEYS`, in that order."""
-    return (
-        pid,
-        lk.url,
-        lk.raw,
-        lk.kind.value,
-        lk.role.value,
-        lk.provenance.value,
-        where,
-        lk.position,
-        lk.sentence,
-        repo_key(lk),
-        lk.subpath[:1024],
-        lk.confidence,
-        "community" if lk.provenance in _MACHINE_FOUND else "official",
-    )
