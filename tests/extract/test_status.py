@@ -43,6 +43,11 @@ def statuses(abstract: str, title: str = "A Method") -> tuple[Availability, ...]
         ("Data cannot be shared due to privacy; code is at https://gitlab.com/g/p.", (R, N, N)),
         ("The dataset is at https://huggingface.co/datasets/o/d.", (N, N, R)),
         ("Weights: https://huggingface.co/o/m", (N, R, N)),
+        ("Code is available upon request.", (M, N, N)),
+        ("Data are available from the corresponding author on reasonable request.", (N, N, M)),
+        ("Code and models will be made available upon request.", (M, M, N)),
+        ("We release the code at the request of reviewers.", (R, N, N)),
+        ("Data are available on request; code is at https://github.com/o/x.", (R, N, M)),
     ],
 )
 def test_status(abstract: str, expected: tuple[Availability, ...]) -> None:

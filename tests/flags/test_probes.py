@@ -55,14 +55,19 @@ def link(r: RepoState | None = None, **kw: object) -> LinkFacts:
     return LinkFacts(**{**base, **kw})  # type: ignore[arg-type]
 
 
-def paper(*links: LinkFacts, code: str = "released", **kw: object) -> PaperFacts:
+def paper(*links: LinkFacts, code: str | StatusClaim = "released", **kw: object) -> PaperFacts:
+    claim = (
+        code
+        if isinstance(code, StatusClaim)
+        else StatusClaim(
+            Availability(code), "Code is at github.com/lab/model." if code != "none" else ""
+        )
+    )
     base: dict[str, object] = {
         "key": "arxiv:2501.00001",
         "title": "A paper",
         "published": dt.date(2025, 1, 1),
-        "code": StatusClaim(
-            Availability(code), "Code is at github.com/lab/model." if code != "none" else ""
-        ),
+        "code": claim,
         "links": links,
     }
     return PaperFacts(**{**base, **kw})  # type: ignore[arg-type]
@@ -316,6 +321,12 @@ def test_no_code_claimed_and_mentioned_without_link() -> None:
     assert flag_paper(paper(code="none"), CTX).verdict == "no code claimed"
     res = flag_paper(paper(code="mentioned_no_link"), CTX)
     assert (res.verdict_kind, res.verdict) == ("no_link", "code mentioned, no link")
+    asked = StatusClaim(
+        Availability.MENTIONED_NO_LINK, "Code is available upon request.", "upon request"
+    )
+    res = flag_paper(paper(code=asked), CTX)
+    assert (res.verdict_kind, res.verdict) == ("no_link", "code upon request, no link")
+    assert answer(paper(code=asked), "code_promised_missing").outcome is Outcome.NOT_AVAILABLE
 
 
 @pytest.mark.parametrize("code", ["code_link_dead", "code_promised_missing"])

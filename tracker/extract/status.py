@@ -147,11 +147,22 @@ _LEADING_SUBJECT = re.compile(
     r"(?:[\w'-]+\W+){0,4}$",
 )
 """An artifact word opening its clause ("The code and models are..."), not buried in it."""
+_LEADING_CLAUSE = re.compile(
+    r"\W*(?:because|since|as|although|though|while|given|due\s+to|to\s+protect|for)\b[^,]*,"
+)
+"""An introductory subordinate clause or phrase before the subject, ended by its comma."""
 _OWNER = re.compile(r"\b(?:we|our|us|ours)\b")
 _PLACE_NO_LINK = re.compile(
     r"\b(?:on|at|via|through|in)\s+(?:our\s+|the\s+)?(?:github|gitlab|hugging\s*face|"
     r"(?:project\s+)?(?:website|web\s*page|homepage|project\s+page)|supplementary|online)\b",
 )
+_ON_REQUEST = re.compile(
+    r"\b(?:up)?on\s+(?:a\s+)?(?:reasonable|written|formal|justified|academic)?\s*request\b(?!\s+of\b)"
+    r"|\b(?:by|via)\s+(?:a\s+)?(?:reasonable\s+)?request\b|\bif\s+requested\b|\bon\s+demand\b"
+    r"|\bfrom\s+the\s+(?:corresponding\s+|first\s+|lead\s+)?authors?\b|\bby\s+contacting\b"
+    r"|\bcontact\s+(?:the\s+)?(?:corresponding\s+)?authors?\b",
+)
+"""Available only by asking the authors: not a release, and not a promise of one."""
 _CONDITION = re.compile(
     r"\b(upon (?:the )?(?:paper(?:'s)? )?(?:acceptance|publication)|"
     r"(?:after|once|when) (?:the )?(?:paper )?(?:is )?(?:acceptance|accepted|review|reviewing|"
@@ -239,7 +250,11 @@ def _owned(clause: str, start: int) -> bool:
         return False
     if _OWNER.search(clause) or "://" in clause:
         return True
-    return bool(_LEADING_SUBJECT.match(clause[:start]))
+    head = clause[:start]
+    if _LEADING_SUBJECT.match(head):
+        return True
+    lead = _LEADING_CLAUSE.match(head)  # "Because ..., the dataset is": the subject after it
+    return bool(lead) and bool(_LEADING_SUBJECT.match(head[lead.end() :]))
 
 
 def _artifacts(clause: str, lo: int, hi: int) -> set[str]:
@@ -299,7 +314,10 @@ def _clause_hits(
         for verb in verbs:
             names |= _subjects(clause, verb)
         condition = ""
-        if status is Availability.PROMISED:
+        request = None if has_link else _ON_REQUEST.search(clause)
+        if request:
+            status, condition = Availability.MENTIONED_NO_LINK, " ".join(request.group(0).split())
+        elif status is Availability.PROMISED:
             m = _CONDITION.search(clause) or _CONDITION.search(_lower(sentence))
             condition = m.group(1).lower() if m else ""
         elif not has_link and _PLACE_NO_LINK.search(clause):

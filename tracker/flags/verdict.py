@@ -56,7 +56,8 @@ def verdict(facts: PaperFacts, findings: Iterable[Finding]) -> tuple[VerdictKind
     if weights:
         return _ack(facts, weights, VerdictKind.WEIGHTS_MISSING, "weights missing")
     if facts.code.status == Availability.MENTIONED_NO_LINK:
-        return VerdictKind.NO_LINK, "code mentioned, no link"
+        said = facts.code.condition  # e.g. "upon request": only by asking the authors
+        return VerdictKind.NO_LINK, f"code {said}, no link" if said else "code mentioned, no link"
     return VerdictKind.NONE, "no code claimed"
 
 
