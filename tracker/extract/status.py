@@ -254,7 +254,7 @@ def _owned(clause: str, start: int) -> bool:
     if _LEADING_SUBJECT.match(head):
         return True
     lead = _LEADING_CLAUSE.match(head)  # "Because ..., the dataset is": the subject after it
-    return bool(lead) and bool(_LEADING_SUBJECT.match(head[lead.end() :]))
+    return lead is not None and bool(_LEADING_SUBJECT.match(head[lead.end() :]))
 
 
 def _artifacts(clause: str, lo: int, hi: int) -> set[str]:
