@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from tracker.extract.classify import describe, role_of
 from tracker.extract.identity import arxiv_id, doi, normalize_title, paper_key
@@ -35,12 +36,13 @@ def _contexts(text: str, found: list[Found], spans: Spans) -> list[tuple[str, st
     """For each link: its sentence, the words leading to it, and its clause if alone in it."""
     out = []
     prev_end = 0
+    starts = [s for s, _ in spans]
     for f in found:
-        start, sentence = next((s, t) for s, t in reversed(spans) if s <= f.start)
+        start, sentence = spans[bisect_right(starts, f.start) - 1]
         rel = f.start - start
         lo, hi = next((a, b) for a, b in clause_spans(sentence) if a <= rel <= b)
         cut = max(lo, prev_end - start, sentence.rfind("(", lo, rel) + 1)
-        alone = sum(start + lo <= g.start < start + hi for g in found) == 1
+        alone = len(found) == 1 or sum(start + lo <= g.start < start + hi for g in found) == 1
         clause = sentence[lo:rel] + " " + sentence[rel + len(f.raw) : hi] if alone else ""
         out.append((sentence.strip(), sentence[cut:rel], clause))
         prev_end = f.start + len(f.raw)

@@ -417,7 +417,7 @@ def _hits(text: str, links: tuple[Link, ...], spans: Spans | None) -> Iterable[_
     gated_idx = {bisect_right(starts, at) - 1 for at, _ in gated}
     linked_idx = {bisect_right(starts, at) - 1 for at in linked_at}
     wanted = gated_idx | linked_idx
-    if by_sentence:
+    if any(text.count(sentence) > 1 for sentence in by_sentence):  # a repeated linked sentence
         wanted.update(i for i, (_, sent) in enumerate(spans) if sent.strip() in by_sentence)
     for index in sorted(wanted):
         start, raw = spans[index]
