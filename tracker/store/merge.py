@@ -87,6 +87,9 @@ DERIVED_COLUMNS = {
             "repo_license",
             "stars",
             "release_days",
+            "checked_repo",
+            "checked_license",
+            "checked_repos",
         }
     )
 }
