@@ -1,0 +1,42 @@
+"""The speed benchmarks run end to end at a small size and end with the figures the issues ask
+for: a benchmark that no longer runs cannot show anything."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def figures(script: str, *args: str, cwd: Path) -> dict[str, object]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        capture_output=True, text=True, check=True, env=env, cwd=cwd, timeout=300,
+    )  # fmt: skip
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_bench_extract_prints_rates_for_the_tracker_and_the_naive_baseline(tmp_path: Path) -> None:
+    got = figures("bench_extract.py", "--abstracts", "2500", "--naive", "500", cwd=tmp_path)
+    assert got["abstracts"] == 2500 and got["naive_abstracts"] == 500
+    for key in ("extract_per_s", "ingest_per_s", "naive_extract_per_s", "naive_ingest_per_s"):
+        assert isinstance(got[key], int) and got[key] > 0, key
+    assert 10 < float(got["peak_rss_mb"]) < 2000  # type: ignore[arg-type]
+    assert not list(tmp_path.iterdir())  # its databases live in a temporary folder
+
+
+def test_bench_reports_times_every_filter_and_the_csv_export(tmp_path: Path) -> None:
+    got = figures("bench_reports.py", "--papers", "3000", cwd=tmp_path)
+    assert got["papers"] == 3000
+    times = got["filters_s"]
+    assert isinstance(times, dict) and len(times) >= 20
+    assert got["filtered_report_s"] == max(times.values())
+    assert got["slowest_filter"] in times
+    assert float(got["summary_s"]) >= 0 and int(got["csv_rows_per_s"]) > 0  # type: ignore[arg-type]
+    assert float(got["peak_rss_mb"]) > 0  # type: ignore[arg-type]
+    assert not list(tmp_path.iterdir())
