@@ -216,7 +216,8 @@ def test_the_command_leaves_no_worker_behind(tmp_path: Path, how: str) -> None:
     if how == "interrupt":
         os.killpg(proc.pid, signal.SIGINT)
         _, stderr = proc.communicate(timeout=60)
-        assert (proc.returncode, stderr.strip()) == (130, "")
+        said = (proc.returncode, stderr.strip())
+        assert said == (130, "interrupted; what was committed is kept")
         engine = open_db(f"sqlite:///{db}")
         with engine.connect() as conn:
             assert conn.execute(select(func.count()).select_from(Paper)).scalar() == 0

@@ -31,6 +31,8 @@ class Exit(IntEnum):
     DATABASE = 4
     CONFIG = 5
     INCOMPLETE = 6
+    INTERRUPTED = 130
+    """Ctrl-C: each step is its own transaction, so what finished is kept and nothing half."""
 
 
 app = typer.Typer(
@@ -85,10 +87,10 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except typer.Abort:
         err.print("aborted")
-        sys.exit(130)
+        sys.exit(Exit.INTERRUPTED)
     except KeyboardInterrupt:
         err.print("interrupted; what was committed is kept")
-        sys.exit(130)
+        sys.exit(Exit.INTERRUPTED)
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
         from click.exceptions import ClickException
 
@@ -97,5 +99,7 @@ def main() -> None:
             exc.show()
             sys.exit(getattr(exc, "exit_code", Exit.USAGE))
         raise
+    if code == Exit.INTERRUPTED:  # typer turns Ctrl-C into this exit code, not an exception
+        err.print("interrupted; what was committed is kept")
     if isinstance(code, int) and code:
         sys.exit(code)
