@@ -21,8 +21,6 @@ def utcnow() -> dt.datetime:
 class Paper(SQLModel, table=True):
     __tablename__ = "paper"
     __table_args__ = (
-        # covers the report summary's one GROUP BY over a million papers
-        Index("ix_paper_summary", "verdict_kind", "code_status", "flags"),
         # covers the summary of a `--since` selection, however broad, without row look-ups
         Index(
             "ix_paper_published_summary",
@@ -72,7 +70,8 @@ class Paper(SQLModel, table=True):
     title: str = Field(sa_column=Column(Text, nullable=False))
     abstract: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    published: dt.date | None = Field(default=None, index=True)
+    published: dt.date | None = None
+    """Served by `ix_paper_published_summary`, which starts with it."""
     venue_date: dt.date | None = None
     source_kind: str = Field(max_length=32)
     source_ref: str = Field(default="", max_length=1024)
@@ -95,8 +94,9 @@ class Paper(SQLModel, table=True):
     updated_at: dt.datetime = Field(default_factory=utcnow)
     verdict: str = Field(default="", max_length=128)
     """One readable line from the last flag run: "code available", "promised — overdue by 9 days"."""
-    verdict_kind: str = Field(default="", max_length=24, index=True)
-    """The verdict's category (`available`, `overdue`, `pending`, ...) for filters and counts."""
+    verdict_kind: str = Field(default="", max_length=24)
+    """The verdict's category (`available`, `overdue`, `pending`, ...) for filters and counts
+    (served by `ix_paper_selection`, which starts with it)."""
     flagged_at: dt.datetime | None = None
     """When the verdict or flags last changed."""
     flags: str = Field(default="", max_length=1024)
@@ -130,10 +130,11 @@ class Paper(SQLModel, table=True):
 
 class Link(SQLModel, table=True):
     __tablename__ = "link"
+    # also the index of `paper_id` alone, which it starts with
     __table_args__ = (UniqueConstraint("paper_id", "url", name="uq_link_paper_url"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    paper_id: int = Field(foreign_key="paper.id", index=True)
+    paper_id: int = Field(foreign_key="paper.id")
     url: str = Field(max_length=2048)
     raw: str = Field(sa_column=Column(Text, nullable=False))
     kind: str = Field(max_length=24, index=True)
