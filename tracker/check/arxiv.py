@@ -24,6 +24,7 @@ from pypdf.errors import PyPdfError
 
 from tracker.check.huggingface import Answer
 from tracker.check.official import name_matches_title
+from tracker.check.web import ARTIFACT_KINDS
 from tracker.extract import links_in
 from tracker.extract.identity import normalize_title
 from tracker.http import send
@@ -42,20 +43,7 @@ _OWN = re.compile(
     r"|available (?:at|on|from|here)|can be found|released? at|open[- ]?sourced?)(?!\w)",
     re.I,
 )
-PDF_KINDS = frozenset(
-    {
-        LinkKind.GITHUB_REPO,
-        LinkKind.GITHUB_OWNER,
-        LinkKind.GITLAB_REPO,
-        LinkKind.BITBUCKET_REPO,
-        LinkKind.HF_MODEL,
-        LinkKind.HF_DATASET,
-        LinkKind.HF_SPACE,
-        LinkKind.SHORTLINK,
-        LinkKind.GITHUB_PAGES,
-        LinkKind.PROJECT_PAGE,
-    }
-)
+PDF_KINDS = ARTIFACT_KINDS | {LinkKind.GITHUB_PAGES, LinkKind.PROJECT_PAGE}
 _REFERENCES = re.compile(r"^\s*(?:\d+\.?\s*)?(?:references|bibliography)\s*$", re.I | re.M)
 
 

@@ -36,7 +36,7 @@ from tracker.models import (
     Provenance,
     Role,
 )
-from tracker.store.papers import repo_key
+from tracker.rows import repo_key
 from tracker.store.tables import HfRepo, Paper, PaperEnrichment, utcnow
 from tracker.store.tables import Link as LinkRow
 

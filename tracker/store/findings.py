@@ -109,8 +109,7 @@ def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
 
 
 _VERDICT_COLS = ("verdict", "verdict_kind", "flags", "acknowledged")
-_ROLLUP_COLS = ROLLUP_COLUMNS
-_STORED_COLS = (*_VERDICT_COLS, *_ROLLUP_COLS, "release_days")
+_STORED_COLS = (*_VERDICT_COLS, *ROLLUP_COLUMNS, "release_days")
 
 
 def _save_verdicts(
@@ -125,7 +124,7 @@ def _save_verdicts(
         if row is None:
             continue
         verdict = {c: getattr(b, c) for c in _VERDICT_COLS}
-        rollup = {c: getattr(b.rollup, c) for c in _ROLLUP_COLS}
+        rollup = {c: getattr(b.rollup, c) for c in ROLLUP_COLUMNS}
         rollup["release_days"] = b.release_days
         if any(getattr(row, c) != v for c, v in verdict.items()):
             flagged.append({"pid": row.id, **verdict, **rollup, "flagged_at": now})

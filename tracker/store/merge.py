@@ -27,6 +27,8 @@ from sqlmodel import SQLModel
 from tracker.errors import StoreError
 from tracker.store.engine import current_revision, head_revision, make_engine
 from tracker.store.locks import lock_for_write
+from tracker.store.papers import CLAIM_RANK
+from tracker.store.rollup import ROLLUP_COLUMNS
 from tracker.store.tables import Paper, utcnow
 
 BATCH = 2000
@@ -77,23 +79,9 @@ RULES: dict[str, Rule] = {
 EARLIEST = frozenset({"first_seen_at", "first_ok_at"})
 """Columns that keep the earlier of two values whichever copy wins."""
 DERIVED_COLUMNS = {
-    "paper": frozenset(
-        {
-            "verdict",
-            "verdict_kind",
-            "flagged_at",
-            "link_urls",
-            "repo_status",
-            "repo_license",
-            "stars",
-            "release_days",
-            "checked_repo",
-            "checked_license",
-            "checked_repos",
-        }
-    )
+    "paper": frozenset({"verdict", "verdict_kind", "flagged_at", "release_days", *ROLLUP_COLUMNS})
 }
-_CLAIM_RANK = {"none": 0, "mentioned_no_link": 1, "promised": 2, "released": 3}
+"""Columns the flag run writes from the rest: a merge neither copies nor compares them."""
 
 
 @dataclass
@@ -291,7 +279,7 @@ def _gain_changes(
     }
     for art in ("code", "weights", "data"):
         status = f"{art}_status"
-        if status in old and _CLAIM_RANK.get(new[status], 0) > _CLAIM_RANK.get(old[status], 0):
+        if status in old and CLAIM_RANK.get(new[status], 0) > CLAIM_RANK.get(old[status], 0):
             for suffix in ("status", "evidence", "condition"):
                 changes[f"{art}_{suffix}"] = new[f"{art}_{suffix}"]
     changes.update(_earliest(old, new))

@@ -28,7 +28,6 @@ from tracker.errors import StoreError
 from tracker.extract.identity import paper_key
 from tracker.models import ExtractedPaper
 from tracker.rows import LINK_COLUMNS, PAPER_COLUMNS, SOURCE_REF, PaperRows, paper_rows
-from tracker.rows import repo_key as repo_key
 from tracker.store.tables import Link as LinkRow
 from tracker.store.tables import Paper, utcnow
 
@@ -54,7 +53,8 @@ def _batches(items: Iterable[PaperRows], size: int) -> Iterator[list[PaperRows]]
         yield batch
 
 
-_STATUS_RANK = {"none": 0, "mentioned_no_link": 1, "promised": 2, "released": 3}
+CLAIM_RANK = {"none": 0, "mentioned_no_link": 1, "promised": 2, "released": 3}
+"""A stored claim is only ever raised: a later source saying more about a paper wins."""
 
 
 def _merge(old: dict[str, object], new: dict[str, object]) -> dict[str, object]:
@@ -66,7 +66,7 @@ def _merge(old: dict[str, object], new: dict[str, object]) -> dict[str, object]:
     if len(str(new["abstract"])) > len(str(old.get("abstract") or "")):
         changes["abstract"] = new["abstract"]
     for art in ("code", "weights", "data"):
-        if _STATUS_RANK[str(new[f"{art}_status"])] > _STATUS_RANK[str(old[f"{art}_status"])]:
+        if CLAIM_RANK[str(new[f"{art}_status"])] > CLAIM_RANK[str(old[f"{art}_status"])]:
             for suffix in ("status", "evidence", "condition"):
                 changes[f"{art}_{suffix}"] = new[f"{art}_{suffix}"]
     merged = {**old, **changes}

@@ -594,7 +594,7 @@ def _rolled_licenses(
 def _licenses(conn: Connection) -> dict[str, int]:
     """Checked repositories per license (`none` without one)."""
     lic = func.coalesce(R.c.license_spdx, "none")
-    q = select(lic, func.count()).where(R.c.status.in_(("ok", "moved"))).group_by(lic)
+    q = select(lic, func.count()).where(R.c.status.in_(CHECKED)).group_by(lic)
     return {str(k): int(v) for k, v in conn.execute(q)}
 
 

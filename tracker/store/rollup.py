@@ -6,8 +6,8 @@ and the best star count stored on the paper it is one table scan, and `--sort st
 `--min-stars` become index range scans. The summary's license mix counts each checked
 repository the selected papers link once: with one checked repository per paper stored on it
 (`checked_repo`, `checked_license`, and how many there are) that is a distinct count in index
-order, and only papers linking several read their links. The flag run writes these columns from the same facts
-the probes read. They go stale when links, repositories or checks change without a flag run
+order, and only papers linking several read their links. The flag run writes these columns
+from the same facts the probes read. They go stale when links, repositories or checks change without a flag run
 after, so a full flag run records a fingerprint of those tables (their largest ids: rows are
 only ever added, and every change to a repository comes with a new check attempt) and reports
 use the rolled-up columns only while the fingerprint still matches; otherwise they take the join.

@@ -15,7 +15,7 @@ from dataclasses import replace
 from tracker.check.github.placeholder import placeholder_verdict
 from tracker.check.github.weights import weights_evidence
 from tracker.flags.licenses import claimed_licenses
-from tracker.models import RepoFacts
+from tracker.models import CheckResult, RepoFacts, RepoStatus
 
 TREE_DEPTH = 3
 """Levels of the tree both transports read: root, its folders, and theirs."""
@@ -155,6 +155,35 @@ _DOC_DIRS = frozenset(
         "teaser",
     }
 )
+
+
+def found(
+    target: str,
+    facts: RepoFacts,
+    *,
+    empty: bool,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    probe_digest: str | None = None,
+) -> CheckResult:
+    """The result of a repository that answered, whichever transport asked: moved when GitHub
+    now names it otherwise, else ok or empty (a new case of the same name is its canonical)."""
+    canonical: str | None = facts.full_name
+    status, reason, http = RepoStatus.MOVED, f"now {facts.full_name}", 301
+    if facts.full_name.lower() == target.lower():
+        status, reason, http = RepoStatus.EMPTY if empty else RepoStatus.OK, "", 200
+        canonical = facts.full_name if facts.full_name != target else None
+    return CheckResult(
+        target,
+        status,
+        reason,
+        http,
+        facts,
+        canonical,
+        etag=etag,
+        last_modified=last_modified,
+        probe_digest=probe_digest,
+    )
 
 
 def extension(path: str) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from tracker.check.github.facts import TREE_DEPTH, derive, lfs_patterns
+from tracker.check.github.facts import TREE_DEPTH, derive, found, lfs_patterns
 from tracker.http import Failure, HttpResult, request
 from tracker.models import CheckResult, ReleaseAsset, RepoFacts, RepoStatus
 
@@ -259,20 +259,7 @@ def result_of(
         if kind == "FORBIDDEN":
             return CheckResult(target, RepoStatus.FORBIDDEN, f"forbidden: {message}", 403)
         return CheckResult(target, RepoStatus.UNKNOWN, f"no answer: {kind or message}")
-    facts = facts_of(node)
-    if facts.full_name.lower() != target.lower():
-        return CheckResult(
-            target,
-            RepoStatus.MOVED,
-            f"now {facts.full_name}",
-            301,
-            facts,
-            facts.full_name,
-            probe_digest=digest(node),
-        )
-    status = RepoStatus.EMPTY if node.get("isEmpty") else RepoStatus.OK
-    canonical = facts.full_name if facts.full_name != target else None
-    return CheckResult(target, status, "", 200, facts, canonical, probe_digest=digest(node))
+    return found(target, facts_of(node), empty=bool(node.get("isEmpty")), probe_digest=digest(node))
 
 
 def _aliases(

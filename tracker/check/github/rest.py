@@ -23,7 +23,7 @@ from typing import Any
 import requests
 from github import Auth, Github, GithubException
 
-from tracker.check.github.facts import TREE_DEPTH, derive, lfs_patterns
+from tracker.check.github.facts import TREE_DEPTH, derive, found, lfs_patterns
 from tracker.check.github.graphql import MAX_ASSETS, MAX_TOPICS
 from tracker.http import HttpPolicy, pygithub_retry
 from tracker.models import CheckResult, DueRepo, ReleaseAsset, RepoFacts, RepoStatus
@@ -244,17 +244,4 @@ def fetch_rest(gh: Github, due: DueRepo) -> RestAnswer:
 def _result(
     target: str, facts: RepoFacts, empty: bool, etag: str | None, modified: str | None
 ) -> CheckResult:
-    if facts.full_name.lower() != target.lower():
-        return CheckResult(
-            target,
-            RepoStatus.MOVED,
-            f"now {facts.full_name}",
-            301,
-            facts,
-            facts.full_name,
-            etag,
-            modified,
-        )
-    status = RepoStatus.EMPTY if empty else RepoStatus.OK
-    canonical = facts.full_name if facts.full_name != target else None
-    return CheckResult(target, status, "", 200, facts, canonical, etag, modified)
+    return found(target, facts, empty=empty, etag=etag, last_modified=modified)
