@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +19,17 @@ from tracker.config import Settings
 from tracker.extract import extract_paper
 from tracker.flags.run import flag_papers
 from tracker.models import Location, PaperRecord, ReportFilter
-from tracker.store import open_db, save_papers
+from tracker.store import open_db, reporting, save_papers
 from tracker.store.engine import alembic_config, current_revision, head_revision
 from tracker.store.merge import merge_database
-from tracker.store.reporting import _mode, _view_query, iter_report_views, report_summary
+from tracker.store.reporting import (
+    _mode,
+    _view_mode,
+    _view_query,
+    iter_report_views,
+    read_in_order,
+    report_summary,
+)
 from tracker.store.rollup import rollup_fresh
 from tracker.store.search import SEARCH_TABLES, has_search
 from tracker.store.tables import CheckAttempt, Finding, Link, Paper, RepoAlias, Repository
@@ -344,7 +351,7 @@ def test_a_common_query_read_in_report_order_shows_the_same_papers(sqlite_url: s
         mode = _mode(conn)
 
         def shown(flt: ReportFilter, common: bool) -> list[tuple[Any, ...]]:
-            q = _view_query(flt, replace(mode, common=common))
+            q = _view_query(flt, read_in_order(mode) if common else mode)
             return [tuple(r) for r in conn.execute(q)]
 
         for query in ("lab", "a", "diffusion", "arxiv"):
@@ -358,3 +365,23 @@ def test_a_common_query_read_in_report_order_shows_the_same_papers(sqlite_url: s
                 ReportFilter(query=query, since=days_ago(35), sort="title", limit=2),
             ):
                 assert shown(flt, True) == shown(flt, False)
+
+
+def test_only_a_common_query_is_tested_row_by_row(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    m = seed_mix(sqlite_url)
+    monkeypatch.setattr(reporting, "PER_SHOWN", 1)
+    with m.engine.connect() as conn:
+        mode = _mode(conn)
+        assert mode.search
+        monkeypatch.setattr(reporting, "COMMON", 2)
+        common = _view_mode(conn, ReportFilter(query="lab", limit=2))
+        assert common == read_in_order(mode) and not common.search
+        assert _view_mode(conn, ReportFilter(query="lab four", limit=2)) == mode
+        monkeypatch.setattr(reporting, "COMMON", 10_000)
+        assert _view_mode(conn, ReportFilter(query="lab", limit=2)) == mode
+        shown = [v.key for v in iter_report_views(conn, ReportFilter(query="lab", limit=2))]
+        assert len(shown) == 2
+        monkeypatch.setattr(reporting, "COMMON", 2)
+        assert [v.key for v in iter_report_views(conn, ReportFilter(query="lab", limit=2))] == shown

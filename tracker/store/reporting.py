@@ -85,7 +85,9 @@ class _Mode:
 
     `common`: the text query matches so many papers that reading papers in the report's order
     and testing each against the matches reaches the limit sooner than looking every match up
-    and sorting them."""
+    and sorting them. A limited report then tests the text on each row it reads (LIKE, with
+    `search` off): collecting every match from the search tables first would cost more than
+    the few hundred rows it reads before the limit."""
 
     fresh: bool
     fold: bool
@@ -375,22 +377,30 @@ def _views(rows: Iterator[Any]) -> Iterator[PaperView]:
 
 
 COMMON = 10_000
-"""Text matches from which a limited report reads papers in its order (see `_Mode.common`)."""
+"""Text matches from which a limited report reads papers in its order (see `_Mode.common`)..."""
+PER_SHOWN = 100
+"""... or, when more, this many matches per paper it shows."""
 
 
 def _view_mode(conn: Connection, flt: ReportFilter) -> _Mode:
     """`_mode`, and whether a limited report's text query is common: counting its matches
-    stops at `COMMON`, so this costs little however many there are."""
+    stops at `COMMON`, so this costs little however many there are. A common query is tested
+    row by row as the report reads papers in order (see `_Mode.common`)."""
     mode = _mode(conn)
     found = phrase(flt.query) if mode.search and flt.query else None
     if found is None or flt.limit is None:
         return mode
-    cap = max(COMMON, 100 * flt.limit)
+    cap = max(COMMON, PER_SHOWN * flt.limit)
     n = sum(
         _count(conn, select(func.count()).select_from(hits.limit(cap).subquery()))
         for hits in (paper_matches(found), link_matches(found))
     )
-    return replace(mode, common=n >= cap)
+    return read_in_order(mode) if n >= cap else mode
+
+
+def read_in_order(mode: _Mode) -> _Mode:
+    """`mode` for a limited report of a common text query (see `_Mode.common`)."""
+    return replace(mode, common=True, search=False)
 
 
 def iter_report_views(
