@@ -161,7 +161,7 @@ def _rows_in(
     q = conn.dialect.identifier_preparer.quote
     sql = (
         f"SELECT {', '.join(map(q, selected))} FROM {q(table.name)} WHERE {q(column)} "
-        f"IN ({_marks(_MARKS[conn.dialect.paramstyle], len(padded))}) ORDER BY {q(column)}, id"
+        f"IN ({_marks(_MARKS[conn.dialect.paramstyle], len(padded))}) ORDER BY {q(column)}, {q('id')}"
     )
     return list(conn.exec_driver_sql(sql, tuple(padded)))
 
@@ -182,12 +182,8 @@ def _find_existing(conn: Connection, idents: list[_Ident]) -> _Stored:
                 order.setdefault(int(pid), None)
     if not order:
         return _Stored(())
-    rows: dict[int, dict[str, object]] = {}
-    ids = list(order)
-    for start in range(0, len(ids), _ROWS_PER_INSERT):
-        part = ids[start : start + _ROWS_PER_INSERT]
-        for r in conn.execute(select(_PAPERS).where(_PAPERS.c.id.in_(part))).mappings():
-            rows[int(r["id"])] = dict(r)
+    found = conn.execute(select(_PAPERS).where(_PAPERS.c.id.in_(list(order)))).mappings()
+    rows = {int(r["id"]): dict(r) for r in found}
     return _Stored(rows[pid] for pid in order)
 
 
