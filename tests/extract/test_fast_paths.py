@@ -136,3 +136,58 @@ def test_gate_set_finds_the_gates_re_finds(text: str, case: object, space: str) 
 def test_non_ascii_text_takes_every_gate() -> None:
     text = "Code will be released\u00a0soon, naïvely."
     assert list(status._gates_in(text)) == list(range(len(status._GATES)))
+
+
+_WORDS = [
+    "code", "codes", "source-code", "codebases", "toolkitty", "pre-trained", "fine-tuned",
+    "https", "https:", "ftp:", "sftp:", "model outputs", "model-cards", "data:", "weights",
+    "test-set", "labelled", "x", "é", "données",
+]  # fmt: skip
+_WORDY = st.lists(
+    st.sampled_from(PHRASES) | st.sampled_from(_WORDS) | st.text(alphabet="ab -:/", max_size=4),
+    max_size=14,
+).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_WORDY, st.integers(0, 80), st.integers(0, 80))
+def test_present_holds_every_artifact_a_window_finds(text: str, a: int, b: int) -> None:
+    """`_artifacts` only scans for the artifacts `_present` names in the clause: every match
+    in any window (whose end may cut a word) must be among them."""
+    clause = text.lower()
+    lo, hi = sorted((min(a, len(clause)), min(b, len(clause))))
+    present = status._present(clause)
+    for name, pattern in status._ARTIFACT_RE.items():
+        if pattern.search(clause, lo, hi):
+            assert name in present, (name, clause[lo:hi])
+    assert status._artifacts(clause, lo, hi, present) == status._artifacts(clause, lo, hi)
+
+
+def test_present_names_only_what_the_clause_holds() -> None:
+    assert status._present("code and data are available at https://x.org/a") == ("code", "data")
+    assert status._present("we thank the reviewers") == ()
+    assert status._present("naïve models") == status.ARTIFACTS  # not ASCII: every artifact
+
+
+@settings(max_examples=500, deadline=None)
+@given(_WORDY)
+def test_may_label_holds_every_label(text: str) -> None:
+    clause = text.lower()
+    if status._LABEL.search(clause) or status._labels(clause):
+        assert status._may_label(clause), clause
+
+
+def test_may_label_skips_scheme_colons_only() -> None:
+    assert not status._may_label("code is at https://github.com/o/r")
+    assert status._may_label("code: https://github.com/o/r")
+    assert status._may_label("(fine-tuned https://x.org/m")  # a weights word may end on a scheme
+    assert status._labels("(fine-tuned https://x.org/m")
+
+
+@given(st.sampled_from(PHRASES), st.sampled_from(["", " put", " make", " share", "\n"]))
+def test_active_ends_match_the_active_verbs(phrase: str, tail: str) -> None:
+    verb = phrase + tail
+    pattern = re.compile(
+        r"(?:release|open[- ]?source|publish|share|provide|distribute|contribute|make|put)\Z"
+    )
+    assert verb.endswith(status._ACTIVE_ENDS) == bool(pattern.search(verb))

@@ -183,9 +183,11 @@ _ROLE_ARTIFACT = {Role.CODE: "code", Role.WEIGHTS: "weights", Role.DATA: "data"}
 _OBJECT_END = re.compile(
     r"\b(?:to|for|that|which|so|in order|under|by|because|of (?:this|our|its|these))\b|[(]"
 )
-_ACTIVE_END = re.compile(
-    r"(?:release|open[- ]?source|publish|share|provide|distribute|contribute|make|put)$"
-)
+_ACTIVE_ENDS = (
+    "release", "open-source", "open source", "opensource", "publish", "share", "provide",
+    "distribute", "contribute", "make", "put",
+)  # fmt: skip
+"""An active release verb ends a `_PROMISE` or `_RELEASE` match on one of these."""
 _ADDITION = re.compile(r"\b(?:together with|along with|as well as|alongside|including)\b")
 _RANK = {
     Availability.NONE: 0,
@@ -229,8 +231,8 @@ def sentences(text: str) -> Spans:
         m = _SENT_SPLIT.match(text, at)
         if m:
             out.append((pos, text[pos : m.end(1)]))
-            pos = m.end()
-        at = stops.find(".", m.end() if m else at + 1)
+            pos = at = m.end()
+        at = stops.find(".", at + 1)
     if pos < len(text):
         out.append((pos, text[pos:]))
     return out
@@ -248,7 +250,7 @@ def _owned(clause: str, start: int) -> bool:
     """The artifact word at `start` is the authors' own, not a third party's."""
     if _THIRD_PARTY.search(clause, 0, start):
         return False
-    if _OWNER.search(clause) or "://" in clause:
+    if "://" in clause or _OWNER.search(clause):
         return True
     head = clause[:start]
     if _LEADING_SUBJECT.match(head):
@@ -257,26 +259,92 @@ def _owned(clause: str, start: int) -> bool:
     return lead is not None and bool(_LEADING_SUBJECT.match(head[lead.end() :]))
 
 
-def _artifacts(clause: str, lo: int, hi: int) -> set[str]:
+def _stems(words: str) -> str:
+    """`\\b(?:words)` with every negative lookahead dropped: a pattern RE2 can run that matches
+    wherever the words' own pattern does, in any window of the text (a window's end may cut a
+    word, so no word boundary is required after it)."""
+    out, depth, skip = [], 0, -1
+    i = 0
+    while i < len(words):
+        if skip < 0 and words.startswith("(?!", i):
+            skip, i = depth, i + 3
+            depth += 1
+            continue
+        c = words[i]
+        if c == "\\":
+            if skip < 0:
+                out.append(words[i : i + 2])
+            i += 2
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == skip:
+                skip, i = -1, i + 1
+                continue
+        if skip < 0:
+            out.append(c)
+        i += 1
+    return r"\b(?:" + "".join(out) + ")"
+
+
+def _stem_set() -> re2.Set:
+    options = re2.Options()
+    options.never_capture = True
+    stems = re2.Set.SearchSet(options)
+    for words in (CODE_WORDS, WEIGHTS_WORDS, DATA_WORDS):  # in the order of ARTIFACTS
+        stems.Add(_stems(words))
+    stems.Compile()
+    return stems
+
+
+_STEM_SET = _stem_set()
+_NAMED = {
+    frozenset(i for i in range(len(ARTIFACTS)) if bits >> i & 1): tuple(
+        name for i, name in enumerate(ARTIFACTS) if bits >> i & 1
+    )
+    for bits in range(1 << len(ARTIFACTS))
+}
+"""The artifacts a set of `_STEM_SET` indexes stands for, in the order of `ARTIFACTS`."""
+
+
+def _present(clause: str) -> Sequence[str]:
+    """The artifacts whose words may appear somewhere in `clause` (lower case), in the order
+    of `ARTIFACTS`: one RE2 pass instead of a scan per artifact for each window `_artifacts`
+    looks at. On ASCII text RE2's `\\b` is Python's; other text keeps every artifact."""
+    if not clause.isascii():
+        return ARTIFACTS
+    return _NAMED[frozenset(_STEM_SET._set.Match(clause.encode()))]
+
+
+def _artifacts(clause: str, lo: int, hi: int, present: Sequence[str] = ARTIFACTS) -> set[str]:
+    """The artifacts named in `clause[lo:hi]` that are the authors' own; `present` (see
+    `_present`) are the only ones named anywhere in the clause."""
     found: set[str] = set()
     if hi - lo < 4:  # no artifact word is shorter than "code" or "data"
         return found
-    for name, pattern in _ARTIFACT_RE.items():
-        for m in pattern.finditer(clause, lo, hi):
+    for name in present:
+        for m in _ARTIFACT_RE[name].finditer(clause, lo, hi):
             if _owned(clause, m.start()):
                 found.add(name)
                 break
     return found
 
 
-def _subjects(clause: str, verb: re.Match[str]) -> set[str]:
+def _subjects(clause: str, verb: re.Match[str], present: Sequence[str] = ARTIFACTS) -> set[str]:
     """Artifacts named before the verb (its subject) or, for an active verb, its object.
 
     After a passive verb only an explicit addition ("together with the logs") counts, so that
     "models are released with model cards" does not make the cards an artifact.
     """
-    active = verb.group(0)[:3].lower() == "we " or bool(_ACTIVE_END.search(verb.group(0)))
-    found = set() if active else _artifacts(clause, max(0, verb.start() - 120), verb.start())
+    said = verb.group(0)
+    active = said[:3].lower() == "we " or said.endswith(_ACTIVE_ENDS)
+    if not present:
+        return set()
+    found = (
+        set() if active else _artifacts(clause, max(0, verb.start() - 120), verb.start(), present)
+    )
     tail = clause[verb.end() :]
     stop = _OBJECT_END.search(tail)
     end = verb.end() + (stop.start() if stop else min(len(tail), 80))
@@ -284,7 +352,11 @@ def _subjects(clause: str, verb: re.Match[str]) -> set[str]:
     if not active:
         extra = _ADDITION.search(clause, lo, end)
         lo = extra.end() if extra else end
-    return found | _artifacts(clause, lo, end) | _artifacts(clause, verb.start(), verb.end())
+    return (
+        found
+        | _artifacts(clause, lo, end, present)
+        | _artifacts(clause, verb.start(), verb.end(), present)
+    )
 
 
 def _negated(clause: str, verb: re.Match[str]) -> bool:
@@ -305,14 +377,15 @@ def _clause_hits(
         if not can & bit:
             continue
         found = list(pattern.finditer(clause))
-        if status is Availability.RELEASED and ":" in clause:
+        if status is Availability.RELEASED and _may_label(clause):
             found += _labels(clause)
         verbs = [v for v in found if not _negated(clause, v)]
         if not verbs:
             continue
         names = set(linked)
+        present = _present(clause)
         for verb in verbs:
-            names |= _subjects(clause, verb)
+            names |= _subjects(clause, verb, present)
         condition = ""
         request = None if has_link else _ON_REQUEST.search(clause)
         if request:
@@ -327,6 +400,22 @@ def _clause_hits(
         return
     for name in linked:
         yield _Hit(name, Availability.RELEASED, sentence, True)
+
+
+_SCHEMES = ("http:", "https:", "ftp:")
+_TRAINED = ("trained", "tuned", "quantized", "distilled")
+
+
+def _may_label(clause: str) -> bool:
+    """Whether `_LABEL` can match: it needs a colon after an artifact word. A colon right
+    after a URL scheme can end no artifact word but a weights one ending in free text ("fine-
+    tuned https"), so text whose colons all end schemes, with none of those words, holds no
+    label."""
+    colons = clause.count(":")
+    if not colons:
+        return False
+    schemes = sum(clause.count(scheme) for scheme in _SCHEMES)
+    return colons > schemes or any(word in clause for word in _TRAINED)
 
 
 def _labels(clause: str) -> list[re.Match[str]]:
@@ -410,6 +499,7 @@ def _hits(text: str, links: tuple[Link, ...], spans: Spans | None) -> Iterable[_
     if not linked_at and not which:
         return
     low = _lower(text)
+    ascii_ = text.isascii()
     gated = _gated(low, which)
     if spans is None:
         spans = sentences(text)
@@ -428,7 +518,8 @@ def _hits(text: str, links: tuple[Link, ...], spans: Spans | None) -> Iterable[_
         if index not in linked_idx and not _triggers(low, starts, index):
             continue
         offset = start + len(raw) - len(raw.lstrip())
-        low_sentence = _lower(sentence)
+        # lower case maps an ASCII letter alone; elsewhere it may look at the neighbours
+        low_sentence = low[offset : offset + len(sentence)] if ascii_ else _lower(sentence)
         for lo, hi in _list_spans(low_sentence):
             linked = {_ROLE_ARTIFACT[lk.role] for lk in in_sentence if lk.raw in sentence[lo:hi]}
             can = 0
@@ -468,7 +559,7 @@ def _gates_in(text: str) -> Sequence[int]:
     """Indexes of the `_GATES` that match somewhere in the lower case of `text`."""
     if not text.isascii():
         return range(len(_GATES))
-    return sorted(_GATE_SET.Match(text) or ())
+    return sorted(_GATE_SET._set.Match(text.encode()))
 
 
 def _gated(low: str, which: Iterable[int]) -> list[tuple[int, int]]:
