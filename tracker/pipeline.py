@@ -2,22 +2,27 @@
 
 Each step is its own transaction: a failing input leaves the database exactly as it was.
 Ingest reads and writes in this process and extracts in `jobs` processes (`tracker.workers`),
-storing exactly what a serial run stores.
+which also parse the entries a source leaves unparsed, storing exactly what a serial run
+stores and failing with the same error: what the workers skip comes back in its place and is
+counted (or, under `strict`, raised) here, and the end of each input is marked in the stream,
+so that an input with no paper fails where a serial read would.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple, cast
 
 from sqlalchemy import Engine
 
 from tracker.errors import InputError
 from tracker.models import IngestSummary, PaperRecord
-from tracker.sources import ReadStats, read_source
+from tracker.rows import PaperRows
+from tracker.sources import Entry, ReadContext, ReadStats, read_source
 from tracker.store.papers import save_rows
 from tracker.store.runs import drop_run, finish_run, start_run
-from tracker.workers import Extraction
+from tracker.workers import Extraction, Skip
 
 Progress = Callable[[int], None]
 """Called with the number of papers read so far."""
@@ -35,29 +40,58 @@ class ReadOptions:
     """Force a source format (a key of `tracker.sources.FORMATS`) instead of detecting it."""
 
 
-def _records(
-    paths: Iterable[str], options: ReadOptions, stats: ReadStats, progress: Progress | None
-) -> Iterator[PaperRecord]:
+class _End(NamedTuple):
+    """The end of one input in the stream of records, carried through the extraction."""
+
+    path: str
+
+
+def _items(
+    paths: Iterable[str],
+    options: ReadOptions,
+    stats: ReadStats,
+    progress: Progress | None,
+    defer: bool,
+) -> Iterator[PaperRecord | Entry | _End]:
+    """Every input's records (or entries left unparsed, with `defer`), each input closed by
+    an `_End`."""
     n = 0
     for path in paths:
-        found = 0
-        records = read_source(
+        entries = read_source(
             path,
             strict=options.strict,
             columns=options.columns,
             stats=stats,
             format=options.format,
+            defer=defer,
         )
-        for record in records:
-            found += 1
+        for entry in entries:
             n += 1
             if progress is not None and n % 500 == 0:
                 progress(n)
-            yield record
-        if found == 0:
-            raise InputError(path, "no papers found (is this a paper listing?)")
+            yield entry
+        yield _End(path)
     if progress is not None:
         progress(n)
+
+
+def _papers(
+    results: Iterator[object], options: ReadOptions, stats: ReadStats
+) -> Iterator[PaperRows]:
+    """The extracted papers, in order; skipped entries counted (or raised, under `strict`)
+    and an input without a single paper failed, each where a serial read meets it."""
+    found = 0
+    for result in results:
+        if type(result) is Skip:
+            ReadContext(result.path, options.strict, stats=stats).bad(result.reason, result.line)
+        elif type(result) is _End:
+            if found == 0:
+                raise InputError(result.path, "no papers found (is this a paper listing?)")
+            found = 0
+        else:
+            found += 1
+            stats.records += 1
+            yield cast(PaperRows, result)
 
 
 def ingest(
@@ -72,10 +106,11 @@ def ingest(
     """Read, extract and store every paper in `paths`, all or nothing; `jobs` > 1 extracts in
     that many worker processes (see `tracker.workers.default_jobs`)."""
     stats = ReadStats()
-    records = _records(paths, options or ReadOptions(), stats, progress)
+    options = options or ReadOptions()
+    items = _items(paths, options, stats, progress, defer=jobs > 1)
     with engine.begin() as conn, Extraction(jobs) as extraction:
         run_id = start_run(conn, command, paths)
-        counts = save_rows(conn, extraction.rows(records))
+        counts = save_rows(conn, _papers(extraction.rows(items), options, stats))
         if counts.papers_new or counts.links_new:
             finish_run(
                 conn,

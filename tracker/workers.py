@@ -7,8 +7,14 @@ memory does not grow with the input; rows come back in input order, so the datab
 exactly as the serial path leaves it. Inputs of fewer than `SERIAL_BELOW` records are extracted
 in the ingesting process: starting processes would cost more than they save.
 
-Records cross as tuples of their fields and papers come back as `PaperRows` tuples: pickling
-the dataclasses themselves cost the ingesting process more than the extraction it hands off.
+The ingesting process is the one that cannot be shared (it alone writes), so it does as little
+else as it can: a source may leave its entries unparsed (`tracker.sources.Entry`, a JSON line
+say), and the workers parse them; an entry that is no record comes back as a `Skip` with its
+reason, in its place, for the caller to count or fail on. Records cross as tuples of their
+fields and papers come back as `PaperRows` tuples: pickling the dataclasses themselves cost
+the ingesting process more than the extraction it hands off. Anything else given passes
+through in its place (the caller's markers). Workers run at a lower priority than the
+ingesting process, which they would otherwise slow down on a machine with no spare core.
 This module imports no database code, and neither do the workers; on Linux they are forked
 (no interpreter start-up, nothing imported twice), elsewhere spawned.
 
@@ -30,14 +36,15 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from itertools import chain, islice
+from itertools import chain
 from operator import attrgetter
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker.extract import extract_paper
 from tracker.models import PaperRecord
 from tracker.rows import PaperRows, paper_rows
+from tracker.sources import Entry, parse_entry
 
 CHUNK = 500
 """Records per task: large enough that the per-task overhead is noise, small enough to keep
@@ -47,6 +54,16 @@ MAX_DEFAULT_JOBS = 4
 _FIELDS = tuple(f.name for f in dataclasses.fields(PaperRecord) if f.init)
 _pack = attrgetter(*_FIELDS)
 _ORPHAN_CHECK_S = 1.0
+WORKER_NICENESS = 10
+"""Added to the workers' nice value: the ingesting process, which alone writes, comes first."""
+
+
+class Skip(NamedTuple):
+    """An entry that is no record: where it is and why (see `Source.parse`)."""
+
+    path: str
+    line: int
+    reason: str
 
 
 def default_jobs() -> int:
@@ -59,8 +76,21 @@ def prepare(record: PaperRecord) -> PaperRows:
     return paper_rows(extract_paper(record))
 
 
+def prepare_item(item: object) -> object:
+    """`PaperRows` of a record or of an entry (or a `Skip`); anything else as it is."""
+    if type(item) is PaperRecord:
+        return paper_rows(extract_paper(item))
+    if type(item) is Entry:
+        record = parse_entry(item)
+        if isinstance(record, str):
+            return Skip(item.path, item.line, record)
+        return paper_rows(extract_paper(record))
+    return item
+
+
 class Extraction:
-    """Records in, `PaperRows` out in the same order, over `jobs` processes when worth it.
+    """Records and entries in, `PaperRows` (or `Skip`s) out in the same order, over `jobs`
+    processes when worth it.
 
     A context manager: leaving it, normally or by an exception, shuts the workers down.
     """
@@ -84,14 +114,16 @@ class Extraction:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def rows(self, records: Iterable[PaperRecord]) -> Iterator[PaperRows]:
-        it = iter(records)
-        head = list(islice(it, SERIAL_BELOW))
-        if self.jobs < 2 or len(head) < SERIAL_BELOW:
-            return map(prepare, chain(head, it))
+    def rows(self, items: Iterable[object]) -> Iterator[object]:
+        """`prepare_item` of each item, in order. A read error (raised by `items`) comes out
+        after the results of every item read before it, as it would serially."""
+        it = iter(items)
+        head, failure = _take(it, SERIAL_BELOW, work=True)
+        if self.jobs < 2 or failure is not None or _work(head) < SERIAL_BELOW:
+            return _serial(head, failure, it)
         return self._parallel(chain(head, it))
 
-    def _parallel(self, records: Iterator[PaperRecord]) -> Iterator[PaperRows]:
+    def _parallel(self, items: Iterator[object]) -> Iterator[object]:
         method = "fork" if sys.platform == "linux" else None
         self._pool = ProcessPoolExecutor(
             self.jobs,
@@ -100,18 +132,56 @@ class Extraction:
             initargs=(os.getpid(),),
         )
         self.processes = self.jobs
-        in_flight: deque[Future[list[PaperRows]]] = deque()
-        while chunk := [_pack(r) for r in islice(records, CHUNK)]:
+        in_flight: deque[Future[list[object]]] = deque()
+        failure: Exception | None = None
+        while failure is None:
+            chunk, failure = _take(items, CHUNK)
+            if not chunk:
+                break
+            packed = [_pack(r) if type(r) is PaperRecord else r for r in chunk]
             with _sigint_blocked():  # a worker being forked must not die of Ctrl-C
-                in_flight.append(self._pool.submit(_extract_chunk, chunk))
+                in_flight.append(self._pool.submit(_extract_chunk, packed))
             if len(in_flight) >= 2 * self.jobs:
                 yield from in_flight.popleft().result()
         while in_flight:
             yield from in_flight.popleft().result()
+        if failure is not None:
+            raise failure
 
 
-def _extract_chunk(packed: list[tuple[Any, ...]]) -> list[PaperRows]:
-    return [prepare(PaperRecord(*fields)) for fields in packed]
+def _take(
+    items: Iterator[object], n: int, work: bool = False
+) -> tuple[list[object], Exception | None]:
+    """Items until `n` of them (`work`: records and entries, not markers) are taken, and the
+    error that stopped reading early, if one did."""
+    out: list[object] = []
+    taken = 0
+    try:
+        for item in items:
+            out.append(item)
+            taken += 1 if not work or type(item) in (PaperRecord, Entry) else 0
+            if taken == n:
+                break
+    except Exception as exc:  # what was read before it comes first; Ctrl-C goes at once
+        return out, exc
+    return out, None
+
+
+def _work(items: list[object]) -> int:
+    return sum(type(item) in (PaperRecord, Entry) for item in items)
+
+
+def _serial(
+    head: list[object], failure: Exception | None, rest: Iterator[object]
+) -> Iterator[object]:
+    yield from map(prepare_item, head)
+    if failure is not None:
+        raise failure
+    yield from map(prepare_item, rest)
+
+
+def _extract_chunk(packed: list[Any]) -> list[object]:
+    return [prepare_item(PaperRecord(*item) if type(item) is tuple else item) for item in packed]
 
 
 @contextmanager
@@ -132,6 +202,8 @@ def _worker_start(parent: int) -> None:
     """Leave Ctrl-C to the ingesting process, and exit if it dies without shutting us down
     (a worker blocked on an empty queue would otherwise wait for ever)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()

@@ -228,3 +228,59 @@ def test_the_command_leaves_no_worker_behind(tmp_path: Path, how: str) -> None:
     while any(_running(pid) for pid in workers):
         assert time.monotonic() < deadline, f"workers still running: {workers}"
         time.sleep(0.05)
+
+
+def _ingest_error(engine: Engine, paths: list[Path], jobs: int, strict: bool = True) -> str:
+    with pytest.raises(InputError) as caught:
+        pipeline.ingest(engine, [str(p) for p in paths], options=ReadOptions(strict), jobs=jobs)
+    assert multiprocessing.active_children() == []
+    return str(caught.value)
+
+
+def test_workers_parse_the_lines_and_the_first_error_in_the_input_wins(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """The workers parse JSON lines the ingesting process only reads: a bad line a worker finds
+    still fails the ingest before a broken line read later, as a serial read would."""
+    papers = write_papers(tmp_path / "papers.jsonl", 3 * SERIAL_BELOW, bad_line=40)
+    with papers.open("ab") as fh:
+        fh.write(b'{"title": "caf\xe9"}\n')  # not UTF-8: the reading process stops here
+    engine = open_db(sqlite_url)
+    first = f"{papers}:40: not valid JSON"
+    assert _ingest_error(engine, [papers], jobs=2).startswith(first)
+    assert _ingest_error(engine, [papers], jobs=1).startswith(first)
+    lenient = _ingest_error(engine, [papers], jobs=2, strict=False)
+    assert lenient == f"{papers}:{3 * SERIAL_BELOW + 1}: invalid UTF-8 at byte 14 of the line"
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Paper)).scalar() == 0
+
+
+def test_an_input_whose_every_line_a_worker_skips_has_no_papers(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """Every line is JSON but none is a paper: only the workers know, and the ingest still
+    fails on that input, before reading the next one (missing here)."""
+    empty = tmp_path / "no-papers.jsonl"
+    empty.write_text('{"likes": 3}\n' * (2 * SERIAL_BELOW), encoding="utf-8")
+    missing = tmp_path / "missing.jsonl"
+    engine = open_db(sqlite_url)
+    for jobs in (1, 2):
+        said = _ingest_error(engine, [empty, missing], jobs=jobs, strict=False)
+        assert said == f"{empty}: no papers found (is this a paper listing?)"
+
+
+def test_a_document_over_many_lines_is_read_whole_by_the_parallel_ingest(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """A pretty-printed JSON document is told apart on its first line, before any line is
+    handed to a worker."""
+    paper = {"title": "One Document Over Many Lines", "summary": "Code: github.com/o/r."}
+    doc = tmp_path / "daily.json"
+    doc.write_text(json.dumps({"paper": paper, "extra": list(range(99))}, indent=2), "utf-8")
+    lines = write_papers(tmp_path / "papers.jsonl", 2 * SERIAL_BELOW)
+    paths = [str(doc), str(lines)]
+    parallel = pipeline.ingest(open_db(sqlite_url), paths, jobs=2)
+    serial = pipeline.ingest(open_db(f"sqlite:///{tmp_path / 'serial.db'}"), paths, jobs=1)
+    assert parallel == replace(serial, extract_processes=2)
+    alone = pipeline.ingest(open_db(f"sqlite:///{tmp_path / 'alone.db'}"), [str(lines)], jobs=2)
+    assert (serial.papers_new, serial.skipped) == (alone.papers_new + 1, 0)

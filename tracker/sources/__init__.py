@@ -11,7 +11,7 @@ import io
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal, overload
 
 from tracker.errors import InputError, UnsupportedInput
 from tracker.models import PaperRecord
@@ -21,7 +21,7 @@ from tracker.sources.csv_table import CsvTable
 from tracker.sources.hf_api import HfApiJson
 from tracker.sources.hf_listing import HfListing
 from tracker.sources.id_list import IdList
-from tracker.sources.interface import ReadContext, ReadStats, Source
+from tracker.sources.interface import Entry, ReadContext, ReadStats, Source
 from tracker.sources.pdf import Pdf
 
 SOURCES: tuple[Source, ...] = (
@@ -71,6 +71,7 @@ def _open(path: str) -> tuple[BinaryIO, bytes]:
     return fh, fh.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
 
 
+@overload
 def read_source(
     path: str,
     *,
@@ -78,11 +79,37 @@ def read_source(
     columns: Mapping[str, str] | None = None,
     stats: ReadStats | None = None,
     format: str | None = None,
-) -> Iterator[PaperRecord]:
+    defer: Literal[False] = False,
+) -> Iterator[PaperRecord]: ...
+
+
+@overload
+def read_source(
+    path: str,
+    *,
+    strict: bool = False,
+    columns: Mapping[str, str] | None = None,
+    stats: ReadStats | None = None,
+    format: str | None = None,
+    defer: bool,
+) -> Iterator[PaperRecord | Entry]: ...
+
+
+def read_source(
+    path: str,
+    *,
+    strict: bool = False,
+    columns: Mapping[str, str] | None = None,
+    stats: ReadStats | None = None,
+    format: str | None = None,
+    defer: bool = False,
+) -> Iterator[PaperRecord | Entry]:
     """Stream the papers in `path` (`-` reads standard input).
 
     `columns` maps CSV header names to record fields; `format` forces a source by name (see
-    `FORMATS`); `stats` collects counts and skipped-entry warnings.
+    `FORMATS`); `stats` collects counts and skipped-entry warnings. With `defer`, the source may
+    leave entries unparsed (`Source.entries`): whoever parses them (`parse_entry`) counts them
+    and passes on the reasons to skip them; without it, only records come.
     """
     fh, head = _open(path)
     try:
@@ -90,6 +117,9 @@ def read_source(
             raise InputError(path, "is empty")
         source = detect(path, head, format)
         ctx = ReadContext(path, strict, dict(columns or {}), stats or ReadStats())
+        if defer:
+            yield from source.entries(fh, ctx)
+            return
         for record in source.read(fh, ctx):
             ctx.stats.records += 1
             yield record
@@ -98,4 +128,13 @@ def read_source(
             fh.close()
 
 
-__all__ = ["FORMATS", "SOURCES", "ReadStats", "detect", "read_source"]
+def parse_entry(entry: Entry) -> PaperRecord | str:
+    """The record of an entry `read_source(..., defer=True)` left unparsed, or why it is
+    skipped. Pure: it runs in whichever process extracts the paper."""
+    return FORMATS[entry.source].parse(entry)
+
+
+__all__ = [
+    "FORMATS", "SOURCES", "Entry", "ReadContext", "ReadStats", "detect", "parse_entry",
+    "read_source",
+]  # fmt: skip

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from tracker.extract.identity import arxiv_id
 from tracker.models import Location, PaperRecord, Provenance, SourceLink
-from tracker.sources.interface import ReadContext, Source, text_lines
+from tracker.sources.interface import Entry, ReadContext, Source, text_lines
 
 _DECODER = json.JSONDecoder()
 _CHUNK = 1 << 16
@@ -30,33 +30,56 @@ class HfApiJson(Source):
         return head.lstrip().startswith(("{", "["))
 
     def read(self, fh: BinaryIO, ctx: ReadContext) -> Iterator[PaperRecord]:
+        return cast(Iterator[PaperRecord], self._read(fh, ctx, defer=False))
+
+    def entries(self, fh: BinaryIO, ctx: ReadContext) -> Iterator[PaperRecord | Entry]:
+        """JSON Lines after the first are left to `parse`; an array is decoded here whole."""
+        return self._read(fh, ctx, defer=True)
+
+    def parse(self, entry: Entry) -> PaperRecord | str:
+        try:
+            item = json.loads(entry.text)
+        except json.JSONDecodeError as exc:
+            return _invalid(exc)
+        return _record(item, entry.path, entry.line)
+
+    def _read(self, fh: BinaryIO, ctx: ReadContext, defer: bool) -> Iterator[PaperRecord | Entry]:
         array = _peek(fh).lstrip().startswith(b"[")
-        items = _array_items(fh, ctx) if array else _json_lines(fh, ctx)
+        items = _array_items(fh, ctx) if array else _json_lines(fh, ctx, defer)
         for line, item in items:
-            record = self._record(item, ctx, line)
-            if record is not None:
+            if isinstance(item, Entry):
+                yield item
+                continue
+            record = _record(item, ctx.source, line)
+            if isinstance(record, str):
+                ctx.bad(record, line)
+            else:
                 yield record
 
-    def _record(self, item: Any, ctx: ReadContext, line: int) -> PaperRecord | None:
-        if not isinstance(item, dict):
-            ctx.bad(f"expected a JSON object, found {type(item).__name__}", line)
-            return None
-        inner = item.get("paper")
-        paper: dict[str, Any] = inner if isinstance(inner, dict) else item
-        ident = arxiv_id(str(paper.get("id") or ""))
-        title = _text(paper.get("title") or item.get("title"))
-        if not title and not ident:
-            ctx.bad("paper has neither `title` nor an arXiv `id`", line)
-            return None
-        return PaperRecord(
-            title=title,
-            abstract=_text(paper.get("summary") or item.get("summary")),
-            location=Location(ctx.source, line),
-            source_kind=self.name,
-            arxiv_id=ident,
-            published=_date(paper.get("publishedAt") or item.get("publishedAt")),
-            links=_links(paper),
-        )
+
+def _record(item: Any, path: str, line: int) -> PaperRecord | str:
+    """The record of one decoded item, or why it is skipped."""
+    if not isinstance(item, dict):
+        return f"expected a JSON object, found {type(item).__name__}"
+    inner = item.get("paper")
+    paper: dict[str, Any] = inner if isinstance(inner, dict) else item
+    ident = arxiv_id(str(paper.get("id") or ""))
+    title = _text(paper.get("title") or item.get("title"))
+    if not title and not ident:
+        return "paper has neither `title` nor an arXiv `id`"
+    return PaperRecord(
+        title=title,
+        abstract=_text(paper.get("summary") or item.get("summary")),
+        location=Location(path, line),
+        source_kind=HfApiJson.name,
+        arxiv_id=ident,
+        published=_date(paper.get("publishedAt") or item.get("publishedAt")),
+        links=_links(paper),
+    )
+
+
+def _invalid(exc: json.JSONDecodeError) -> str:
+    return f"not valid JSON: {exc.msg} (column {exc.colno})"
 
 
 def _text(value: Any) -> str:
@@ -92,11 +115,15 @@ def _peek(fh: BinaryIO) -> bytes:
     return peek(64)[:64] if peek is not None else b""
 
 
-def _json_lines(fh: BinaryIO, ctx: ReadContext) -> Iterator[tuple[int, Any]]:
-    """One value per line; a single document spread over lines is decoded whole."""
+def _json_lines(fh: BinaryIO, ctx: ReadContext, defer: bool) -> Iterator[tuple[int, Any]]:
+    """One value per line; a single document spread over lines is decoded whole (which the
+    first line tells). With `defer`, the lines after the first come undecoded, as `Entry`s."""
     lines = text_lines(fh, ctx)
     for number, line in lines:
         if not line.strip():
+            continue
+        if defer and number > 1:
+            yield number, Entry(HfApiJson.name, ctx.source, number, line)
             continue
         try:
             yield number, json.loads(line)
@@ -108,7 +135,7 @@ def _json_lines(fh: BinaryIO, ctx: ReadContext) -> Iterator[tuple[int, Any]]:
             ):
                 yield _whole_document(line, lines, ctx)
                 return
-            ctx.bad(f"not valid JSON: {exc.msg} (column {exc.colno})", number)
+            ctx.bad(_invalid(exc), number)
 
 
 def _whole_document(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from tracker.errors import InputError
 from tracker.models import PaperRecord
@@ -55,6 +55,18 @@ class ReadContext:
         self.stats.skip(error)
 
 
+class Entry(NamedTuple):
+    """One entry of an input, read but not yet parsed: a worker process turns it into a
+    record with its source's `parse`, so the ingesting process only reads lines."""
+
+    source: str
+    """The name of the source format (a key of `tracker.sources.FORMATS`)."""
+    path: str
+    """The input as the user gave it (`ReadContext.source`)."""
+    line: int
+    text: str
+
+
 class Source(ABC):
     """One input format. Readers stream: memory stays flat however long the input is."""
 
@@ -68,6 +80,16 @@ class Source(ABC):
     @abstractmethod
     def read(self, fh: BinaryIO, ctx: ReadContext) -> Iterator[PaperRecord]:
         """Records in input order; raises `InputError` naming the source and the line."""
+
+    def entries(self, fh: BinaryIO, ctx: ReadContext) -> Iterator[PaperRecord | Entry]:
+        """`read`, leaving to `parse` the entries it can parse one by one anywhere. A source
+        whose entries need what was read before them parses them all here (the default)."""
+        return self.read(fh, ctx)
+
+    def parse(self, entry: Entry) -> PaperRecord | str:
+        """The record of an entry `entries` left unparsed, or why the entry is skipped (what
+        `read` would pass to `ReadContext.bad` for it)."""
+        raise NotImplementedError(f"{self.name} leaves no entry unparsed")
 
 
 def text_lines(fh: BinaryIO, ctx: ReadContext) -> Iterator[tuple[int, str]]:
