@@ -2,9 +2,9 @@
 
 Extraction is pure CPU work on one record at a time, so with several cores it runs in a pool of
 processes while the ingesting process reads the input and writes the database, which it alone
-touches. Records go out in chunks of `CHUNK`, at most two chunks per process in flight, so
-memory does not grow with the input; rows come back in input order, so the database ends up
-exactly as the serial path leaves it. Inputs of fewer than `SERIAL_BELOW` records are extracted
+touches. Records go out in chunks of `CHUNK`, at most `IN_FLIGHT` chunks per process in
+flight, so memory does not grow with the input; rows come back in input order, so the
+database ends up exactly as the serial path leaves it. Inputs of fewer than `SERIAL_BELOW` records are extracted
 in the ingesting process: starting processes would cost more than they save.
 
 The ingesting process is the one that cannot be shared (it alone writes), so it does as little
@@ -49,6 +49,10 @@ from tracker.sources import Entry, parse_entry
 CHUNK = 500
 """Records per task: large enough that the per-task overhead is noise, small enough to keep
 every process busy and little in flight."""
+IN_FLIGHT = 4
+"""Chunks per process sent ahead: enough to keep every worker busy while the ingesting
+process writes a batch (`tracker.store.papers.BATCH` is four chunks), few enough to keep
+memory small."""
 SERIAL_BELOW = 4 * CHUNK
 MAX_DEFAULT_JOBS = 4
 _FIELDS = tuple(f.name for f in dataclasses.fields(PaperRecord) if f.init)
@@ -141,7 +145,7 @@ class Extraction:
             packed = [_pack(r) if type(r) is PaperRecord else r for r in chunk]
             with _sigint_blocked():  # a worker being forked must not die of Ctrl-C
                 in_flight.append(self._pool.submit(_extract_chunk, packed))
-            if len(in_flight) >= 2 * self.jobs:
+            if len(in_flight) >= IN_FLIGHT * self.jobs:
                 yield from in_flight.popleft().result()
         while in_flight:
             yield from in_flight.popleft().result()
