@@ -49,11 +49,13 @@ class PaperRows(NamedTuple):
 def paper_rows(p: ExtractedPaper) -> PaperRows:
     r = p.record
     where = str(r.location)[:1024]
+    # a key made of the title is its normalized form already (`paper_key`)
+    title_norm = p.key[6:] if p.key.startswith("title:") else normalize_title(r.title)
     paper = (
         p.key,
         r.arxiv_id,
         r.doi,
-        normalize_title(r.title)[:512],
+        title_norm[:512],
         r.title,
         r.abstract,
         r.comment,

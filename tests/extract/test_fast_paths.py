@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 links = importlib.import_module("tracker.extract.links")
 status = importlib.import_module("tracker.extract.status")
+hf_api = importlib.import_module("tracker.sources.hf_api")
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CORPUS = [
@@ -191,3 +192,9 @@ def test_active_ends_match_the_active_verbs(phrase: str, tail: str) -> None:
         r"(?:release|open[- ]?source|publish|share|provide|distribute|contribute|make|put)\Z"
     )
     assert verb.endswith(status._ACTIVE_ENDS) == bool(pattern.search(verb))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"ab .", " ", "\t", "\n", "\xa0", "\u2003", "\x1c", "é"])))
+def test_folded_text_matches_splitting_it(text: str) -> None:
+    assert hf_api._text(text) == " ".join(text.split())
