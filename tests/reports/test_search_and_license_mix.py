@@ -321,10 +321,37 @@ def test_a_0001_database_upgrades_with_its_data_and_new_columns_filled(db_url: s
     )
     assert not set(SEARCH_TABLES) & set(insp.get_table_names())
     upgraded = open_db(m.url)
-    assert current_revision(upgraded) == head_revision(upgraded) == "0002"
+    assert current_revision(upgraded) == head_revision(upgraded) == "0003"
     assert _snapshot(upgraded) == before
     with upgraded.connect() as conn:
         assert has_search(conn) is (conn.dialect.name == "sqlite")
+
+
+def _search_sql(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        q = "SELECT sql FROM sqlite_master WHERE name IN ('paper_search', 'link_search')"
+        return [str(sql) for (sql,) in conn.exec_driver_sql(q)]
+
+
+def test_search_tables_drop_their_column_sizes_and_keep_their_answers(sqlite_url: str) -> None:
+    """Migration 0003 rebuilds the search tables without the sizes only ranking would need;
+    every query answers as before, on the way up and down, and later writes stay in step."""
+    m = seed_mix(sqlite_url)
+    before = _snapshot(m.engine)
+    assert all("columnsize=0" in sql for sql in _search_sql(m.engine))
+    command.downgrade(alembic_config(m.engine), "0002")
+    m.engine.dispose()
+    assert len(_search_sql(m.engine)) == 2
+    assert not any("columnsize" in sql for sql in _search_sql(m.engine))
+    assert _snapshot(m.engine) == before
+    upgraded = open_db(m.url)
+    assert current_revision(upgraded) == "0003"
+    assert all("columnsize=0" in sql for sql in _search_sql(upgraded))
+    assert _snapshot(upgraded) == before
+    with upgraded.begin() as conn:
+        save_papers(conn, [extract_paper(_record("2402.00088", "Sigma Diffusion", "", 2))])
+    assert found(upgraded, ("sigma",))["sigma"] == ["arxiv:2402.00088"]
+    _agrees(upgraded)
 
 
 @pytest.mark.parametrize("query", ["lab", "diffusion"])
