@@ -309,6 +309,14 @@ _NAMED = {
 """The artifacts a set of `_STEM_SET` indexes stands for, in the order of `ARTIFACTS`."""
 
 
+def _within(text: str, present: Sequence[str]) -> Sequence[str]:
+    """`present` less the artifacts `text` (a part of the clause) cannot name."""
+    if not present or not text.isascii():
+        return present
+    named = _NAMED[frozenset(_STEM_SET._set.Match(text.encode()))]
+    return [name for name in present if name in named]
+
+
 def _present(clause: str) -> Sequence[str]:
     """The artifacts whose words may appear somewhere in `clause` (lower case), in the order
     of `ARTIFACTS`: one RE2 pass instead of a scan per artifact for each window `_artifacts`
@@ -352,11 +360,10 @@ def _subjects(clause: str, verb: re.Match[str], present: Sequence[str] = ARTIFAC
     if not active:
         extra = _ADDITION.search(clause, lo, end)
         lo = extra.end() if extra else end
-    return (
-        found
-        | _artifacts(clause, lo, end, present)
-        | _artifacts(clause, verb.start(), verb.end(), present)
-    )
+    found |= _artifacts(clause, lo, end, present)
+    if len(said) >= 4:  # the verb itself rarely names an artifact: RE2 tells which it may
+        found |= _artifacts(clause, verb.start(), verb.end(), _within(said, present))
+    return found
 
 
 def _negated(clause: str, verb: re.Match[str]) -> bool:
@@ -402,8 +409,7 @@ def _clause_hits(
         yield _Hit(name, Availability.RELEASED, sentence, True)
 
 
-_SCHEMES = ("http:", "https:", "ftp:")
-_TRAINED = ("trained", "tuned", "quantized", "distilled")
+_TRAINED = re.compile("trained|tuned|quantized|distilled")
 
 
 def _may_label(clause: str) -> bool:
@@ -414,8 +420,8 @@ def _may_label(clause: str) -> bool:
     colons = clause.count(":")
     if not colons:
         return False
-    schemes = sum(clause.count(scheme) for scheme in _SCHEMES)
-    return colons > schemes or any(word in clause for word in _TRAINED)
+    schemes = clause.count("https:") + clause.count("http:") + clause.count("ftp:")
+    return colons > schemes or _TRAINED.search(clause) is not None
 
 
 def _labels(clause: str) -> list[re.Match[str]]:
