@@ -22,10 +22,12 @@ from tracker.rows import PaperRows
 from tracker.sources import Entry, ReadContext, ReadStats, read_source
 from tracker.store.papers import save_rows
 from tracker.store.runs import drop_run, finish_run, start_run
-from tracker.workers import Extraction, Skip
+from tracker.workers import Extraction, Skip, Stop
 
 Progress = Callable[[int], None]
 """Called with the number of papers read so far."""
+PROGRESS_EVERY = 500
+"""Papers (or lines, of a source that leaves them to the workers) between progress calls."""
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,9 @@ def _items(
             defer=defer,
         )
         for entry in entries:
-            n += 1
-            if progress is not None and n % 500 == 0:
-                progress(n)
+            before, n = n, n + (len(entry.lines) if type(entry) is Entry else 1)
+            if progress is not None and n // PROGRESS_EVERY > before // PROGRESS_EVERY:
+                progress(n - n % PROGRESS_EVERY)
             yield entry
         yield _End(path)
     if progress is not None:
@@ -84,6 +86,8 @@ def _papers(
     for result in results:
         if type(result) is Skip:
             ReadContext(result.path, options.strict, stats=stats).bad(result.reason, result.line)
+        elif type(result) is Stop:
+            raise result.error()
         elif type(result) is _End:
             if found == 0:
                 raise InputError(result.path, "no papers found (is this a paper listing?)")

@@ -41,9 +41,10 @@ from operator import attrgetter
 from types import TracebackType
 from typing import Any, NamedTuple
 
+from tracker.errors import InputError
 from tracker.extract import extract_paper
 from tracker.models import PaperRecord
-from tracker.rows import PaperRows, paper_rows
+from tracker.rows import paper_rows
 from tracker.sources import Entry, parse_entry
 
 CHUNK = 500
@@ -70,26 +71,48 @@ class Skip(NamedTuple):
     reason: str
 
 
+class Stop(NamedTuple):
+    """Where the lines of an input stop being readable (an `InputError` from `Source.parse`),
+    carried to the ingesting process, which raises it in its place."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def error(self) -> InputError:
+        return InputError(self.path, self.message, self.line)
+
+
 def default_jobs() -> int:
     """The cores this process may use, at most `MAX_DEFAULT_JOBS`."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(cores or 1, MAX_DEFAULT_JOBS))
 
 
-def prepare(record: PaperRecord) -> PaperRows:
-    return paper_rows(extract_paper(record))
-
-
-def prepare_item(item: object) -> object:
-    """`PaperRows` of a record or of an entry (or a `Skip`); anything else as it is."""
+def results_of(item: object) -> list[object]:
+    """`PaperRows` of a record, or of each paper in an entry's lines (a `Skip` for an entry
+    that is none, then a `Stop` if the lines cannot be read further); anything else as it is."""
     if type(item) is PaperRecord:
-        return paper_rows(extract_paper(item))
+        return [paper_rows(extract_paper(item))]
+    if type(item) is not Entry:
+        return [item]
+    out: list[object] = []
+    try:
+        for line, got in parse_entry(item):
+            if isinstance(got, str):
+                out.append(Skip(item.path, line, got))
+            else:
+                out.append(paper_rows(extract_paper(got)))
+    except InputError as exc:
+        out.append(Stop(exc.source, exc.line, exc.detail))
+    return out
+
+
+def _weight(item: object) -> int:
+    """Papers an item may hold: a record one, an entry one per line, a marker none."""
     if type(item) is Entry:
-        record = parse_entry(item)
-        if isinstance(record, str):
-            return Skip(item.path, item.line, record)
-        return paper_rows(extract_paper(record))
-    return item
+        return len(item.lines)
+    return 1 if type(item) is PaperRecord else 0
 
 
 class Extraction:
@@ -119,11 +142,11 @@ class Extraction:
             self._pool = None
 
     def rows(self, items: Iterable[object]) -> Iterator[object]:
-        """`prepare_item` of each item, in order. A read error (raised by `items`) comes out
+        """`results_of` each item, in order. A read error (raised by `items`) comes out
         after the results of every item read before it, as it would serially."""
         it = iter(items)
-        head, failure = _take(it, SERIAL_BELOW, work=True)
-        if self.jobs < 2 or failure is not None or _work(head) < SERIAL_BELOW:
+        head, failure = _take(it, SERIAL_BELOW)
+        if self.jobs < 2 or failure is not None or sum(map(_weight, head)) < SERIAL_BELOW:
             return _serial(head, failure, it)
         return self._parallel(chain(head, it))
 
@@ -153,39 +176,39 @@ class Extraction:
             raise failure
 
 
-def _take(
-    items: Iterator[object], n: int, work: bool = False
-) -> tuple[list[object], Exception | None]:
-    """Items until `n` of them (`work`: records and entries, not markers) are taken, and the
-    error that stopped reading early, if one did."""
+def _take(items: Iterator[object], n: int) -> tuple[list[object], Exception | None]:
+    """Items until they may hold `n` papers (`_weight`), and the error that stopped reading
+    early, if one did."""
     out: list[object] = []
     taken = 0
     try:
         for item in items:
             out.append(item)
-            taken += 1 if not work or type(item) in (PaperRecord, Entry) else 0
-            if taken == n:
+            taken += _weight(item)
+            if taken >= n:
                 break
     except Exception as exc:  # what was read before it comes first; Ctrl-C goes at once
         return out, exc
     return out, None
 
 
-def _work(items: list[object]) -> int:
-    return sum(type(item) in (PaperRecord, Entry) for item in items)
-
-
 def _serial(
     head: list[object], failure: Exception | None, rest: Iterator[object]
 ) -> Iterator[object]:
-    yield from map(prepare_item, head)
+    for item in head:
+        yield from results_of(item)
     if failure is not None:
         raise failure
-    yield from map(prepare_item, rest)
+    for item in rest:
+        yield from results_of(item)
 
 
 def _extract_chunk(packed: list[Any]) -> list[object]:
-    return [prepare_item(PaperRecord(*item) if type(item) is tuple else item) for item in packed]
+    return [
+        result
+        for item in packed
+        for result in results_of(PaperRecord(*item) if type(item) is tuple else item)
+    ]
 
 
 @contextmanager

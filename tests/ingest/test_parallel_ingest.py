@@ -284,3 +284,50 @@ def test_a_document_over_many_lines_is_read_whole_by_the_parallel_ingest(
     assert parallel == replace(serial, extract_processes=2)
     alone = pipeline.ingest(open_db(f"sqlite:///{tmp_path / 'alone.db'}"), [str(lines)], jobs=2)
     assert (serial.papers_new, serial.skipped) == (alone.papers_new + 1, 0)
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (b'{"title": "a\x00b"}', "contains NUL bytes (binary data)"),
+        (b'{"title": "caf\xe9"}', "invalid UTF-8 at byte 14 of the line"),
+    ],
+)
+def test_a_line_no_worker_can_read_stops_the_ingest_there(
+    tmp_path: Path, sqlite_url: str, damage: bytes, said: str
+) -> None:
+    """The workers decode the lines: one that is no text fails the ingest at that line, with
+    the lines after it never stored, as when the ingesting process read it."""
+    papers = write_papers(tmp_path / "papers.jsonl", 3 * SERIAL_BELOW)
+    lines = papers.read_bytes().splitlines(keepends=True)
+    lines[2 * SERIAL_BELOW + 6] = damage + b"\n"
+    papers.write_bytes(b"".join(lines))
+    engine = open_db(sqlite_url)
+    for jobs in (1, 2):
+        want = f"{papers}:{2 * SERIAL_BELOW + 7}: {said}"
+        assert _ingest_error(engine, [papers], jobs=jobs, strict=False) == want
+
+
+def test_windows_line_ends_store_what_unix_ones_store(tmp_path: Path, sqlite_url: str) -> None:
+    """A BOM and CR LF line ends, which the workers meet in the lines they decode, change
+    nothing stored but the name of the file."""
+    unix = write_papers(tmp_path / "unix.jsonl", 2 * SERIAL_BELOW + 3)
+    dos = tmp_path / "dos.jsonl"
+    dos.write_bytes(b"\xef\xbb\xbf" + unix.read_bytes().replace(b"\n", b"\r\n"))
+    stored = []
+    for path in (unix, dos):
+        engine = open_db(f"sqlite:///{tmp_path / (path.stem + '.db')}")
+        pipeline.ingest(engine, [str(path)], jobs=2)
+        rows = every_row(engine)
+        stored.append(
+            {
+                table: [
+                    tuple(v.replace(str(path), "FILE") if isinstance(v, str) else v for v in r)
+                    for r in table_rows
+                ]
+                for table, table_rows in rows.items()
+                if table != "ingest_run"
+            }
+        )
+    assert len(stored[0]["paper"]) > SERIAL_BELOW
+    assert stored[0] == stored[1]

@@ -128,9 +128,10 @@ def read_source(
             fh.close()
 
 
-def parse_entry(entry: Entry) -> PaperRecord | str:
-    """The record of an entry `read_source(..., defer=True)` left unparsed, or why it is
-    skipped. Pure: it runs in whichever process extracts the paper."""
+def parse_entry(entry: Entry) -> Iterator[tuple[int, PaperRecord | str]]:
+    """The records of lines `read_source(..., defer=True)` left unparsed, each with its line,
+    or why an entry is skipped; raises `InputError` where a read would stop. Pure: it runs in
+    whichever process extracts the papers."""
     return FORMATS[entry.source].parse(entry)
 
 

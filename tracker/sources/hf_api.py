@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any, BinaryIO, cast
 
 from tracker.extract.identity import arxiv_id
 from tracker.models import Location, PaperRecord, Provenance, SourceLink
-from tracker.sources.interface import Entry, ReadContext, Source, text_lines
+from tracker.sources.interface import Entry, ReadContext, Source, decode_line, text_lines
 
 _DECODER = json.JSONDecoder()
+ENTRY_LINES = 100
+"""Lines per `Entry` left to `parse`: enough that handing them over costs little per line."""
 _CHUNK = 1 << 16
 
 
@@ -33,15 +36,21 @@ class HfApiJson(Source):
         return cast(Iterator[PaperRecord], self._read(fh, ctx, defer=False))
 
     def entries(self, fh: BinaryIO, ctx: ReadContext) -> Iterator[PaperRecord | Entry]:
-        """JSON Lines after the first are left to `parse`; an array is decoded here whole."""
+        """JSON Lines after the first are left to `parse`, `ENTRY_LINES` at a time; an array,
+        and a document over many lines (which the first line tells), are decoded here."""
         return self._read(fh, ctx, defer=True)
 
-    def parse(self, entry: Entry) -> PaperRecord | str:
-        try:
-            item = json.loads(entry.text)
-        except json.JSONDecodeError as exc:
-            return _invalid(exc)
-        return _record(item, entry.path, entry.line)
+    def parse(self, entry: Entry) -> Iterator[tuple[int, PaperRecord | str]]:
+        for number, raw in enumerate(entry.lines, entry.line):
+            line = decode_line(raw, number, entry.path)
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield number, _invalid(exc)
+                continue
+            yield number, _record(item, entry.path, number)
 
     def _read(self, fh: BinaryIO, ctx: ReadContext, defer: bool) -> Iterator[PaperRecord | Entry]:
         array = _peek(fh).lstrip().startswith(b"[")
@@ -124,25 +133,28 @@ def _peek(fh: BinaryIO) -> bytes:
 
 def _json_lines(fh: BinaryIO, ctx: ReadContext, defer: bool) -> Iterator[tuple[int, Any]]:
     """One value per line; a single document spread over lines is decoded whole (which the
-    first line tells). With `defer`, the lines after the first come undecoded, as `Entry`s."""
-    lines = text_lines(fh, ctx)
+    first line tells). With `defer`, the lines after the first come as read, in `Entry`s."""
+    raw = iter(fh)
+    lines = text_lines(raw, ctx)
     for number, line in lines:
-        if not line.strip():
-            continue
-        if defer and number > 1:
-            yield number, Entry(HfApiJson.name, ctx.source, number, line)
-            continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as exc:
-            if (
-                number == 1
-                and line.lstrip().startswith("{")
-                and exc.msg.startswith(("Unterminated", "Expecting"))
-            ):
-                yield _whole_document(line, lines, ctx)
-                return
-            ctx.bad(_invalid(exc), number)
+        if line.strip():
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as exc:
+                if (
+                    number == 1
+                    and line.lstrip().startswith("{")
+                    and exc.msg.startswith(("Unterminated", "Expecting"))
+                ):
+                    yield _whole_document(line, lines, ctx)
+                    return
+                ctx.bad(_invalid(exc), number)
+        if defer:
+            while block := list(islice(raw, ENTRY_LINES)):
+                number += 1
+                yield number, Entry(HfApiJson.name, ctx.source, number, block)
+                number += len(block) - 1
+            return
 
 
 def _whole_document(

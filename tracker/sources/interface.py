@@ -8,7 +8,7 @@ raises; a file that cannot be read at all raises `InputError` at once.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import BinaryIO, NamedTuple
 
@@ -56,15 +56,17 @@ class ReadContext:
 
 
 class Entry(NamedTuple):
-    """One entry of an input, read but not yet parsed: a worker process turns it into a
-    record with its source's `parse`, so the ingesting process only reads lines."""
+    """Lines of an input, read but neither decoded nor parsed: a worker process turns them
+    into records with their source's `parse`, so the ingesting process only reads bytes."""
 
     source: str
     """The name of the source format (a key of `tracker.sources.FORMATS`)."""
     path: str
     """The input as the user gave it (`ReadContext.source`)."""
     line: int
-    text: str
+    """The number of the first line."""
+    lines: list[bytes]
+    """The lines as read, line ends included."""
 
 
 class Source(ABC):
@@ -82,25 +84,33 @@ class Source(ABC):
         """Records in input order; raises `InputError` naming the source and the line."""
 
     def entries(self, fh: BinaryIO, ctx: ReadContext) -> Iterator[PaperRecord | Entry]:
-        """`read`, leaving to `parse` the entries it can parse one by one anywhere. A source
-        whose entries need what was read before them parses them all here (the default)."""
+        """`read`, leaving to `parse` the lines it can parse apart from what came before
+        them. A source that cannot parses everything here (the default)."""
         return self.read(fh, ctx)
 
-    def parse(self, entry: Entry) -> PaperRecord | str:
-        """The record of an entry `entries` left unparsed, or why the entry is skipped (what
-        `read` would pass to `ReadContext.bad` for it)."""
+    def parse(self, entry: Entry) -> Iterator[tuple[int, PaperRecord | str]]:
+        """`(line, record)` for each paper of lines `entries` left unparsed, or `(line,
+        reason)` for an entry `read` would pass to `ReadContext.bad`; raises `InputError`
+        where `read` would stop."""
         raise NotImplementedError(f"{self.name} leaves no entry unparsed")
 
 
-def text_lines(fh: BinaryIO, ctx: ReadContext) -> Iterator[tuple[int, str]]:
-    """`(line number, line)` decoded as UTF-8, line ends and a leading BOM removed."""
-    for number, raw in enumerate(fh, 1):
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ctx.error(f"invalid UTF-8 at byte {exc.start} of the line", number) from None
-        if "\x00" in line:
-            raise ctx.error("contains NUL bytes (binary data)", number)
-        if number == 1:
-            line = line.lstrip("\ufeff")
-        yield number, line.rstrip("\r\n").replace("\r", "")
+def text_lines(fh: Iterable[bytes], ctx: ReadContext, first: int = 1) -> Iterator[tuple[int, str]]:
+    """`(line number, line)` decoded as UTF-8, line ends and a leading BOM removed; `first`
+    is the number of the first line given."""
+    for number, raw in enumerate(fh, first):
+        yield number, decode_line(raw, number, ctx.source)
+
+
+def decode_line(raw: bytes, number: int, source: str) -> str:
+    """One line as `text_lines` gives it; an `InputError` naming `source` and the line if it
+    is not UTF-8 text."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(source, f"invalid UTF-8 at byte {exc.start} of the line", number) from None
+    if "\x00" in line:
+        raise InputError(source, "contains NUL bytes (binary data)", number)
+    if number == 1:
+        line = line.lstrip("\ufeff")
+    return line.rstrip("\r\n").replace("\r", "")
