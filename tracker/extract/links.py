@@ -7,7 +7,7 @@ report can always show what the paper actually wrote.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 CODE_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "hf.co"})
@@ -59,8 +59,7 @@ _TRAILING = ".,;:!?'\"*`~"
 _PAIRS = {")": "(", "]": "[", "}": "{", ">": "<"}
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
+class Found(NamedTuple):
     """A URL found in text: the trimmed URL, the raw match and its offset."""
 
     url: str
