@@ -3,9 +3,11 @@
 On SQLite, two contentless FTS5 tables with the trigram tokenizer, `paper_search` (title, key)
 and `link_search` (url), hold the text as SQLite's `lower()` leaves it (ASCII folded, as `LIKE`
 folds it). Triggers on `paper` and `link` (migration 0002) keep them in step with every insert,
-update and delete, whichever code path writes. A phrase query of the lower-cased text matches
-exactly the rows whose text contains it, which is what `LIKE '%text%'` answers; text shorter
-than one trigram, and a database without the tables, take the LIKE scan instead.
+update and delete, whichever code path writes. They keep no column sizes (migration 0003: only
+ranking reads them), so they answer MATCH queries only, never a scan of a whole table. A phrase
+query of the lower-cased text matches exactly the rows whose text contains it, which is what
+`LIKE '%text%'` answers; text shorter than one trigram, and a database without the tables,
+take the LIKE scan instead.
 
 On PostgreSQL, pg_trgm GIN indexes on `lower(title)`, `lower(key)` and `lower(url)` (when the
 extension could be created) serve the LIKE itself.
