@@ -164,7 +164,7 @@ def _rows_in(
         f"SELECT {', '.join(map(q, selected))} FROM {q(table.name)} WHERE {q(column)} "
         f"IN ({_marks(_MARKS[conn.dialect.paramstyle], len(padded))}) ORDER BY {q(column)}, {q('id')}"
     )
-    return list(conn.exec_driver_sql(sql, tuple(padded)))
+    return list(conn.exec_driver_sql(sql, tuple(padded)).fetchall())  # at once, not row by row
 
 
 def _find_existing(conn: Connection, idents: list[_Ident]) -> _Stored:
