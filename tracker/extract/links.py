@@ -90,9 +90,8 @@ def _host_ok(url: str) -> bool:
 
 def find_urls(text: str) -> list[Found]:
     """Every URL in `text`, in order; LaTeX `\\url{}`/`\\href{}{}` and Markdown unwrapped."""
-    maybe_www = ("w." in text or "W." in text) and "www." in text.lower()
-    if "/" not in text and not maybe_www:
-        return []
+    if "/" not in text and not (("w." in text or "W." in text) and "www." in text.lower()):
+        return []  # every URL holds a slash or `www.`
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
     if "\\" in text or "](" in text:
