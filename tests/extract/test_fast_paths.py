@@ -11,9 +11,12 @@ from urllib.parse import urlsplit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tracker.models import Location, PaperRecord
+
 links = importlib.import_module("tracker.extract.links")
 status = importlib.import_module("tracker.extract.status")
 hf_api = importlib.import_module("tracker.sources.hf_api")
+extract = importlib.import_module("tracker.extract")
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CORPUS = [
@@ -198,3 +201,25 @@ def test_active_ends_match_the_active_verbs(phrase: str, tail: str) -> None:
 @given(st.text(alphabet=st.sampled_from([*"ab .", " ", "\t", "\n", "\xa0", "\u2003", "\x1c", "é"])))
 def test_folded_text_matches_splitting_it(text: str) -> None:
     assert hf_api._text(text) == " ".join(text.split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["A", "Survey", "REVIEW", "Reading List", "reading  list", "of", "ſurvey", "Ｓurvey"]
+        ),
+        max_size=6,
+    ).map(" ".join)
+)
+def test_survey_titles_are_told_as_the_pattern_tells(title: str) -> None:
+    record = PaperRecord(title, "", Location("x", 1), "t")
+    assert extract.is_survey(record) == bool(extract._SURVEY_TITLE.search(title))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab. ", max_size=20), st.text(alphabet="ab. ", min_size=1, max_size=4))
+def test_a_second_find_past_the_first_tells_a_repeated_sentence(text: str, sentence: str) -> None:
+    at = text.find(sentence)
+    repeated = at >= 0 and text.find(sentence, at + len(sentence)) >= 0
+    assert repeated == (text.count(sentence) > 1)

@@ -19,6 +19,7 @@ from tracker.extract.status import (
 from tracker.models import ExtractedPaper, Link, PaperRecord, Provenance
 
 _SURVEY_TITLE = re.compile(r"\b(?:survey|literature review|systematic review|reading list)\b", re.I)
+_SURVEY_TITLE_WORDS = ("survey", "review", "reading list")
 _SURVEY_TEXT = re.compile(
     r"\b(?:this|our|we) (?:survey|systematic review|literature review)\b", re.I
 )
@@ -26,7 +27,10 @@ _SURVEY_TEXT = re.compile(
 
 def is_survey(record: PaperRecord) -> bool:
     """Surveys link reading lists, which are not the paper's own code."""
-    if _SURVEY_TITLE.search(record.title):
+    title = record.title
+    # an ASCII title without these words cannot match (the pattern only ignores case)
+    maybe = not title.isascii() or any(w in title.lower() for w in _SURVEY_TITLE_WORDS)
+    if maybe and _SURVEY_TITLE.search(title):
         return True
     low = record.abstract.lower()
     return ("survey" in low or "review" in low) and bool(_SURVEY_TEXT.search(record.abstract))

@@ -500,7 +500,13 @@ def _hits(text: str, links: tuple[Link, ...], spans: Spans | None) -> Iterable[_
     for lk in links:
         if lk.role in _ROLE_ARTIFACT and lk.sentence:
             by_sentence.setdefault(lk.sentence, []).append(lk)
-    linked_at = [at for at in (text.find(sentence) for sentence in by_sentence) if at >= 0]
+    linked_at = []
+    repeated = False  # a linked sentence written twice
+    for sentence in by_sentence:
+        at = text.find(sentence)
+        if at >= 0:
+            linked_at.append(at)
+            repeated = repeated or text.find(sentence, at + len(sentence)) >= 0
     which = _gates_in(text)
     if not linked_at and not which:
         return
@@ -513,7 +519,7 @@ def _hits(text: str, links: tuple[Link, ...], spans: Spans | None) -> Iterable[_
     gated_idx = {bisect_right(starts, at) - 1 for at, _ in gated}
     linked_idx = {bisect_right(starts, at) - 1 for at in linked_at}
     wanted = gated_idx | linked_idx
-    if any(text.count(sentence) > 1 for sentence in by_sentence):  # a repeated linked sentence
+    if repeated:
         wanted.update(i for i, (_, sent) in enumerate(spans) if sent.strip() in by_sentence)
     for index in sorted(wanted):
         start, raw = spans[index]
