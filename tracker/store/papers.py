@@ -352,10 +352,13 @@ def _save_batch(
         writer.papers.run(
             conn, [batch[i].paper for i in inserts], first_seen_at=now, updated_at=now
         )
-        keys = [batch[i].paper[0] for i in inserts]
-        id_of: dict[object, int] = dict(_rows_in(conn, _PAPERS, ("key", "id"), "key", keys))
-        for i in inserts:
-            ids[i] = id_of[batch[i].paper[0]]
+        # only the links of a new paper need its id: most papers have none
+        linked = [i for i in inserts if batch[i].links]
+        keys = [batch[i].paper[0] for i in linked]
+        if keys:
+            id_of: dict[object, int] = dict(_rows_in(conn, _PAPERS, ("key", "id"), "key", keys))
+            for i in linked:
+                ids[i] = id_of[batch[i].paper[0]]
         counts.papers_new += len(inserts)
     _save_links(conn, writer, batch, ids, set(inserts), counts)
 
