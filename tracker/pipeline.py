@@ -22,7 +22,7 @@ from tracker.rows import PaperRows
 from tracker.sources import Entry, ReadContext, ReadStats, read_source
 from tracker.store.papers import save_rows
 from tracker.store.runs import drop_run, finish_run, start_run
-from tracker.workers import Extraction, Skip, Stop
+from tracker.workers import Extraction, Skip, Stop, papers_in
 
 Progress = Callable[[int], None]
 """Called with the number of papers read so far."""
@@ -68,7 +68,7 @@ def _items(
             defer=defer,
         )
         for entry in entries:
-            before, n = n, n + (len(entry.lines) if type(entry) is Entry else 1)
+            before, n = n, n + papers_in(entry)
             if progress is not None and n // PROGRESS_EVERY > before // PROGRESS_EVERY:
                 progress(n - n % PROGRESS_EVERY)
             yield entry

@@ -2,21 +2,23 @@
 
 Extraction is pure CPU work on one record at a time, so with several cores it runs in a pool of
 processes while the ingesting process reads the input and writes the database, which it alone
-touches. Records go out in chunks of `CHUNK`, at most `IN_FLIGHT` chunks per process in
-flight, so memory does not grow with the input; rows come back in input order, so the
-database ends up exactly as the serial path leaves it. Inputs of fewer than `SERIAL_BELOW` records are extracted
-in the ingesting process: starting processes would cost more than they save.
+touches. Work goes out in chunks of about `CHUNK` papers, at most `IN_FLIGHT` chunks per process
+in flight, so memory does not grow with the input; rows come back in input order, so the
+database ends up exactly as the serial path leaves it. Inputs of fewer than `SERIAL_BELOW`
+papers are extracted in the ingesting process: starting processes would cost more than they
+save.
 
 The ingesting process is the one that cannot be shared (it alone writes), so it does as little
-else as it can: a source may leave its entries unparsed (`tracker.sources.Entry`, a JSON line
-say), and the workers parse them; an entry that is no record comes back as a `Skip` with its
-reason, in its place, for the caller to count or fail on. Records cross as tuples of their
-fields and papers come back as `PaperRows` tuples: pickling the dataclasses themselves cost
-the ingesting process more than the extraction it hands off. Anything else given passes
-through in its place (the caller's markers). Workers run at a lower priority than the
-ingesting process, which they would otherwise slow down on a machine with no spare core.
-This module imports no database code, and neither do the workers; on Linux they are forked
-(no interpreter start-up, nothing imported twice), elsewhere spawned.
+else as it can: a source may leave lines unread but as bytes (`tracker.sources.Entry`, JSON
+Lines say), and the workers decode and parse them. An entry that is no record comes back as a
+`Skip` with its reason, and lines that cannot be read as a `Stop`, each in its place, for the
+caller to count or fail on. Records cross as tuples of their fields and papers come back as
+`PaperRows` tuples: pickling the dataclasses themselves cost the ingesting process more than
+the extraction it hands off. Anything else given passes through in its place (the caller's
+markers). Workers run at a lower priority than the ingesting process, which they would
+otherwise slow down on a machine with no spare core. This module imports no database code, and
+neither do the workers; on Linux they are forked (no interpreter start-up, nothing imported
+twice), elsewhere spawned.
 
 Interrupting the ingest stops it cleanly: workers ignore SIGINT, the ingesting process gets the
 KeyboardInterrupt, cancels what has not started and waits for the chunks in hand (a few
@@ -108,7 +110,7 @@ def results_of(item: object) -> list[object]:
     return out
 
 
-def _weight(item: object) -> int:
+def papers_in(item: object) -> int:
     """Papers an item may hold: a record one, an entry one per line, a marker none."""
     if type(item) is Entry:
         return len(item.lines)
@@ -116,7 +118,7 @@ def _weight(item: object) -> int:
 
 
 class Extraction:
-    """Records and entries in, `PaperRows` (or `Skip`s) out in the same order, over `jobs`
+    """Records and entries in, `results_of` each out in the same order, over `jobs`
     processes when worth it.
 
     A context manager: leaving it, normally or by an exception, shuts the workers down.
@@ -146,7 +148,7 @@ class Extraction:
         after the results of every item read before it, as it would serially."""
         it = iter(items)
         head, failure = _take(it, SERIAL_BELOW)
-        if self.jobs < 2 or failure is not None or sum(map(_weight, head)) < SERIAL_BELOW:
+        if self.jobs < 2 or failure is not None or sum(map(papers_in, head)) < SERIAL_BELOW:
             return _serial(head, failure, it)
         return self._parallel(chain(head, it))
 
@@ -177,14 +179,14 @@ class Extraction:
 
 
 def _take(items: Iterator[object], n: int) -> tuple[list[object], Exception | None]:
-    """Items until they may hold `n` papers (`_weight`), and the error that stopped reading
+    """Items until they may hold `n` papers (`papers_in`), and the error that stopped reading
     early, if one did."""
     out: list[object] = []
     taken = 0
     try:
         for item in items:
             out.append(item)
-            taken += _weight(item)
+            taken += papers_in(item)
             if taken >= n:
                 break
     except Exception as exc:  # what was read before it comes first; Ctrl-C goes at once

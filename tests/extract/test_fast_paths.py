@@ -215,11 +215,3 @@ def test_folded_text_matches_splitting_it(text: str) -> None:
 def test_survey_titles_are_told_as_the_pattern_tells(title: str) -> None:
     record = PaperRecord(title, "", Location("x", 1), "t")
     assert extract.is_survey(record) == bool(extract._SURVEY_TITLE.search(title))
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="ab. ", max_size=20), st.text(alphabet="ab. ", min_size=1, max_size=4))
-def test_a_second_find_past_the_first_tells_a_repeated_sentence(text: str, sentence: str) -> None:
-    at = text.find(sentence)
-    repeated = at >= 0 and text.find(sentence, at + len(sentence)) >= 0
-    assert repeated == (text.count(sentence) > 1)

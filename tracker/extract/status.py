@@ -311,9 +311,9 @@ _NAMED = {
 
 def _within(text: str, present: Sequence[str]) -> Sequence[str]:
     """`present` less the artifacts `text` (a part of the clause) cannot name."""
-    if not present or not text.isascii():
+    if not present:
         return present
-    named = _NAMED[frozenset(_STEM_SET._set.Match(text.encode()))]
+    named = _present(text)
     return [name for name in present if name in named]
 
 
@@ -323,7 +323,7 @@ def _present(clause: str) -> Sequence[str]:
     looks at. On ASCII text RE2's `\\b` is Python's; other text keeps every artifact."""
     if not clause.isascii():
         return ARTIFACTS
-    return _NAMED[frozenset(_STEM_SET._set.Match(clause.encode()))]
+    return _NAMED[frozenset(_STEM_SET.Match(clause.encode()) or ())]
 
 
 def _artifacts(clause: str, lo: int, hi: int, present: Sequence[str] = ARTIFACTS) -> set[str]:
@@ -571,7 +571,7 @@ def _gates_in(text: str) -> Sequence[int]:
     """Indexes of the `_GATES` that match somewhere in the lower case of `text`."""
     if not text.isascii():
         return range(len(_GATES))
-    return sorted(_GATE_SET._set.Match(text.encode()))
+    return sorted(_GATE_SET.Match(text.encode()) or ())
 
 
 def _gated(low: str, which: Iterable[int]) -> list[tuple[int, int]]:

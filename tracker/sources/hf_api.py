@@ -53,17 +53,22 @@ class HfApiJson(Source):
             yield number, _record(item, entry.path, number)
 
     def _read(self, fh: BinaryIO, ctx: ReadContext, defer: bool) -> Iterator[PaperRecord | Entry]:
+        """Records, or with `defer` the `Entry`s of JSON Lines left to `parse`; read here, the
+        same `parse` reads them, so both ways give the same records and reasons."""
         array = _peek(fh).lstrip().startswith(b"[")
-        items = _array_items(fh, ctx) if array else _json_lines(fh, ctx, defer)
-        for line, item in items:
+        for line, item in _array_items(fh, ctx) if array else _json_lines(fh, ctx):
             if isinstance(item, Entry):
-                yield item
-                continue
-            record = _record(item, ctx.source, line)
-            if isinstance(record, str):
-                ctx.bad(record, line)
+                if defer:
+                    yield item
+                    continue
+                found = self.parse(item)
             else:
-                yield record
+                found = iter([(line, _record(item, ctx.source, line))])
+            for number, record in found:
+                if isinstance(record, str):
+                    ctx.bad(record, number)
+                else:
+                    yield record
 
 
 def _record(item: Any, path: str, line: int) -> PaperRecord | str:
@@ -131,30 +136,27 @@ def _peek(fh: BinaryIO) -> bytes:
     return peek(64)[:64] if peek is not None else b""
 
 
-def _json_lines(fh: BinaryIO, ctx: ReadContext, defer: bool) -> Iterator[tuple[int, Any]]:
-    """One value per line; a single document spread over lines is decoded whole (which the
-    first line tells). With `defer`, the lines after the first come as read, in `Entry`s."""
+def _json_lines(fh: BinaryIO, ctx: ReadContext) -> Iterator[tuple[int, Any]]:
+    """The value of the first line, then the lines after it as read, in `Entry`s of
+    `ENTRY_LINES` (for `HfApiJson.parse`); a single document spread over lines, which the first
+    line tells, is decoded whole instead."""
     raw = iter(fh)
     lines = text_lines(raw, ctx)
-    for number, line in lines:
-        if line.strip():
-            try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError as exc:
-                if (
-                    number == 1
-                    and line.lstrip().startswith("{")
-                    and exc.msg.startswith(("Unterminated", "Expecting"))
-                ):
-                    yield _whole_document(line, lines, ctx)
-                    return
-                ctx.bad(_invalid(exc), number)
-        if defer:
-            while block := list(islice(raw, ENTRY_LINES)):
-                number += 1
-                yield number, Entry(HfApiJson.name, ctx.source, number, block)
-                number += len(block) - 1
-            return
+    _, first = next(lines, (1, ""))
+    if first.strip():
+        try:
+            value = json.loads(first)
+        except json.JSONDecodeError as exc:
+            if first.lstrip().startswith("{") and exc.msg.startswith(("Unterminated", "Expecting")):
+                yield _whole_document(first, lines, ctx)
+                return
+            ctx.bad(_invalid(exc), 1)
+        else:
+            yield 1, value
+    number = 2
+    while block := list(islice(raw, ENTRY_LINES)):
+        yield number, Entry(HfApiJson.name, ctx.source, number, block)
+        number += len(block)
 
 
 def _whole_document(

@@ -9,7 +9,8 @@ batch with parameters built as plain tuples (the statement is still compiled by 
 the connection's dialect, so SQLite and PostgreSQL get the same SQL they would otherwise), and
 the links of a paper inserted in the same batch are not looked up: it cannot have any yet.
 Papers arrive as `PaperRows` (plain tuples built by `tracker.rows`, possibly in another process),
-and the identity look-ups are statements compiled once whose IN lists expand at execution.
+and the per-batch look-ups (stored identities, the ids of new papers with links, their stored
+links) are plain DBAPI statements (`_rows_in`).
 """
 
 from __future__ import annotations
