@@ -215,3 +215,15 @@ def test_folded_text_matches_splitting_it(text: str) -> None:
 def test_survey_titles_are_told_as_the_pattern_tells(title: str) -> None:
     record = PaperRecord(title, "", Location("x", 1), "t")
     assert extract.is_survey(record) == bool(extract._SURVEY_TITLE.search(title))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="wW.Ww. aİẞﬃΣ/", max_size=14))
+def test_has_www_tells_what_lowering_the_text_tells(text: str) -> None:
+    assert links._has_www(text) == ("www." in text.lower())
+
+
+def test_has_www_on_words_ending_in_w() -> None:
+    assert not links._has_www("We show. The new. A review.")
+    assert links._has_www("See WwW.Example.org for more.")
+    assert links.find_urls("See WwW.Example.org for more.")
