@@ -220,3 +220,18 @@ def test_survey_titles_are_told_as_the_pattern_tells(title: str) -> None:
 def test_www_without_a_slash_is_found_in_any_case() -> None:
     assert not links.find_urls("We show. The new. A review.")
     assert [f.url for f in links.find_urls("See WwW.Example.org for more.")] == ["WwW.Example.org"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="wW./: aHhTtPpSs\\{}[]()é", max_size=40) | st.sampled_from(PHRASES))
+def test_a_text_without_the_url_hint_holds_no_url(text: str) -> None:
+    if not status.scan(text).url:
+        assert links.find_urls(text) == []
+
+
+def test_scan_tells_gates_and_url_in_one_pass() -> None:
+    assert status.scan("") == ((), False)
+    assert status.scan("We study graphs.") == ((), False)
+    got = status.scan("Code will be released at WWW.Lab.org.")
+    assert got.url and got.gates and list(got.gates) == sorted(got.gates)
+    assert status.scan("naïve") == (range(len(status._GATES)), True)

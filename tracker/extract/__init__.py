@@ -10,10 +10,11 @@ from tracker.extract.identity import arxiv_id, doi, normalize_title, paper_key
 from tracker.extract.links import Found, find_urls, normalize
 from tracker.extract.status import (
     NO_CLAIM,
+    Scan,
     Spans,
     claims_of_split,
     clause_spans,
-    may_claim,
+    scan,
     sentences,
 )
 from tracker.models import ExtractedPaper, Link, PaperRecord, Provenance
@@ -95,26 +96,31 @@ def _given_link(url: str, raw: str, provenance: Provenance) -> Link:
     )
 
 
-def _without_links(record: PaperRecord) -> ExtractedPaper:
-    """Most abstracts hold no link, and most of those claim nothing: one pass over the text
-    (`may_claim`) tells, before any sentence work."""
+def _without_links(record: PaperRecord, abstract: Scan, comment: Scan) -> ExtractedPaper:
+    """Most abstracts hold no link, and most of those claim nothing: the pass that looked for
+    a URL also told whether any claim pattern can match (`scan`), before any sentence work."""
     key = paper_key(record.arxiv_id, record.doi, record.title)
-    if not may_claim(record.abstract) and not may_claim(record.comment):
+    if not abstract.gates and not comment.gates:
         return ExtractedPaper(record, key, (), NO_CLAIM, NO_CLAIM, NO_CLAIM)
-    status = claims_of_split(((record.abstract, None), (record.comment, None)))
+    status = claims_of_split(
+        ((record.abstract, None, abstract.gates), (record.comment, None, comment.gates))
+    )
     return ExtractedPaper(record, key, (), status["code"], status["weights"], status["data"])
 
 
 def extract_paper(record: PaperRecord) -> ExtractedPaper:
     """Links, identity and code/weights/data claims of one paper.
 
-    Most abstracts hold no URL, so whether the paper is a survey (which only matters for the
-    role of a link) is decided only once a URL is found.
+    One pass over each text (`scan`) tells which claim patterns may match and whether it may
+    hold a URL at all. Most abstracts hold no URL, so whether the paper is a survey (which only
+    matters for the role of a link) is decided only once a URL is found.
     """
-    in_abstract = find_urls(record.abstract)
-    in_comment = find_urls(record.comment) if record.comment else []
+    abstract = scan(record.abstract)
+    comment = scan(record.comment)
+    in_abstract = find_urls(record.abstract) if abstract.url else []
+    in_comment = find_urls(record.comment) if comment.url else []
     if not (in_abstract or in_comment or record.links):
-        return _without_links(record)
+        return _without_links(record, abstract, comment)
     survey = bool(in_abstract or in_comment) and is_survey(record)
     abstract_spans = sentences(record.abstract) if in_abstract else None
     comment_spans = sentences(record.comment) if in_comment else None
@@ -135,7 +141,11 @@ def extract_paper(record: PaperRecord) -> ExtractedPaper:
             seen.add(url)
     frozen = tuple(links)
     status = claims_of_split(
-        ((record.abstract, abstract_spans), (record.comment, comment_spans)), frozen
+        (
+            (record.abstract, abstract_spans, abstract.gates),
+            (record.comment, comment_spans, comment.gates),
+        ),
+        frozen,
     )
     return ExtractedPaper(
         record=record,

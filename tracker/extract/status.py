@@ -488,7 +488,9 @@ def _lower(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-def _hits(text: str, links: tuple[Link, ...], spans: Spans | None) -> Iterable[_Hit]:
+def _hits(
+    text: str, links: tuple[Link, ...], spans: Spans | None, which: Sequence[int] | None
+) -> Iterable[_Hit]:
     """Hits of the sentences that hold a trigger stem or a link, in order.
 
     Only a clause with an artifact link, or with a `_GATES` match, can yield a hit, so the rest
@@ -507,7 +509,8 @@ def _hits(text: str, links: tuple[Link, ...], spans: Spans | None) -> Iterable[_
         if at >= 0:
             linked_at.append(at)
             repeated = repeated or text.find(sentence, at + len(sentence)) >= 0
-    which = _gates_in(text)
+    if which is None:
+        which = _gates_in(text)
     if not linked_at and not which:
         return
     low = _lower(text)
@@ -560,18 +563,46 @@ def _gate_set() -> re2.Set:
     gates = re2.Set.SearchSet(options)
     for gate in _GATES:
         gates.Add(gate.pattern.replace("\\s", _ASCII_SPACE))
+    gates.Add(_URL_HINT)
     gates.Compile()
     return gates
 
 
+_URL_HINT = r"/|www\."
+"""What every URL holds (`find_urls` finds none in text without it), tested in the same pass as
+the gates: the pass costs the same for one more pattern, and most abstracts hold no URL."""
+_URL_BIT = len(_GATES)
 _GATE_SET = _gate_set()
+
+
+class Scan(NamedTuple):
+    """What one pass over a text tells: the `_GATES` that match in its lower case (by index)
+    and whether it may hold a URL."""
+
+    gates: Sequence[int]
+    url: bool
+
+
+_EVERYTHING = Scan(range(len(_GATES)), True)
+_NOTHING = Scan((), False)
+
+
+def scan(text: str) -> Scan:
+    """The gates of `text` and whether it may hold a URL, in one RE2 pass (see `_gate_set`;
+    on text that is not ASCII, every gate and maybe a URL)."""
+    if not text:
+        return _NOTHING
+    if not text.isascii():
+        return _EVERYTHING
+    found = _GATE_SET.Match(text.encode())
+    if not found:
+        return _NOTHING
+    return Scan(sorted(i for i in found if i != _URL_BIT), _URL_BIT in found)
 
 
 def _gates_in(text: str) -> Sequence[int]:
     """Indexes of the `_GATES` that match somewhere in the lower case of `text`."""
-    if not text.isascii():
-        return range(len(_GATES))
-    return sorted(_GATE_SET.Match(text.encode()) or ())
+    return scan(text).gates
 
 
 def _gated(low: str, which: Iterable[int]) -> list[tuple[int, int]]:
@@ -605,21 +636,18 @@ NO_CLAIM = StatusClaim()
 """Shared by every artifact nothing is said about: claims are frozen, so one instance serves."""
 
 
-def may_claim(text: str) -> bool:
-    """Whether `text` can claim anything without a link: a claim needs a `_GATES` match."""
-    return bool(text) and bool(_gates_in(text))
-
-
 def claims(texts: Iterable[str], links: tuple[Link, ...] = ()) -> dict[str, StatusClaim]:
     """The status of code, weights and data in `texts`, given the links found in them."""
-    return claims_of_split(((text, None) for text in texts), links)
+    return claims_of_split(((text, None, None) for text in texts), links)
 
 
-def claims_of_split(
-    texts: Iterable[tuple[str, Spans | None]], links: tuple[Link, ...] = ()
-) -> dict[str, StatusClaim]:
-    """`claims`, reusing the sentences of a text when the caller has split it already."""
-    hits = [hit for text, spans in texts for hit in _hits(text, links, spans)]
+Split = tuple[str, Spans | None, Sequence[int] | None]
+"""A text with its sentences and its gates (`scan(text).gates`), either None when not known."""
+
+
+def claims_of_split(texts: Iterable[Split], links: tuple[Link, ...] = ()) -> dict[str, StatusClaim]:
+    """`claims`, reusing the sentences and gates of a text when the caller has them already."""
+    hits = [hit for text, spans, gates in texts for hit in _hits(text, links, spans, gates)]
     if not hits:
         return dict.fromkeys(ARTIFACTS, NO_CLAIM)
     best: dict[str, _Hit] = {}
