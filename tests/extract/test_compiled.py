@@ -91,6 +91,21 @@ def test_ci_runs_the_compiled_modules() -> None:
     assert COMPILED, f"tracker.extract is not compiled: {tracker.extract.__file__}"
 
 
+def test_no_compiled_module_is_older_than_its_source() -> None:
+    """A compiled module shadows its source: after editing the source, it must be rebuilt."""
+    stale = [
+        f"{built.name} (from {source.name})"
+        for built in Path(tracker.__file__).parent.rglob("*")
+        if built.name.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+        for source in [built.with_name(built.name.split(".", 1)[0] + ".py")]
+        if source.exists() and built.stat().st_mtime < source.stat().st_mtime
+    ]
+    assert not stale, (
+        f"compiled modules older than their sources: {', '.join(stale)}; rebuild them "
+        "(pip install -e .) or delete them (find tracker -name '*.so' -delete)"
+    )
+
+
 def test_compiled_and_python_sources_agree(tmp_path: Path) -> None:
     if not COMPILED:
         pytest.skip("pure-Python install: nothing compiled to compare")
