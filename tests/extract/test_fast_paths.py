@@ -17,6 +17,8 @@ links = importlib.import_module("tracker.extract.links")
 status = importlib.import_module("tracker.extract.status")
 hf_api = importlib.import_module("tracker.sources.hf_api")
 extract = importlib.import_module("tracker.extract")
+identity = importlib.import_module("tracker.extract.identity")
+classify = importlib.import_module("tracker.extract.classify")
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CORPUS = [
@@ -235,3 +237,57 @@ def test_scan_tells_gates_and_url_in_one_pass() -> None:
     got = status.scan("Code will be released at WWW.Lab.org.")
     assert got.url and got.gates and list(got.gates) == sorted(got.gates)
     assert status.scan("naïve") == (range(len(status._GATES)), True)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_ascii_titles_normalize_as_the_word_pattern_does(title: str) -> None:
+    words = identity._WORD.findall(title.lower())
+    assert identity.normalize_title(title) == " ".join(words)
+
+
+_ROLE_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "reading list",
+            "Paper-List",
+            "AWESOME",
+            "curated collection",
+            "list of works",
+            "resource repository",
+            "papers repository",
+            "project page",
+            "Project-Website",
+            "homepage",
+            "home page",
+            "web site",
+            "WebPage",
+            "demo",
+            "Demonstration",
+            "playground",
+            "code",
+            "see",
+            "at",
+            "our",
+            "the",
+            ":",
+            "(",
+            "-",
+            "k",
+            "\u212a",
+        ]
+    )
+    | st.text(alphabet="ab -:", max_size=4),
+    max_size=8,
+).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ROLE_TEXT)
+def test_role_word_checks_hold_every_match(text: str) -> None:
+    for pattern, words in (
+        (classify._READING_LIST, classify._READING_LIST_WORDS),
+        (classify._PLACE, classify._PLACE_WORDS),
+    ):
+        if pattern.search(text):
+            assert classify._may(text, words)

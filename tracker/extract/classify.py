@@ -141,6 +141,22 @@ _PLACE = re.compile(
     r"web ?page)|(?P<demo>demo(?:nstration)?|playground))\W*(?:\w+\W+){0,3}$",
     re.I,
 )
+_READING_LIST_WORDS = ("list", "awesome", "collection", "repository")
+"""One of these is in every match of `_READING_LIST`..."""
+_PLACE_WORDS = ("project", "home", "web", "demo", "playground")
+"""... and of `_PLACE`."""
+
+
+def _may(text: str, words: tuple[str, ...]) -> bool:
+    """Whether a pattern that only matches around one of `words` (ignoring case) may match
+    `text`: on ASCII text, one of them must be in its lower case; other text may fold onto
+    them in ways `lower` does not (the Kelvin sign is a `k` to `re.I`), so it always may."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(w in low for w in words)
+
+
 _ARTIFACT_RE: tuple[tuple[Role, re.Pattern[str]], ...] = (
     (Role.CODE, re.compile(r"\b(?:" + CODE_WORDS + r")\b|\bgithub\b", re.I)),
     (Role.WEIGHTS, re.compile(r"\b(?:" + WEIGHTS_WORDS + r")\b", re.I)),
@@ -185,9 +201,11 @@ def role_of(
     """
     if kind in _KIND_ROLE:
         return _KIND_ROLE[kind]
-    if _READING_LIST.search(clause or before) or _READING_LIST.search(url):
+    if _may(clause or before, _READING_LIST_WORDS) and _READING_LIST.search(clause or before):
         return Role.OTHER
-    place = _PLACE.search(before)
+    if _may(url, _READING_LIST_WORDS) and _READING_LIST.search(url):
+        return Role.OTHER
+    place = _PLACE.search(before) if _may(before, _PLACE_WORDS) else None
     if place:
         return Role.PROJECT if place.group("project") else Role.DEMO
     texts: tuple[str, ...]
