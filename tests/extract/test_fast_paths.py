@@ -291,3 +291,12 @@ def test_role_word_checks_hold_every_match(text: str) -> None:
     ):
         if pattern.search(text):
             assert classify._may(text, words)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=" .!?\"')]([Aa\t\n\x1c\u2003\u00a0b", max_size=30))
+def test_sentence_splits_are_the_split_pattern(text: str) -> None:
+    for at, c in enumerate(text):
+        if c in ".!?":
+            m = status._SENT_SPLIT.match(text, at)
+            assert status._split_at(text, at) == ((m.end(1), m.end()) if m else None)

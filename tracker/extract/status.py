@@ -219,23 +219,45 @@ _STOPS = str.maketrans("!?", "..")
 def sentences(text: str) -> Spans:
     """Sentences with their start offsets. URLs with dots do not split a sentence.
 
-    `_SENT_SPLIT.finditer` would try its pattern at every offset; a split can only start on
-    `.`, `!` or `?` and holds no other one, so it is tried only there (`str.find` skips ahead
-    in C), giving the same splits.
+    The splits are what `_SENT_SPLIT.finditer` gives. That would try the pattern at every
+    offset; a split can only start on `.`, `!` or `?` and holds no other one, so it is tried
+    only there (`str.find` skips ahead in C), by `_split_at`, which tells what the pattern's
+    match there would be without calling it.
     """
     out: list[tuple[int, str]] = []
     pos = 0
     stops = text.translate(_STOPS) if "!" in text or "?" in text else text
     at = stops.find(".")
     while at >= 0:
-        m = _SENT_SPLIT.match(text, at)
-        if m:
-            out.append((pos, text[pos : m.end(1)]))
-            pos = at = m.end()
+        split = _split_at(text, at)
+        if split is not None:
+            out.append((pos, text[pos : split[0]]))
+            pos = at = split[1]
         at = stops.find(".", at + 1)
     if pos < len(text):
         out.append((pos, text[pos:]))
     return out
+
+
+_CLOSERS = "\"')]"
+_OPENERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ(["'
+
+
+def _split_at(text: str, at: int) -> tuple[int, int] | None:
+    """`_SENT_SPLIT.match(text, at)` for the `.`, `!` or `?` at `at`, as (end of its group 1,
+    end of the match), without the call: closing quotes or brackets, whitespace (what `\\s`
+    matches, `str.isspace`), then an opening character. Neither repeat can give back a
+    character the next part would take, so the scan never needs to backtrack."""
+    n = len(text)
+    j = at + 1
+    while j < n and text[j] in _CLOSERS:
+        j += 1
+    k = j
+    while k < n and text[k].isspace():
+        k += 1
+    if k in (j, n) or text[k] not in _OPENERS:
+        return None
+    return j, k
 
 
 def sentence_at(text: str, offset: int) -> str:
