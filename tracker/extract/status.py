@@ -592,7 +592,8 @@ def _gate_set() -> re2.Set:
 
 _URL_HINT = r"/|www\."
 """What every URL holds (`find_urls` finds none in text without it), tested in the same pass as
-the gates: the pass costs the same for one more pattern, and most abstracts hold no URL."""
+the gates: the pass costs about a tenth more with it (instructions under callgrind), less than
+looking for a URL separately, and most abstracts hold none."""
 _URL_BIT = len(_GATES)
 _GATE_SET = _gate_set()
 
