@@ -40,16 +40,27 @@ def _options(cmd: Any) -> set[str]:
     }
 
 
+def _shell_lines() -> list[str]:
+    """The lines of the README's shell code blocks (fences opened with no language, bash, sh
+    or console), each fence paired with the one that closes it."""
+    lines, shell, inside = [], False, False
+    for line in README.splitlines():
+        if line.startswith("```"):
+            shell = not inside and line[3:].strip() in ("", "bash", "sh", "console")
+            inside = not inside
+        elif inside and shell:
+            lines.append(line)
+    return lines
+
+
 def _readme_invocations() -> list[list[str]]:
     """`tracker ...` lines inside the README's code blocks."""
     calls = []
-    for block in re.findall(r"```(?:bash|sh|console)?\n(.*?)```", README, re.S):
-        for line in block.splitlines():
-            line = line.split("#", 1)[0].strip()
-            for part in re.split(r"&&|\|", line):
-                words = shlex.split(part.strip()) if part.strip() else []
-                if words[:1] == ["tracker"]:
-                    calls.append(words[1:])
+    for line in _shell_lines():
+        for part in re.split(r"&&|\|", line.split("#", 1)[0].strip()):
+            words = shlex.split(part.strip()) if part.strip() else []
+            if words[:1] == ["tracker"]:
+                calls.append(words[1:])
     return calls
 
 
