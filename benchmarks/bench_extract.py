@@ -168,17 +168,6 @@ def naive_extract(abstract: str) -> tuple[list[str], dict[str, str]]:
     return urls, status
 
 
-class Clock:
-    """Wall and CPU time since creation, as rates over `n` items."""
-
-    def __init__(self) -> None:
-        self.wall = time.perf_counter()
-        self.cpu = time.process_time()
-
-    def rates(self, n: int) -> tuple[float, float]:
-        return n / (time.perf_counter() - self.wall), n / (time.process_time() - self.cpu)
-
-
 class Stopwatch:
     """Wall and CPU time summed over the stretches it is running."""
 
@@ -337,18 +326,19 @@ def bench_naive(n: int, folder: Path) -> tuple[float, float, float, float]:
         " code text, weights text, data text)"
     )
     db.execute("create table link (paper_id integer, url text, unique (paper_id, url))")
-    clock = Clock()
-    for record in records(n):
-        urls, status = naive_extract(record.abstract)
-        cur = db.execute(
-            "insert into paper (title, abstract, code, weights, data) values (?, ?, ?, ?, ?)",
-            (record.title, record.abstract, status["code"], status["weights"], status["data"]),
-        )
-        for url in urls:
-            db.execute("insert or ignore into link values (?, ?)", (cur.lastrowid, url))
-    db.commit()
+    watch = Stopwatch()
+    with watch.running():
+        for record in records(n):
+            urls, status = naive_extract(record.abstract)
+            cur = db.execute(
+                "insert into paper (title, abstract, code, weights, data) values (?, ?, ?, ?, ?)",
+                (record.title, record.abstract, status["code"], status["weights"], status["data"]),
+            )
+            for url in urls:
+                db.execute("insert or ignore into link values (?, ?)", (cur.lastrowid, url))
+        db.commit()
     db.close()
-    return *extract_rates, *clock.rates(n)
+    return *extract_rates, *watch.rates(n)
 
 
 def main() -> None:

@@ -50,7 +50,9 @@ def paper_rows(p: ExtractedPaper) -> PaperRows:
     r = p.record
     where = str(r.location)[:1024]
     # a key made of the title is its normalized form already (`paper_key`)
-    title_norm = p.key[6:] if p.key.startswith("title:") else normalize_title(r.title)
+    title_norm = (
+        p.key.removeprefix("title:") if p.key.startswith("title:") else normalize_title(r.title)
+    )
     paper = (
         p.key,
         r.arxiv_id,

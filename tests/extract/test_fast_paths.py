@@ -134,14 +134,14 @@ def test_gate_set_finds_the_gates_re_finds(text: str, case: object, space: str) 
     text = case(text.replace("\t", space or "\t"))  # type: ignore[operator]
     low = text.lower()
     want = [i for i, gate in enumerate(status._GATES) if gate.search(low)]
-    assert list(status._gates_in(text)) == (
+    assert list(status.scan(text).gates) == (
         want if text.isascii() else list(range(len(status._GATES)))
     )
 
 
 def test_non_ascii_text_takes_every_gate() -> None:
     text = "Code will be released\u00a0soon, naïvely."
-    assert list(status._gates_in(text)) == list(range(len(status._GATES)))
+    assert list(status.scan(text).gates) == list(range(len(status._GATES)))
 
 
 _WORDS = [

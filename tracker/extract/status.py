@@ -532,7 +532,7 @@ def _hits(
             linked_at.append(at)
             repeated = repeated or text.find(sentence, at + len(sentence)) >= 0
     if which is None:
-        which = _gates_in(text)
+        which = scan(text).gates
     if not linked_at and not which:
         return
     low = _lower(text)
@@ -623,13 +623,8 @@ def scan(text: str) -> Scan:
     return Scan(sorted(i for i in found if i != _URL_BIT), _URL_BIT in found)
 
 
-def _gates_in(text: str) -> Sequence[int]:
-    """Indexes of the `_GATES` that match somewhere in the lower case of `text`."""
-    return scan(text).gates
-
-
 def _gated(low: str, which: Iterable[int]) -> list[tuple[int, int]]:
-    """`(offset, patterns allowed)` of every match of the gates `which` (those `_gates_in` found
+    """`(offset, patterns allowed)` of every match of the gates `which` (those `scan` found
     in the text), as `finditer` would give them."""
     out = []
     for index in which:

@@ -95,10 +95,9 @@ class Source(ABC):
         raise NotImplementedError(f"{self.name} leaves no entry unparsed")
 
 
-def text_lines(fh: Iterable[bytes], ctx: ReadContext, first: int = 1) -> Iterator[tuple[int, str]]:
-    """`(line number, line)` decoded as UTF-8, line ends and a leading BOM removed; `first`
-    is the number of the first line given."""
-    for number, raw in enumerate(fh, first):
+def text_lines(fh: Iterable[bytes], ctx: ReadContext) -> Iterator[tuple[int, str]]:
+    """`(line number, line)` decoded as UTF-8, line ends and a leading BOM removed."""
+    for number, raw in enumerate(fh, 1):
         yield number, decode_line(raw, number, ctx.source)
 
 
