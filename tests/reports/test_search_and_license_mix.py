@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from alembic import command
 from reports_seed import NOW, days_ago
-from sqlalchemy import Engine, delete, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, delete, insert, inspect, select, update
 
 from tracker.config import Settings
 from tracker.extract import extract_paper
@@ -32,7 +32,15 @@ from tracker.store.reporting import (
 )
 from tracker.store.rollup import rollup_fresh
 from tracker.store.search import SEARCH_TABLES, has_search
-from tracker.store.tables import CheckAttempt, Finding, Link, Paper, RepoAlias, Repository
+from tracker.store.tables import (
+    CheckAttempt,
+    Finding,
+    Link,
+    Paper,
+    RepoAlias,
+    Repository,
+    SummaryCode,
+)
 
 PAPERS = [
     (
@@ -298,15 +306,39 @@ def test_search_stays_in_step_with_every_write(db_url: str, tmp_path: Path) -> N
     _agrees(m.engine)
 
 
-def _snapshot(engine: Engine) -> tuple[Any, ...]:
+CODES = {"tally_code", "license_code", "checked_repo_id"}
+
+
+def _papers(conn: Connection, codes: bool) -> list[tuple[Any, ...]]:
+    """Every paper row; the codes (numbered by whoever wrote them first) as what they name,
+    or left out."""
+    cols = {c["name"] for c in inspect(conn).get_columns("paper")} - (set() if codes else CODES)
+    p = Paper.__table__  # type: ignore[attr-defined]
+    q = select(*(c for c in p.c if c.name in cols)).order_by(p.c.id)
+    rows = conn.execute(q).mappings().all()
+    if "tally_code" not in cols:
+        return [tuple(r.values()) for r in rows]
+    named: dict[Any, Any] = {None: None}
+    repos: dict[Any, Any] = {None: None}
+    for code, value in conn.execute(select(SummaryCode.id, SummaryCode.value)):  # type: ignore[call-overload]
+        named[code] = value
+    for rid, key in conn.execute(select(Repository.id, Repository.key)):  # type: ignore[call-overload]
+        repos[rid] = key
+    decode = {"tally_code": named, "license_code": named, "checked_repo_id": repos}
+    return [tuple(decode[k][v] if k in decode else v for k, v in r.items()) for r in rows]
+
+
+def _snapshot(engine: Engine, *, at_head: bool = True) -> tuple[Any, ...]:
+    """Rows, rolled-up state, summaries and query answers; without what migration 0004 added
+    (the codes, and the summaries that read them) when not `at_head`."""
     with engine.connect() as conn:
         rows = {
             t: conn.execute(select(t.__table__).order_by(t.id)).all()  # type: ignore[attr-defined]
             for t in (Link, Repository, RepoAlias, Finding)
         }
-        papers = conn.execute(select(Paper).order_by(Paper.id)).all()  # type: ignore[call-overload]
+        papers = _papers(conn, at_head)
         fresh = rollup_fresh(conn)
-    return rows, [tuple(r) for r in papers], fresh, summaries(engine), found(engine)
+    return rows, papers, fresh, summaries(engine) if at_head else None, found(engine)
 
 
 def test_a_0001_database_upgrades_with_its_data_and_new_columns_filled(db_url: str) -> None:
@@ -321,7 +353,7 @@ def test_a_0001_database_upgrades_with_its_data_and_new_columns_filled(db_url: s
     )
     assert not set(SEARCH_TABLES) & set(insp.get_table_names())
     upgraded = open_db(m.url)
-    assert current_revision(upgraded) == head_revision(upgraded) == "0003"
+    assert current_revision(upgraded) == head_revision(upgraded) == "0004"
     assert _snapshot(upgraded) == before
     with upgraded.connect() as conn:
         assert has_search(conn) is (conn.dialect.name == "sqlite")
@@ -337,15 +369,15 @@ def test_search_tables_drop_their_column_sizes_and_keep_their_answers(sqlite_url
     """Migration 0003 rebuilds the search tables without the sizes only ranking would need;
     every query answers as before, on the way up and down, and later writes stay in step."""
     m = seed_mix(sqlite_url)
-    before = _snapshot(m.engine)
+    before, below = _snapshot(m.engine), _snapshot(m.engine, at_head=False)
     assert all("columnsize=0" in sql for sql in _search_sql(m.engine))
     command.downgrade(alembic_config(m.engine), "0002")
     m.engine.dispose()
     assert len(_search_sql(m.engine)) == 2
     assert not any("columnsize" in sql for sql in _search_sql(m.engine))
-    assert _snapshot(m.engine) == before
+    assert _snapshot(m.engine, at_head=False) == below
     upgraded = open_db(m.url)
-    assert current_revision(upgraded) == "0003"
+    assert current_revision(upgraded) == head_revision(upgraded)
     assert all("columnsize=0" in sql for sql in _search_sql(upgraded))
     assert _snapshot(upgraded) == before
     with upgraded.begin() as conn:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
 from tracker.models import Finding, Outcome
+from tracker.store.codes import LICENSE, TALLY, code_ids, repo_ids, tally_value
 from tracker.store.rollup import ROLLUP_COLUMNS, PaperRollup
 from tracker.store.tables import Acknowledgement, Paper, utcnow
 from tracker.store.tables import Finding as FindingRow
@@ -109,23 +110,32 @@ def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
 
 
 _VERDICT_COLS = ("verdict", "verdict_kind", "flags", "acknowledged")
-_STORED_COLS = (*_VERDICT_COLS, *ROLLUP_COLUMNS, "release_days")
+_CODE_COLS = ("tally_code", "checked_repo_id", "license_code")
+_STORED_COLS = (*_VERDICT_COLS, *ROLLUP_COLUMNS, "release_days", *_CODE_COLS)
 
 
 def _save_verdicts(
     conn: Connection, batch: Sequence[PaperFlags], papers: dict[str, Any], now: object
 ) -> None:
-    """Write verdicts and rolled-up links that differ from the stored ones; `flagged_at` moves
-    only with the verdict or flags (star counts change on every check)."""
+    """Write verdicts, rolled-up links and their codes (`tracker.store.codes`) that differ
+    from the stored ones; `flagged_at` moves only with the verdict or flags (star counts change
+    on every check)."""
     p = Paper.__table__  # type: ignore[attr-defined]
+    mine = [b for b in batch if b.paper_key in papers]
+    tallies = code_ids(conn, TALLY, (tally_value(b.verdict_kind, b.flags) for b in mine))
+    checked = [b.rollup for b in mine if b.rollup.checked_repo and b.rollup.checked_license]
+    licenses = code_ids(conn, LICENSE, (r.checked_license or "" for r in checked))
+    repos = repo_ids(conn, (r.checked_repo or "" for r in checked))
     flagged, rolled = [], []
-    for b in batch:
-        row = papers.get(b.paper_key)
-        if row is None:
-            continue
+    for b in mine:
+        row = papers[b.paper_key]
         verdict = {c: getattr(b, c) for c in _VERDICT_COLS}
-        rollup = {c: getattr(b.rollup, c) for c in ROLLUP_COLUMNS}
+        rollup: dict[str, object] = {c: getattr(b.rollup, c) for c in ROLLUP_COLUMNS}
         rollup["release_days"] = b.release_days
+        repo, lic = b.rollup.checked_repo, b.rollup.checked_license
+        rollup["tally_code"] = tallies[tally_value(b.verdict_kind, b.flags)]
+        rollup["checked_repo_id"] = repos.get(repo) if repo and lic else None
+        rollup["license_code"] = licenses[lic] if repo and lic else None
         if any(getattr(row, c) != v for c, v in verdict.items()):
             flagged.append({"pid": row.id, **verdict, **rollup, "flagged_at": now})
         elif any(getattr(row, c) != v for c, v in rollup.items()):

@@ -70,16 +70,29 @@ RULES: dict[str, Rule] = {
     "ingest_run": Rule(Kind.ONCE, ("command", "started_at", "sources")),
     "check_attempt": Rule(Kind.ONCE, ("checker", "target", "checked_at")),
     "finding": Rule(Kind.DERIVED),
+    "summary_code": Rule(Kind.DERIVED),
     "acknowledgement": Rule(Kind.ONCE, ("paper_id", "code")),
     "hf_repo": Rule(Kind.LATEST, ("key",), newer="last_checked_at"),
     "paper_enrichment": Rule(Kind.LATEST, ("paper_id",), newer="enriched_at"),
 }
 """Every table of the schema; `merge_database` refuses to run when one is missing here."""
 
+CODES = ("tally_code", "license_code", "checked_repo_id")
+"""Paper columns holding ids of the source's own `summary_code` and `repository` rows: a new
+paper arrives without them, and the flag run after the merge writes the target's."""
 EARLIEST = frozenset({"first_seen_at", "first_ok_at"})
 """Columns that keep the earlier of two values whichever copy wins."""
 DERIVED_COLUMNS = {
-    "paper": frozenset({"verdict", "verdict_kind", "flagged_at", "release_days", *ROLLUP_COLUMNS})
+    "paper": frozenset(
+        {
+            "verdict",
+            "verdict_kind",
+            "flagged_at",
+            "release_days",
+            *ROLLUP_COLUMNS,
+            *CODES,
+        }
+    )
 }
 """Columns the flag run writes from the rest: a merge neither copies nor compares them."""
 
@@ -235,6 +248,8 @@ def _insert(
 ) -> None:
     """Insert the first row of each new identity; every source row of it maps to that row."""
     rows = [{c: v for c, v in same[0].items() if c != "id"} for same in fresh.values()]
+    if table.name == Paper.__tablename__:
+        rows = [{**r, **dict.fromkeys(CODES)} for r in rows]
     dst.execute(insert(table), rows)
     if ids is None:
         return

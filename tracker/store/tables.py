@@ -126,6 +126,26 @@ class Paper(SQLModel, table=True):
     )
     """Rolled up: how many checked repositories the paper links (the license mix reads the
     links only of papers with more than one)."""
+    tally_code: int | None = None
+    """`summary_code` of (`verdict_kind`, `flags`), written with them by the flag run: the
+    summary of a broad text query counts these small integers instead of grouping text."""
+    checked_repo_id: int | None = None
+    """Rolled up: the id of the `checked_repo` repository."""
+    license_code: int | None = None
+    """Rolled up: `summary_code` of `checked_license`."""
+
+
+class SummaryCode(SQLModel, table=True):
+    """Small integers standing for the texts a summary counts (`tracker.store.codes`): each
+    database numbers its own, so a merge copies none and the flag run after it writes them."""
+
+    __tablename__ = "summary_code"
+    __table_args__ = (UniqueConstraint("kind", "value", name="uq_summary_code_kind_value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    """`tally` for a (verdict kind, flags) pair, `license` for a license of the license mix."""
+    value: str = Field(max_length=1100)
 
 
 class Link(SQLModel, table=True):
