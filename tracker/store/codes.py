@@ -7,7 +7,8 @@ beside the verdict three integers: `tally_code` for the (verdict kind, flags) pa
 `license_code` for the checked repository's license, both numbered in `summary_code`, and
 `checked_repo_id`, that repository's id. One pass over the selection then concatenates them
 (`group_concat` aggregates without sorting) and Python counts the few distinct codes and the
-distinct repositories: `tally_counts`.
+distinct repositories: `tally_counts`. It reads the table a slice of ids at a time, and a
+thread counts one slice while SQLite reads the next (SQLite releases the GIL while it steps).
 
 Codes are numbered per database as values first appear and never change or go away, so a
 stored code always names the same text; a merge copies none (`tracker.store.merge`) and the
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -111,11 +113,41 @@ class Counted:
         return dict(out)
 
 
+SLICE = 100_000
+"""Paper ids per statement: while SQLite reads one slice (the GIL released), a thread counts
+the one before, and the concatenated text held at once stays a slice's."""
+
+
+@dataclass
+class _Raw:
+    """Counts of the codes as SQLite writes them (decimal text), summed over slices."""
+
+    codes: Counter[str] = field(default_factory=Counter)
+    days: Counter[str] = field(default_factory=Counter)
+    held: set[str] = field(default_factory=set)
+    kept: float = 0.0
+    papers: int = 0
+
+    def add(self, row: Any) -> None:
+        codes, days, repos, kept, papers = row
+        self.codes.update(codes.split(",") if codes else ())
+        self.days.update(days.split(",") if days else ())
+        self.held.update(repos.split(",") if repos else ())
+        self.kept += kept or 0.0
+        self.papers += int(papers)
+
+
 def tally_counts(
-    conn: Connection, conds: list[Any], delivered: Iterable[str], claims: Iterable[str]
+    conn: Connection,
+    conds: list[Any],
+    delivered: Iterable[str],
+    claims: Iterable[str],
+    *,
+    sliced: bool = True,
 ) -> Counted | None:
-    """Count the papers matching `conds` (SQLite: `group_concat`) in one pass of the table;
-    None when one of them has no `tally_code` (flagged before the codes existed)."""
+    """Count the papers matching `conds` (SQLite: `group_concat`) in one pass of the table,
+    a slice of ids at a time when `sliced` (the conditions must then be cheap to repeat: no
+    subquery); None when one of them has no `tally_code` (flagged before the codes existed)."""
     names = {
         int(i): (str(k), str(v)) for i, k, v in conn.execute(select(C.c.id, C.c.kind, C.c.value))
     }
@@ -131,19 +163,32 @@ def tally_counts(
         func.total(kept),
         func.count(),
     ).where(*conds)
-    codes, days, repos, n_kept, n = conn.execute(q).one()
+    top = int(conn.execute(select(func.coalesce(func.max(P.c.id), 0))).scalar_one())
+    raw = _Raw()
+    if not sliced or top <= SLICE:
+        raw.add(conn.execute(q).one())
+    else:
+        with ThreadPoolExecutor(max_workers=1) as counter:
+            pending = [
+                counter.submit(
+                    raw.add, conn.execute(q.where(P.c.id > lo, P.c.id <= lo + SLICE)).one()
+                )
+                for lo in range(0, top, SLICE)
+            ]
+            for done_slice in pending:
+                done_slice.result()
     out = Counted(
-        papers=int(n),
-        kept=int(n_kept or 0),
-        held=set(repos.split(",")) if repos else set(),
+        papers=raw.papers,
+        kept=int(raw.kept),
+        held=raw.held,
         license_codes={v: i for i, (k, v) in names.items() if k == LICENSE},
     )
-    for code, count in Counter(codes.split(",") if codes else ()).items():
+    for code, count in raw.codes.items():
         kind, _, flags = pairs[int(code)]
         out.pairs[kind, flags] += count
     if out.pairs.total() != out.papers:
         return None
-    for d, count in Counter(days.split(",") if days else ()).items():
+    for d, count in raw.days.items():
         out.release_days[int(d)] += count
     return out
 

@@ -160,11 +160,16 @@ def _query(text: str, mode: _Mode) -> Any:
         titled = select(P.c.id).where(or_(has(P.c.title), has(P.c.key))).correlate(None)
         linked = select(L.c.paper_id).where(has(L.c.url)).correlate(None)
         return or_(P.c.id.in_(titled), P.c.id.in_(linked))
-    if mode.fresh and " " not in text:
+    if _rolled_urls(text, mode):
         by_url = has(P.c.link_urls)
     else:
         by_url = P.c.id.in_(select(L.c.paper_id).where(has(L.c.url)).correlate(None))
     return or_(has(P.c.title), has(P.c.key), by_url)
+
+
+def _rolled_urls(text: str, mode: _Mode) -> bool:
+    """Whether a LIKE for `text` reads the paper's rolled-up URLs rather than its links."""
+    return mode.fresh and " " not in text
 
 
 def _where(flt: ReportFilter, mode: _Mode) -> list[Any]:
@@ -520,7 +525,9 @@ def _summary_of_codes(conn: Connection, flt: ReportFilter, mode: _Mode) -> Repor
     day = _bare(type_coerce(P.c.published, String))  # SQLite keeps dates as ISO text
     since = [day >= flt.since.isoformat()] if flt.since is not None else []
     conds = [*_where(replace(flt, since=None), replace(mode, search=False, common=True)), *since]
-    counted = tally_counts(conn, conds, DELIVERED_KINDS, CLAIMS)
+    # every condition is a test on the row, repeated per slice at no cost, unless it reads links
+    sliced = _rolled_urls(flt.query, mode)
+    counted = tally_counts(conn, conds, DELIVERED_KINDS, CLAIMS, sliced=sliced)
     if counted is None:
         return None
     tally = _Tally()
