@@ -175,16 +175,18 @@ def test_summary_counts_release_days_and_repositories(
     assert every.licenses and every.verdicts["available"] >= 1
 
 
+@pytest.mark.parametrize("column", ["tally_code", "checked_repo_id"])
 def test_a_paper_without_codes_is_summarized_by_grouping(
-    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, column: str
 ) -> None:
-    m = seed_mix(sqlite_url)
+    m = seed(sqlite_url)  # each paper links one repository: none is counted through another
     calls = _counting(monkeypatch)
-    flt = ReportFilter(query="lab")
+    flt = ReportFilter(query="2401")
     with m.engine.connect() as conn:
         want = _grouped(conn, flt)
     with m.engine.begin() as conn:
-        conn.execute(update(Paper).where(Paper.key == "arxiv:2402.00002").values(tally_code=None))  # type: ignore[arg-type]
+        missing = {column: None}
+        conn.execute(update(Paper).where(Paper.key == "arxiv:2401.00001").values(**missing))  # type: ignore[arg-type]
         assert rollup_fresh(conn)
         assert reporting.report_summary(conn, flt) == want
     assert calls == [1]  # tried, found a paper without a code, and grouped instead

@@ -127,9 +127,11 @@ class _Raw:
     held: set[str] = field(default_factory=set)
     kept: float = 0.0
     papers: int = 0
+    uncoded: int = 0
 
     def add(self, row: Any) -> None:
-        codes, days, repos, kept, papers = row
+        codes, days, repos, kept, papers, uncoded = row
+        self.uncoded += int(uncoded or 0)
         self.codes.update(codes.split(",") if codes else ())
         self.days.update(days.split(",") if days else ())
         self.held.update(repos.split(",") if repos else ())
@@ -147,7 +149,8 @@ def tally_counts(
 ) -> Counted | None:
     """Count the papers matching `conds` (SQLite: `group_concat`) in one pass of the table,
     a slice of ids at a time when `sliced` (the conditions must then be cheap to repeat: no
-    subquery); None when one of them has no `tally_code` (flagged before the codes existed)."""
+    subquery); None when one of them lacks a code its columns call for (not flagged since the
+    codes existed)."""
     names = {
         int(i): (str(k), str(v)) for i, k, v in conn.execute(select(C.c.id, C.c.kind, C.c.value))
     }
@@ -162,6 +165,8 @@ def tally_counts(
         func.group_concat(packed),
         func.total(kept),
         func.count(),
+        # papers with a checked repository that has no code (the flag run always writes one)
+        func.total(P.c.checked_repos > 0) - func.count(packed),
     ).where(*conds)
     top = int(conn.execute(select(func.coalesce(func.max(P.c.id), 0))).scalar_one())
     raw = _Raw()
@@ -186,7 +191,7 @@ def tally_counts(
     for code, count in raw.codes.items():
         kind, _, flags = pairs[int(code)]
         out.pairs[kind, flags] += count
-    if out.pairs.total() != out.papers:
+    if out.pairs.total() != out.papers or raw.uncoded:
         return None
     for d, count in raw.days.items():
         out.release_days[int(d)] += count

@@ -133,9 +133,10 @@ def _save_verdicts(
         rollup: dict[str, object] = {c: getattr(b.rollup, c) for c in ROLLUP_COLUMNS}
         rollup["release_days"] = b.release_days
         repo, lic = b.rollup.checked_repo, b.rollup.checked_license
+        rid = repos.get(repo) if repo and lic else None
         rollup["tally_code"] = tallies[tally_value(b.verdict_kind, b.flags)]
-        rollup["checked_repo_id"] = repos.get(repo) if repo and lic else None
-        rollup["license_code"] = licenses[lic] if repo and lic else None
+        rollup["checked_repo_id"] = rid
+        rollup["license_code"] = licenses[lic] if rid is not None and lic else None
         if any(getattr(row, c) != v for c, v in verdict.items()):
             flagged.append({"pid": row.id, **verdict, **rollup, "flagged_at": now})
         elif any(getattr(row, c) != v for c, v in rollup.items()):
