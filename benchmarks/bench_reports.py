@@ -126,6 +126,11 @@ def _pick_verdict(rng: random.Random) -> tuple[str, str]:
     return VERDICTS[0][0], VERDICTS[0][1]
 
 
+def _status(kind: str) -> str:
+    """The code status a paper of this verdict kind claims."""
+    return {"none": "none", "pending": "promised", "overdue": "promised"}.get(kind, "released")
+
+
 def _flags(kind: str) -> str:
     """The flags a paper of this verdict kind holds (`code_delivered` is never listed)."""
     flag = FLAG_OF.get(kind, "")
@@ -135,7 +140,8 @@ def _flags(kind: str) -> str:
 def generate(path: Path, papers: int, repos: int, seed: int = 7) -> None:
     engine = open_db(f"sqlite:///{path}")
     with engine.begin() as conn:  # numbered as the flag run numbers them
-        tally = code_ids(conn, TALLY, [tally_value(kind, _flags(kind)) for kind, _, _ in VERDICTS])
+        triples = [tally_value(k, _status(k), _flags(k)) for k, _, _ in VERDICTS]
+        tally = code_ids(conn, TALLY, triples)
         licenses = code_ids(conn, LICENSE, [lic or "none" for lic in LICENSES])
     engine.dispose()
     rng = random.Random(seed)
@@ -180,12 +186,7 @@ def generate(path: Path, papers: int, repos: int, seed: int = 7) -> None:
             repo_of.append(r)
             measured = FLAG_OF.get(kind) in ("code_delivered", "code_promised_missing")
             measure_of.append(rng.randrange(400) if measured else None)
-            code = {
-                "available": "released",
-                "none": "none",
-                "pending": "promised",
-                "overdue": "promised",
-            }.get(kind, "released")
+            code = _status(kind)
             pub = base + dt.timedelta(days=rng.randrange(2000))
             title = (
                 f"Synthetic paper {i} on {rng.choice(('diffusion', 'agents', 'vision', 'speech'))}"
@@ -204,7 +205,7 @@ def generate(path: Path, papers: int, repos: int, seed: int = 7) -> None:
                 flags,
                 *_rolled_up(r, ok_repo, stars, licenses),
                 measure_of[-1] if kind == "available" else None,
-                tally[tally_value(kind, flags)],
+                tally[tally_value(kind, code, flags)],
             )
 
     _insert(

@@ -1,12 +1,13 @@
-"""summary codes: small integers for the verdict/flags pair, the license and the repository
-each paper's summary counts
+"""summary codes: small integers for the verdict/status/flags triple, the license and the
+repository each paper's summary counts
 
 Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-28 07:25:00.000000
 
-A summary of a text query matching most papers read the matches' verdicts, flags and licenses
-as text and grouped them: seconds at a million papers. With each (verdict kind, flags) pair and
+A summary of a text query matching most papers read the matches' verdicts, code statuses,
+flags and licenses as text and grouped them: seconds at a million papers. With each (verdict
+kind, code status, flags) triple and
 each license numbered in `summary_code`, and the numbers and the checked repository's id stored
 on the paper, it counts integers in one pass (`tracker.store.codes`). The codes are filled here
 from the stored columns as the flag run writes them, so a database whose roll-up was current
@@ -29,11 +30,11 @@ depends_on: str | Sequence[str] | None = None
 COLUMNS = ("tally_code", "checked_repo_id", "license_code")
 
 BACKFILL = (
-    # a (verdict kind, flags) pair is numbered as `tracker.store.codes.tally_value` writes it
+    # a (verdict kind, code status, flags) triple as `tracker.store.codes.tally_value` writes it
     "INSERT INTO summary_code (kind, value) "
-    "SELECT DISTINCT 'tally', verdict_kind || ' ' || flags FROM paper",
-    "UPDATE paper SET tally_code = (SELECT c.id FROM summary_code c "
-    "WHERE c.kind = 'tally' AND c.value = paper.verdict_kind || ' ' || paper.flags)",
+    "SELECT DISTINCT 'tally', verdict_kind || ' ' || code_status || ' ' || flags FROM paper",
+    "UPDATE paper SET tally_code = (SELECT c.id FROM summary_code c WHERE c.kind = 'tally' "
+    "AND c.value = paper.verdict_kind || ' ' || paper.code_status || ' ' || paper.flags)",
     "INSERT INTO summary_code (kind, value) "
     "SELECT DISTINCT 'license', checked_license FROM paper WHERE checked_license IS NOT NULL",
     "UPDATE paper SET "

@@ -50,7 +50,7 @@ def _codes_named(engine: Engine) -> list[tuple[Any, ...]]:
         (
             p["key"],
             named.get(p["tally_code"]),
-            tally_value(p["verdict_kind"], p["flags"]),
+            tally_value(p["verdict_kind"], p["code_status"], p["flags"]),
             named.get(p["license_code"]),
             p["checked_license"],
             keys.get(p["checked_repo_id"]),
@@ -81,7 +81,7 @@ def test_codes_name_what_the_flag_run_wrote_after_every_write(db_url: str, tmp_p
     m = seed_mix(db_url)
     _assert_codes_name_the_columns(m.engine)
     named = _codes_named(m.engine)
-    assert {n[2] for n in named} >= {"available ", "none "}
+    assert {n[2] for n in named} >= {"available released ", "none none "}
     assert {n[4] for n in named} == {"MIT", "none", "BSD-3-Clause", None}
     settings = Settings(db_url=db_url)
     # an acknowledgement changes the flags: the tally code follows
@@ -175,21 +175,66 @@ def test_summary_counts_release_days_and_repositories(
     assert every.licenses and every.verdicts["available"] >= 1
 
 
-@pytest.mark.parametrize("column", ["tally_code", "checked_repo_id"])
-def test_a_paper_without_codes_is_summarized_by_grouping(
-    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, column: str
+def test_a_paper_without_a_tally_code_is_summarized_by_grouping(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    m = seed(sqlite_url)  # each paper links one repository: none is counted through another
+    m = seed(sqlite_url)
     calls = _counting(monkeypatch)
     flt = ReportFilter(query="2401")
     with m.engine.connect() as conn:
         want = _grouped(conn, flt)
     with m.engine.begin() as conn:
-        missing = {column: None}
-        conn.execute(update(Paper).where(Paper.key == "arxiv:2401.00001").values(**missing))  # type: ignore[arg-type]
+        conn.execute(update(Paper).where(Paper.key == "arxiv:2401.00001").values(tally_code=None))  # type: ignore[arg-type]
         assert rollup_fresh(conn)
         assert reporting.report_summary(conn, flt) == want
     assert calls == [1]  # tried, found a paper without a code, and grouped instead
+
+
+def test_a_changed_code_status_is_never_counted_under_its_old_code(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """Saving a paper again with a stronger claim, or merging one, changes its code status
+    without a flag run and without moving the roll-up's fingerprint: its code is emptied, so
+    the summary groups (and counts the promise as kept) until the flag run writes a new one."""
+    m = seed(sqlite_url)
+    calls = _counting(monkeypatch)
+    flt = ReportFilter(query="2401")
+    key, title = "arxiv:2401.00007", "Moved Repos"
+    with m.engine.connect() as conn:
+        before = reporting.report_summary(conn, flt)
+        status = conn.execute(select(Paper.code_status).where(Paper.key == key)).scalar()  # type: ignore[call-overload]
+    assert status == "released" and calls == [1]
+
+    def weaken() -> None:
+        with m.engine.begin() as conn:
+            conn.execute(
+                update(Paper).where(Paper.key == key).values(code_status="mentioned_no_link")
+            )  # type: ignore[arg-type]
+        flag_papers(m.engine, Settings(db_url=sqlite_url), today=days_ago(0))
+
+    weaken()
+    with m.engine.connect() as conn:
+        weak = reporting.report_summary(conn, flt)
+    assert weak.kept == before.kept - 1 and len(calls) == 2
+    stronger = _record("2401.00007", title, "Code: https://github.com/old/name.")
+    with m.engine.begin() as conn:
+        save_papers(conn, [extract_paper(stronger)])
+        assert rollup_fresh(conn)
+        assert conn.execute(select(Paper.tally_code).where(Paper.key == key)).scalar() is None  # type: ignore[call-overload]
+        assert reporting.report_summary(conn, flt) == _grouped(conn, flt) == before
+    flag_papers(m.engine, Settings(db_url=sqlite_url), today=days_ago(0))
+    with m.engine.connect() as conn:
+        assert reporting.report_summary(conn, flt) == before
+    # the same change arriving by a merge
+    weaken()
+    other = open_db(f"sqlite:///{tmp_path / 'shard.db'}")
+    with other.begin() as conn:
+        save_papers(conn, [extract_paper(stronger)])
+    merge_database(other, m.engine)
+    with m.engine.connect() as conn:
+        assert conn.execute(select(Paper.tally_code).where(Paper.key == key)).scalar() is None  # type: ignore[call-overload]
+        assert reporting.report_summary(conn, flt) == _grouped(conn, flt)
+        assert reporting.report_summary(conn, flt).kept == before.kept
 
 
 def test_codes_too_large_to_pack_are_not_counted(

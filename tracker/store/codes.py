@@ -1,14 +1,15 @@
 """Small integers for the texts a summary counts, and the summary of a broad selection.
 
 A text query matching most of a million papers selects them by reading the whole table: the
-summary's GROUP BY over their verdict, flags and license as text then sorts every match, and
-the distinct repositories per license sort them again (seconds). The flag run therefore writes
-beside the verdict three integers: `tally_code` for the (verdict kind, flags) pair and
-`license_code` for the checked repository's license, both numbered in `summary_code`, and
-`checked_repo_id`, that repository's id. One pass over the selection then concatenates them
-(`group_concat` aggregates without sorting) and Python counts the few distinct codes and the
-distinct repositories: `tally_counts`. It reads the table a slice of ids at a time, and a
-thread counts one slice while SQLite reads the next (SQLite releases the GIL while it steps).
+summary's GROUP BY over their verdict, code status, flags and license as text then sorts every
+match, and the distinct repositories per license sort them again (seconds). The flag run
+therefore writes beside the verdict three integers: `tally_code` for the (verdict kind, code
+status, flags) triple the summary groups by and `license_code` for the checked repository's
+license, both numbered in `summary_code`, and `checked_repo_id`, that repository's id. One
+pass over the selection then concatenates them (`group_concat` aggregates without sorting) and
+Python counts the few distinct codes and the distinct repositories: `tally_counts`. It reads
+the table a slice of ids at a time, and a thread counts one slice while SQLite reads the next
+(SQLite releases the GIL while it steps).
 
 Codes are numbered per database as values first appear and never change or go away, so a
 stored code always names the same text; a merge copies none (`tracker.store.merge`) and the
@@ -43,9 +44,10 @@ C = SummaryCode.__table__  # type: ignore[attr-defined]
 R = Repository.__table__  # type: ignore[attr-defined]
 
 
-def tally_value(verdict_kind: str, flags: str) -> str:
-    """The text a `tally` code stands for (migration 0004 writes the same)."""
-    return f"{verdict_kind} {flags}"
+def tally_value(verdict_kind: str, code_status: str, flags: str) -> str:
+    """The text a `tally` code stands for: the summary's GROUP BY key (migration 0004 writes
+    the same). Saving a paper or merging one that changes its code status empties its code."""
+    return f"{verdict_kind} {code_status} {flags}"
 
 
 def code_ids(conn: Connection, kind: str, values: Iterable[str]) -> dict[str, int]:
@@ -83,10 +85,8 @@ class Counted:
     """What `tally_counts` found among the selected papers."""
 
     papers: int = 0
-    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
-    """(verdict kind, flags) -> papers."""
-    kept: int = 0
-    """Papers whose code is there (`delivered` kinds) and that claimed it."""
+    groups: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    """(verdict kind, code status, flags) -> papers."""
     release_days: Counter[int] = field(default_factory=Counter)
     held: set[str] = field(default_factory=set)
     """`checked_repo_id * PACK + license_code` of the selected papers, in decimal."""
@@ -125,48 +125,31 @@ class _Raw:
     codes: Counter[str] = field(default_factory=Counter)
     days: Counter[str] = field(default_factory=Counter)
     held: set[str] = field(default_factory=set)
-    kept: float = 0.0
     papers: int = 0
-    uncoded: int = 0
 
     def add(self, row: Any) -> None:
-        codes, days, repos, kept, papers, uncoded = row
-        self.uncoded += int(uncoded or 0)
+        codes, days, repos, papers = row
         self.codes.update(codes.split(",") if codes else ())
         self.days.update(days.split(",") if days else ())
         self.held.update(repos.split(",") if repos else ())
-        self.kept += kept or 0.0
         self.papers += int(papers)
 
 
-def tally_counts(
-    conn: Connection,
-    conds: list[Any],
-    delivered: Iterable[str],
-    claims: Iterable[str],
-    *,
-    sliced: bool = True,
-) -> Counted | None:
+def tally_counts(conn: Connection, conds: list[Any], *, sliced: bool = True) -> Counted | None:
     """Count the papers matching `conds` (SQLite: `group_concat`) in one pass of the table,
     a slice of ids at a time when `sliced` (the conditions must then be cheap to repeat: no
-    subquery); None when one of them lacks a code its columns call for (not flagged since the
-    codes existed)."""
+    subquery); None when one of them has no `tally_code` (its code status changed since the
+    flag run). The other codes are trusted as the rest of the roll-up is: while it is current
+    (`tracker.store.rollup.rollup_fresh`)."""
     names = {
         int(i): (str(k), str(v)) for i, k, v in conn.execute(select(C.c.id, C.c.kind, C.c.value))
     }
-    pairs = {i: v.partition(" ") for i, (k, v) in names.items() if k == TALLY}
-    kinds = set(delivered)
-    done = [i for i, (kind, _, _) in pairs.items() if kind in kinds]
-    kept = P.c.tally_code.in_(done) & P.c.code_status.in_(sorted(claims))
     packed = P.c.checked_repo_id * literal_column(str(PACK)) + P.c.license_code
     q = select(
         func.group_concat(P.c.tally_code),
         func.group_concat(P.c.release_days),
         func.group_concat(packed),
-        func.total(kept),
         func.count(),
-        # papers with a checked repository that has no code (the flag run always writes one)
-        func.total(P.c.checked_repos > 0) - func.count(packed),
     ).where(*conds)
     top = int(conn.execute(select(func.coalesce(func.max(P.c.id), 0))).scalar_one())
     raw = _Raw()
@@ -180,18 +163,17 @@ def tally_counts(
                 )
                 for lo in range(0, top, SLICE)
             ]
-            for done_slice in pending:
-                done_slice.result()
+            for done in pending:
+                done.result()
     out = Counted(
         papers=raw.papers,
-        kept=int(raw.kept),
         held=raw.held,
         license_codes={v: i for i, (k, v) in names.items() if k == LICENSE},
     )
     for code, count in raw.codes.items():
-        kind, _, flags = pairs[int(code)]
-        out.pairs[kind, flags] += count
-    if out.pairs.total() != out.papers or raw.uncoded:
+        kind, status, flags = names[int(code)][1].split(" ", 2)
+        out.groups[kind, status, flags] += count
+    if out.groups.total() != out.papers:
         return None
     for d, count in raw.days.items():
         out.release_days[int(d)] += count

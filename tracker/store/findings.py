@@ -111,7 +111,7 @@ def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
 
 _VERDICT_COLS = ("verdict", "verdict_kind", "flags", "acknowledged")
 _CODE_COLS = ("tally_code", "checked_repo_id", "license_code")
-_STORED_COLS = (*_VERDICT_COLS, *ROLLUP_COLUMNS, "release_days", *_CODE_COLS)
+_STORED_COLS = (*_VERDICT_COLS, *ROLLUP_COLUMNS, "release_days", *_CODE_COLS, "code_status")
 
 
 def _save_verdicts(
@@ -122,7 +122,11 @@ def _save_verdicts(
     on every check)."""
     p = Paper.__table__  # type: ignore[attr-defined]
     mine = [b for b in batch if b.paper_key in papers]
-    tallies = code_ids(conn, TALLY, (tally_value(b.verdict_kind, b.flags) for b in mine))
+
+    def tally(b: PaperFlags) -> str:
+        return tally_value(b.verdict_kind, papers[b.paper_key].code_status, b.flags)
+
+    tallies = code_ids(conn, TALLY, map(tally, mine))
     checked = [b.rollup for b in mine if b.rollup.checked_repo and b.rollup.checked_license]
     licenses = code_ids(conn, LICENSE, (r.checked_license or "" for r in checked))
     repos = repo_ids(conn, (r.checked_repo or "" for r in checked))
@@ -134,7 +138,7 @@ def _save_verdicts(
         rollup["release_days"] = b.release_days
         repo, lic = b.rollup.checked_repo, b.rollup.checked_license
         rid = repos.get(repo) if repo and lic else None
-        rollup["tally_code"] = tallies[tally_value(b.verdict_kind, b.flags)]
+        rollup["tally_code"] = tallies[tally(b)]
         rollup["checked_repo_id"] = rid
         rollup["license_code"] = licenses[lic] if rid is not None and lic else None
         if any(getattr(row, c) != v for c, v in verdict.items()):

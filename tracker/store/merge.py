@@ -300,6 +300,8 @@ def _gain_changes(
     changes.update(_earliest(old, new))
     if changes and table == Paper.__tablename__:
         changes["updated_at"] = utcnow()
+        if "code_status" in changes:  # its summary code names the old status
+            changes["tally_code"] = None
     return changes
 
 

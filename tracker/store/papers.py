@@ -346,6 +346,8 @@ def _save_batch(
         changes = _merge(row, dict(zip(PAPER_COLUMNS, p.paper, strict=True)))
         if changes:
             changes["updated_at"] = utcnow()
+            if "code_status" in changes:  # its summary code names the old status
+                changes["tally_code"] = None
             conn.execute(update(_PAPERS).where(_PAPERS.c.id == row["id"]).values(**changes))
             stored.update(row, changes)
     if inserts:

@@ -527,13 +527,12 @@ def _summary_of_codes(conn: Connection, flt: ReportFilter, mode: _Mode) -> Repor
     conds = [*_where(replace(flt, since=None), replace(mode, search=False, common=True)), *since]
     # every condition is a test on the row, repeated per slice at no cost, unless it reads links
     sliced = _rolled_urls(flt.query, mode)
-    counted = tally_counts(conn, conds, DELIVERED_KINDS, CLAIMS, sliced=sliced)
+    counted = tally_counts(conn, conds, sliced=sliced)
     if counted is None:
         return None
     tally = _Tally()
-    for (kind, flags), n in counted.pairs.items():
-        tally.add(kind, "", flags, n)
-    tally.kept = counted.kept
+    for (kind, status, flags), n in counted.groups.items():
+        tally.add(kind, status, flags, n)
     tally.release_days.update(counted.release_days)
     # the other checked repositories of the few papers linking several (a partial index)
     more = _linked_repos([*conds, P.c.checked_repos > literal_column("1")], with_id=True)

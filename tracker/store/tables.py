@@ -127,8 +127,9 @@ class Paper(SQLModel, table=True):
     """Rolled up: how many checked repositories the paper links (the license mix reads the
     links only of papers with more than one)."""
     tally_code: int | None = None
-    """`summary_code` of (`verdict_kind`, `flags`), written with them by the flag run: the
-    summary of a broad text query counts these small integers instead of grouping text."""
+    """`summary_code` of (`verdict_kind`, `code_status`, `flags`), written by the flag run and
+    emptied when a save or merge changes the code status: the summary of a broad text query
+    counts these small integers instead of grouping text."""
     checked_repo_id: int | None = None
     """Rolled up: the id of the `checked_repo` repository."""
     license_code: int | None = None
