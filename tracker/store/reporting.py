@@ -520,7 +520,8 @@ def _counts_codes(conn: Connection, flt: ReportFilter, mode: _Mode) -> bool:
 
 def _summary_of_codes(conn: Connection, flt: ReportFilter, mode: _Mode) -> ReportSummary | None:
     """`report_summary` of `flt` from the codes of the papers it selects, every condition tested
-    on each row as the table is read; None when a paper has no codes yet."""
+    on each row as the table is read; None when a selected paper has no tally code (its code
+    status changed since the last flag run)."""
     # `published` too is tested on the row: its index would look up each row it lists
     day = _bare(type_coerce(P.c.published, String))  # SQLite keeps dates as ISO text
     since = [day >= flt.since.isoformat()] if flt.since is not None else []
