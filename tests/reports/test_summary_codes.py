@@ -12,11 +12,12 @@ import pytest
 from reports_seed import days_ago, seed
 from sqlalchemy import Engine, insert, select, update
 from test_search_and_license_mix import QUERIES, seed_mix
+from test_search_and_license_mix import _record as mix_record
 
 from tracker.config import Settings
 from tracker.extract import extract_paper
 from tracker.flags.run import flag_papers
-from tracker.models import Location, PaperRecord, ReportFilter, ReportSummary
+from tracker.models import PaperRecord, ReportFilter, ReportSummary
 from tracker.store import open_db, reporting, save_papers
 from tracker.store.codes import PACK, tally_value
 from tracker.store.findings import paper_id, save_ack
@@ -67,14 +68,7 @@ def _assert_codes_name_the_columns(engine: Engine) -> None:
 
 
 def _record(aid: str, title: str, abstract: str) -> PaperRecord:
-    return PaperRecord(
-        title=title,
-        abstract=abstract,
-        location=Location("codes.txt", 1),
-        source_kind="test",
-        arxiv_id=aid,
-        published=days_ago(5),
-    )
+    return mix_record(aid, title, abstract, 5)
 
 
 def test_codes_name_what_the_flag_run_wrote_after_every_write(db_url: str, tmp_path: Any) -> None:
@@ -175,19 +169,24 @@ def test_summary_counts_release_days_and_repositories(
     assert every.licenses and every.verdicts["available"] >= 1
 
 
-def test_a_paper_without_a_tally_code_is_summarized_by_grouping(
-    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("spoiled", ["a paper without a tally code", "codes too large"])
+def test_a_summary_that_cannot_be_counted_is_grouped(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, spoiled: str
 ) -> None:
     m = seed(sqlite_url)
     calls = _counting(monkeypatch)
     flt = ReportFilter(query="2401")
-    with m.engine.connect() as conn:
-        want = _grouped(conn, flt)
     with m.engine.begin() as conn:
-        conn.execute(update(Paper).where(Paper.key == "arxiv:2401.00001").values(tally_code=None))  # type: ignore[arg-type]
+        want = _grouped(conn, flt)
+        if spoiled == "codes too large":
+            conn.execute(insert(SummaryCode).values(id=PACK, kind="license", value="X-Huge"))  # type: ignore[arg-type]
+        else:
+            first = update(Paper).where(Paper.key == "arxiv:2401.00001")  # type: ignore[arg-type]
+            conn.execute(first.values(tally_code=None))
         assert rollup_fresh(conn)
         assert reporting.report_summary(conn, flt) == want
-    assert calls == [1]  # tried, found a paper without a code, and grouped instead
+    # codes too large are never counted; a missing code is found while counting
+    assert calls == ([] if spoiled == "codes too large" else [1])
 
 
 def test_a_changed_code_status_is_never_counted_under_its_old_code(
@@ -235,19 +234,6 @@ def test_a_changed_code_status_is_never_counted_under_its_old_code(
         assert conn.execute(select(Paper.tally_code).where(Paper.key == key)).scalar() is None  # type: ignore[call-overload]
         assert reporting.report_summary(conn, flt) == _grouped(conn, flt)
         assert reporting.report_summary(conn, flt).kept == before.kept
-
-
-def test_codes_too_large_to_pack_are_not_counted(
-    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    m = seed_mix(sqlite_url)
-    calls = _counting(monkeypatch)
-    flt = ReportFilter(query="lab")
-    with m.engine.begin() as conn:
-        want = _grouped(conn, flt)
-        conn.execute(insert(SummaryCode).values(id=PACK, kind="license", value="X-Huge"))  # type: ignore[arg-type]
-        assert reporting.report_summary(conn, flt) == want
-    assert calls == []
 
 
 def test_a_stale_rollup_is_never_counted(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
