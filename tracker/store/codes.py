@@ -37,7 +37,7 @@ DIGITS = 6
 PACK = 10**DIGITS
 """`checked_repo_id * PACK + license_code` carries both through one concatenation, the code in
 its last `DIGITS` decimal digits; a database with this many codes (never seen: a code is a
-verdict/flags pair or a license) is summarized the slower way."""
+verdict/status/flags triple or a license) is summarized the slower way."""
 
 P = Paper.__table__  # type: ignore[attr-defined]
 C = SummaryCode.__table__  # type: ignore[attr-defined]
