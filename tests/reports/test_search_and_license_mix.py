@@ -20,6 +20,7 @@ from tracker.extract import extract_paper
 from tracker.flags.run import flag_papers
 from tracker.models import Location, PaperRecord, ReportFilter
 from tracker.store import open_db, reporting, save_papers
+from tracker.store.codes import CODE_COLUMNS
 from tracker.store.engine import alembic_config, current_revision, head_revision
 from tracker.store.merge import merge_database
 from tracker.store.reporting import (
@@ -306,13 +307,12 @@ def test_search_stays_in_step_with_every_write(db_url: str, tmp_path: Path) -> N
     _agrees(m.engine)
 
 
-CODES = {"tally_code", "license_code", "checked_repo_id"}
-
-
 def _papers(conn: Connection, codes: bool) -> list[tuple[Any, ...]]:
     """Every paper row; the codes (numbered by whoever wrote them first) as what they name,
     or left out."""
-    cols = {c["name"] for c in inspect(conn).get_columns("paper")} - (set() if codes else CODES)
+    cols = {c["name"] for c in inspect(conn).get_columns("paper")} - (
+        set() if codes else set(CODE_COLUMNS)
+    )
     p = Paper.__table__  # type: ignore[attr-defined]
     q = select(*(c for c in p.c if c.name in cols)).order_by(p.c.id)
     rows = conn.execute(q).mappings().all()

@@ -32,6 +32,8 @@ from tracker.store.tables import Paper, Repository, SummaryCode
 
 TALLY = "tally"
 LICENSE = "license"
+CODE_COLUMNS = ("tally_code", "checked_repo_id", "license_code")
+"""The paper columns holding codes or a repository id: numbers of this database's own rows."""
 
 DIGITS = 6
 PACK = 10**DIGITS
@@ -181,6 +183,7 @@ def tally_counts(conn: Connection, conds: list[Any], *, sliced: bool = True) -> 
 
 
 __all__ = [
+    "CODE_COLUMNS",
     "LICENSE",
     "PACK",
     "TALLY",

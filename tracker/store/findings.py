@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
 from tracker.models import Finding, Outcome
-from tracker.store.codes import LICENSE, TALLY, code_ids, repo_ids, tally_value
+from tracker.store.codes import CODE_COLUMNS, LICENSE, TALLY, code_ids, repo_ids, tally_value
 from tracker.store.rollup import ROLLUP_COLUMNS, PaperRollup
 from tracker.store.tables import Acknowledgement, Paper, utcnow
 from tracker.store.tables import Finding as FindingRow
@@ -110,8 +110,7 @@ def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
 
 
 _VERDICT_COLS = ("verdict", "verdict_kind", "flags", "acknowledged")
-_CODE_COLS = ("tally_code", "checked_repo_id", "license_code")
-_STORED_COLS = (*_VERDICT_COLS, *ROLLUP_COLUMNS, "release_days", *_CODE_COLS, "code_status")
+_STORED_COLS = (*_VERDICT_COLS, *ROLLUP_COLUMNS, "release_days", *CODE_COLUMNS, "code_status")
 
 
 def _save_verdicts(
@@ -127,9 +126,13 @@ def _save_verdicts(
         return tally_value(b.verdict_kind, papers[b.paper_key].code_status, b.flags)
 
     tallies = code_ids(conn, TALLY, map(tally, mine))
-    checked = [b.rollup for b in mine if b.rollup.checked_repo and b.rollup.checked_license]
-    licenses = code_ids(conn, LICENSE, (r.checked_license or "" for r in checked))
-    repos = repo_ids(conn, (r.checked_repo or "" for r in checked))
+    checked = [
+        (r.checked_repo, r.checked_license)
+        for r in (b.rollup for b in mine)
+        if r.checked_repo and r.checked_license
+    ]
+    licenses = code_ids(conn, LICENSE, (lic for _, lic in checked))
+    repos = repo_ids(conn, (repo for repo, _ in checked))
     flagged, rolled = [], []
     for b in mine:
         row = papers[b.paper_key]

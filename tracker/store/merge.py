@@ -25,6 +25,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import SQLModel
 
 from tracker.errors import StoreError
+from tracker.store.codes import CODE_COLUMNS
 from tracker.store.engine import current_revision, head_revision, make_engine
 from tracker.store.locks import lock_for_write
 from tracker.store.papers import CLAIM_RANK
@@ -77,9 +78,6 @@ RULES: dict[str, Rule] = {
 }
 """Every table of the schema; `merge_database` refuses to run when one is missing here."""
 
-CODES = ("tally_code", "license_code", "checked_repo_id")
-"""Paper columns holding ids of the source's own `summary_code` and `repository` rows: a new
-paper arrives without them, and the flag run after the merge writes the target's."""
 EARLIEST = frozenset({"first_seen_at", "first_ok_at"})
 """Columns that keep the earlier of two values whichever copy wins."""
 DERIVED_COLUMNS = {
@@ -90,7 +88,7 @@ DERIVED_COLUMNS = {
             "flagged_at",
             "release_days",
             *ROLLUP_COLUMNS,
-            *CODES,
+            *CODE_COLUMNS,  # the source's numbers: the flag run writes the target's
         }
     )
 }
@@ -248,8 +246,8 @@ def _insert(
 ) -> None:
     """Insert the first row of each new identity; every source row of it maps to that row."""
     rows = [{c: v for c, v in same[0].items() if c != "id"} for same in fresh.values()]
-    if table.name == Paper.__tablename__:
-        rows = [{**r, **dict.fromkeys(CODES)} for r in rows]
+    if table.name == Paper.__tablename__:  # a new paper arrives without the source's codes
+        rows = [{**r, **dict.fromkeys(CODE_COLUMNS)} for r in rows]
     dst.execute(insert(table), rows)
     if ids is None:
         return
