@@ -6,15 +6,15 @@
 
 Builds the database through the real migrations, fills it with plain executemany inserts (the
 shape a flagged database has: links, repositories, history, true findings, verdicts and the
-flag run's rolled-up link columns, summary codes and mark), then times the same store queries and formatters
-the CLI uses: the summary, `tracker report` under every filter the CLI offers, broad and narrow,
-with each sort and in combinations (every one is printed; `filtered_report_s` is the slowest),
-and the CSV export.
+flag run's rolled-up link columns, summary codes and mark), then times the same store queries
+and formatters the CLI uses: the summary, `tracker report` under every filter the CLI offers,
+broad and narrow, with each sort and in combinations (every one is printed;
+`filtered_report_s` is the slowest), and the CSV export.
 Baselines in the same run: a bare `count(*)` for the summary, the GROUP BY summary of a text
 query matching every paper (`report_summary(..., codes=False)`, which must give the same answer
-as the counted one), a bare one-table SELECT written
-with `csv.writer`, and the CSV export through the paper-link-repository join (what the export
-does while the rolled-up columns are stale) on a sample of papers.
+as the counted one), a bare one-table SELECT written with `csv.writer`, and the CSV export
+through the paper-link-repository join (what the export does while the rolled-up columns are
+stale) on a sample of papers.
 The database is built in a child process, so `peak_rss_mb` is the reports' own peak, and read
 once before timing, so the figures are the tracker's and not the disk's.
 The last line printed is one JSON object.
