@@ -60,9 +60,11 @@ class CsvTable(Source):
         current = [0]
 
         def lines() -> Iterator[str]:
+            # the line end goes back on: a quoted field over several lines keeps its breaks
+            # (folded to spaces below), so "available at⏎http://…" does not glue into "athttp"
             for number, line in numbered:
                 current[0] = number
-                yield line
+                yield line + "\n"
 
         source = lines()
         first = next(source, "")
