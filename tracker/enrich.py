@@ -21,10 +21,12 @@ from tracker.models import EnrichSummary
 from tracker.store.enrich import (
     count_to_enrich,
     papers_to_enrich,
+    save_arxiv_date,
     save_discovered,
     save_enrichment,
     save_found_arxiv_id,
     save_hf_results,
+    save_reads,
     save_resolutions,
 )
 
@@ -61,6 +63,12 @@ def _save(engine: Engine, d: Discovery) -> int:
     with engine.begin() as conn:
         new = save_discovered(conn, pid, d.found)
         save_resolutions(conn, pid, d.resolved)
+        # a shortlink is only as read as the page it led to
+        alias_of = {final: alias for alias, final in d.resolved}
+        behind = [(alias_of[u], st, why) for u, st, why in d.reads if u in alias_of and st != "ok"]
+        save_reads(conn, pid, [*d.reads, *behind])
+        if d.published is not None and not d.target.dated:
+            save_arxiv_date(conn, pid, d.published)
         save_hf_results(conn, d.hf)
         found_id = d.arxiv_id if d.arxiv_id_found else None
         if found_id:

@@ -528,6 +528,8 @@ class PaperTarget:
     title: str
     arxiv_id: str | None
     links: tuple[Link, ...] = ()
+    dated: bool = True
+    """Whether the paper has a date from its source or arXiv; discovery asks arXiv otherwise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -571,6 +573,10 @@ class LinkFacts:
     found_in: str = ""
     linked_repo: str | None = None
     """Lower-cased `owner/name` as the paper wrote it."""
+    resolve_status: str | None = None
+    """For shortlinks and project pages: `ok` when discovery read where it led, a `RepoStatus`
+    value when it could not (`unknown`, `blocked`, `not_found`), None before any attempt."""
+    resolve_reason: str = ""
     repo: RepoState | None = None
     """The repository's latest facts (through its old name after a rename), if any."""
 
@@ -585,6 +591,10 @@ class PaperFacts:
     venue_date: dt.date | None = None
     first_seen: dt.date | None = None
     """When the tracker first saw the paper: the grace period's start when no paper date is known."""
+    arxiv_id: str | None = None
+    """The bare arXiv ID: its first digits give the month when no day is known."""
+    date_basis: str = ""
+    """Where `published` came from: empty for the source itself, `arxiv_api` for arXiv's answer."""
     code: StatusClaim = field(default_factory=StatusClaim)
     weights: StatusClaim = field(default_factory=StatusClaim)
     data: StatusClaim = field(default_factory=StatusClaim)

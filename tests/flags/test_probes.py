@@ -302,6 +302,7 @@ def test_owner_page_only_and_project_page_without_code() -> None:
         kind="github_pages",
         role="project",
         provenance="abstract",
+        resolve_status="ok",
     )
     f = answer(
         paper(page, code="promised", published=dt.date(2025, 5, 20)), "project_page_without_code"

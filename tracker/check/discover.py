@@ -9,6 +9,7 @@ official or community from evidence (`tracker.check.official`).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -69,6 +70,11 @@ class Discovery:
     found: tuple[DiscoveredLink, ...] = ()
     resolved: tuple[tuple[str, str], ...] = ()
     """(shortlink, owner page or project page URL, where it led)."""
+    reads: tuple[tuple[str, str, str], ...] = ()
+    """(shortlink or project page URL, status, reason) for each one looked at: `ok` when it
+    was read, else why not. Code an unread page may point at stays unknown, never "none"."""
+    published: dt.date | None = None
+    """The paper's date as arXiv's API gives it."""
     hf: tuple[HfCheckResult, ...] = ()
     done: frozenset[str] = frozenset()
     unknown: int = 0
@@ -110,6 +116,13 @@ def _pending(d: Discovery, step: Step, urls: list[str]) -> tuple[Step, str] | No
     return None
 
 
+def _read(d: Discovery, url: str, status: RepoStatus, reason: str, final: str | None) -> Discovery:
+    """Remember how reading a page or shortlink went; an answer that led nowhere (no final
+    URL) was not a reading."""
+    code = status.value if status is not RepoStatus.OK or final else RepoStatus.UNKNOWN.value
+    return replace(d, reads=(*d.reads, (url, code, reason or code)))
+
+
 def next_step(d: Discovery, *, pdf: bool = True) -> tuple[Step, str] | None:
     """The next look-up for `d` (a step and its subject), or None when discovery is done."""
     links = d.links()
@@ -129,7 +142,10 @@ def next_step(d: Discovery, *, pdf: bool = True) -> tuple[Step, str] | None:
         return Step.ARXIV_TITLE, d.target.title
     for step, wanted in (
         (Step.HF_PAPER, True),
-        (Step.ARXIV_ENTRY, not d.has_code(official=True) or not d.authors),
+        (
+            Step.ARXIV_ENTRY,
+            not d.has_code(official=True) or not d.authors or not d.target.dated,
+        ),
         (Step.PDF, pdf and d.pdf_url is not None and not d.has_code(official=True)),
         (Step.HF_CITING, True),
         (Step.GITHUB_SEARCH, not d.has_code()),
@@ -235,6 +251,7 @@ class Discoverer:
     def _shortlink(self, url: str, d: Discovery) -> Discovery:
         res = resolve(self.client, url, self.policy)
         d = self._web_counts(d, res.status, f"shortlink {url}: {res.reason}")
+        d = _read(d, url, res.status, res.reason, res.final_url)
         if res.status is not RepoStatus.OK or not res.final_url:
             return d
         d = replace(d, resolved=(*d.resolved, (url, res.final_url)))
@@ -274,6 +291,7 @@ class Discoverer:
     def _page(self, url: str, d: Discovery) -> Discovery:
         res = resolve(self.client, url, self.policy, want_html=True)
         d = self._web_counts(d, res.status, f"page {url}: {res.reason}")
+        d = _read(d, url, res.status, res.reason, res.final_url)
         if res.status is not RepoStatus.OK or not res.final_url:
             return d
         if res.final_url != url:
@@ -304,6 +322,7 @@ class Discoverer:
             d,
             authors=d.authors or entry.authors,
             pdf_url=entry.pdf_url,
+            published=d.published or entry.published,
             done=d.done | {Step.ARXIV_ENTRY},
         )
         found = [

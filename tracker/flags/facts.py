@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from tracker.flags.dates import paper_date
 from tracker.models import Availability, LinkFacts, PaperFacts, RepoState, StatusClaim
 
 CODE_HOST_KINDS = frozenset({"github_repo", "gitlab_repo", "bitbucket_repo"})
@@ -152,9 +153,10 @@ class Deadline:
 
 
 def deadline(claim: StatusClaim, f: PaperFacts, grace_days: int) -> Deadline | None:
-    """Grace days from the paper date; from the venue date for "upon acceptance" when known;
-    the end of the named month for "in March 2025"; from the day the tracker first saw the paper
-    when the source gave no date (a listing page). None without any date."""
+    """Grace days from the paper's date (`tracker.flags.dates`: the source's date, arXiv's, the
+    month of the arXiv ID counted from its last day, else the day the tracker first saw it);
+    from the venue date for "upon acceptance" when known; the end of the named month for "in
+    March 2025". None without any date."""
     cond = claim.condition
     named = _MONTH_YEAR.search(cond)
     if named and (end := _month_end(named.group(1), named.group(2))):
@@ -164,18 +166,53 @@ def deadline(claim: StatusClaim, f: PaperFacts, grace_days: int) -> Deadline | N
             f.venue_date + dt.timedelta(days=grace_days),
             f"{grace_days} days after the venue date {f.venue_date} ({cond})",
         )
-    if f.published is None:
-        if f.first_seen is None:
-            return None
-        return Deadline(
-            f.first_seen + dt.timedelta(days=grace_days),
-            f"{grace_days} days after first seen on {f.first_seen} (paper date unknown)",
-        )
+    when = paper_date(f)
+    if when is None:
+        return None
     note = f" ({cond}; venue date unknown)" if cond and _ACCEPTANCE.search(cond) else ""
+    after = "the end of " if when.monthly else ""
     return Deadline(
-        f.published + dt.timedelta(days=grace_days),
-        f"{grace_days} days after the paper date {f.published}{note}",
+        when.end + dt.timedelta(days=grace_days),
+        f"{grace_days} days after {after}{when.describe(f.arxiv_id)}{note}",
     )
+
+
+READ_KINDS = PROJECT_KINDS | {"shortlink"}
+"""Links discovery reads to find code behind them."""
+READ_DEFINITELY = frozenset({"ok", "not_found"})
+"""A page read, or definitely gone (404/410/451): anything else leaves what is behind it open."""
+
+
+def unread_pages(f: PaperFacts) -> list[LinkFacts]:
+    """The paper's own project pages and shortlinks that were not read (not yet, or refused,
+    rate limited, 5xx, timed out): code may be behind them, so "no code" cannot be said."""
+    return [
+        lk
+        for lk in f.links
+        if lk.kind in READ_KINDS
+        and lk.official != "community"
+        and lk.role not in ("data", "other")
+        and lk.resolve_status not in READ_DEFINITELY
+    ]
+
+
+def unread_reason(lk: LinkFacts) -> str:
+    if lk.resolve_status is None:
+        return f"{lk.url}: not read yet"
+    why = lk.resolve_reason or lk.resolve_status
+    return f"{lk.url}: could not be read ({why})"
+
+
+def not_yet_created(lk: LinkFacts, f: PaperFacts, grace_days: int, today: dt.date) -> bool:
+    """A linked repository that answers 404 but was never seen up, while the paper's code is
+    still inside its grace period: promised (or still private), not dead."""
+    r = lk.repo
+    if r is None or r.status != "not_found" or r.first_ok_at is not None:
+        return False
+    if r.http_status is not None and r.http_status not in DEAD_HTTP:
+        return False
+    due = deadline(f.code, f, grace_days)
+    return due is None or today <= due.due
 
 
 def claims(claim: StatusClaim) -> bool:

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tracker.flags.dates import DateBasis, paper_date
 from tracker.flags.facts import (
     CODE_HOST_KINDS,
     PROJECT_KINDS,
@@ -23,12 +24,23 @@ from tracker.flags.facts import (
     is_placeholder,
     is_unsettled,
     is_up,
+    not_yet_created,
     own_weights_evidence,
     repo_note,
+    unread_pages,
+    unread_reason,
     unsettled_reason,
 )
 from tracker.flags.licenses import same_license
-from tracker.models import Finding, LinkFacts, Outcome, PaperFacts, Severity, StatusClaim
+from tracker.models import (
+    Availability,
+    Finding,
+    LinkFacts,
+    Outcome,
+    PaperFacts,
+    Severity,
+    StatusClaim,
+)
 
 ProbeFn = Callable[[PaperFacts, ProbeContext], Finding]
 
@@ -87,13 +99,16 @@ def code_delivered(f: PaperFacts, ctx: ProbeContext) -> Finding:
         return _f(f, code, Outcome.FALSE, "no deliverable code found", *notes)
     first = min(good, key=lambda lk: _first_seen(lk) or dt.date.max)
     seen = _first_seen(first)
-    days = (seen - f.published).days if seen and f.published else None
+    when = paper_date(f)
+    dated = when is not None and when.basis is not DateBasis.FIRST_SEEN
+    days = (seen - when.start).days if seen and when and dated else None
+    about = "about " if when is not None and when.monthly else ""
     if days is None:
         text = f"code available at {first.url}" + (f" since {seen}" if seen else "")
-    elif days <= 0:
+    elif days <= 0 or (when is not None and seen is not None and seen <= when.end):
         text = f"code available at {first.url}, already public when the paper appeared"
     else:
-        text = f"code delivered on {seen}, {days} days after the paper"
+        text = f"code delivered on {seen}, {about}{days} days after the paper"
     return _f(
         f,
         code,
@@ -101,6 +116,9 @@ def code_delivered(f: PaperFacts, ctx: ProbeContext) -> Finding:
         text,
         repo_note(first),
         f.code.evidence,
+        f"counted from {when.describe(f.arxiv_id)}"
+        if when is not None and dated and when.basis is not DateBasis.SOURCE
+        else "",
         subject=first.url,
         measure=None if days is None else max(days, 0),
         dated=seen,
@@ -120,15 +138,22 @@ def code_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
     good = [lk for lk in links if lk.repo is not None and delivers_code(lk.repo)]
     if good:
         return _f(f, code, Outcome.FALSE, f"code delivered at {good[0].url}", subject=good[0].url)
-    unsettled = [lk for lk in links if is_unsettled(lk)]
-    if unsettled:
+    awaited = [lk for lk in links if not_yet_created(lk, f, ctx.grace_days, ctx.today)]
+    unsettled = [lk for lk in links if is_unsettled(lk) and lk not in awaited]
+    unread = unread_pages(f)
+    if unsettled or unread:
         return _f(
             f,
             code,
             Outcome.NOT_AVAILABLE,
             "cannot tell yet",
             *(unsettled_reason(lk) for lk in unsettled),
+            *(unread_reason(lk) for lk in unread),
         )
+    notes = tuple(
+        f"{lk.url}: not created yet (404, never seen up)" if lk in awaited else repo_note(lk)
+        for lk in links
+    )
     return _against_deadline(
         f,
         ctx,
@@ -136,7 +161,7 @@ def code_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
         f.code,
         ("promised — due in {} days", "promised — overdue by {} days"),
         Severity.HIGH,
-        tuple(repo_note(lk) for lk in links),
+        notes,
         subject=links[0].url if links else "",
     )
 
@@ -177,7 +202,8 @@ def code_link_dead(f: PaperFacts, ctx: ProbeContext) -> Finding:
     links = code_links(f)
     if not links:
         return _f(f, code, Outcome.NOT_AVAILABLE, "no code link")
-    dead = [lk for lk in links if lk.repo is not None and is_dead(lk.repo)]
+    awaited = [lk for lk in links if not_yet_created(lk, f, ctx.grace_days, ctx.today)]
+    dead = [lk for lk in links if lk.repo is not None and is_dead(lk.repo) and lk not in awaited]
     if dead:
         return _f(
             f,
@@ -187,6 +213,15 @@ def code_link_dead(f: PaperFacts, ctx: ProbeContext) -> Finding:
             *(repo_note(lk) for lk in dead),
             severity=Severity.HIGH,
             subject=dead[0].url,
+        )
+    if awaited:
+        return _f(
+            f,
+            code,
+            Outcome.FALSE,
+            f"not created yet: {awaited[0].url}",
+            *(f"{lk.url}: 404 and never seen up, inside the grace period" for lk in awaited),
+            subject=awaited[0].url,
         )
     if all(is_unsettled(lk) for lk in links):
         return _f(
@@ -415,6 +450,16 @@ def project_page_without_code(f: PaperFacts, ctx: ProbeContext) -> Finding:
         return _f(f, code, Outcome.FALSE, "no project page linked")
     if code_links(f):
         return _f(f, code, Outcome.FALSE, "a code repository is linked", subject=pages[0].url)
+    unread = [lk for lk in unread_pages(f) if lk.kind in PROJECT_KINDS]
+    if unread:
+        return _f(
+            f,
+            code,
+            Outcome.NOT_AVAILABLE,
+            "the project page was not read",
+            *(unread_reason(lk) for lk in unread),
+            subject=unread[0].url,
+        )
     sev = Severity.LOW if claims(f.code) else Severity.INFO
     return _f(
         f,
@@ -427,21 +472,40 @@ def project_page_without_code(f: PaperFacts, ctx: ProbeContext) -> Finding:
     )
 
 
+def _unread_code(f: PaperFacts) -> list[LinkFacts]:
+    """Unread pages that matter: the paper claims code, or the page is given as its code."""
+    if any(lk.repo is not None and delivers_code(lk.repo) for lk in code_links(f)):
+        return []
+    said = f.code.status != Availability.NONE
+    return [lk for lk in unread_pages(f) if said or lk.role == "code"]
+
+
 def unknown(f: PaperFacts, ctx: ProbeContext) -> Finding:
     code = "unknown"
     checkable = [lk for lk in f.links if lk.kind in CODE_HOST_KINDS and lk.official != "community"]
-    if not checkable:
+    unread = _unread_code(f)
+    if not checkable and not unread:
         return _f(f, code, Outcome.NOT_AVAILABLE, "nothing to check")
-    open_ = [lk for lk in checkable if is_unsettled(lk)]
-    if not open_:
+    open_ = [
+        lk
+        for lk in checkable
+        if is_unsettled(lk) and not not_yet_created(lk, f, ctx.grace_days, ctx.today)
+    ]
+    if not open_ and not unread:
         return _f(f, code, Outcome.FALSE, "every link was checked")
+    first = (open_ or unread)[0]
+    if f.code.status == Availability.RELEASED:
+        message = f"code said to be at {first.url}, not verified"
+    else:
+        message = f"could not check {first.url}"
     return _f(
         f,
         code,
         Outcome.TRUE,
-        f"could not check {open_[0].url}",
+        message,
         *(unsettled_reason(lk) for lk in open_),
-        subject=open_[0].url,
+        *(unread_reason(lk) for lk in unread),
+        subject=first.url,
     )
 
 

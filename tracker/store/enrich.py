@@ -8,6 +8,7 @@ becomes official without a duplicate.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import cast
 
@@ -60,7 +61,7 @@ def papers_to_enrich(conn: Connection, limit: int) -> list[PaperTarget]:
     """Papers never enriched (or left partial), those without a code link first."""
     has_code = exists().where(and_(LINKS.c.paper_id == PAPERS.c.id, LINKS.c.kind.in_(CODE_KINDS)))
     rows = conn.execute(
-        select(PAPERS.c.id, PAPERS.c.title, PAPERS.c.arxiv_id)
+        select(PAPERS.c.id, PAPERS.c.title, PAPERS.c.arxiv_id, PAPERS.c.published)
         .where(_todo())
         .order_by(has_code.correlate(PAPERS), PAPERS.c.id)
         .limit(limit)
@@ -69,7 +70,7 @@ def papers_to_enrich(conn: Connection, limit: int) -> list[PaperTarget]:
     links: dict[int, list[Link]] = {i: [] for i in ids}
     for lr in conn.execute(select(LINKS).where(LINKS.c.paper_id.in_(ids))).mappings():
         links[lr["paper_id"]].append(_link_of(lr))
-    return [PaperTarget(r[0], r[1], r[2], tuple(links[r[0]])) for r in rows]
+    return [PaperTarget(r[0], r[1], r[2], tuple(links[r[0]]), dated=r[3] is not None) for r in rows]
 
 
 def _link_of(r: RowMapping) -> Link:
@@ -138,6 +139,25 @@ def save_resolutions(conn: Connection, paper_id: int, resolved: Sequence[tuple[s
             .where(and_(LINKS.c.paper_id == paper_id, LINKS.c.url == alias))
             .values(resolved_url=final[:2048])
         )
+
+
+def save_reads(conn: Connection, paper_id: int, reads: Sequence[tuple[str, str, str]]) -> None:
+    """Record, on each shortlink or project page link, whether discovery could read it."""
+    for url, status, reason in reads:
+        conn.execute(
+            update(LINKS)
+            .where(and_(LINKS.c.paper_id == paper_id, LINKS.c.url == url))
+            .values(resolve_status=status[:16], resolve_reason=reason[:1024])
+        )
+
+
+def save_arxiv_date(conn: Connection, paper_id: int, published: dt.date) -> None:
+    """Give a paper without a date the one arXiv's API gives (a source's own date wins)."""
+    conn.execute(
+        update(PAPERS)
+        .where(and_(PAPERS.c.id == paper_id, PAPERS.c.published.is_(None)))
+        .values(published=published, date_basis="arxiv_api")
+    )
 
 
 def hf_key(repo_type: str, repo_id: str) -> str:

@@ -92,6 +92,8 @@ def _facts_batch(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
                 sentence=m["sentence"],
                 found_in=m["found_in"],
                 linked_repo=m["repo_key"],
+                resolve_status=m["resolve_status"],
+                resolve_reason=m["resolve_reason"] or "",
                 repo=repos.get(m["repo_key"]) if m["repo_key"] else None,
             )
         )
@@ -104,6 +106,8 @@ def _facts_batch(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
             title=m["title"],
             published=m["published"],
             venue_date=m["venue_date"],
+            arxiv_id=m["arxiv_id"],
+            date_basis=m["date_basis"] or "",
             first_seen=m["first_seen_at"].date() if m["first_seen_at"] else None,
             code=_claim(m, "code"),
             weights=_claim(m, "weights"),
@@ -126,6 +130,8 @@ def iter_paper_facts(
         p.c.title,
         p.c.published,
         p.c.venue_date,
+        p.c.arxiv_id,
+        p.c.date_basis,
         p.c.first_seen_at,
         *(
             p.c[f"{a}_{s}"]

@@ -296,6 +296,8 @@ def _gain_changes(
             for suffix in ("status", "evidence", "condition"):
                 changes[f"{art}_{suffix}"] = new[f"{art}_{suffix}"]
     changes.update(_earliest(old, new))
+    if "published" not in changes:  # a date's basis describes that date only
+        changes.pop("date_basis", None)
     if changes and table == Paper.__tablename__:
         changes["updated_at"] = utcnow()
         if "code_status" in changes:  # its summary code names the old status

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint, text
+from sqlalchemy import Column, Index, Integer, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -73,6 +73,11 @@ class Paper(SQLModel, table=True):
     published: dt.date | None = None
     """Served by `ix_paper_published_summary`, which starts with it."""
     venue_date: dt.date | None = None
+    date_basis: str = Field(
+        default="", sa_column=Column(String(16), nullable=False, server_default="")
+    )
+    """Where `published` came from: empty for the paper's source, `arxiv_api` when discovery
+    took it from arXiv because the source gave none (`tracker.flags.dates`)."""
     source_kind: str = Field(max_length=32)
     source_ref: str = Field(default="", max_length=1024)
     code_status: str = Field(default="none", max_length=24, index=True)
@@ -173,6 +178,12 @@ class Link(SQLModel, table=True):
     """official | likely_official | community."""
     resolved_url: str | None = Field(default=None, max_length=2048)
     """Where a shortlink or project page led, when resolved."""
+    resolve_status: str | None = Field(default=None, max_length=16)
+    """Whether discovery could read this shortlink or page: `ok`, or why not (`unknown` for
+    403/429/5xx/timeouts, `blocked`, `not_found`); None before any attempt."""
+    resolve_reason: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )
     first_seen_at: dt.datetime = Field(default_factory=utcnow)
 
 
