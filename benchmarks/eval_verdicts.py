@@ -59,7 +59,10 @@ Figures in the last line (one JSON object):
 * `per_run`: for each run index, pairs, wrong verdicts, unknown-as-no and the verdict counts.
 * `seconds`: wall time of the whole evaluation.
 
-Earlier lines: one row per disagreement (paper, run date, field, expected, got, reason). With
+Earlier lines: one row per disagreement (paper, run date, field, expected, got, reason): a verdict
+kind that differs; weights where one side says `yes` and the other does not, or `no` where the
+label is `unknown`; a placeholder that differs; a license answer that differs or is not
+answered. A label whose probe the tracker does not have gets one line saying so. With
 `--errors`, each disagreement is followed by the tracker's own evidence: the true and
 not-available findings with their evidence lines, and the enrich notes of that run.
 """
