@@ -8,7 +8,12 @@ import pytest
 from tracker.extract import extract_paper, links_in
 from tracker.models import Availability, Location, PaperRecord, Provenance, Role
 
-R, P, N = Availability.RELEASED, Availability.PROMISED, Availability.NONE
+R, P, M, N = (
+    Availability.RELEASED,
+    Availability.PROMISED,
+    Availability.MENTIONED_NO_LINK,
+    Availability.NONE,
+)
 
 
 def statuses(abstract: str) -> tuple[Availability, ...]:
@@ -19,15 +24,15 @@ def statuses(abstract: str) -> tuple[Availability, ...]:
 @pytest.mark.parametrize(
     ("abstract", "expected"),
     [
-        ("We open-source our code and models.", (R, R, N)),
-        ("We publicly release the dataset, code, and models.", (R, R, R)),
+        ("We open-source our code and models.", (M, M, N)),
+        ("We publicly release the dataset, code, and models.", (M, M, M)),
         ("The dataset, code, and pretrained models will be released upon acceptance.", (P, P, P)),
-        ("We release our code, data, and trained checkpoints to the community.", (R, R, R)),
-        ("We release the code, and models will follow.", (R, P, N)),
+        ("We release our code, data, and trained checkpoints to the community.", (M, M, M)),
+        ("We release the code, and models will follow.", (M, P, N)),
         ("We evaluate existing open-source code models and their outputs.", (N, N, N)),
         ("All stimuli and anonymized responses are available at https://osf.io/k4m9z/.", (N, N, R)),
-        ("We publicly release all prompts and model generations.", (N, N, R)),
-        ("Models are released with model cards.", (N, R, N)),
+        ("We publicly release all prompts and model generations.", (N, N, M)),
+        ("Models are released with model cards.", (N, M, N)),
     ],
 )
 def test_claims(abstract: str, expected: tuple[Availability, ...]) -> None:

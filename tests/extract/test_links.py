@@ -52,6 +52,55 @@ def test_urls_are_found_trimmed_and_normalized(text: str, expected: list[str]) -
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Code: https: //github.com/o/r.", ["https://github.com/o/r"]),
+        ("Code: https:/ / github.com/o/r.", ["https://github.com/o/r"]),
+        ("at https:// github.com/o/r now", ["https://github.com/o/r"]),
+        (
+            "see https://github.com/ OpenGVLab/InternVL and",
+            ["https://github.com/OpenGVLab/InternVL"],
+        ),
+        ("at https://github.com/owner/\nrepo-x for", ["https://github.com/owner/repo-x"]),
+        (
+            "at https://github.com/tiny-\nwidgets/sparse.",
+            ["https://github.com/tiny-widgets/sparse"],
+        ),
+        ("at https://lab.org/tools/ v2_release/ now", ["https://lab.org/tools/v2_release"]),
+        ("at https://x.org/a\\_b\\%20c.", ["https://x.org/a_b%20c"]),
+        ("at https://github.com/o/repo.This paper", ["https://github.com/o/repo"]),
+        ("[https://github.com/o/r](https://github.com/o/r)", ["https://github.com/o/r"]),
+        ("[github.com/o/r](https://github.com/o/r).", ["https://github.com/o/r"]),
+        ("available atwww.lab.org/x.", ["https://www.lab.org/x"]),
+        ("available athttps://github.com/o/r.", ["https://github.com/o/r"]),
+        ("the page https://x.org/ and the code", ["https://x.org"]),
+        ("the page https://x.org/a/ We also", ["https://x.org/a"]),
+        ("at https://github.com/o/ which hosts", ["https://github.com/o"]),
+    ],
+)
+def test_urls_broken_by_layout_are_joined(text: str, expected: list[str]) -> None:
+    assert urls(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The page is at tiny-lab.github.io.", ["https://tiny-lab.github.io"]),
+        ("Our tool: lab.example.ac.uk/tool.", ["https://lab.example.ac.uk/tool"]),
+        ("Try demo.hf.space today", ["https://demo.hf.space"]),
+        ("Docs at widgets.readthedocs.io/en/latest.", ["https://widgets.readthedocs.io/en/latest"]),
+        ("Data at cs.uni-example.de/data and", ["https://cs.uni-example.de/data"]),
+        ("Visit sheetbench.dev for tasks.", ["https://sheetbench.dev"]),
+        ("see example.xyz/a", ["https://example.xyz/a"]),
+    ],
+)
+def test_hosts_without_a_scheme_are_found_by_their_public_suffix(
+    text: str, expected: list[str]
+) -> None:
+    assert urls(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "the number of parameters (\\aka the width) grows",
@@ -59,6 +108,12 @@ def test_urls_are_found_trimmed_and_normalized(text: str, expected: list[str]) -
         "Llama-3.1-8B/70B-Instruct and Qwen-2.5-7B/72B",
         "costs 3/4 of the budget, i.e. 1.5/2 GPUs, and/or less",
         "write to someone@github.com for access",
+        "run train.py then load model.pt and see README.md",
+        "a name like foo.notadomain/x or widget.local/y",
+        "the results.In this work",
+        "it helps.It also scales",
+        "ASP.NET and Node.js apps",
+        "model.fit(x) and np.save",
     ],
 )
 def test_non_links_are_ignored(text: str) -> None:
@@ -181,4 +236,40 @@ def test_extraction_never_raises_and_every_url_comes_from_the_text(text: str) ->
         assert link.position is not None
         assert text[link.position : link.position + len(link.raw)] == link.raw
     for found in find_urls(text):
-        assert found.url in text
+        assert text[found.start : found.start + len(found.raw)] == found.raw
+        assert _subsequence(found.url, found.raw), (found.url, found.raw)
+        assert len(found.url) <= 2000
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """Every character of `short` is one of `long`'s, in order (a layout repair only drops)."""
+    chars = iter(long)
+    return all(c in chars for c in short)
+
+
+BROKEN = st.lists(
+    st.one_of(
+        st.text(alphabet="ab .:/-_\\%\n", max_size=8),
+        URLISH,
+        st.sampled_from(
+            ["https: //", "https:/ /", "https:// ", "/ ", "- ", "\\_", "\\%", ".This", "at",
+             "](", "www.", "x.github.io", "ac.uk/", " e.g., ", "[", "\n"]
+        ),
+    ),
+    max_size=14,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(BROKEN)
+def test_repaired_urls_are_built_from_the_text(text: str) -> None:
+    record = PaperRecord(title="t", abstract=text, location=Location("t"), source_kind="test")
+    extract_paper(record)
+    for found in find_urls(text):
+        assert text[found.start : found.start + len(found.raw)] == found.raw
+        assert _subsequence(found.url, found.raw), (found.url, found.raw)
+
+
+def test_a_link_longer_than_two_thousand_characters_is_not_a_link() -> None:
+    assert urls("see https://x.org/" + "a" * 1990 + " now") == []
+    assert urls("see https://x.org/" + "a" * 1900 + " now") != []

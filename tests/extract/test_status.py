@@ -28,7 +28,7 @@ def statuses(abstract: str, title: str = "A Method") -> tuple[Availability, ...]
         ("Code and pretrained weights will be released at https://github.com/o/x.", (P, P, N)),
         ("Our code will be made publicly available upon acceptance.", (P, N, N)),
         ("We plan to release the checkpoints and the dataset in June 2025.", (N, P, P)),
-        ("All datasets and models are released to support research.", (N, R, R)),
+        ("All datasets and models are released to support research.", (N, M, M)),
         ("The implementation is available on GitHub.", (M, N, N)),
         ("We do not release the data or the trained models.", (N, N, N)),
         (
@@ -46,11 +46,30 @@ def statuses(abstract: str, title: str = "A Method") -> tuple[Availability, ...]
         ("Code is available upon request.", (M, N, N)),
         ("Data are available from the corresponding author on reasonable request.", (N, N, M)),
         ("Code and models will be made available upon request.", (M, M, N)),
-        ("We release the code at the request of reviewers.", (R, N, N)),
+        ("We release the code at the request of reviewers.", (M, N, N)),
         ("Data are available on request; code is at https://github.com/o/x.", (R, N, M)),
     ],
 )
 def test_status(abstract: str, expected: tuple[Availability, ...]) -> None:
+    assert statuses(abstract) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("We release our code and models.", (M, M, N)),
+        ("Our code and models are now publicly available.", (M, M, N)),
+        ("We open-source the toolkit to foster research.", (M, N, N)),
+        ("The dataset has been made public.", (N, N, M)),
+        ("We release our code and models at https://github.com/o/x.", (R, R, N)),
+        ("We release our code and models: https://github.com/o/x.", (R, R, N)),
+        ("We release our code and models (https://github.com/o/x).", (R, R, N)),
+        ("We release the data on our project page https://o.github.io/x.", (N, N, R)),
+    ],
+)
+def test_a_release_without_a_location_is_a_mention(
+    abstract: str, expected: tuple[Availability, ...]
+) -> None:
     assert statuses(abstract) == expected
 
 

@@ -10,6 +10,8 @@ import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from publicsuffixlist import PublicSuffixList
+
 CODE_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "hf.co"})
 SHORTLINK_HOSTS = frozenset(
     {
@@ -25,42 +27,55 @@ DATA_HOSTS = frozenset(
         "1drv.ms", "pan.baidu.com",
     }
 )  # fmt: skip
-# Hosts that prose often writes without a scheme; any other bare host needs a listed TLD.
-_SCHEMELESS_HOSTS = (
-    *CODE_HOSTS, *SHORTLINK_HOSTS, *DATA_HOSTS,
-    "gist.github.com", "arxiv.org", "doi.org", "openreview.net", "colab.research.google.com",
-    "sites.google.com", "paperswithcode.com", "modelscope.cn", "gitee.com", "codeocean.com",
-    "pypi.org", "youtube.com", "youtu.be", "docs.google.com",
-)  # fmt: skip
-_HOST_ALT = "|".join(re.escape(h) for h in sorted(set(_SCHEMELESS_HOSTS), key=len, reverse=True))
-_TLDS = "com|org|net|io|ai|dev|app|edu|gov|info|me|xyz|cn|de|uk|fr|jp|page|site|tech|science|cc"
-
-# A URL runs until whitespace or a character that never appears unescaped in a URL in prose
-# (including the full-width punctuation of CJK text and typographic quotes).
 _URL_BODY = r"[^\s<>\"'`{}|\\^“”‘’«»，。；：！？、（）【】…]+"
+"""A URL runs until whitespace or a character that never appears unescaped in a URL in prose
+(including the full-width punctuation of CJK text and typographic quotes)."""
+_GLUE = r"(?:(?<=\bat)|(?<=\bvia)|(?<=\bfrom)|(?<=\bsee))"
+"""A word a careless join glued to the link after it ("available athttp://…", "atwww.…")."""
+_HOST = r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,63}"
 URL_RE = re.compile(
-    r"(?<![\w@.])(?:https?|ftp)://" + _URL_BODY
-    + r"|(?<![\w@./-])www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#:]" + _URL_BODY + r")?"
-    + r"|(?<![\w@./-])(?:[a-z0-9-]+\.)*(?:" + _HOST_ALT + r")/" + _URL_BODY
-    + r"|(?<![\w@./-])[a-z0-9-]+\.github\.io\b(?:/" + _URL_BODY + r")?"
-    + r"|(?<![\w@./-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:" + _TLDS + r")/" + _URL_BODY,
+    r"(?:(?<![\w@.])|" + _GLUE + r")(?:https?|ftp)://" + _URL_BODY
+    + r"|(?:(?<![\w@./-])|" + _GLUE + r")www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#:]" + _URL_BODY
+    + r")?"
+    + r"|(?<![\w@./-])(?!(?:at|via|from|see)www\.)" + _HOST + r"(?:/" + _URL_BODY + r"|(?![\w@(/-]|\.\w))",
     re.IGNORECASE,
 )  # fmt: skip
+"""A scheme, `www.`, or a host name: a host without either is a link only if its suffix is a
+public one (`_host_ok`)."""
+MAX_URL = 2000
+"""Longer than any link a paper prints: such a run of characters is not a link."""
 _LATEX_URL = re.compile(r"\\(?:url|href)\s*\{([^{}]+)\}")
 _MARKDOWN_URL = re.compile(r"\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\)[^()\s<>]*)*)>?\s*\)")
-_ANCHOR = re.compile(r"://|www\.|\.[a-z]{2,6}/|\.github\.io", re.IGNORECASE)
+_ANCHOR = re.compile(r"://|www\.|\.[a-z]{2}", re.IGNORECASE)
 """Every URL holds one of these; the full pattern runs only on the word around each one."""
 _TOKEN_END = re.compile(r"\S*")
-_DOT_TLD_SLASH = re.compile(r"\.[a-z]{2,6}/")
-"""The `.xx/` branch of `_ANCHOR` on lower-cased ASCII: its literal `.` lets `re` skip ahead in C."""
+_DOT_WORD = re.compile(r"\.[a-z]{2}")
+"""The `.xx` branch of `_ANCHOR` on lower-cased ASCII: its literal `.` lets `re` skip ahead in C."""
 _PATH_START = re.compile(r"[/?#]")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"*`~"
 _PAIRS = {")": "(", "]": "[", "}": "{", ">": "<"}
+_GLUED_SENTENCE = re.compile(r"(?<=[\w/])\.[A-Z][a-z]+$")
+"""`…/repo.This`: the next sentence glued to a link whose full stop lost its space."""
+_FILE_SUFFIXES = frozenset(
+    {"py", "sh", "md", "pl", "rs", "cc", "so", "ps", "ml", "pm", "mk", "tf", "pt", "zip", "mov",
+     "cu", "sc"}
+)  # fmt: skip
+"""Public suffixes that are also file extensions (`train.py`, `model.pt`): a name ending in
+one, written with neither a scheme nor `www.`, is a file, not a link."""
+_WORD_SUFFIXES = frozenset(
+    {"in", "it", "to", "as", "is", "at", "be", "me", "us", "no", "do", "am", "an", "or", "on",
+     "my", "we", "go", "id", "by", "if", "im"}
+)  # fmt: skip
+"""Public suffixes that are English words (`results.in`, a full stop that lost its space): a
+bare name ending in one (no scheme, `www.` or path) is not a link."""
 
 
 class Found(NamedTuple):
-    """A URL found in text: the trimmed URL, the raw match and its offset."""
+    """A URL found in text: the trimmed URL, the raw match and its offset.
+
+    After a layout repair (`_layout`) the URL is the raw text less the breaks and escapes
+    that the repair dropped, so every character of it is one of the text's."""
 
     url: str
     raw: str
@@ -78,29 +93,155 @@ def trim(url: str) -> str:
     return url
 
 
+_PSL: list[PublicSuffixList] = []
+
+
+def _suffixes() -> tuple[PublicSuffixList, PublicSuffixList]:
+    """The public suffix list the package ships, whole and its ICANN part (read once, on first
+    use; never fetched)."""
+    if not _PSL:
+        _PSL.extend((PublicSuffixList(), PublicSuffixList(only_icann=True)))
+    return _PSL[0], _PSL[1]
+
+
+def registrable(host: str) -> bool:
+    """`host` (lower case) has a known public suffix and a name registered under it."""
+    return _suffixes()[0].privatesuffix(host, accept_unknown=False) is not None
+
+
+def _site(host: str) -> bool:
+    """A bare host that names a site rather than a domain: a project on a hosting suffix
+    (`name.github.io`, `app.hf.space`) or a name under a registered one (`lab.example.ac.uk`).
+    A bare registered domain (`wikipedia.org`) is more often named than linked."""
+    whole, icann = _suffixes()
+    if whole.publicsuffix(host) != icann.publicsuffix(host):
+        return True
+    return whole.privatesuffix(host) != host
+
+
+_CUE = re.compile(r"(?:\b(?:at|on|via|visit|see|from)|:)\W{0,2}$", re.IGNORECASE)
+"""Words that place what follows: a bare domain after them is a link (`available at x.org`)."""
+
+
 def _host_ok(url: str) -> bool:
-    """A host with a dot and a letter in its last label: `1.5/2` or `3.1-8B/70B` are not URLs."""
+    """A host with a dot and a letter in its last label (`1.5/2` or `3.1-8B/70B` are not
+    URLs); without a scheme or `www.`, a name under a public suffix, and a bare name (no
+    path) ending in lower case and not in a file extension or a word."""
     scheme = _SCHEME.match(url)
     rest = url[scheme.end() :] if scheme else url
     path = _PATH_START.search(rest)
     host = (rest[: path.start()] if path else rest).rsplit("@", 1)[-1].split(":", 1)[0]
     tld = host.rsplit(".", 1)[-1] if "." in host else ""
-    return bool(tld) and tld.isalpha() and "[" not in host and "]" not in host
+    if not (tld and tld.isalpha() and "[" not in host and "]" not in host):
+        return False
+    if scheme or host[:4].lower() == "www.":
+        return True
+    if tld.lower() in _FILE_SUFFIXES:
+        return False
+    if not path and (not tld.islower() or tld in _WORD_SUFFIXES):
+        return False
+    return registrable(host.lower())
+
+
+_SCHEME_GAP_HINT = re.compile(r":\s+/|:/\s+/|://\s")
+_SCHEME_GAP = re.compile(r"(?:https?|ftp)(\s*):(\s*)/(\s*)/(\s*)(?=[\w\[])", re.IGNORECASE)
+_ESCAPE = re.compile(r"\\(?=[_%#&~$])")
+_BREAK = re.compile(r"[/-]\s+(?=[\w~%])")
+_CONTINUES = re.compile(r"[\w~%][\w~%./?#=&+:-]*")
+_URLISH = re.compile(r"//|www\.|\.[a-z]{2,}/", re.IGNORECASE)
+_STOPWORDS = frozenset(
+    {"a", "all", "also", "an", "and", "are", "as", "at", "both", "by", "code", "data", "for",
+     "from", "further", "in", "is", "it", "its", "more", "of", "on", "or", "our", "see", "such",
+     "that", "the", "their", "these", "this", "to", "via", "we", "where", "which", "while",
+     "with"}
+)  # fmt: skip
+"""Words that start the prose after a link rather than continue a link cut before them."""
+
+
+def _layout(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` that layout put inside URLs: white space after `https:` or `//` or
+    after a `/` or `-` that a line break followed, and the backslash of LaTeX `\\_`, `\\%`.
+
+    A URL cut after `/` or `-` goes on with the next word when that word looks like a path
+    (it holds `/`, `_`, `-`, `=`, a digit or an inner `.`), when the cut left a hyphen (no
+    URL ends on one), or when a code host's repository path is still missing a part; prose
+    words that begin a sentence or a phrase (`_STOPWORDS`) never continue one.
+    """
+    cuts: list[tuple[int, int]] = []
+    if "\\" in text:
+        cuts += [(m.start(), m.start() + 1) for m in _ESCAPE.finditer(text)]
+    if ":" in text and _SCHEME_GAP_HINT.search(text):
+        for m in _SCHEME_GAP.finditer(text):
+            cuts += [m.span(g) for g in range(1, 5) if m.end(g) > m.start(g)]
+    if "/" in text or "-" in text:
+        chained = -1
+        for m in _BREAK.finditer(text):
+            token_start = max(text.rfind(c, 0, m.start()) for c in " \n\t\r") + 1
+            token = text[token_start : m.start() + 1]
+            in_url = token_start == chained or any(a <= token_start - 1 < b for a, b in cuts)
+            if not in_url and not _URLISH.search(token):
+                continue
+            more = _CONTINUES.match(text, m.end())
+            if more and _continues(token, more.group(0)):
+                cuts.append((m.start() + 1, m.end()))
+                chained = m.end()
+    return sorted(cuts)
+
+
+def _continues(token: str, word: str) -> bool:
+    """Whether `word` goes on with the URL that `token` ends after a `/` or `-` and a break."""
+    word = trim(word)
+    if not word or word.lower() in _STOPWORDS:
+        return False
+    if token.endswith("-") or any(c in word for c in "/_-=?#&%~.") or not word.isalpha():
+        return True
+    host, _, path = token.split("//", 1)[-1].partition("/")
+    return _REPO_PARTS.get(host.lower().removeprefix("www."), 0) > len(
+        [s for s in path.split("/") if s]
+    )
+
+
+_REPO_PARTS = {"github.com": 2, "gitlab.com": 2, "bitbucket.org": 2, "huggingface.co": 2}
+"""Path segments a repository URL on a code host needs: a word after a cut short of them is
+the missing part (`github.com/owner/⏎repo`)."""
 
 
 def find_urls(text: str) -> list[Found]:
-    """Every URL in `text`, in order; LaTeX `\\url{}`/`\\href{}{}` and Markdown unwrapped."""
-    # every URL holds a slash or `www.` (one scan of the lower case costs less than looking
-    # for `w.` and `W.`: `str.find` skips ahead further on a longer needle)
-    if "/" not in text and "www." not in text.lower():
-        return []
+    """Every URL in `text`, in order; LaTeX `\\url{}`/`\\href{}{}` and Markdown unwrapped,
+    and URLs that layout broke (`_layout`) joined again."""
+    if text.isascii():
+        low = text.lower()
+        if "/" not in text and "www." not in low and not _DOT_WORD.search(low):
+            return []
+    cuts = _layout(text)
+    if not cuts:
+        return _find(text)
+    kept: list[int] = []
+    pos = 0
+    for a, b in cuts:
+        if a >= pos:
+            kept.extend(range(pos, a))
+            pos = b
+        elif b > pos:
+            pos = b
+    kept.extend(range(pos, len(text)))
+    joined = "".join(text[i] for i in kept)
+    kept.append(len(text))
+    out = []
+    for f in _find(joined):
+        start, end = kept[f.start], kept[f.start + len(f.raw) - 1] + 1
+        out.append(Found(f.url, text[start:end], start))
+    return out
+
+
+def _find(text: str) -> list[Found]:
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
     if "\\" in text or "](" in text:
         for pattern in (_LATEX_URL, _MARKDOWN_URL):
             for m in pattern.finditer(text):
                 url = trim(m.group(1).strip())
-                if _host_ok(url):
+                if _host_ok(url) and len(url) <= MAX_URL:
                     found.append(Found(url, m.group(0), m.start()))
                     taken.append(m.span(1))
     covered = 0
@@ -117,11 +258,27 @@ def find_urls(text: str) -> list[Found]:
         for m in URL_RE.finditer(text, lo + 1 if lo >= 0 else 0, hi):
             if any(a <= m.start() < b for a, b in taken):
                 continue
-            url = trim(m.group(0))
-            if _host_ok(url):
-                found.append(Found(url, m.group(0), m.start()))
+            raw = m.group(0)
+            if "](" in raw:  # Markdown `[URL](URL)`: the text half ends at its bracket
+                raw = raw[: raw.index("](")]
+            url = trim(raw)
+            glued = _GLUED_SENTENCE.search(url) if "/" in url else None
+            if glued:
+                url = url[: glued.start()]
+            if not _host_ok(url) or len(url) > MAX_URL:
+                continue
+            if _bare(url) and not (
+                _site(url.lower()) or _CUE.search(text, max(0, m.start() - 8), m.start())
+            ):
+                continue
+            found.append(Found(url, raw, m.start()))
     found.sort(key=lambda f: f.start)
     return found
+
+
+def _bare(url: str) -> bool:
+    """Neither a scheme, `www.` nor anything after the host."""
+    return "/" not in url and "?" not in url and "#" not in url and url[:4].lower() != "www."
 
 
 def _anchors(text: str) -> list[int]:
@@ -135,13 +292,12 @@ def _anchors(text: str) -> list[int]:
         return [m.start() for m in _ANCHOR.finditer(text)]
     low = text.lower()
     out = []
-    for needle in ("://", "www.", ".github.io"):
+    for needle in ("://", "www."):
         at = low.find(needle)
         while at >= 0:
             out.append(at)
             at = low.find(needle, at + 1)
-    if "/" in low:
-        out += [m.start() for m in _DOT_TLD_SLASH.finditer(low)]
+    out += [m.start() for m in _DOT_WORD.finditer(low)]
     return sorted(out)
 
 
