@@ -23,7 +23,7 @@ classify = importlib.import_module("tracker.extract.classify")
 DATA = Path(__file__).resolve().parent.parent / "data"
 CORPUS = [
     json.loads(line)["abstract"]
-    for name in ("extra-labels.jsonl", "heldout-labels.jsonl")
+    for name in ("extra-labels.jsonl", "heldout-labels.jsonl", "heldout3-labels.jsonl")
     for line in (DATA / name).read_text(encoding="utf-8").splitlines()
     if line.strip()
 ]
@@ -265,6 +265,8 @@ _ROLE_TEXT = st.lists(
             "demo",
             "Demonstration",
             "playground",
+            "web app",
+            "Web-Application",
             "code",
             "see",
             "at",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from tracker.extract.classify import describe, role_of
+from tracker.extract.classify import describe, kind_in_context, role_of
 from tracker.extract.identity import arxiv_id, doi, normalize_title, paper_key
 from tracker.extract.links import Found, find_urls, normalize
 from tracker.extract.status import (
@@ -46,10 +46,14 @@ def _contexts(text: str, found: list[Found], spans: Spans) -> list[tuple[str, st
         start, sentence = spans[bisect_right(starts, f.start) - 1]
         rel = f.start - start
         lo, hi = next((a, b) for a, b in clause_spans(sentence) if a <= rel <= b)
-        cut = max(lo, prev_end - start, sentence.rfind("(", lo, rel) + 1)
+        floor = max(lo, prev_end - start)
+        paren = sentence.rfind("(", lo, rel)
+        before = sentence[max(floor, paren + 1) : rel]
+        if paren >= floor and not before.strip():  # "the model (<link>)": the noun before it
+            before = sentence[floor:paren]
         alone = len(found) == 1 or sum(start + lo <= g.start < start + hi for g in found) == 1
         clause = sentence[lo:rel] + " " + sentence[rel + len(f.raw) : hi] if alone else ""
-        out.append((sentence.strip(), sentence[cut:rel], clause))
+        out.append((sentence.strip(), before, clause))
         prev_end = f.start + len(f.raw)
     return out
 
@@ -69,6 +73,7 @@ def _links(
         if url in out:
             continue
         kind, repo, sub = describe(url)
+        kind = kind_in_context(kind, url, before)
         out[url] = Link(
             url=url,
             raw=f.raw,

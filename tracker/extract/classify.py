@@ -30,7 +30,13 @@ _OTHER_HOSTS = (
     "twitter.com", "x.com", "wikipedia.org", "colab.research.google.com", "pypi.org",
     "paperswithcode.com", "raw.githubusercontent.com", "proceedings.neurips.cc", "ieee.org",
     "acm.org", "springer.com", "sciencedirect.com", "nature.com", "semanticscholar.org",
+    "vimeo.com", "bilibili.com",
 )  # fmt: skip
+_DATA_DOI_PREFIXES = frozenset(
+    {"10.5281", "10.6084", "10.5061", "10.7910", "10.17632", "10.17605", "10.34740"}
+)
+"""DOI prefixes of data repositories (Zenodo, figshare, Dryad, Harvard Dataverse, Mendeley
+Data, OSF, Kaggle): a DOI under one of them is a deposit on a data host."""
 _REPO_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
 
 
@@ -89,6 +95,8 @@ def _kind(host: str, segs: list[str]) -> LinkKind:
     if host in ("huggingface.co", "hf.co"):
         return _hf_kind(segs)
     bare = host.removeprefix("www.")
+    if bare in ("doi.org", "dx.doi.org") and segs and segs[0] in _DATA_DOI_PREFIXES:
+        return LinkKind.DATA_HOST
     if bare in SHORTLINK_HOSTS:
         return LinkKind.SHORTLINK
     if _under(bare, DATA_HOSTS):
@@ -112,7 +120,7 @@ def _hf_kind(segs: list[str]) -> LinkKind:
 CODE_WORDS = (
     r"(?:source[- ])?codes?(?![- ](?:generation|completion|review|search|editing|llms?|"
     r"models?|tasks?|understanding|synthesis|reasoning|summarization|translation|repair|"
-    r"snippets?|agents?|benchmarks?))|codebases?|implementations?|software|scripts?|toolkits?|"
+    r"snippets?|agents?|benchmarks?|mix\w*|switch\w*|books?))|codebases?|implementations?|software|scripts?|toolkits?|"
     r"toolbox(?:es)?|library|libraries|packages?|framework|pipeline|simulators?|tools?|"
     r"harness(?:es)?|solvers?|plugins?|kernels"
 )
@@ -127,7 +135,8 @@ DATA_WORDS = (
     r"datasets?|data(?:[- ]?sets?)?|corpus|corpora|benchmarks?|annotations|measurements|"
     r"logs|test[- ]?sets?|training[- ]sets?|(?:labell?ed|annotated|evaluation|validation)[- ]sets?|"
     r"(?:probe|query|eval)[- ]sets?|treebanks?|trajectories|recordings|transcripts|lexicons?|"
-    r"labels|questions|stimuli|(?:human |participant |survey |model )?responses|prompts|"
+    r"labels|questions|(?:annotated|labell?ed|reference|gold) answers|stimuli|suites?|"
+    r"(?:raw|experimental|all|evaluation) results|(?:human |participant |survey |model )?responses|prompts|"
     r"(?:model )?(?:generations|outputs)|dialogues|conversations|images"
 )
 _READING_LIST = re.compile(
@@ -138,12 +147,13 @@ _READING_LIST = re.compile(
 )
 _PLACE = re.compile(
     r"\b(?:(?P<project>project[- ](?:page|website|site|homepage)|home ?page|web ?site|"
-    r"web ?page)|(?P<demo>demo(?:nstration)?|playground))\W*(?:\w+\W+){0,3}$",
+    r"web ?page)|(?P<demo>demo(?:nstration)?|playground|web[- ]?app(?:lication)?))\W*(?:\w+\W+){0,3}$",
     re.I,
 )
 _READING_LIST_WORDS = ("list", "awesome", "collection", "repository")
 """One of these is in every match of `_READING_LIST`..."""
 _PLACE_WORDS = ("project", "home", "web", "demo", "playground")
+"""(`web` covers `web app` too.)"""
 """... and of `_PLACE`."""
 
 
@@ -161,9 +171,32 @@ _ARTIFACT_RE: tuple[tuple[Role, re.Pattern[str]], ...] = (
     (Role.CODE, re.compile(r"\b(?:" + CODE_WORDS + r")\b|\bgithub\b", re.I)),
     (Role.WEIGHTS, re.compile(r"\b(?:" + WEIGHTS_WORDS + r")\b", re.I)),
     (Role.DATA, re.compile(r"\b(?:" + DATA_WORDS + r")\b", re.I)),
-    (Role.DEMO, re.compile(r"\b(?:demos?|playground|try it)\b", re.I)),
+    (Role.DEMO, re.compile(r"\b(?:demos?|playground|try it|web[- ]?app(?:lication)?s?)\b", re.I)),
     (Role.PROJECT, re.compile(r"\b(?:project|website|homepage|webpage)\b", re.I)),
 )
+_SERVICE = re.compile(
+    r"\b(?:web[- ]?services?|web[- ]?servers?|services?|servers?|apis?|endpoints?)\b[^.;]*$", re.I
+)
+"""A link the words before it call a service: an address to query, not a project page."""
+_TOOL = re.compile(r"\b(?:" + CODE_WORDS + r")\b[^.;]*$", re.I)
+_ACADEMIC = re.compile(r"(?:^|\.)(?:edu|ac\.[a-z]{2}|edu\.[a-z]{2})$|(?:^|\.)(?:uni-|univ)")
+"""Hosts of universities and institutes (`.edu`, `.ac.uk`, `cs.uni-x.de`)."""
+
+
+def kind_in_context(kind: LinkKind, url: str, before: str) -> LinkKind:
+    """A page of no known host is a project page unless its sentence says otherwise: a
+    service (`our web service is at ...`) or an institution's page for a tool or software
+    (`the toolkit is available at lab.example.ac.uk/tool`) is `other`."""
+    if kind is not LinkKind.PROJECT_PAGE or not before:
+        return kind
+    if _SERVICE.search(before):
+        return LinkKind.OTHER
+    host, _ = _segments(url)
+    if _ACADEMIC.search(host) and _TOOL.search(before):
+        return LinkKind.OTHER
+    return kind
+
+
 _LOCATION_OF = re.compile(
     r"\b(?:available|provided|released|hosted|deposited|archived|uploaded|found|downloaded|"
     r"accessed|obtained|shared|published|open[- ]?sourced)\b[^.;]*\b(?:at|from|on|in|via)\W*$",
@@ -188,6 +221,42 @@ _DEFAULT_ROLE = {
 }
 
 
+_LIST_GLUE = re.compile(
+    r"(?:\s*(?:,|\band\b|&|\bas well as\b|\bplus\b)\s*)+(?:(?:the|our|all|its|their)\s+)?"
+    r"(?:[\w-]+\s+){0,2}",
+    re.I,
+)
+"""What lies between two items of a list of artifacts: commas or `and`, then a determiner
+and up to two modifiers (`, anonymized responses and analysis scripts`)."""
+
+
+_REPOSITORIES = frozenset(
+    {LinkKind.GITHUB_REPO, LinkKind.GITHUB_OWNER, LinkKind.GITLAB_REPO, LinkKind.BITBUCKET_REPO}
+)
+"""A code repository holds the code of any list that names it, whatever comes first."""
+
+
+def _first_listed(text: str) -> Role | None:
+    """The role of the first artifact of the list that ends `text`'s last artifact words, when
+    there is such a list (two items or more): "stimuli, responses and scripts are at <link>"
+    names the stimuli first. A lone artifact is left to the order of `_ARTIFACT_RE`."""
+    found = sorted(
+        (m.start(), -m.end(), m.end(), role)
+        for role, pattern in _ARTIFACT_RE[:3]
+        for m in pattern.finditer(text)
+    )
+    items: list[tuple[int, int, Role]] = []
+    for start, _, end, role in found:
+        if not items or start >= items[-1][1]:
+            items.append((start, end, role))
+    if len(items) < 2:
+        return None
+    first = len(items) - 1
+    while first > 0 and _LIST_GLUE.fullmatch(text, items[first - 1][1], items[first][0]):
+        first -= 1
+    return items[first][2] if first < len(items) - 1 else None
+
+
 def role_of(
     kind: LinkKind, before: str, clause: str = "", *, survey: bool = False, url: str = ""
 ) -> Role:
@@ -199,6 +268,8 @@ def role_of(
     role only from words right before it, or from the subject of a release verb it follows.
     A survey's link that no artifact word claims is a reading list (`other`), not the paper's code.
     """
+    if kind is LinkKind.HF_SPACE and "leaderboard" in (url + before + clause).lower():
+        return Role.OTHER  # a leaderboard Space ranks everyone's models: not this paper's demo
     if kind in _KIND_ROLE:
         return _KIND_ROLE[kind]
     if _may(clause or before, _READING_LIST_WORDS) and _READING_LIST.search(clause or before):
@@ -214,6 +285,9 @@ def role_of(
     else:
         texts = (before, clause)
     for text in texts:
+        listed = None if kind in _REPOSITORIES else _first_listed(text)
+        if listed is not None:
+            return listed
         for role, pattern in _ARTIFACT_RE:
             if pattern.search(text):
                 return role

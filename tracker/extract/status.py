@@ -53,6 +53,8 @@ _STEMS = (
     "hugging",
     "we provide",
     "we share",
+    "website",
+    "homepage",
 )
 """Every claim without a link holds one of these (checked on lower-cased text); a sentence with
 none of them, and no link, claims nothing."""
@@ -81,6 +83,8 @@ _RELEASE = re.compile(
     r"|\b(?:can|could|may)\s+(?:also\s+)?(?:be\s+)?(?:found|accessed|downloaded|obtained|"
     r"reached)\b"
     r"|\b(?:is|are)\s+(?:hosted\s+)?(?:at|here)\b"
+    r"|\b(?:is|are)\s+(?:also\s+|now\s+)?on\s+(?:our\s+|the\s+)?(?:github|gitlab|hugging\s*face|"
+    r"(?:project\s+)?(?:website|web\s*page|homepage|web\s*site))\b"
     r"|\bavailable\s+(?:at|from|on|in|via|here|under)\b(?=[^.;]*(?:://|\.(?:com|org|io)/))"
     r"|\bwe\s+(?:have\s+|also\s+|further\s+|publicly\s+|openly\s+|hereby\s+)*" + _ACTIVE + r"\b"
     r"|\b(?:released|open[- ]?sourced)\s+(?:at|on|in|via|under)\b"
@@ -91,7 +95,7 @@ _COPULA_TAIL = r"\s+" + _ADV + _PARTICIPLE
 _FOUND = r"\s+(?:also\s+)?(?:be\s+)?(?:found|accessed|downloaded|obtained|reached)"
 _AT = r"\s+(?:at|on|in|via|under)\b"
 _PROMISES, _RELEASES = 1, 2
-_ARE = r"\s+(?:" + _ADV + _PARTICIPLE + r"|(?:hosted\s+)?(?:at|here)\b)"
+_ARE = r"\s+(?:" + _ADV + _PARTICIPLE + r"|(?:hosted\s+)?(?:at|here)\b|(?:also\s+|now\s+)?on\s)"
 _GATES = tuple(
     re.compile(pattern)
     for pattern in (
@@ -568,7 +572,12 @@ def _hits(
         # lower case maps an ASCII letter alone; elsewhere it may look at the neighbours
         low_sentence = low[offset : offset + len(sentence)] if ascii_ else _lower(sentence)
         for lo, hi in _list_spans(low_sentence):
-            linked = {_ROLE_ARTIFACT[lk.role] for lk in in_sentence if lk.raw in sentence[lo:hi]}
+            # a link's raw text may end on the comma that cuts its list item off the next
+            linked = {
+                _ROLE_ARTIFACT[lk.role]
+                for lk in in_sentence
+                if lk.raw.rstrip(_CUT_PUNCT) in sentence[lo:hi]
+            }
             can = 0
             for at, bit in gated:
                 if offset + lo <= at < offset + hi:
@@ -578,6 +587,9 @@ def _hits(
                     low_sentence[lo:hi], sentence, linked, can, sentence in located
                 )
 
+
+_CUT_PUNCT = ".,;:!?"
+"""Punctuation a link's raw text may end on that a clause split may leave out."""
 
 _ASCII_SPACE = "[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f ]"
 """Python's `\\s` on ASCII text (RE2's leaves out `\\v` and the separators `\\x1c`-`\\x1f`)."""
