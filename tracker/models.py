@@ -8,6 +8,7 @@ never depend on the ORM.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -257,6 +258,26 @@ class RepoFacts:
     """Top-level folders that are copies of third-party code (not the paper's own source)."""
     license_claims: tuple[str, ...] = ()
     """SPDX ids the README states for the repository (compared with `license_spdx` by probes)."""
+    files: tuple[tuple[str, str], ...] = ()
+    """(path, text) of the package metadata, license and download files read
+    (`tracker.check.github.facts.EVIDENCE_FILES`)."""
+    empty: bool = False
+    """The repository has no commit."""
+
+
+@dataclass(frozen=True, slots=True)
+class RepoEvidence:
+    """What a full check of a repository read, as stored for judging (`tracker.flags.judge`)."""
+
+    full_name: str
+    readme: str = ""
+    paths: tuple[str, ...] = ()
+    lfs_patterns: tuple[str, ...] = ()
+    assets: tuple[ReleaseAsset, ...] = ()
+    files: Mapping[str, str] = field(default_factory=dict)
+    """Package metadata, license and download files: path -> text."""
+    topics: tuple[str, ...] = ()
+    empty: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -558,6 +579,23 @@ class RepoState:
     source_files: int | None = None
     first_ok_at: dt.datetime | None = None
     last_checked_at: dt.datetime | None = None
+    kind: str | None = None
+    """Judged from its evidence: `code`, `model_card`, `reading_list`, `docs`, `empty`; None
+    before any judgement."""
+    license_terms: str = ""
+    """The phrase that restricts use of its license (non-commercial, research only...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HubState:
+    """The stored answer of the Hub about one linked model."""
+
+    status: str
+    """A `RepoStatus` value, or `unchecked`."""
+    status_reason: str = ""
+    weight_files: int = 0
+    gated: str | None = None
+    private: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -577,6 +615,8 @@ class LinkFacts:
     """For shortlinks and project pages: `ok` when discovery read where it led, a `RepoStatus`
     value when it could not (`unknown`, `blocked`, `not_found`), None before any attempt."""
     resolve_reason: str = ""
+    hub: HubState | None = None
+    """For Hugging Face model links: what the Hub answered, when it was asked."""
     repo: RepoState | None = None
     """The repository's latest facts (through its old name after a rename), if any."""
 

@@ -44,8 +44,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("link", schema=None) as batch_op:
-        batch_op.drop_column("resolve_reason")
-        batch_op.drop_column("resolve_status")
-    with op.batch_alter_table("paper", schema=None) as batch_op:
-        batch_op.drop_column("date_basis")
+    # plain DROP COLUMN (SQLite 3.35+, PostgreSQL): a batch copy would drop tables others reference
+    for table, column in (
+        ("link", "resolve_reason"),
+        ("link", "resolve_status"),
+        ("paper", "date_basis"),
+    ):
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")

@@ -18,6 +18,8 @@ from tracker.check.github.rest import fetch_rest, make_github
 from tracker.config import Settings
 from tracker.emulators.github import GitHubEmulator
 from tracker.emulators.github.graphql_api import github_schema
+from tracker.flags.judge import evidence_of, judge
+from tracker.flags.run import judge_repositories
 from tracker.http import HttpPolicy, make_client
 from tracker.models import CheckResult, DueRepo, RepoStatus
 from tracker.store.tables import CheckAttempt, RepoAlias, RepoHistory, Repository
@@ -80,17 +82,19 @@ def test_statuses_and_verdicts(gh: GitHubEmulator) -> None:
         "MIT",
     )
     assert (code.releases_count, code.latest_release_tag, code.source_files) == (1, "v1", 2)
-    assert code.weights_evidence == (
+    assert code.files == (("LICENSE", code.files[0][1]),) or code.files == ()
+    judged = {n: judge(evidence_of(r.facts)) for n, r in res.items() if r.facts is not None}
+    assert judged["lab/code"].weights.own == (
         "release asset model.safetensors",
-        "README link huggingface.co/lab/code-model",
+        "Hub model huggingface.co/lab/code-model (link in README.md)",
     )
-    assert (code.placeholder, soon.placeholder) == (False, True)
-    assert soon.placeholder_reasons == (
+    assert (judged["lab/code"].placeholder, judged["lab/soon"].placeholder) == (False, True)
+    assert judged["lab/soon"].placeholder_reasons == (
         "no source files (only LICENSE README.md teaser.png)",
         'README says "coming soon"',
     )
     assert res["lab/old-name"].facts.license_spdx == "NOASSERTION"  # type: ignore[union-attr]
-    assert (vendored.placeholder, vendored.placeholder_reasons) == (
+    assert (judged["lab/vendored"].placeholder, judged["lab/vendored"].placeholder_reasons) == (
         True,
         (
             "no source files (only LICENSE README.md third_party/)",
@@ -98,7 +102,7 @@ def test_statuses_and_verdicts(gh: GitHubEmulator) -> None:
             'README says "code will be released"',
         ),
     )
-    assert (awesome.placeholder, awesome.has_weights) == (False, False)
+    assert (judged["lab/awesome"].kind, judged["lab/awesome"].weights.own) == ("reading_list", ())
 
 
 def test_graphql_queries_validate_against_the_schema() -> None:
@@ -125,8 +129,10 @@ def test_check_saves_history_aliases_and_dead_counter(engine: Engine, gh: GitHub
     assert count(engine, RepoHistory) == 8 and count(engine, CheckAttempt) == 16
     assert repos(engine)["lab/gone"]["dead_confirmations"] == 2
 
+    judge_repositories(engine)  # placeholder and weights are judged by the flag run
     gh.set_time("2025-01-15T00:00:00Z")
     later = check_repositories(engine, cfg(gh), policy=FAST)
+    judge_repositories(engine)
     rows = repos(engine)
     assert later.changed == 2  # stars of lab/code, code arrived in lab/soon
     assert (rows["lab/code"]["stars"], rows["lab/soon"]["placeholder"]) == (25, False)

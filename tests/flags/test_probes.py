@@ -78,7 +78,7 @@ def answer(facts: PaperFacts, code: str) -> Finding:
 
 
 def test_every_probe_has_a_definition_and_answers_once() -> None:
-    assert len(set(PROBE_CODES)) == len(PROBES) == 13
+    assert len(set(PROBE_CODES)) == len(PROBES) == 14
     assert all(len(p.definition) > 30 for p in PROBES)
     found = run_probes(paper(link(repo())), CTX)
     assert [f.code for f in found] == list(PROBE_CODES)

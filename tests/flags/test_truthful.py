@@ -7,7 +7,7 @@ import datetime as dt
 from tests.flags.test_probes import CTX, URL, answer, link, paper, repo
 from tracker.flags.dates import DateBasis, PaperDate, arxiv_month, paper_date
 from tracker.flags.run import flag_paper
-from tracker.models import LinkFacts, Outcome, PaperFacts
+from tracker.models import Availability, HubState, LinkFacts, Outcome, PaperFacts, StatusClaim
 
 
 def undated(arxiv_id: str | None, **kw: object) -> PaperFacts:
@@ -164,3 +164,39 @@ def test_after_the_deadline_a_never_created_repository_is_dead_and_a_deleted_one
         published=dt.date(2025, 4, 1),
     )
     assert flag_paper(deleted, CTX).verdict_kind == "dead"
+
+
+def hub_link(hub: HubState | None) -> LinkFacts:
+    return LinkFacts(
+        url="https://huggingface.co/lab/model-7b",
+        kind="hf_model",
+        role="weights",
+        provenance="abstract",
+        hub=hub,
+    )
+
+
+def test_linked_hub_weights_count_only_when_the_hub_confirms_them() -> None:
+    old = dict(published=dt.date(2024, 1, 1), weights=StatusClaim(Availability.PROMISED, "w"))
+    answers = {
+        name: answer(paper(link(repo()), hub_link(h), **old), "weights_promised_missing")
+        for name, h in (
+            ("files", HubState("ok", weight_files=2)),
+            ("gated", HubState("ok", gated="manual")),
+            ("no files", HubState("ok")),
+            ("gone", HubState("not_found", "HTTP 404")),
+            ("rate limited", HubState("unknown", "HTTP 429")),
+            ("not asked", None),
+        )
+    }
+    assert {k: (f.outcome, f.message) for k, f in answers.items()} == {
+        "files": (Outcome.FALSE, "weights on the Hub at https://huggingface.co/lab/model-7b"),
+        "gated": (Outcome.FALSE, "weights on the Hub at https://huggingface.co/lab/model-7b"),
+        "no files": (Outcome.TRUE, "weights missing — overdue by 427 days"),
+        "gone": (Outcome.TRUE, "weights missing — overdue by 427 days"),
+        "rate limited": (Outcome.NOT_AVAILABLE, "cannot tell yet"),
+        "not asked": (Outcome.NOT_AVAILABLE, "cannot tell yet"),
+    }
+    assert answers["rate limited"].evidence == (
+        "https://huggingface.co/lab/model-7b: Hub answered unknown (HTTP 429)",
+    )

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from tracker.flags.dates import paper_date
+from tracker.flags.judge import WEIGHT_PREFIXES
 from tracker.models import Availability, LinkFacts, PaperFacts, RepoState, StatusClaim
 
 CODE_HOST_KINDS = frozenset({"github_repo", "gitlab_repo", "bitbucket_repo"})
@@ -87,7 +88,8 @@ def is_placeholder(r: RepoState) -> bool:
 
 
 def delivers_code(r: RepoState) -> bool:
-    return is_up(r) and not is_placeholder(r)
+    """Up, not a placeholder, and a code repository (not a model card, list or site)."""
+    return is_up(r) and not is_placeholder(r) and r.kind in (None, "code")
 
 
 def unsettled_reason(lk: LinkFacts) -> str:
@@ -122,9 +124,25 @@ def owner_of(r: RepoState) -> str:
     return name.rsplit("/", 2)[-2].lower() if "/" in name else name.lower()
 
 
+_NOT_OWN = tuple(WEIGHT_PREFIXES.values())
+
+
 def own_weights_evidence(r: RepoState) -> tuple[str, ...]:
-    """Weights evidence that belongs to the repository itself: files, release assets, LFS,
-    or Hub models of the same owner. Links to other people's models (an awesome list) do not."""
+    """Weights evidence that belongs to the repository itself (`tracker.flags.weights`): files,
+    release assets, LFS, its own Hub models and checkpoint links. Links to other people's models
+    are kept apart."""
+    if r.kind is None:  # judged before evidence was stored: only same-owner Hub models count
+        return _legacy_own(r)
+    return tuple(x for x in r.weights_evidence if not x.startswith(_NOT_OWN))
+
+
+def unattributed_weights(r: RepoState) -> tuple[str, ...]:
+    """Hub models of other owners that no rule ties to the repository: whose they are is open."""
+    p = WEIGHT_PREFIXES["unattributed"]
+    return tuple(x.removeprefix(p) for x in r.weights_evidence if x.startswith(p))
+
+
+def _legacy_own(r: RepoState) -> tuple[str, ...]:
     if not r.has_weights:
         return ()
     owner = owner_of(r)

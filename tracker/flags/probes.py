@@ -27,11 +27,12 @@ from tracker.flags.facts import (
     not_yet_created,
     own_weights_evidence,
     repo_note,
+    unattributed_weights,
     unread_pages,
     unread_reason,
     unsettled_reason,
 )
-from tracker.flags.licenses import same_license
+from tracker.flags.licenses import is_restrictive_spdx, same_license
 from tracker.models import (
     Availability,
     Finding,
@@ -272,13 +273,42 @@ def weights_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
     wlinks = _weights_links(f)
     if not claims(f.weights) and not wlinks:
         return _f(f, code, Outcome.NOT_AVAILABLE, "no weights claimed", f.weights.evidence)
-    hub = [lk for lk in wlinks if lk.kind == "hf_model" and (lk.repo is None or is_up(lk.repo))]
+    hub = [lk for lk in wlinks if lk.kind == "hf_model" and hub_has_weights(lk)]
     if hub:
-        return _f(f, code, Outcome.FALSE, f"weights linked at {hub[0].url}", subject=hub[0].url)
-    for lk in code_links(f) + [lk for lk in f.links if lk.role == "weights"]:
+        return _f(
+            f,
+            code,
+            Outcome.FALSE,
+            f"weights on the Hub at {hub[0].url}",
+            *(hub_note(lk) for lk in hub),
+            subject=hub[0].url,
+        )
+    unverified = [lk for lk in wlinks if lk.kind == "hf_model" and hub_unsettled(lk)]
+    repos = code_links(f) + [lk for lk in f.links if lk.role == "weights"]
+    for lk in repos:
         own = own_weights_evidence(lk.repo) if lk.repo is not None else ()
         if own:
             return _f(f, code, Outcome.FALSE, f"weights found in {lk.url}", *own, subject=lk.url)
+    open_ = [(lk, x) for lk in repos if lk.repo is not None for x in unattributed_weights(lk.repo)]
+    if open_:
+        return _f(
+            f,
+            code,
+            Outcome.NOT_AVAILABLE,
+            f"whose weights {open_[0][0].url} links cannot be told",
+            *(f"{lk.url}: {x}" for lk, x in open_),
+            subject=open_[0][0].url,
+        )
+    unsettled = [lk for lk in code_links(f) if is_unsettled(lk)]
+    if unsettled or unverified:
+        return _f(
+            f,
+            code,
+            Outcome.NOT_AVAILABLE,
+            "cannot tell yet",
+            *(hub_note(lk) for lk in unverified),
+            *(unsettled_reason(lk) for lk in unsettled),
+        )
     return _against_deadline(
         f,
         ctx,
@@ -287,6 +317,28 @@ def weights_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
         ("weights due in {} days", "weights missing — overdue by {} days"),
         Severity.MEDIUM,
     )
+
+
+def hub_has_weights(lk: LinkFacts) -> bool:
+    """The Hub answered and the model holds weight files (or is gated: they exist behind a
+    form). A model never looked up is not evidence either way."""
+    h = lk.hub
+    return h is not None and h.status == "ok" and (h.weight_files > 0 or bool(h.gated))
+
+
+def hub_unsettled(lk: LinkFacts) -> bool:
+    h = lk.hub
+    return h is None or h.status not in ("ok", "not_found", "forbidden", "blocked")
+
+
+def hub_note(lk: LinkFacts) -> str:
+    h = lk.hub
+    if h is None:
+        return f"{lk.url}: not looked up on the Hub yet"
+    if h.status == "ok":
+        gated = f", gated ({h.gated})" if h.gated else ""
+        return f"{lk.url}: on the Hub, {h.weight_files} weight files{gated}"
+    return f"{lk.url}: Hub answered {h.status} ({h.status_reason or 'no reason given'})"
 
 
 def _primary(f: PaperFacts) -> LinkFacts | None:
@@ -350,6 +402,38 @@ def license_mismatch(f: PaperFacts, ctx: ProbeContext) -> Finding:
         severity=Severity.MEDIUM,
         subject=lk.url,
     )
+
+
+def license_restrictive(f: PaperFacts, ctx: ProbeContext) -> Finding:
+    code = "license_restrictive"
+    lk = _primary(f)
+    if lk is None or lk.repo is None:
+        return _f(f, code, Outcome.NOT_AVAILABLE, "no reachable code repository")
+    r = lk.repo
+    if r.license_terms:
+        return _f(
+            f,
+            code,
+            Outcome.TRUE,
+            f"licensed, restricted: {r.license_terms}",
+            f"license file of {lk.url}: {r.license_spdx or 'unidentified'}",
+            severity=Severity.LOW,
+            subject=lk.url,
+        )
+    if r.license_spdx and is_restrictive_spdx(r.license_spdx):
+        return _f(
+            f,
+            code,
+            Outcome.TRUE,
+            f"licensed, restricted: {r.license_spdx}",
+            severity=Severity.LOW,
+            subject=lk.url,
+        )
+    if r.license_spdx == "NOASSERTION" and r.kind is None:
+        return _f(
+            f, code, Outcome.NOT_AVAILABLE, "the license file's text was not read", subject=lk.url
+        )
+    return _f(f, code, Outcome.FALSE, f"no use restriction found ({r.license_spdx or 'none'})")
 
 
 def stale(f: PaperFacts, ctx: ProbeContext) -> Finding:
@@ -540,6 +624,12 @@ PROBES: tuple[Probe, ...] = (
         "license_mismatch",
         "The README or package metadata claims a license the LICENSE file does not hold.",
         license_mismatch,
+    ),
+    Probe(
+        "license_restrictive",
+        "The main code repository's license restricts use: non-commercial, research or "
+        "academic use only, no derivatives (the phrase is the evidence).",
+        license_restrictive,
     ),
     Probe("stale", "No push to the main code repository for N months (informational).", stale),
     Probe("archived", "A reachable code repository is archived (read-only).", archived),

@@ -14,11 +14,13 @@ from sqlalchemy import Engine
 
 from tracker.config import Settings
 from tracker.flags.facts import ProbeContext
+from tracker.flags.judge import RULES_VERSION, columns, judge
 from tracker.flags.probes import run_probes
 from tracker.flags.verdict import verdict
 from tracker.models import FlagSummary, Outcome, PaperFacts
 from tracker.store.facts import iter_paper_facts
 from tracker.store.findings import PaperFlags, save_findings
+from tracker.store.judged import pending_judgements, save_judgements
 from tracker.store.rollup import fingerprint, rollup_links, save_mark
 
 
@@ -46,6 +48,17 @@ def flag_paper(facts: PaperFacts, ctx: ProbeContext) -> PaperFlags:
     )
 
 
+def judge_repositories(engine: Engine, *, everything: bool = False) -> int:
+    """Judge the stored evidence of every repository whose evidence or rules changed since its
+    last judgement (all of them with `everything`); no network. Returns how many changed."""
+    changed = 0
+    with engine.connect() as conn:
+        for batch in pending_judgements(conn, RULES_VERSION, everything=everything):
+            changed += save_judgements(conn, [(p, columns(judge(p.evidence))) for p in batch])
+            conn.commit()
+    return changed
+
+
 def flag_papers(
     engine: Engine,
     settings: Settings,
@@ -66,6 +79,7 @@ def flag_papers(
     flagged: Counter[str] = Counter()
     verdicts: Counter[str] = Counter()
     papers = 0
+    judge_repositories(engine)
     with engine.connect() as conn:
         mark = fingerprint(conn) if keys is None else None
         for batch in iter_paper_facts(conn, keys):

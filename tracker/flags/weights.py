@@ -1,16 +1,24 @@
-"""Does a repository publish model weights? Evidence from assets, tree, LFS and README links.
+"""Whose weights does a repository point at? Evidence from its files, releases, LFS and text.
 
-Counted: release assets with weight extensions or checkpoint/weights archives, weight files
-or weight LFS patterns in the tree, README links to Hugging Face model repositories, and
-Drive/Zenodo/Dropbox/OneDrive links with a weight word nearby. Not counted: badge images,
-dataset links, and link farms (awesome lists), whose links are other people's models.
+Counted as the repository's own: release assets and tree files with weight extensions (or
+checkpoint archives), LFS patterns for weight files, Hub models, collections and organization
+pages the README or a download script names when the Hub owner is the repository's owner or an
+organization the README presents as its own (its org page or a collection), or when the model
+is named after the repository; Drive/Dropbox/Zenodo/release links in a weights context (a "Model
+Zoo" table, a "Pretrained models" heading, a download script). Never counted: badges and
+figures, models of well-known base-model publishers fetched as a starting point, and anything
+in a reading list. A Hub model of another owner that none of these rules claims is kept apart
+as *unattributed*: it cannot tell "weights missing" from "weights released under another name",
+so it makes the weights verdict `unknown`, never "no". The number of links never decides.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
+from tracker.flags.references import HubRef, checkpoint_links, hub_refs, is_download_script
 from tracker.models import ReleaseAsset
 
 WEIGHT_EXTENSIONS = (
@@ -23,28 +31,47 @@ WEIGHT_EXTENSIONS = (
     ".onnx",
     ".gguf",
     ".tflite",
+    ".npz",
+    ".pkl",
 )
 ARCHIVES = (".zip", ".tar", ".tar.gz", ".tgz", ".7z", ".rar", ".tar.xz")
-ARCHIVE_WORDS = ("checkpoint", "weights", "ckpt", "pretrained")
+ARCHIVE_WORDS = ("checkpoint", "weights", "ckpt", "pretrained", "model")
 NOT_WEIGHTS = frozenset({"training_args.bin", "optimizer.pt", "scheduler.pt", "rng_state.pth"})
-WEIGHT_WORDS = re.compile(
-    r"\b(?:weights?|checkpoints?|ckpts?|pre-?trained|model\s+zoo|trained\s+models?)\b", re.I
+BASE_MODEL_OWNERS = frozenset(
+    {
+        "meta-llama",
+        "openai",
+        "mistralai",
+        "stabilityai",
+        "runwayml",
+        "compvis",
+        "qwen",
+        "google-bert",
+        "google-t5",
+        "facebook",
+        "google",
+        "microsoft",
+        "tiiuae",
+        "bigscience",
+        "eleutherai",
+        "huggyllama",
+        "lmsys",
+        "deepseek-ai",
+        "black-forest-labs",
+        "sentence-transformers",
+        "laion",
+        "timm",
+        "openai-community",
+        "liuhaotian",
+    }
 )
-HF_MODEL = re.compile(
-    r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/"
-    r"(?!(?:datasets|spaces|docs|papers|blog|models|collections|settings|join|login|tasks"
-    r"|learn|pricing|organizations|posts|api)\b)([\w.-]+/[\w.-]+)",
+"""Publishers whose models papers start from: their models count only for their own repositories."""
+_NOT_A_NAME = re.compile(r"[^a-z0-9]")
+_WEIGHT_WORD = re.compile(
+    r"(?<![a-z])(?:weights?|checkpoints?|ckpts?|pre-?trained|models?)(?![a-z])"
+    r"|\.(?:pth|pt|safetensors|ckpt|gguf)\b",
     re.I,
 )
-FILE_HOST = re.compile(
-    r"https?://(?:drive\.google\.com|docs\.google\.com/uc|zenodo\.org|(?:www\.)?dropbox\.com"
-    r"|1drv\.ms|onedrive\.live\.com)[^\s)\]>\"']*",
-    re.I,
-)
-IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)[^)]*\)|<img[^>]*src=[\"']([^\"']+)", re.I)
-LINK_FARM_MODELS = 10
-"""More distinct model links than this in one README means a list of other people's work."""
-NEAR = 150
 
 
 def is_weight_file(path: str) -> bool:
@@ -61,44 +88,87 @@ def _lfs_weight_pattern(pattern: str) -> bool:
     return p.endswith(WEIGHT_EXTENSIONS) or any(w in p for w in ARCHIVE_WORDS)
 
 
-def _without_images(readme: str) -> str:
-    """The README with image embeds (badges, figures) blanked out, offsets kept."""
-    return IMAGE.sub(lambda m: " " * len(m.group(0)), readme)
+def _squash(name: str) -> str:
+    return _NOT_A_NAME.sub("", name.lower())
 
 
-def is_link_farm(readme: str, topics: Iterable[str] = ()) -> bool:
-    if any("awesome" in t.lower() for t in topics):
-        return True
-    first = next((ln for ln in readme.splitlines() if ln.strip()), "")
-    if re.search(r"\bawesome\b", first, re.I):
-        return True
-    return len({m.group(1).lower() for m in HF_MODEL.finditer(readme)}) > LINK_FARM_MODELS
+def _named_after(model: str, repo_name: str) -> bool:
+    """`lab/pixeldiff-xl` is named after repository `pixeldiff` (names of 4+ characters)."""
+    a, b = _squash(model), _squash(repo_name)
+    return len(b) >= 4 and len(a) >= 4 and (b in a or a in b)
 
 
-def readme_weight_links(readme: str, topics: Iterable[str] = ()) -> tuple[str, ...]:
-    """Links in the README that point at this work's weights."""
-    text = _without_images(readme or "")
-    if not text.strip() or is_link_farm(text, topics):
-        return ()
-    found = [f"huggingface.co/{m.group(1).rstrip('.')}" for m in HF_MODEL.finditer(text)]
-    for m in FILE_HOST.finditer(text):
-        window = text[max(0, m.start() - NEAR) : m.end() + NEAR]
-        if WEIGHT_WORDS.search(window):
-            found.append(m.group(0).split("://", 1)[1])
-    return tuple(dict.fromkeys(found))
+@dataclass(frozen=True, slots=True)
+class WeightsEvidence:
+    """One line per piece of evidence, strongest first, sorted by whose it is."""
+
+    own: tuple[str, ...] = ()
+    unattributed: tuple[str, ...] = ()
+    """Hub models of other owners that no rule ties to this repository."""
+    others: tuple[str, ...] = ()
+    """Models of base-model publishers, recorded but never counted."""
+
+
+def _hub_line(ref: HubRef) -> str:
+    prefix = {"org": "huggingface.co/", "collection": "huggingface.co/collections/"}.get(
+        ref.kind, "huggingface.co/" if ref.kind == "model" else f"huggingface.co/{ref.kind}s/"
+    )
+    return f"Hub {ref.kind} {prefix}{ref.repo_id} ({ref.how} in {ref.where})"
+
+
+def _hub_evidence(refs: Iterable[HubRef], full_name: str) -> WeightsEvidence:
+    owner, _, name = full_name.lower().partition("/")
+    listed = [r for r in refs if r.kind in ("model", "collection", "org")]
+    own_owners = {owner} | {
+        r.repo_id.split("/")[0].lower() for r in listed if r.kind in ("org", "collection")
+    }
+    own, unattributed, others = [], [], []
+    for r in listed:
+        hub_owner = r.repo_id.split("/")[0].lower()
+        model = r.repo_id.split("/")[-1]
+        if hub_owner in own_owners or (r.kind == "model" and _named_after(model, name)):
+            own.append(_hub_line(r))
+        elif hub_owner in BASE_MODEL_OWNERS:
+            others.append(_hub_line(r))
+        else:
+            unattributed.append(_hub_line(r))
+    return WeightsEvidence(tuple(own), tuple(unattributed), tuple(others))
 
 
 def weights_evidence(
-    assets: Iterable[ReleaseAsset],
+    *,
+    full_name: str,
+    readme: str,
     paths: Iterable[str],
     lfs_patterns: Iterable[str],
-    readme: str,
-    *,
-    topics: Iterable[str] = (),
-) -> tuple[str, ...]:
-    """One line per piece of evidence, strongest first; empty when there is none."""
-    out = [f"release asset {a.name}" for a in assets if is_weight_file(a.name)]
-    out += [f"file {p}" for p in paths if not p.endswith("/") and is_weight_file(p)]
-    out += [f"LFS pattern {p}" for p in lfs_patterns if _lfs_weight_pattern(p)]
-    out += [f"README link {u}" for u in readme_weight_links(readme, topics)]
-    return tuple(dict.fromkeys(out))
+    assets: Iterable[ReleaseAsset],
+    files: Mapping[str, str],
+    reading_list: bool = False,
+) -> WeightsEvidence:
+    """The weights evidence of one repository, judged from what its check stored."""
+    if reading_list:
+        return WeightsEvidence()
+    own = [f"release asset {a.name}" for a in assets if is_weight_file(a.name)]
+    own += [f"file {p}" for p in paths if not p.endswith("/") and is_weight_file(p)]
+    own += [f"LFS pattern {p}" for p in lfs_patterns if _lfs_weight_pattern(p)]
+    texts = {"README.md": readme or ""}
+    texts |= {p: t for p, t in files.items() if is_download_script(p, t)}
+    refs = [ref for where, text in texts.items() for ref in hub_refs(text, where)]
+    hub = _hub_evidence(refs, full_name)
+    own += hub.own
+    for where, text in texts.items():
+        for cp in checkpoint_links(text, where):
+            if cp.weight_context:
+                own.append(f"checkpoint link {cp.url} ({cp.host} in {where})")
+    for p, text in files.items():
+        if (
+            p in texts
+            and p != "README.md"
+            and (_WEIGHT_WORD.search(p) or _WEIGHT_WORD.search(text))
+        ):
+            own.append(f"download script {p}")
+    return WeightsEvidence(
+        tuple(dict.fromkeys(own)),
+        tuple(dict.fromkeys(hub.unattributed)),
+        tuple(dict.fromkeys(hub.others)),
+    )

@@ -9,8 +9,15 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from tracker.models import Availability, LinkFacts, PaperFacts, RepoState, StatusClaim
-from tracker.store.tables import Acknowledgement, Link, Paper, RepoAlias, Repository
+from tracker.models import (
+    Availability,
+    HubState,
+    LinkFacts,
+    PaperFacts,
+    RepoState,
+    StatusClaim,
+)
+from tracker.store.tables import Acknowledgement, HfRepo, Link, Paper, RepoAlias, Repository
 
 BATCH = 2000
 
@@ -45,6 +52,8 @@ def repo_state(m: Any) -> RepoState:
         source_files=m["source_files"],
         first_ok_at=_utc(m["first_ok_at"]),
         last_checked_at=_utc(m["last_checked_at"]),
+        kind=m["repo_kind"],
+        license_terms=m["license_terms"] or "",
     )
 
 
@@ -64,6 +73,33 @@ def repo_states(conn: Connection, keys: set[str]) -> dict[str, RepoState]:
     return found
 
 
+def hub_states(conn: Connection, urls: set[str]) -> dict[str, HubState]:
+    """The Hub's stored answers for Hugging Face model links, by link URL."""
+    ids = {u: hf_model_id(u) for u in urls}
+    keys = {f"model/{i}".lower(): u for u, i in ids.items() if i}
+    if not keys:
+        return {}
+    h = HfRepo.__table__  # type: ignore[attr-defined]
+    out: dict[str, HubState] = {}
+    for m in conn.execute(select(h).where(h.c.key.in_(list(keys)))).mappings():
+        out[keys[m["key"]]] = HubState(
+            status=m["status"],
+            status_reason=m["status_reason"] or "",
+            weight_files=len(_split(m["weight_files"])),
+            gated=m["gated"],
+            private=m["private"],
+        )
+    return out
+
+
+def hf_model_id(url: str) -> str | None:
+    """`owner/name` of a `huggingface.co/owner/name` model URL."""
+    parts = url.split("://", 1)[-1].split("/")
+    if len(parts) < 3 or parts[0] not in ("huggingface.co", "hf.co"):
+        return None
+    return f"{parts[1]}/{parts[2]}"
+
+
 def _claim(m: Any, art: str) -> StatusClaim:
     status = m[f"{art}_status"]
     return StatusClaim(
@@ -80,6 +116,7 @@ def _facts_batch(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
         conn.execute(select(lk).where(lk.c.paper_id.in_(ids)).order_by(lk.c.id)).mappings()
     )
     repos = repo_states(conn, {m["repo_key"] for m in links if m["repo_key"]})
+    hubs = hub_states(conn, {m["url"] for m in links if m["kind"] == "hf_model"})
     by_paper: dict[int, list[LinkFacts]] = defaultdict(list)
     for m in links:
         by_paper[m["paper_id"]].append(
@@ -94,6 +131,7 @@ def _facts_batch(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
                 linked_repo=m["repo_key"],
                 resolve_status=m["resolve_status"],
                 resolve_reason=m["resolve_reason"] or "",
+                hub=hubs.get(m["url"]),
                 repo=repos.get(m["repo_key"]) if m["repo_key"] else None,
             )
         )

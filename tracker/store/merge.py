@@ -67,6 +67,7 @@ RULES: dict[str, Rule] = {
     "link": Rule(Kind.GAIN, ("paper_id", "url")),
     "repository": Rule(Kind.LATEST, ("key",), newer="last_checked_at"),
     "repo_alias": Rule(Kind.LATEST, ("alias",), newer="seen_at"),
+    "repo_evidence": Rule(Kind.LATEST, ("repository_id",), newer="fetched_at"),
     "repo_history": Rule(Kind.HISTORY, ("repository_id", "observed_at"), parent="repository_id"),
     "ingest_run": Rule(Kind.ONCE, ("command", "started_at", "sources")),
     "check_attempt": Rule(Kind.ONCE, ("checker", "target", "checked_at")),

@@ -21,6 +21,7 @@ killed mid-run leaves whole batches behind and a rerun completes the rest.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,15 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from tracker.models import CheckResult, DueRepo, RepoFacts, RepoStatus
 from tracker.store.locks import lock_for_write
-from tracker.store.tables import CheckAttempt, Link, RepoAlias, RepoHistory, Repository, utcnow
+from tracker.store.tables import (
+    CheckAttempt,
+    Link,
+    RepoAlias,
+    RepoEvidence,
+    RepoHistory,
+    Repository,
+    utcnow,
+)
 
 DEAD_STATUSES = frozenset({404, 410, 451})
 TRACKED = (
@@ -51,6 +60,7 @@ _A = RepoAlias.__table__  # type: ignore[attr-defined]
 _H = RepoHistory.__table__  # type: ignore[attr-defined]
 _C = CheckAttempt.__table__  # type: ignore[attr-defined]
 _L = Link.__table__  # type: ignore[attr-defined]
+_E = RepoEvidence.__table__  # type: ignore[attr-defined]
 
 
 def _utc(value: Any) -> Any:
@@ -156,12 +166,36 @@ def _fact_values(f: RepoFacts) -> dict[str, Any]:
         "readme_sha": f.readme_sha,
         "source_files": f.source_files,
         "lfs_patterns": ",".join(f.lfs_patterns)[:2048],
-        "placeholder": f.placeholder,
-        "placeholder_reasons": "\n".join(f.placeholder_reasons)[:2048],
-        "has_weights": f.has_weights,
-        "weights_evidence": "\n".join(f.weights_evidence),
-        "license_claims": ",".join(f.license_claims)[:512],
     }
+
+
+def evidence_values(f: RepoFacts, fetched_at: dt.datetime) -> dict[str, Any]:
+    """The raw evidence row of a full check, with the digest the flag run compares."""
+    assets = [[a.name, a.size] for a in f.assets]
+    values: dict[str, Any] = {
+        "fetched_at": fetched_at,
+        "empty": f.empty,
+        "readme_text": f.readme_text,
+        "tree": "\n".join(f.tree_paths),
+        "lfs_patterns": "\n".join(f.lfs_patterns),
+        "files": json.dumps(dict(f.files), sort_keys=True),
+    }
+    judged_with = [values[k] for k in ("empty", "readme_text", "tree", "lfs_patterns", "files")]
+    judged_with += [f.full_name, ",".join(f.topics), assets]
+    values["digest"] = hashlib.sha256(json.dumps(judged_with).encode()).hexdigest()
+    return values
+
+
+def _save_evidence(conn: Connection, repo_id: int, r: CheckResult) -> None:
+    assert r.facts is not None
+    values = evidence_values(r.facts, r.checked_at)
+    old = conn.execute(select(_E.c.id, _E.c.digest).where(_E.c.repository_id == repo_id)).first()
+    if old is None:
+        conn.execute(insert(_E).values(repository_id=repo_id, judged="", **values))
+    elif old.digest != values["digest"]:
+        conn.execute(update(_E).where(_E.c.id == old.id).values(**values))
+    else:
+        conn.execute(update(_E).where(_E.c.id == old.id).values(fetched_at=r.checked_at))
 
 
 def _new_values(r: CheckResult, old: dict[str, Any] | None) -> dict[str, Any]:
@@ -240,6 +274,8 @@ def save_check_results(
             repo_id = _insert(conn, r, new)
         else:
             conn.execute(update(_R).where(_R.c.id == repo_id).values(**new))
+        if r.facts is not None:
+            _save_evidence(conn, repo_id, r)
         merged = {
             "archived": False,
             "full_name": r.canonical or r.target,
@@ -337,5 +373,12 @@ def _merge_into(conn: Connection, source_id: int, target_id: int) -> None:
     src_key = conn.execute(select(_R.c.key).where(_R.c.id == source_id)).scalar_one()
     conn.execute(update(_A).where(_A.c.repository_id == source_id).values(repository_id=target_id))
     conn.execute(update(_H).where(_H.c.repository_id == source_id).values(repository_id=target_id))
+    kept = conn.execute(select(_E.c.id).where(_E.c.repository_id == target_id)).first()
+    if kept is None:
+        conn.execute(
+            update(_E).where(_E.c.repository_id == source_id).values(repository_id=target_id)
+        )
+    else:
+        conn.execute(delete(_E).where(_E.c.repository_id == source_id))
     conn.execute(delete(_R).where(_R.c.id == source_id))
     _alias(conn, str(src_key), target_id, utcnow())

@@ -239,6 +239,12 @@ class Repository(SQLModel, table=True):
     )
     license_claims: str = Field(default="", max_length=512)
     """Comma-separated SPDX ids the README or package metadata claim (`tracker.flags.licenses`)."""
+    repo_kind: str | None = Field(default=None, max_length=16)
+    """Judged from the evidence: `code`, `model_card`, `reading_list`, `docs` or `empty`."""
+    license_terms: str = Field(
+        default="", sa_column=Column(String(255), nullable=False, server_default="")
+    )
+    """The phrase that restricts the license (non-commercial, research only...), when any."""
     etag: str | None = Field(default=None, max_length=255)
     last_modified: str | None = Field(default=None, max_length=64)
     probe_digest: str | None = Field(default=None, max_length=64)
@@ -251,6 +257,29 @@ class Repository(SQLModel, table=True):
     """When a check first found the repository with source code in it."""
     last_checked_at: dt.datetime | None = Field(default=None, index=True)
     last_changed_at: dt.datetime | None = None
+
+
+class RepoEvidence(SQLModel, table=True):
+    """What the last full check of a repository read, kept raw so `tracker flag` can judge it
+    again offline (`tracker.flags.judge`): a better heuristic never needs a re-fetch."""
+
+    __tablename__ = "repo_evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    repository_id: int = Field(foreign_key="repository.id", unique=True, index=True)
+    fetched_at: dt.datetime = Field(default_factory=utcnow)
+    empty: bool = False
+    """The repository had no commit."""
+    readme_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    tree: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    """Paths of the tree as read, one per line, folders ending in `/`."""
+    lfs_patterns: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    files: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    """JSON `{path: text}` of the package metadata, license and download files read."""
+    digest: str = Field(default="", max_length=64)
+    """sha256 of the evidence, so an unchanged check leaves it judged."""
+    judged: str = Field(default="", max_length=80)
+    """`digest:rules version` of the last judgement; differs when either changed."""
 
 
 class RepoAlias(SQLModel, table=True):

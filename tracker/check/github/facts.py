@@ -12,9 +12,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
-from tracker.check.github.placeholder import placeholder_verdict
-from tracker.check.github.weights import weights_evidence
-from tracker.flags.licenses import claimed_licenses
 from tracker.models import CheckResult, RepoFacts, RepoStatus
 
 TREE_DEPTH = 3
@@ -243,29 +240,43 @@ def lfs_patterns(gitattributes: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_LFS_LINE.findall(gitattributes or "")))
 
 
+EVIDENCE_FILES = (
+    "setup.py",
+    "setup.cfg",
+    "pyproject.toml",
+    "package.json",
+    "Cargo.toml",
+    "environment.yml",
+    "LICENSE",
+    "LICENSE.md",
+    "LICENSE.txt",
+    "Makefile",
+    "download.sh",
+    "download_weights.sh",
+    "download_models.sh",
+    "download_ckpt.sh",
+    "scripts/download.sh",
+    "scripts/download_weights.sh",
+    "scripts/download_models.sh",
+    "scripts/download_ckpt.sh",
+    "scripts/download_checkpoints.sh",
+    "scripts/download_pretrained.sh",
+)
+"""Files read beside the README for the flag run's judgement: package metadata and license
+files (license claims and terms), Makefiles and download scripts (weights fetched by script).
+Fixed names, so GraphQL reads them as free `object(expression:)` lookups."""
+MAX_FILE_CHARS = 65536
+"""A longer file is cut: the parts the judgement reads (fields, targets, URLs) come early."""
+
+
 def derive(facts: RepoFacts, *, empty: bool = False) -> RepoFacts:
-    """Fill the tree-derived counts and the placeholder and weights verdicts."""
+    """Fill the counts the tree gives (source files, languages, vendored folders). Verdicts
+    (placeholder, weights, licenses) are the flag run's, from the stored evidence."""
     paths = facts.tree_paths
-    n_source = source_files(paths)
-    placeholder, reasons = placeholder_verdict(
-        paths,
-        facts.readme_text,
-        source_files=n_source,
-        unexplored=unexplored_dirs(paths),
-        vendored=vendored_dirs(paths),
-        empty=empty,
-    )
-    evidence = weights_evidence(
-        facts.assets, paths, facts.lfs_patterns, facts.readme_text, topics=facts.topics
-    )
     return replace(
         facts,
-        source_files=n_source,
+        source_files=source_files(paths),
         languages=languages(paths),
         vendored=vendored_dirs(paths),
-        placeholder=placeholder,
-        placeholder_reasons=reasons,
-        has_weights=bool(evidence),
-        weights_evidence=evidence,
-        license_claims=claimed_licenses(facts.readme_text),
+        empty=empty,
     )

@@ -29,7 +29,14 @@ from typing import Any
 
 import httpx
 
-from tracker.check.github.facts import TREE_DEPTH, derive, found, lfs_patterns
+from tracker.check.github.facts import (
+    EVIDENCE_FILES,
+    MAX_FILE_CHARS,
+    TREE_DEPTH,
+    derive,
+    found,
+    lfs_patterns,
+)
 from tracker.http import Failure, HttpResult, request
 from tracker.models import CheckResult, ReleaseAsset, RepoFacts, RepoStatus
 
@@ -69,6 +76,10 @@ PROBE_FIELDS = (
     "latestRelease",
 )
 """The free fields whose values make the digest; the selection below must ask for each."""
+_FILES = "\n".join(
+    f'  file{i}: object(expression: "HEAD:{n}") {{ ... on Blob {{ text }} }}'
+    for i, n in enumerate(EVIDENCE_FILES)
+)
 _PROBE = """
   nameWithOwner isPrivate isEmpty isArchived isDisabled isFork
   stargazerCount forkCount description homepageUrl
@@ -98,6 +109,7 @@ fragment {name} on Repository {{{_PROBE}
   tree: object(expression: "HEAD:") {{ ... on Tree {{ {_tree_selection(TREE_DEPTH)} }} }}
   gitattributes: object(expression: "HEAD:.gitattributes") {{ ... on Blob {{ text }} }}
 {_READMES}
+{_FILES}
 }}
 """
 
@@ -241,6 +253,11 @@ def facts_of(node: dict[str, Any]) -> RepoFacts:
         readme_text=readme.get("text") or "",
         tree_paths=tuple(sorted(_paths((node.get("tree") or {}).get("entries")))),
         lfs_patterns=lfs_patterns((node.get("gitattributes") or {}).get("text")),
+        files=tuple(
+            (name, str(blob["text"])[:MAX_FILE_CHARS])
+            for i, name in enumerate(EVIDENCE_FILES)
+            if (blob := node.get(f"file{i}")) and blob.get("text") is not None
+        ),
     )
     return derive(facts, empty=bool(node.get("isEmpty")))
 

@@ -23,7 +23,14 @@ from typing import Any
 import requests
 from github import Auth, Github, GithubException
 
-from tracker.check.github.facts import TREE_DEPTH, derive, found, lfs_patterns
+from tracker.check.github.facts import (
+    EVIDENCE_FILES,
+    MAX_FILE_CHARS,
+    TREE_DEPTH,
+    derive,
+    found,
+    lfs_patterns,
+)
 from tracker.check.github.graphql import MAX_ASSETS, MAX_TOPICS
 from tracker.http import HttpPolicy, pygithub_retry
 from tracker.models import CheckResult, DueRepo, ReleaseAsset, RepoFacts, RepoStatus
@@ -152,6 +159,7 @@ def _facts(calls: _Calls, repo: dict[str, Any]) -> tuple[RepoFacts, bool]:
         commits = []
     head = commits[0] if commits else None
     paths: tuple[str, ...] = ()
+    files: tuple[tuple[str, str], ...] = ()
     readme: dict[str, Any] | None = None
     attributes: dict[str, Any] | None = None
     if head is not None:
@@ -161,6 +169,11 @@ def _facts(calls: _Calls, repo: dict[str, Any]) -> tuple[RepoFacts, bool]:
             readme = calls.get(f"{base}/readme")
         if ".gitattributes" in paths:
             attributes = calls.get(f"{base}/contents/.gitattributes")
+        files = tuple(
+            (name, _text(calls.get(f"{base}/contents/{name}"))[:MAX_FILE_CHARS])
+            for name in EVIDENCE_FILES
+            if name in paths
+        )
     releases = calls.get(f"{base}/releases", per_page=1)
     latest = releases[0] if releases else {}
     lic = repo.get("license") or {}
@@ -195,6 +208,7 @@ def _facts(calls: _Calls, repo: dict[str, Any]) -> tuple[RepoFacts, bool]:
         readme_text=_text(readme),
         tree_paths=paths,
         lfs_patterns=lfs_patterns(_text(attributes)) if attributes else (),
+        files=files,
     )
     return derive(facts, empty=head is None), head is None
 
