@@ -328,7 +328,9 @@ def _papers(conn: Connection, codes: bool) -> list[tuple[Any, ...]]:
     return [tuple(decode[k][v] if k in decode else v for k, v in r.items()) for r in rows]
 
 
-AFTER_0004 = frozenset({"date_basis", "resolve_status", "resolve_reason", "repo_kind", "license_terms"})
+AFTER_0004 = frozenset(
+    {"date_basis", "resolve_status", "resolve_reason", "repo_kind", "license_terms"}
+)
 """Columns of later migrations, absent below head."""
 
 
