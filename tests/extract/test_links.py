@@ -270,6 +270,15 @@ def test_repaired_urls_are_built_from_the_text(text: str) -> None:
         assert _subsequence(found.url, found.raw), (found.url, found.raw)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=200))
+def test_extraction_never_raises_on_any_text(text: str) -> None:
+    record = PaperRecord(title=text[:20], abstract=text, location=Location("t"), source_kind="t")
+    extract_paper(record)
+    for found in find_urls(text):
+        assert _subsequence(found.url, found.raw) and len(found.url) <= 2000
+
+
 def test_a_link_longer_than_two_thousand_characters_is_not_a_link() -> None:
     assert urls("see https://x.org/" + "a" * 1990 + " now") == []
     assert urls("see https://x.org/" + "a" * 1900 + " now") != []

@@ -34,6 +34,10 @@ SENTENCES = [
     "We compare with existing open-source models on five benchmarks.",
     "Results improve by 12% over strong baselines, while memory stays flat.",
     "The toolkit is available at lab.example.ac.uk/widgets.",
+    "Our implementation is at https://github.com/wid/ sparse-kit and https://github.com/wid-",
+    "tools/deep\\_net.",
+    "The benchmark (https://bench.example.org/v1) and the model (https://huggingface.co/w/m) "
+    "are released.",
 ]
 
 

@@ -93,30 +93,26 @@ def trim(url: str) -> str:
     return url
 
 
-_PSL: list[PublicSuffixList] = []
-
-
-def _suffixes() -> tuple[PublicSuffixList, PublicSuffixList]:
-    """The public suffix list the package ships, whole and its ICANN part (read once, on first
-    use; never fetched)."""
-    if not _PSL:
-        _PSL.extend((PublicSuffixList(), PublicSuffixList(only_icann=True)))
-    return _PSL[0], _PSL[1]
+_PSL = PublicSuffixList()
+"""The public suffix list the package ships, read at import (never fetched): read on first
+use instead, its load would be timed with the first abstracts that hold a link."""
+_ICANN: list[PublicSuffixList] = []
 
 
 def registrable(host: str) -> bool:
     """`host` (lower case) has a known public suffix and a name registered under it."""
-    return _suffixes()[0].privatesuffix(host, accept_unknown=False) is not None
+    return _PSL.privatesuffix(host, accept_unknown=False) is not None
 
 
 def _site(host: str) -> bool:
     """A bare host that names a site rather than a domain: a project on a hosting suffix
     (`name.github.io`, `app.hf.space`) or a name under a registered one (`lab.example.ac.uk`).
     A bare registered domain (`wikipedia.org`) is more often named than linked."""
-    whole, icann = _suffixes()
-    if whole.publicsuffix(host) != icann.publicsuffix(host):
+    if not _ICANN:  # bare hosts are rare: their ICANN list is read on first need
+        _ICANN.append(PublicSuffixList(only_icann=True))
+    if _PSL.publicsuffix(host) != _ICANN[0].publicsuffix(host):
         return True
-    return whole.privatesuffix(host) != host
+    return _PSL.privatesuffix(host) != host
 
 
 _CUE = re.compile(r"(?:\b(?:at|on|via|visit|see|from)|:)\W{0,2}$", re.IGNORECASE)
@@ -136,11 +132,14 @@ def _host_ok(url: str) -> bool:
         return False
     if scheme or host[:4].lower() == "www.":
         return True
+    low = host.lower()
+    if low in CODE_HOSTS or low in SHORTLINK_HOSTS or low in DATA_HOSTS:
+        return True
     if tld.lower() in _FILE_SUFFIXES:
         return False
     if not path and (not tld.islower() or tld in _WORD_SUFFIXES):
         return False
-    return registrable(host.lower())
+    return registrable(low)
 
 
 _SCHEME_GAP_HINT = re.compile(r":\s+/|:/\s+/|://\s")
