@@ -113,3 +113,26 @@ def test_each_link_takes_its_own_artifact(abstract: str, roles: list[Role]) -> N
 def test_pages_of_no_known_host_are_told_apart(abstract: str, kind: LinkKind) -> None:
     [(_, got, _)] = links(abstract)
     assert got is kind
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        (
+            "We use LLaMA-2 (https://huggingface.co/meta-llama/Llama-2-7b) as the backbone.",
+            (N, N, N),
+        ),
+        (
+            "Our code builds on the open-source codebase at https://github.com/other/base.",
+            (N, N, N),
+        ),
+        ("We fine-tune the open-source LLaVA (https://github.com/h/LLaVA) on charts.", (N, N, N)),
+        ("Using our toolkit (https://github.com/our/toolkit), we label data.", (R, N, N)),
+        ("The library is open-sourced at github.com/o/lib (Apache-2.0).", (R, N, N)),
+        ("We release our code, built on PyTorch, at https://github.com/o/r.", (R, N, N)),
+    ],
+)
+def test_a_link_to_what_the_paper_uses_is_not_a_release(
+    abstract: str, expected: tuple[Availability, ...]
+) -> None:
+    assert statuses(abstract) == expected

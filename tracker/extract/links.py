@@ -30,18 +30,26 @@ DATA_HOSTS = frozenset(
 _URL_BODY = r"[^\s<>\"'`{}|\\^“”‘’«»，。；：！？、（）【】…]+"
 """A URL runs until whitespace or a character that never appears unescaped in a URL in prose
 (including the full-width punctuation of CJK text and typographic quotes)."""
-_GLUE = r"(?:(?<=\bat)|(?<=\bvia)|(?<=\bfrom)|(?<=\bsee))"
-"""A word a careless join glued to the link after it ("available athttp://…", "atwww.…")."""
+_GLUE = ("at", "via", "from", "see")
+"""Words a careless join glues to the link after them ("available athttp://…", "atwww.…")."""
+_GLUED_SCHEME = "|".join(
+    rf"(?<=\b{word}{scheme})" for word in _GLUE for scheme in ("http", "https", "ftp")
+)
+_GLUED_WWW = "|".join(rf"(?<=\b{word}www\.)" for word in _GLUE)
 _HOST = r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,63}"
+_WWW_REST = r"[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#:]" + _URL_BODY + r")?"
 URL_RE = re.compile(
-    r"(?:(?<![\w@.])|" + _GLUE + r")(?:https?|ftp)://" + _URL_BODY
-    + r"|(?:(?<![\w@./-])|" + _GLUE + r")www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#:]" + _URL_BODY
-    + r")?"
-    + r"|(?<![\w@./-])(?!(?:at|via|from|see)www\.)" + _HOST + r"(?:/" + _URL_BODY + r"|(?![\w@(/-]|\.\w))",
+    r"(?<![\w@.])(?:https?|ftp)://" + _URL_BODY
+    + r"|(?<![\w@./-])www\." + _WWW_REST
+    + r"|(?<![\w@./-])(?!(?:" + "|".join(_GLUE) + r")www\.)" + _HOST
+    + r"(?:/" + _URL_BODY + r"|(?![\w@(/-]|\.\w))"
+    + r"|(?:https?|ftp)(?:" + _GLUED_SCHEME + r")://" + _URL_BODY
+    + r"|www\.(?:" + _GLUED_WWW + r")" + _WWW_REST,
     re.IGNORECASE,
 )  # fmt: skip
 """A scheme, `www.`, or a host name: a host without either is a link only if its suffix is a
-public one (`_host_ok`)."""
+public one (`_host_ok`). The glued forms come last, their lookbehinds after the literal they
+follow, so that they cost nothing where no scheme or `www.` is."""
 MAX_URL = 2000
 """Longer than any link a paper prints: such a run of characters is not a link."""
 _LATEX_URL = re.compile(r"\\(?:url|href)\s*\{([^{}]+)\}")
@@ -142,12 +150,11 @@ def _host_ok(url: str) -> bool:
     return registrable(low)
 
 
-_SCHEME_GAP_HINT = re.compile(r":\s+/|:/\s+/|://\s")
+_SCHEME_GAP_HINT = re.compile(r":(?:\s+/|/\s+/|//\s)")
 _SCHEME_GAP = re.compile(r"(?:https?|ftp)(\s*):(\s*)/(\s*)/(\s*)(?=[\w\[])", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\(?=[_%#&~$])")
-_BREAK = re.compile(r"[/-]\s+(?=[\w~%])")
+_SPACE = re.compile(r"\s+")
 _CONTINUES = re.compile(r"[\w~%][\w~%./?#=&+:-]*")
-_URLISH = re.compile(r"//|www\.|\.[a-z]{2,}/", re.IGNORECASE)
 _STOPWORDS = frozenset(
     {"a", "all", "also", "an", "and", "are", "as", "at", "both", "by", "code", "data", "for",
      "from", "further", "in", "is", "it", "its", "more", "of", "on", "or", "our", "see", "such",
@@ -155,40 +162,51 @@ _STOPWORDS = frozenset(
      "with"}
 )  # fmt: skip
 """Words that start the prose after a link rather than continue a link cut before them."""
+_REPO_PARTS = {"github.com": 2, "gitlab.com": 2, "bitbucket.org": 2, "huggingface.co": 2}
+"""Path segments a repository URL on a code host needs: a word after a cut short of them is
+the missing part (`github.com/owner/⏎repo`)."""
 
 
 def _layout(text: str) -> list[tuple[int, int]]:
-    """Spans of `text` that layout put inside URLs: white space after `https:` or `//` or
-    after a `/` or `-` that a line break followed, and the backslash of LaTeX `\\_`, `\\%`.
-
-    A URL cut after `/` or `-` goes on with the next word when that word looks like a path
-    (it holds `/`, `_`, `-`, `=`, a digit or an inner `.`), when the cut left a hyphen (no
-    URL ends on one), or when a code host's repository path is still missing a part; prose
-    words that begin a sentence or a phrase (`_STOPWORDS`) never continue one.
-    """
+    """Spans of `text` that layout put inside URLs before any URL is looked for: white space
+    after `https:` or in `//`, and the backslash of LaTeX `\\_`, `\\%`."""
     cuts: list[tuple[int, int]] = []
     if "\\" in text:
         cuts += [(m.start(), m.start() + 1) for m in _ESCAPE.finditer(text)]
-    if ":" in text and _SCHEME_GAP_HINT.search(text):
+    if _SCHEME_GAP_HINT.search(text):
         for m in _SCHEME_GAP.finditer(text):
             cuts += [m.span(g) for g in range(1, 5) if m.end(g) > m.start(g)]
-    if "/" in text or "-" in text:
-        chained = -1
-        for m in _BREAK.finditer(text):
-            token_start = max(text.rfind(c, 0, m.start()) for c in " \n\t\r") + 1
-            token = text[token_start : m.start() + 1]
-            in_url = token_start == chained or any(a <= token_start - 1 < b for a, b in cuts)
-            if not in_url and not _URLISH.search(token):
-                continue
-            more = _CONTINUES.match(text, m.end())
-            if more and _continues(token, more.group(0)):
-                cuts.append((m.start() + 1, m.end()))
-                chained = m.end()
-    return sorted(cuts)
+    return cuts
+
+
+def _breaks(text: str, found: list[Found]) -> list[tuple[int, int]]:
+    """White space that a line break put after a `/` or `-` of a found URL, where the word
+    after it goes on with the URL (`_continues`). Only a URL whose raw text ends on one of
+    them can have been cut this way, so text without one costs a check per URL."""
+    cuts: list[tuple[int, int]] = []
+    for f in found:
+        if f.raw[-1:] not in ("/", "-"):
+            continue
+        token, end = f.url, f.start + len(f.raw)
+        while token[-1:] in ("/", "-"):
+            space = _SPACE.match(text, end)
+            more = _CONTINUES.match(text, space.end()) if space else None
+            if space is None or more is None or not _continues(token, more.group(0)):
+                break
+            cuts.append(space.span())
+            word_end = _TOKEN_END.match(text, space.end())
+            end = word_end.end() if word_end else space.end()
+            token += text[space.end() : end]
+    return cuts
 
 
 def _continues(token: str, word: str) -> bool:
-    """Whether `word` goes on with the URL that `token` ends after a `/` or `-` and a break."""
+    """Whether `word` goes on with the URL that `token` ends after a `/` or `-` and a break.
+
+    It does when it looks like a path (it holds `/`, `_`, `-`, `=`, a digit or an inner `.`),
+    when the cut left a hyphen (no URL ends on one), or when a code host's repository path is
+    still missing a part; words that begin prose (`_STOPWORDS`) never do.
+    """
     word = trim(word)
     if not word or word.lower() in _STOPWORDS:
         return False
@@ -200,24 +218,27 @@ def _continues(token: str, word: str) -> bool:
     )
 
 
-_REPO_PARTS = {"github.com": 2, "gitlab.com": 2, "bitbucket.org": 2, "huggingface.co": 2}
-"""Path segments a repository URL on a code host needs: a word after a cut short of them is
-the missing part (`github.com/owner/⏎repo`)."""
-
-
 def find_urls(text: str) -> list[Found]:
     """Every URL in `text`, in order; LaTeX `\\url{}`/`\\href{}{}` and Markdown unwrapped,
-    and URLs that layout broke (`_layout`) joined again."""
+    and URLs that layout broke (`_layout`, `_breaks`) joined again: the raw text is the
+    text's own, the URL its characters less the breaks and escapes."""
     if text.isascii():
         low = text.lower()
         if "/" not in text and "www." not in low and not _DOT_WORD.search(low):
             return []
     cuts = _layout(text)
+    found = _joined(text, cuts)
+    more = _breaks(text, found)
+    return _joined(text, sorted(cuts + more)) if more else found
+
+
+def _joined(text: str, cuts: list[tuple[int, int]]) -> list[Found]:
+    """`_find` on `text` less the spans `cuts`, with offsets and raw text in `text`."""
     if not cuts:
         return _find(text)
     kept: list[int] = []
     pos = 0
-    for a, b in cuts:
+    for a, b in sorted(cuts):
         if a >= pos:
             kept.extend(range(pos, a))
             pos = b

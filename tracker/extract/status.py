@@ -573,11 +573,11 @@ def _hits(
         low_sentence = low[offset : offset + len(sentence)] if ascii_ else _lower(sentence)
         for lo, hi in _list_spans(low_sentence):
             # a link's raw text may end on the comma that cuts its list item off the next
-            linked = {
-                _ROLE_ARTIFACT[lk.role]
-                for lk in in_sentence
-                if lk.raw.rstrip(_CUT_PUNCT) in sentence[lo:hi]
-            }
+            linked = set()
+            for lk in in_sentence:
+                at = sentence.find(lk.raw.rstrip(_CUT_PUNCT), lo, hi)
+                if at >= 0 and not _borrowed(low_sentence, lo, at):
+                    linked.add(_ROLE_ARTIFACT[lk.role])
             can = 0
             for at, bit in gated:
                 if offset + lo <= at < offset + hi:
@@ -586,6 +586,36 @@ def _hits(
                 yield from _clause_hits(
                     low_sentence[lo:hi], sentence, linked, can, sentence in located
                 )
+
+
+_BORROWED = re.compile(
+    r"\b(?:use[sd]?|using|built\s+(?:up)?on|builds?\s+(?:up)?on|based\s+on|"
+    r"adopt(?:s|ed|ing)?|initiali[sz]ed\s+(?:from|with)|borrow\w*|backbones?|"
+    r"fine-?tun(?:e|es|ed|ing)|extend(?:s|ed|ing)?)\b"
+)
+"""Verbs that take someone else's artifact: a link after one (with no `our` between) is what
+the paper uses, not what it releases ("we fine-tune LLaMA-2 (<link>)")."""
+
+
+def _borrowed(low_sentence: str, lo: int, at: int) -> bool:
+    """Whether the link at `at` in the clause starting at `lo` is another party's artifact:
+    after a `_BORROWED` verb with no owner word between, or after a third-party modifier
+    ("the open-source LLaVA (<link>)")."""
+    if at <= lo:
+        return False
+    last = None
+    for m in _BORROWED.finditer(low_sentence, lo, at):
+        last = m
+    if last is not None and not _OWNER.search(low_sentence, last.end(), at):
+        return True
+    head = low_sentence[lo:at].rstrip(" ([:") + " "
+    third = _THIRD_PARTY.search(head)
+    return third is not None and not _PREDICATE.search(head, 0, third.start())
+
+
+_PREDICATE = re.compile(r"\b(?:is|are|was|were|be|been|being|we|has|have)\s+(?:\w+\s+)?$")
+"""Before "open-sourced" or "publicly", a verb makes them the paper's own release ("the
+library is open-sourced at <link>"), not a modifier of someone else's artifact."""
 
 
 _CUT_PUNCT = ".,;:!?"
