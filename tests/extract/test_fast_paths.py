@@ -267,7 +267,18 @@ _ROLE_TEXT = st.lists(
             "playground",
             "web app",
             "Web-Application",
+            "web service",
+            "API",
+            "Endpoints",
+            "server",
             "code",
+            "data",
+            "models",
+            "and",
+            ",",
+            "&",
+            "plus",
+            "as well as",
             "see",
             "at",
             "our",
@@ -290,9 +301,11 @@ def test_role_word_checks_hold_every_match(text: str) -> None:
     for pattern, words in (
         (classify._READING_LIST, classify._READING_LIST_WORDS),
         (classify._PLACE, classify._PLACE_WORDS),
+        (classify._SERVICE, classify._SERVICE_WORDS),
     ):
         if pattern.search(text):
             assert classify._may(text, words)
+    assert classify._first_listed(text) == classify._first_in_list(text)
 
 
 @settings(max_examples=1000, deadline=None)

@@ -189,12 +189,16 @@ def kind_in_context(kind: LinkKind, url: str, before: str) -> LinkKind:
     (`the toolkit is available at lab.example.ac.uk/tool`) is `other`."""
     if kind is not LinkKind.PROJECT_PAGE or not before:
         return kind
-    if _SERVICE.search(before):
+    if _may(before, _SERVICE_WORDS) and _SERVICE.search(before):
         return LinkKind.OTHER
     host, _ = _segments(url)
     if _ACADEMIC.search(host) and _TOOL.search(before):
         return LinkKind.OTHER
     return kind
+
+
+_SERVICE_WORDS = ("serv", "api", "endpoint")
+"""One of these is in every match of `_SERVICE`."""
 
 
 _LOCATION_OF = re.compile(
@@ -240,6 +244,14 @@ def _first_listed(text: str) -> Role | None:
     """The role of the first artifact of the list that ends `text`'s last artifact words, when
     there is such a list (two items or more): "stimuli, responses and scripts are at <link>"
     names the stimuli first. A lone artifact is left to the order of `_ARTIFACT_RE`."""
+    low = text.lower()
+    if not any(glue in low for glue in (",", " and ", "&", " plus ", " as well as ")):
+        return None  # `_LIST_GLUE` needs one of these: no list
+    return _first_in_list(text)
+
+
+def _first_in_list(text: str) -> Role | None:
+    """`_first_listed` without its check for list glue."""
     found = sorted(
         (m.start(), -m.end(), m.end(), role)
         for role, pattern in _ARTIFACT_RE[:3]

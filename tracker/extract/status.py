@@ -603,14 +603,20 @@ def _borrowed(low_sentence: str, lo: int, at: int) -> bool:
     ("the open-source LLaVA (<link>)")."""
     if at <= lo:
         return False
+    window = max(lo, at - _NEAR)
     last = None
-    for m in _BORROWED.finditer(low_sentence, lo, at):
+    for m in _BORROWED.finditer(low_sentence, window, at):
         last = m
     if last is not None and not _OWNER.search(low_sentence, last.end(), at):
         return True
-    head = low_sentence[lo:at].rstrip(" ([:") + " "
+    head = low_sentence[window:at].rstrip(" ([:") + " "
     third = _THIRD_PARTY.search(head)
     return third is not None and not _PREDICATE.search(head, 0, third.start())
+
+
+_NEAR = 100
+"""How far before a link a borrowing verb or a third-party modifier is looked for: a verb
+further back governs another phrase, and the window keeps the scan short."""
 
 
 _PREDICATE = re.compile(r"\b(?:is|are|was|were|be|been|being|we|has|have)\s+(?:\w+\s+)?$")
