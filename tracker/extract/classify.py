@@ -122,6 +122,7 @@ CODE_WORDS = (
     r"models?|tasks?|understanding|synthesis|reasoning|summarization|translation|repair|"
     r"snippets?|agents?|benchmarks?|mix\w*|switch\w*|books?))|codebases?|implementations?|software|scripts?|toolkits?|"
     r"toolbox(?:es)?|library|libraries|packages?|framework|pipeline|simulators?|tools?|"
+    r"environments?|"
     r"harness(?:es)?|solvers?|plugins?|kernels"
 )
 WEIGHTS_WORDS = (
@@ -136,7 +137,7 @@ DATA_WORDS = (
     r"logs|test[- ]?sets?|training[- ]sets?|(?:labell?ed|annotated|evaluation|validation)[- ]sets?|"
     r"(?:probe|query|eval)[- ]sets?|treebanks?|trajectories|recordings|transcripts|lexicons?|"
     r"labels|questions|(?:annotated|labell?ed|reference|gold) answers|stimuli|suites?|"
-    r"(?:raw|experimental|all|evaluation) results|(?:human |participant |survey |model )?responses|prompts|"
+    r"(?:raw|all) results|scenes|probes|(?:human |participant |survey |model )?responses|prompts|"
     r"(?:model )?(?:generations|outputs)|dialogues|conversations|images"
 )
 _READING_LIST = re.compile(

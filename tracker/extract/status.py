@@ -128,11 +128,12 @@ sentence or clause boundary (none consumes `.!?;` or a `, and`/`while` split), a
 pattern no promise alternative can start inside a release one or the reverse, so `finditer`
 skipping overlaps loses no clause. Keep in step with `_PROMISE`, `_RELEASE` and `_LABEL`."""
 _ANY_ARTIFACT = r"(?:" + CODE_WORDS + r"|" + WEIGHTS_WORDS + r"|" + DATA_WORDS + r")"
+_ARTIFACT_PHRASE = _ANY_ARTIFACT + r"(?:[\s-]+" + _ANY_ARTIFACT + r")?"
 _LABEL = re.compile(
-    r"(?:^|[(\[])\W*(?:(?:our|the|all|and|&|,)\s*)*" + _ANY_ARTIFACT
-    + r"(?:\s*(?:,|and|&)\s*(?:(?:our|the|all)\s+)?" + _ANY_ARTIFACT + r")*\s*:\s*(?=\S)"
+    r"(?:^|[(\[])\W*(?:(?:our|the|all|and|&|,)\s*)*" + _ARTIFACT_PHRASE
+    + r"(?:\s*(?:,|and|&)\s*(?:(?:our|the|all)\s+)?" + _ARTIFACT_PHRASE + r")*\s*:\s*(?=\S)"
 )  # fmt: skip
-"""`Code: <url>`, `Weights and data: ...`: a label is a release."""
+"""`Code: <url>`, `Model weights and data: ...`: a label is a release."""
 _NEGATION = re.compile(
     r"\b(?:not|never|no|cannot|unable|neither|nor|without|won't|don't|doesn't|didn't|isn't|"
     r"aren't|wasn't|weren't)\b(?:\W+\w+){0,3}\W*$",
