@@ -241,25 +241,43 @@ _REPOSITORIES = frozenset(
 """A code repository holds the code of any list that names it, whatever comes first."""
 
 
-def _first_listed(text: str) -> Role | None:
-    """The role of the first artifact of the list that ends `text`'s last artifact words, when
-    there is such a list (two items or more): "stimuli, responses and scripts are at <link>"
-    names the stimuli first. A lone artifact is left to the order of `_ARTIFACT_RE`."""
-    low = text.lower()
-    if not any(glue in low for glue in (",", " and ", "&", " plus ", " as well as ")):
-        return None  # `_LIST_GLUE` needs one of these: no list
-    return _first_in_list(text)
+_GLUE_WORDS = (",", "and", "&", "plus", "as well as")
+"""Every match of `_LIST_GLUE` holds one of these (ignoring case): text without one holds no
+list of artifacts."""
 
 
-def _first_in_list(text: str) -> Role | None:
-    """`_first_listed` without its check for list glue."""
-    found = sorted(
-        (m.start(), -m.end(), m.end(), role)
-        for role, pattern in _ARTIFACT_RE[:3]
-        for m in pattern.finditer(text)
-    )
+def _text_role(kind: LinkKind, text: str) -> Role | None:
+    """The role the artifact words of `text` give: the first item of a list of artifacts
+    that ends its last artifact words ("stimuli, responses and scripts are at <link>" names
+    the stimuli first), unless the link is a code repository, which holds the code of any
+    list; else the first role of `_ARTIFACT_RE` whose words it holds."""
+    if kind not in _REPOSITORIES and _may(text, _GLUE_WORDS):
+        matches = [
+            (m.start(), m.end(), role)
+            for role, pattern in _ARTIFACT_RE[:3]
+            for m in pattern.finditer(text)
+        ]
+        listed = _first_listed(text, matches)
+        if listed is not None:
+            return listed
+        named = {role for _, _, role in matches}
+        for role, _ in _ARTIFACT_RE[:3]:
+            if role in named:
+                return role
+        roles = _ARTIFACT_RE[3:]
+    else:
+        roles = _ARTIFACT_RE
+    for role, pattern in roles:
+        if pattern.search(text):
+            return role
+    return None
+
+
+def _first_listed(text: str, matches: list[tuple[int, int, Role]]) -> Role | None:
+    """The role of the first item of the list that ends with the last of `matches` (artifact
+    words in `text`), when that list has two items or more."""
     items: list[tuple[int, int, Role]] = []
-    for start, _, end, role in found:
+    for start, end, role in sorted(matches, key=lambda m: (m[0], -m[1])):
         if not items or start >= items[-1][1]:
             items.append((start, end, role))
     if len(items) < 2:
@@ -298,12 +316,9 @@ def role_of(
     else:
         texts = (before, clause)
     for text in texts:
-        listed = None if kind in _REPOSITORIES else _first_listed(text)
-        if listed is not None:
-            return listed
-        for role, pattern in _ARTIFACT_RE:
-            if pattern.search(text):
-                return role
+        found = _text_role(kind, text)
+        if found is not None:
+            return found
     if survey:
         return Role.OTHER
     return _DEFAULT_ROLE.get(kind, Role.OTHER)
