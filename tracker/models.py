@@ -258,6 +258,8 @@ class RepoFacts:
     """Top-level folders that are copies of third-party code (not the paper's own source)."""
     license_claims: tuple[str, ...] = ()
     """SPDX ids the README states for the repository (compared with `license_spdx` by probes)."""
+    head_oid: str | None = None
+    """The commit the tree, README and files were read at."""
     files: tuple[tuple[str, str], ...] = ()
     """(path, text) of the package metadata, license and download files read
     (`tracker.check.github.facts.EVIDENCE_FILES`)."""
@@ -579,6 +581,9 @@ class RepoState:
     source_files: int | None = None
     first_ok_at: dt.datetime | None = None
     last_checked_at: dt.datetime | None = None
+    ever_up: bool = False
+    """A check once found it (GitHub's creation date or a full check is stored): a 404 now
+    means it was taken down, not that it is yet to be created."""
     kind: str | None = None
     """Judged from its evidence: `code`, `model_card`, `reading_list`, `docs`, `empty`; None
     before any judgement."""

@@ -179,3 +179,25 @@ def test_licenses_from_package_metadata_and_restrictive_terms() -> None:
     assert isinstance(j, Judgement)
     assert j.license_claims == ("Apache-2.0",)
     assert "non-commercial" in j.license_terms
+
+
+def test_a_community_port_or_a_model_of_another_owner_is_not_the_papers_release() -> None:
+    readme = (
+        "Pretrained models: to be released.\n"
+        "A community member converted our model: https://huggingface.co/edge-ports/tracker-onnx "
+        "(unofficial).\n"
+        "Same name, other owner: https://huggingface.co/someone/tracker-large\n"
+    )
+    w = judge(RepoEvidence("lab/tracker", readme=readme, paths=("README.md", "t.py"))).weights
+    assert w == WeightsEvidence(
+        own=(),
+        unattributed=("Hub model huggingface.co/someone/tracker-large (link in README.md)",),
+        others=("Hub model huggingface.co/edge-ports/tracker-onnx (link in README.md)",),
+    )
+
+
+def test_a_site_repository_is_docs_not_code() -> None:
+    site = ("README.md", "index.html", "static/", "static/js/", "static/js/a.js")
+    assert judge(RepoEvidence("lab/lab.github.io", paths=site)).kind == "docs"
+    app = ("README.md", "index.html", "app/", "app/server.py")
+    assert judge(RepoEvidence("lab/app", paths=app)).kind == "code"

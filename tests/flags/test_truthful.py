@@ -164,6 +164,10 @@ def test_after_the_deadline_a_never_created_repository_is_dead_and_a_deleted_one
         published=dt.date(2025, 4, 1),
     )
     assert flag_paper(deleted, CTX).verdict_kind == "dead"
+    placeholder_taken_down = paper(
+        gone(ever_up=True), code="promised", published=dt.date(2025, 4, 1)
+    )
+    assert flag_paper(placeholder_taken_down, CTX).verdict_kind == "dead"
 
 
 def hub_link(hub: HubState | None) -> LinkFacts:

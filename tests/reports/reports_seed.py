@@ -74,6 +74,7 @@ REPOS = [
         dead_confirmations=2,
         stars=None,
         first_ok_at=None,
+        created_at=NOW - dt.timedelta(days=60),  # it was up once: taken down, not yet to come
     ),
     _repo(
         "lab/busy",

@@ -225,7 +225,7 @@ def not_yet_created(lk: LinkFacts, f: PaperFacts, grace_days: int, today: dt.dat
     """A linked repository that answers 404 but was never seen up, while the paper's code is
     still inside its grace period: promised (or still private), not dead."""
     r = lk.repo
-    if r is None or r.status != "not_found" or r.first_ok_at is not None:
+    if r is None or r.status != "not_found" or r.ever_up or r.first_ok_at is not None:
         return False
     if r.http_status is not None and r.http_status not in DEAD_HTTP:
         return False

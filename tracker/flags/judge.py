@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.check.github.facts import source_files, unexplored_dirs, vendored_dirs
+from tracker.check.github.facts import languages, source_files, unexplored_dirs, vendored_dirs
 from tracker.flags.licenses import (
     claimed_licenses,
     package_license_claims,
@@ -27,7 +27,7 @@ from tracker.flags.placeholder import placeholder_verdict, readme_promise
 from tracker.flags.weights import WeightsEvidence, weights_evidence
 from tracker.models import RepoEvidence, RepoFacts
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 """Bump when a judgement rule changes: every stored repository is judged again."""
 
 LICENSE_FILES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "COPYING")
@@ -40,6 +40,8 @@ _AWESOME = re.compile(r"\bawesome\b", re.I)
 _SITE_FILES = frozenset(
     {"index.html", "_config.yml", "mkdocs.yml", "conf.py", "docusaurus.config.js"}
 )
+WEB_LANGUAGES = frozenset({"JavaScript", "TypeScript"})
+"""A site's scripts: with a site's files and nothing else, the repository is a web page."""
 READING_LIST_ITEMS = 15
 """Linked list items of a README with no source before it is taken for a reading list."""
 
@@ -89,7 +91,8 @@ def _kind(e: RepoEvidence, n_source: int, weights: WeightsEvidence, reading: boo
     if reading:
         return "reading_list"
     if n_source > 0 or unexplored_dirs(e.paths):
-        return "code"
+        web_only = set(languages(e.paths)) <= WEB_LANGUAGES and not unexplored_dirs(e.paths)
+        return "docs" if web_only and _is_site(e.paths) else "code"
     if weights.own or _is_model_card(e.readme):
         return "model_card"
     if _is_site(e.paths) and not readme_promise(e.readme):

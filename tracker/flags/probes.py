@@ -271,8 +271,6 @@ def _weights_links(f: PaperFacts) -> list[LinkFacts]:
 def weights_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
     code = "weights_promised_missing"
     wlinks = _weights_links(f)
-    if not claims(f.weights) and not wlinks:
-        return _f(f, code, Outcome.NOT_AVAILABLE, "no weights claimed", f.weights.evidence)
     hub = [lk for lk in wlinks if lk.kind == "hf_model" and hub_has_weights(lk)]
     if hub:
         return _f(
@@ -289,6 +287,8 @@ def weights_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
         own = own_weights_evidence(lk.repo) if lk.repo is not None else ()
         if own:
             return _f(f, code, Outcome.FALSE, f"weights found in {lk.url}", *own, subject=lk.url)
+    if not claims(f.weights) and not wlinks:
+        return _f(f, code, Outcome.NOT_AVAILABLE, "no weights claimed", f.weights.evidence)
     open_ = [(lk, x) for lk in repos if lk.repo is not None for x in unattributed_weights(lk.repo)]
     if open_:
         return _f(

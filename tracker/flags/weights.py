@@ -3,8 +3,8 @@
 Counted as the repository's own: release assets and tree files with weight extensions (or
 checkpoint archives), LFS patterns for weight files, Hub models, collections and organization
 pages the README or a download script names when the Hub owner is the repository's owner or an
-organization the README presents as its own (its org page or a collection), or when the model
-is named after the repository; Drive/Dropbox/Zenodo/release links in a weights context (a "Model
+organization the README presents as its own (its org page or a collection), unless the line
+calls it unofficial or a community port; Drive/Dropbox/Zenodo/release links in a weights context (a "Model
 Zoo" table, a "Pretrained models" heading, a download script). Never counted: badges and
 figures, models of well-known base-model publishers fetched as a starting point, and anything
 in a reading list. A Hub model of another owner that none of these rules claims is kept apart
@@ -66,7 +66,12 @@ BASE_MODEL_OWNERS = frozenset(
     }
 )
 """Publishers whose models papers start from: their models count only for their own repositories."""
-_NOT_A_NAME = re.compile(r"[^a-z0-9]")
+_THIRD_PARTY = re.compile(
+    r"\b(?:unofficial|community|third[- ]party|not\s+affiliated|not\s+tested\s+by\s+us"
+    r"|(?:ported|converted|contributed|re-?implemented)\s+by)\b",
+    re.I,
+)
+"""Words on the line of a reference that say the model is somebody else's."""
 _WEIGHT_WORD = re.compile(
     r"(?<![a-z])(?:weights?|checkpoints?|ckpts?|pre-?trained|models?)(?![a-z])"
     r"|\.(?:pth|pt|safetensors|ckpt|gguf)\b",
@@ -88,16 +93,6 @@ def _lfs_weight_pattern(pattern: str) -> bool:
     return p.endswith(WEIGHT_EXTENSIONS) or any(w in p for w in ARCHIVE_WORDS)
 
 
-def _squash(name: str) -> str:
-    return _NOT_A_NAME.sub("", name.lower())
-
-
-def _named_after(model: str, repo_name: str) -> bool:
-    """`lab/pixeldiff-xl` is named after repository `pixeldiff` (names of 4+ characters)."""
-    a, b = _squash(model), _squash(repo_name)
-    return len(b) >= 4 and len(a) >= 4 and (b in a or a in b)
-
-
 @dataclass(frozen=True, slots=True)
 class WeightsEvidence:
     """One line per piece of evidence, strongest first, sorted by whose it is."""
@@ -117,7 +112,7 @@ def _hub_line(ref: HubRef) -> str:
 
 
 def _hub_evidence(refs: Iterable[HubRef], full_name: str) -> WeightsEvidence:
-    owner, _, name = full_name.lower().partition("/")
+    owner = full_name.lower().partition("/")[0]
     listed = [r for r in refs if r.kind in ("model", "collection", "org")]
     own_owners = {owner} | {
         r.repo_id.split("/")[0].lower() for r in listed if r.kind in ("org", "collection")
@@ -125,12 +120,13 @@ def _hub_evidence(refs: Iterable[HubRef], full_name: str) -> WeightsEvidence:
     own, unattributed, others = [], [], []
     for r in listed:
         hub_owner = r.repo_id.split("/")[0].lower()
-        model = r.repo_id.split("/")[-1]
-        if hub_owner in own_owners or (r.kind == "model" and _named_after(model, name)):
+        if _THIRD_PARTY.search(r.line):
+            others.append(_hub_line(r))
+        elif hub_owner in own_owners:
             own.append(_hub_line(r))
         elif hub_owner in BASE_MODEL_OWNERS:
             others.append(_hub_line(r))
-        else:
+        else:  # a model named after the repository may still be someone's port
             unattributed.append(_hub_line(r))
     return WeightsEvidence(tuple(own), tuple(unattributed), tuple(others))
 

@@ -52,6 +52,7 @@ def repo_state(m: Any) -> RepoState:
         source_files=m["source_files"],
         first_ok_at=_utc(m["first_ok_at"]),
         last_checked_at=_utc(m["last_checked_at"]),
+        ever_up=bool(m["created_at"] or m["full_checked_at"] or m["first_ok_at"]),
         kind=m["repo_kind"],
         license_terms=m["license_terms"] or "",
     )

@@ -1,8 +1,10 @@
 """Facts derived from a repository's tree, identically for GraphQL and REST answers.
 
-Both transports see the tree to the same depth (`TREE_DEPTH`), so counts and languages agree;
-folders at the depth limit are "unexplored" and keep a repository from being called empty of
-source (absence is only claimed when everything was seen).
+Both transports end with the whole tree: REST asks `git/trees` recursively; GraphQL reads
+`TREE_DEPTH` levels in its batch query and, for a repository with folders below that depth,
+asks `git/trees` for the rest (`tracker.check.github.graphql.deepen`). A folder listed with
+nothing under it was not read (a depth limit or a truncated listing): it keeps a repository from
+being called empty of source, since absence is only claimed when everything was seen.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 from tracker.models import CheckResult, RepoFacts, RepoStatus
 
 TREE_DEPTH = 3
-"""Levels of the tree both transports read: root, its folders, and theirs."""
+"""Levels of the tree the GraphQL batch query reads: root, its folders, and theirs."""
+MAX_TREE_PATHS = 100_000
+"""Paths kept of one tree (GitHub's own recursive listing stops near there, `truncated`)."""
 
 LANGUAGES: dict[str, str] = {
     ".py": "Python",
@@ -214,17 +219,31 @@ def source_files(paths: Iterable[str]) -> int:
 
 
 def unexplored_dirs(paths: Iterable[str]) -> tuple[str, ...]:
-    """Folders at the depth limit that may hold source we did not see."""
+    """Folders listed without anything listed under them: source may be there, unseen.
+    Git keeps no empty folder, so in a complete listing there are none."""
     plist = list(paths)
     vendored = set(vendored_dirs(plist))
+    parents = {p.rstrip("/").rsplit("/", 1)[0] + "/" for p in plist if "/" in p.rstrip("/")}
     return tuple(
         p
         for p in plist
         if p.endswith("/")
-        and p.count("/") == TREE_DEPTH
+        and p not in parents
         and _top(p) not in vendored
         and _top(p) not in _DOC_DIRS
     )
+
+
+def tree_paths(tree: dict[str, Any] | None) -> tuple[str, ...]:
+    """Paths of a recursive `git/trees` answer, folders ending in `/` (at most
+    `MAX_TREE_PATHS`; a truncated listing leaves folders without children, read as unexplored)."""
+    paths = []
+    for e in ((tree or {}).get("tree") or [])[:MAX_TREE_PATHS]:
+        if e.get("type") not in ("tree", "blob"):
+            continue  # submodules are someone else's code, not listed
+        path = str(e["path"])
+        paths.append(path + "/" if e.get("type") == "tree" else path)
+    return tuple(sorted(paths))
 
 
 def languages(paths: Iterable[str]) -> tuple[str, ...]:

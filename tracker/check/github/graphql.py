@@ -36,6 +36,8 @@ from tracker.check.github.facts import (
     derive,
     found,
     lfs_patterns,
+    tree_paths,
+    unexplored_dirs,
 )
 from tracker.http import Failure, HttpResult, request
 from tracker.models import CheckResult, ReleaseAsset, RepoFacts, RepoStatus
@@ -253,6 +255,7 @@ def facts_of(node: dict[str, Any]) -> RepoFacts:
         readme_text=readme.get("text") or "",
         tree_paths=tuple(sorted(_paths((node.get("tree") or {}).get("entries")))),
         lfs_patterns=lfs_patterns((node.get("gitattributes") or {}).get("text")),
+        head_oid=(branch.get("target") or {}).get("oid"),
         files=tuple(
             (name, str(blob["text"])[:MAX_FILE_CHARS])
             for i, name in enumerate(EVIDENCE_FILES)
@@ -365,6 +368,28 @@ def fetch_graphql(
     """Check `names` in one query. Batch-level failures come back as `Batch.failure`."""
     body, batch = _post(client, url, *build_query(names, no_assets))
     return batch if body is None else replace(batch, results=parse_batch(names, body))
+
+
+def deepen(client: httpx.Client, api_url: str, result: CheckResult) -> tuple[CheckResult, int]:
+    """The whole tree of a repository whose batch answer stopped at `TREE_DEPTH` with folders
+    below, from one recursive `git/trees` request (a REST request, not GraphQL points). When
+    that request fails the partial tree stays, its unread folders still counted as unexplored.
+    Returns the result and the requests spent."""
+    f = result.facts
+    if f is None or not f.head_oid or not unexplored_dirs(f.tree_paths):
+        return result, 0
+    url = f"{api_url.rstrip('/')}/repos/{f.full_name}/git/trees/{f.head_oid}"
+    res = request(client, client.build_request("GET", url, params={"recursive": "1"}))
+    if res.response is None or res.status != 200:
+        return result, 1
+    try:
+        listing = res.response.json()
+    except ValueError:
+        return result, 1
+    if not isinstance(listing, dict):
+        return result, 1
+    facts = derive(replace(f, tree_paths=tree_paths(listing)), empty=f.empty)
+    return replace(result, facts=facts), 1
 
 
 def fetch_probe(client: httpx.Client, url: str, names: Sequence[str]) -> Batch:

@@ -26,10 +26,10 @@ from github import Auth, Github, GithubException
 from tracker.check.github.facts import (
     EVIDENCE_FILES,
     MAX_FILE_CHARS,
-    TREE_DEPTH,
     derive,
     found,
     lfs_patterns,
+    tree_paths,
 )
 from tracker.check.github.graphql import MAX_ASSETS, MAX_TOPICS
 from tracker.http import HttpPolicy, pygithub_retry
@@ -127,16 +127,6 @@ def _failure(target: str, exc: GithubException) -> CheckResult:
     return CheckResult(target, RepoStatus.UNKNOWN, f"HTTP {status} {message}".strip(), status)
 
 
-def _tree_paths(tree: dict[str, Any] | None) -> tuple[str, ...]:
-    paths = []
-    for e in (tree or {}).get("tree") or []:
-        path = str(e["path"])
-        if path.count("/") >= TREE_DEPTH:
-            continue
-        paths.append(path + "/" if e.get("type") == "tree" else path)
-    return tuple(sorted(paths))
-
-
 def _release_count(calls: _Calls, page: list[Any]) -> int:
     m = _LAST_PAGE.search(calls.headers.get("link", ""))
     return int(m.group(1)) if m else len(page)
@@ -164,7 +154,7 @@ def _facts(calls: _Calls, repo: dict[str, Any]) -> tuple[RepoFacts, bool]:
     attributes: dict[str, Any] | None = None
     if head is not None:
         tree_sha = head["commit"]["tree"]["sha"]
-        paths = _tree_paths(calls.get(f"{base}/git/trees/{tree_sha}", recursive=1))
+        paths = tree_paths(calls.get(f"{base}/git/trees/{tree_sha}", recursive=1))
         if any(p.lower().startswith("readme") and "/" not in p for p in paths):
             readme = calls.get(f"{base}/readme")
         if ".gitattributes" in paths:
@@ -208,6 +198,7 @@ def _facts(calls: _Calls, repo: dict[str, Any]) -> tuple[RepoFacts, bool]:
         readme_text=_text(readme),
         tree_paths=paths,
         lfs_patterns=lfs_patterns(_text(attributes)) if attributes else (),
+        head_oid=head["sha"] if head else None,
         files=files,
     )
     return derive(facts, empty=head is None), head is None

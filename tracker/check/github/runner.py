@@ -22,9 +22,10 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+import httpx
 from sqlalchemy import Engine
 
-from tracker.check.github.graphql import Batch, fetch_graphql, fetch_probe
+from tracker.check.github.graphql import Batch, deepen, fetch_graphql, fetch_probe
 from tracker.check.github.planner import (
     BatchSizer,
     Quota,
@@ -139,12 +140,20 @@ class _Run:
                     batch = self._take(full, self.sizer)
                     answer = fetch_graphql(client, url, [d.name for d in batch], lean)
                     if self._landed(answer, batch, full, self.sizer):
-                        self.save([answer.results[d.name] for d in batch])
+                        self.save([self._whole(client, settings, answer, d) for d in batch])
                 else:
                     batch = self._take(probes, self.probe_sizer)
                     answer = fetch_probe(client, url, [d.name for d in batch])
                     if self._landed(answer, batch, probes, self.probe_sizer):
                         self._probed(answer, batch, full, lean)
+
+    def _whole(
+        self, client: httpx.Client, settings: Settings, answer: Batch, d: DueRepo
+    ) -> CheckResult:
+        """The answer with its whole tree (`deepen`), counting the REST request it took."""
+        result, spent = deepen(client, settings.github_api_url, answer.results[d.name])
+        self.requests += spent
+        return result
 
     def _take(self, queue: deque[DueRepo], sizer: BatchSizer) -> list[DueRepo]:
         """The next batch that fits the budget, after waiting for a reset if GitHub says so."""
