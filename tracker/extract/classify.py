@@ -247,29 +247,33 @@ list of artifacts."""
 
 
 def _text_role(kind: LinkKind, text: str) -> Role | None:
-    """The role the artifact words of `text` give: the first item of a list of artifacts
-    that ends its last artifact words ("stimuli, responses and scripts are at <link>" names
-    the stimuli first), unless the link is a code repository, which holds the code of any
-    list; else the first role of `_ARTIFACT_RE` whose words it holds."""
-    if kind not in _REPOSITORIES and _may(text, _GLUE_WORDS):
-        matches = [
-            (m.start(), m.end(), role)
-            for role, pattern in _ARTIFACT_RE[:3]
-            for m in pattern.finditer(text)
-        ]
-        listed = _first_listed(text, matches)
-        if listed is not None:
-            return listed
-        named = {role for _, _, role in matches}
-        for role, _ in _ARTIFACT_RE[:3]:
-            if role in named:
-                return role
-        roles = _ARTIFACT_RE[3:]
-    else:
-        roles = _ARTIFACT_RE
-    for role, pattern in roles:
-        if pattern.search(text):
-            return role
+    """The role the artifact words of `text` give: the first role of `_ARTIFACT_RE` whose
+    words it holds, unless a word of a later artifact comes before that role's first word
+    and leads the list that ends the text's artifact words ("stimuli, responses and scripts
+    are at <link>": data). A code repository holds the code of any list it is given for.
+
+    The later artifacts are looked for only before the first word found (a list led by the
+    first word gives its role), so most texts cost what the plain order costs."""
+    for rank, (role, pattern) in enumerate(_ARTIFACT_RE):
+        m = pattern.search(text)
+        if m is None:
+            continue
+        if (
+            rank < 2
+            and m.start() > 0
+            and kind not in _REPOSITORIES
+            and _may(text, _GLUE_WORDS)
+            and any(later.search(text, 0, m.start()) for _, later in _ARTIFACT_RE[rank + 1 : 3])
+        ):
+            matches = [
+                (found.start(), found.end(), named)
+                for named, words in _ARTIFACT_RE[:3]
+                for found in words.finditer(text)
+            ]
+            listed = _first_listed(text, matches)
+            if listed is not None:
+                return listed
+        return role
     return None
 
 
