@@ -343,6 +343,8 @@ class CheckSummary:
     """Why some were left unchecked: `no network`, `rate limited until 14:05 UTC, --no-wait`..."""
     transport: str = "graphql"
     """`graphql` or `rest`."""
+    hub_verified: int = 0
+    """Hub models named by repositories' weights evidence that were looked up after the check."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -556,6 +558,18 @@ class PaperTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class HubState:
+    """The stored answer of the Hub about one linked model."""
+
+    status: str
+    """A `RepoStatus` value, or `unchecked`."""
+    status_reason: str = ""
+    weight_files: int = 0
+    gated: str | None = None
+    private: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RepoState:
     """The stored latest facts of one repository, as probes read them."""
 
@@ -589,18 +603,8 @@ class RepoState:
     before any judgement."""
     license_terms: str = ""
     """The phrase that restricts use of its license (non-commercial, research only...)."""
-
-
-@dataclass(frozen=True, slots=True)
-class HubState:
-    """The stored answer of the Hub about one linked model."""
-
-    status: str
-    """A `RepoStatus` value, or `unchecked`."""
-    status_reason: str = ""
-    weight_files: int = 0
-    gated: str | None = None
-    private: bool | None = None
+    hub_models: tuple[tuple[str, HubState], ...] = ()
+    """The Hub's answers for the models its weights evidence names (lower-cased ids)."""
 
 
 @dataclass(frozen=True, slots=True)

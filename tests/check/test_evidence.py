@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -11,8 +12,12 @@ from tests.check.conftest import TOKEN, linked_db
 from tests.check.test_github_checks import FAST, cfg, repos
 from tracker.check.github import check_repositories
 from tracker.emulators.github import GitHubEmulator
+from tracker.emulators.huggingface import HuggingFaceEmulator
+from tracker.flags.facts import hub_answer, own_weights_evidence
 from tracker.flags.run import judge_repositories
+from tracker.store.facts import iter_paper_facts
 from tracker.store.tables import RepoEvidence
+from tracker.verify import verify_hub_models
 
 DEEP = "src/main/java/org/example/repair/patch"
 WORLD: dict[str, Any] = {
@@ -81,3 +86,57 @@ def test_graphql_reads_the_whole_tree_and_the_flag_run_judges_it(sqlite_url: str
     assert sorted(files) == ["LICENSE", "scripts/download_weights.sh", "setup.py"]
     judge_repositories(engine)  # nothing changed: nothing judged again
     assert repos(engine) == rows
+
+
+HUB_WORLD: dict[str, Any] = {
+    "now": "2025-01-01T00:00:00Z",
+    "repos": [
+        {
+            "owner": "lab",
+            "name": "tiny",
+            "readme": (
+                "# Tiny\n\n```python\n"
+                'big = AutoModel.from_pretrained("lab/tiny-7b")\n'
+                'small = AutoModel.from_pretrained("lab/tiny-1b")\n'
+                'soon = AutoModel.from_pretrained("lab/tiny-70b")\n'
+                "```\n"
+            ),
+            "files": {"tiny/model.py": {"size": 900}},
+        }
+    ],
+}
+HUB = {
+    "tokens": ["hf_reader"],  # without a token the Hub answers 401 for missing and private alike
+    "models": {
+        "lab/tiny-7b": {"siblings": ["model.safetensors", "config.json"]},
+        "lab/tiny-70b": {"siblings": ["README.md"]},
+    },
+}
+
+
+def test_models_a_readme_names_count_as_weights_only_once_the_hub_confirms_them(
+    sqlite_url: str,
+) -> None:
+    engine = linked_db(sqlite_url, ["lab/tiny"])
+    with GitHubEmulator(HUB_WORLD) as gh, HuggingFaceEmulator(HUB) as hub:
+        settings = replace(cfg(gh, TOKEN), hf_endpoint=hub.url, hf_token="hf_reader")
+        check_repositories(engine, settings, policy=FAST)
+        judge_repositories(engine)
+        with engine.connect() as conn:
+            (facts,) = next(iter_paper_facts(conn))
+        before = own_weights_evidence(facts.links[0].repo)  # type: ignore[arg-type]
+        assert verify_hub_models(engine, settings, policy=FAST) == 3
+        assert verify_hub_models(engine, settings, policy=FAST) == 0  # answered a moment ago
+    with engine.connect() as conn:
+        (facts,) = next(iter_paper_facts(conn))
+    repo = facts.links[0].repo
+    assert repo is not None
+    assert before == ()  # nothing confirmed before the Hub was asked
+    assert own_weights_evidence(repo) == (
+        "Hub model huggingface.co/lab/tiny-7b (from_pretrained in README.md)",
+    )
+    assert {x.split(" ")[2]: hub_answer(repo, x) for x in repo.weights_evidence} == {
+        "huggingface.co/lab/tiny-7b": "yes",
+        "huggingface.co/lab/tiny-1b": "no",  # not on the Hub
+        "huggingface.co/lab/tiny-70b": "no",  # a card without weight files
+    }

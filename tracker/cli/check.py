@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Annotated, Any
 
 import typer
@@ -17,6 +18,7 @@ from tracker.cli.app import DbOption, Exit, app, err, settings
 from tracker.config import Settings
 from tracker.models import CheckSummary
 from tracker.store import open_db
+from tracker.verify import verify_hub_models
 
 
 def _quota(p: CheckProgress) -> str:
@@ -43,7 +45,10 @@ def check_with_progress(engine: Engine, cfg: Settings, **options: Any) -> CheckS
         def show(p: CheckProgress) -> None:
             bar.update(task, completed=p.done, total=p.total, description=_quota(p))
 
-        return check_repositories(engine, cfg, progress=show, **options)
+        summary = check_repositories(engine, cfg, progress=show, **options)
+    if "unreachable" in summary.reason or "no network" in summary.reason:
+        return summary
+    return replace(summary, hub_verified=verify_hub_models(engine, cfg))
 
 
 def say_check(s: CheckSummary) -> None:
@@ -53,6 +58,8 @@ def say_check(s: CheckSummary) -> None:
     )
     if s.unchecked:
         err.print(f"{s.unchecked:,} repositories not checked: {s.reason}")
+    if s.hub_verified:
+        err.print(f"{s.hub_verified:,} Hub models the repositories name looked up")
 
 
 @app.command()

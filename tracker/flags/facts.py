@@ -127,19 +127,42 @@ def owner_of(r: RepoState) -> str:
 _NOT_OWN = tuple(WEIGHT_PREFIXES.values())
 
 
+_HUB_MODEL = re.compile(r"^(?:unattributed )?Hub model huggingface\.co/([^/\s]+/[^/\s]+) ")
+
+
+def hub_answer(r: RepoState, line: str) -> str:
+    """For a weights evidence line naming a Hub model: `yes` when the Hub holds weight files
+    (or gates them), `no` when it answered the model is gone or holds none, `open` when it was
+    not asked or could not tell; `""` for any other line."""
+    m = _HUB_MODEL.match(line)
+    if m is None:
+        return ""
+    h = dict(r.hub_models).get(m.group(1).lower())
+    if h is None or h.status not in ("ok", "moved", "not_found"):
+        return "open"
+    if h.status == "not_found":
+        return "no"
+    return "yes" if h.weight_files > 0 or h.gated else "no"
+
+
 def own_weights_evidence(r: RepoState) -> tuple[str, ...]:
     """Weights evidence that belongs to the repository itself (`tracker.flags.weights`): files,
-    release assets, LFS, its own Hub models and checkpoint links. Links to other people's models
-    are kept apart."""
+    release assets, LFS, checkpoint links, and its own Hub models that the Hub confirmed. Links
+    to other people's models are kept apart, and so are Hub models not confirmed yet."""
     if r.kind is None:  # judged before evidence was stored: only same-owner Hub models count
         return _legacy_own(r)
-    return tuple(x for x in r.weights_evidence if not x.startswith(_NOT_OWN))
+    own = [x for x in r.weights_evidence if not x.startswith(_NOT_OWN)]
+    return tuple(x for x in own if hub_answer(r, x) in ("", "yes"))
 
 
-def unattributed_weights(r: RepoState) -> tuple[str, ...]:
-    """Hub models of other owners that no rule ties to the repository: whose they are is open."""
+def open_weights(r: RepoState) -> tuple[str, ...]:
+    """Weights evidence that can neither confirm nor deny: the repository's own Hub models the
+    Hub has not confirmed yet, and Hub models of other owners that no rule ties to it."""
     p = WEIGHT_PREFIXES["unattributed"]
-    return tuple(x.removeprefix(p) for x in r.weights_evidence if x.startswith(p))
+    own = [x for x in r.weights_evidence if not x.startswith(_NOT_OWN)]
+    unverified = [f"{x}: not confirmed on the Hub" for x in own if hub_answer(r, x) == "open"]
+    other = [x.removeprefix(p) for x in r.weights_evidence if x.startswith(p)]
+    return (*unverified, *(f"{x}: whose it is cannot be told" for x in other))
 
 
 def _legacy_own(r: RepoState) -> tuple[str, ...]:

@@ -25,9 +25,9 @@ from tracker.flags.facts import (
     is_unsettled,
     is_up,
     not_yet_created,
+    open_weights,
     own_weights_evidence,
     repo_note,
-    unattributed_weights,
     unread_pages,
     unread_reason,
     unsettled_reason,
@@ -289,13 +289,13 @@ def weights_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
             return _f(f, code, Outcome.FALSE, f"weights found in {lk.url}", *own, subject=lk.url)
     if not claims(f.weights) and not wlinks:
         return _f(f, code, Outcome.NOT_AVAILABLE, "no weights claimed", f.weights.evidence)
-    open_ = [(lk, x) for lk in repos if lk.repo is not None for x in unattributed_weights(lk.repo)]
+    open_ = [(lk, x) for lk in repos if lk.repo is not None for x in open_weights(lk.repo)]
     if open_:
         return _f(
             f,
             code,
             Outcome.NOT_AVAILABLE,
-            f"whose weights {open_[0][0].url} links cannot be told",
+            f"the weights {open_[0][0].url} points at are not confirmed",
             *(f"{lk.url}: {x}" for lk, x in open_),
             subject=open_[0][0].url,
         )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -71,13 +73,71 @@ def repo_states(conn: Connection, keys: set[str]) -> dict[str, RepoState]:
         q = select(a.c.alias, r).join(r, r.c.id == a.c.repository_id).where(a.c.alias.in_(missing))
         for m in conn.execute(q).mappings():
             found[m["alias"]] = repo_state(m)
+    named = {i for st in found.values() for i in hub_models_named(st.weights_evidence)}
+    hubs = _hub_by_id(conn, named)
+    if hubs:
+        for k, st in found.items():
+            ids = [i.lower() for i in hub_models_named(st.weights_evidence)]
+            models = tuple((i, hubs[i]) for i in ids if i in hubs)
+            if models:
+                found[k] = replace(st, hub_models=models)
     return found
 
 
 def hub_states(conn: Connection, urls: set[str]) -> dict[str, HubState]:
     """The Hub's stored answers for Hugging Face model links, by link URL."""
-    ids = {u: hf_model_id(u) for u in urls}
-    keys = {f"model/{i}".lower(): u for u, i in ids.items() if i}
+    ids = {u: i for u in urls if (i := hf_model_id(u))}
+    found = _hub_by_id(conn, set(ids.values()))
+    return {u: found[i.lower()] for u, i in ids.items() if i.lower() in found}
+
+
+HUB_MODEL_LINE = re.compile(r"^(?:unattributed )?Hub model huggingface\.co/([^/\s]+/[^/\s]+) ")
+"""A weights evidence line naming a Hub model (`tracker.flags.weights`)."""
+
+
+def hub_models_named(lines: Sequence[str]) -> list[str]:
+    """The Hub model ids that weights evidence lines name (own or unattributed)."""
+    return [m.group(1) for x in lines if (m := HUB_MODEL_LINE.match(x))]
+
+
+def hub_models_to_verify(conn: Connection, checked_before: dt.datetime, limit: int) -> list[str]:
+    """Hub models repositories name as weights whose Hub answer is missing, unknown or older
+    than `checked_before`, never asked first."""
+    r, h = Repository.__table__, HfRepo.__table__  # type: ignore[attr-defined]
+    named: dict[str, str] = {}
+    q = select(r.c.weights_evidence).where(r.c.weights_evidence.like("%Hub model %"))
+    for (text,) in conn.execute(q):
+        for i in hub_models_named(_split(text)):
+            named.setdefault(f"model/{i}".lower(), i)
+    if not named:
+        return []
+    asked: dict[str, Any] = {}
+    keys = list(named)
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        for row in conn.execute(
+            select(h.c.key, h.c.status, h.c.last_checked_at).where(h.c.key.in_(part))
+        ):
+            asked[row.key] = row
+
+    def when(k: str) -> dt.datetime:
+        return _utc(asked[k].last_checked_at) or dt.datetime.min.replace(tzinfo=dt.UTC)
+
+    never = [k for k in keys if k not in asked]
+    stale = sorted(
+        (
+            k
+            for k in keys
+            if k in asked and (asked[k].status == "unknown" or when(k) < checked_before)
+        ),
+        key=when,
+    )
+    return [named[k] for k in (never + stale)[:limit]]
+
+
+def _hub_by_id(conn: Connection, ids: set[str]) -> dict[str, HubState]:
+    """Stored Hub answers for model ids (lower-cased keys)."""
+    keys = {f"model/{i}".lower(): i.lower() for i in ids}
     if not keys:
         return {}
     h = HfRepo.__table__  # type: ignore[attr-defined]

@@ -192,10 +192,8 @@ def _save_evidence(conn: Connection, repo_id: int, r: CheckResult) -> None:
     old = conn.execute(select(_E.c.id, _E.c.digest).where(_E.c.repository_id == repo_id)).first()
     if old is None:
         conn.execute(insert(_E).values(repository_id=repo_id, judged="", **values))
-    elif old.digest != values["digest"]:
+    elif old.digest != values["digest"]:  # the same evidence keeps the time it was first read
         conn.execute(update(_E).where(_E.c.id == old.id).values(**values))
-    else:
-        conn.execute(update(_E).where(_E.c.id == old.id).values(fetched_at=r.checked_at))
 
 
 def _new_values(r: CheckResult, old: dict[str, Any] | None) -> dict[str, Any]:
