@@ -72,7 +72,7 @@ def test_new_papers_get_their_values_and_column_defaults(db_url: str) -> None:
         ),
         (
             "doi:10.1/x", None, "10.1/x", "dense things", "Dense Things",
-            "Our dataset is available.", None, "test", "none", "", "released", "", "", None,
+            "Our dataset is available.", None, "test", "none", "", "mentioned_no_link", "", "", None,
         ),
     ]  # fmt: skip
     assert links(engine) == [
