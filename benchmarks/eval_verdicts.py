@@ -104,6 +104,7 @@ from tracker.pipeline import ReadOptions, ingest
 from tracker.store import open_db
 from tracker.store.facts import iter_paper_facts
 from tracker.store.reporting import iter_report_views
+from tracker.verify import verify_hub_models
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SCENARIOS = HERE / "verdicts"
@@ -307,6 +308,7 @@ def replay(scn: Scenario, folder: Path) -> list[Observed]:
                 svc.github.set_time(_stamp(when))
                 started = dt.datetime.now(dt.UTC)
                 check_repositories(engine, cfg, max_age=None)
+                verify_hub_models(engine, cfg)
                 restamp(engine, started, when)
             started = dt.datetime.now(dt.UTC)
             flag_papers(engine, cfg, today=day)

@@ -190,6 +190,8 @@ def test_linked_hub_weights_count_only_when_the_hub_confirms_them() -> None:
             ("no files", HubState("ok")),
             ("gone", HubState("not_found", "HTTP 404")),
             ("rate limited", HubState("unknown", "HTTP 429")),
+            ("not public", HubState("forbidden", "401: missing, private or gated")),
+            ("refused", HubState("forbidden", "403: forbidden")),
             ("not asked", None),
         )
     }
@@ -199,6 +201,8 @@ def test_linked_hub_weights_count_only_when_the_hub_confirms_them() -> None:
         "no files": (Outcome.TRUE, "weights missing — overdue by 427 days"),
         "gone": (Outcome.TRUE, "weights missing — overdue by 427 days"),
         "rate limited": (Outcome.NOT_AVAILABLE, "cannot tell yet"),
+        "not public": (Outcome.TRUE, "weights missing — overdue by 427 days"),
+        "refused": (Outcome.NOT_AVAILABLE, "cannot tell yet"),
         "not asked": (Outcome.NOT_AVAILABLE, "cannot tell yet"),
     }
     assert answers["rate limited"].evidence == (

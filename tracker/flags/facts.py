@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tracker.flags.dates import paper_date
 from tracker.flags.judge import WEIGHT_PREFIXES
-from tracker.models import Availability, LinkFacts, PaperFacts, RepoState, StatusClaim
+from tracker.models import Availability, HubState, LinkFacts, PaperFacts, RepoState, StatusClaim
 
 CODE_HOST_KINDS = frozenset({"github_repo", "gitlab_repo", "bitbucket_repo"})
 NOT_CODE_ROLES = frozenset({"other", "data", "weights"})
@@ -138,11 +138,19 @@ def hub_answer(r: RepoState, line: str) -> str:
     if m is None:
         return ""
     h = dict(r.hub_models).get(m.group(1).lower())
-    if h is None or h.status not in ("ok", "moved", "not_found"):
-        return "open"
-    if h.status == "not_found":
+    if h is not None and not_public(h):
         return "no"
+    if h is None or h.status not in ("ok", "moved"):
+        return "open"
     return "yes" if h.weight_files > 0 or h.gated else "no"
+
+
+def not_public(h: HubState) -> bool:
+    """The Hub says the model is not public: gone, or a 401 to an anonymous request (which it
+    gives for missing and private models alike; a gated model's card stays public)."""
+    return h.status == "not_found" or (
+        h.status == "forbidden" and h.status_reason.startswith("401: missing")
+    )
 
 
 def own_weights_evidence(r: RepoState) -> tuple[str, ...]:

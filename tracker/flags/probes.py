@@ -24,6 +24,7 @@ from tracker.flags.facts import (
     is_placeholder,
     is_unsettled,
     is_up,
+    not_public,
     not_yet_created,
     open_weights,
     own_weights_evidence,
@@ -327,8 +328,10 @@ def hub_has_weights(lk: LinkFacts) -> bool:
 
 
 def hub_unsettled(lk: LinkFacts) -> bool:
+    """The Hub has not said whether the linked model is public (not asked, rate limited, 5xx,
+    a refusal that is not the anonymous 401)."""
     h = lk.hub
-    return h is None or h.status not in ("ok", "not_found", "forbidden", "blocked")
+    return h is None or (h.status not in ("ok", "moved", "blocked") and not not_public(h))
 
 
 def hub_note(lk: LinkFacts) -> str:
