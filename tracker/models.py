@@ -728,7 +728,8 @@ class DiffEvent:
 
     kind: str
     """`code_delivered`, `died`, `moved`, `archived`, `license_added`, `license_changed`,
-    `weights_released` or `stars_jump`."""
+    `license_removed`, `weights_released`, `weights_removed`, `placeholder_filled` or
+    `stars_jump`."""
     paper_key: str
     title: str
     subject: str

@@ -718,11 +718,19 @@ def _changes(prev: Any, cur: Any, star_jump: int) -> list[tuple[str, str, str]]:
         out.append(_event("moved", prev["full_name"], cur["full_name"]))
     if cur["archived"] and not prev["archived"]:
         out.append(_event("archived", "", "archived"))
+    up = cur["status"] in ("ok", "moved", "empty")
     if cur["license_spdx"] != prev["license_spdx"] and cur["license_spdx"]:
         kind = "license_added" if not prev["license_spdx"] else "license_changed"
         out.append(_event(kind, prev["license_spdx"], cur["license_spdx"]))
-    if cur["has_weights"] and not prev["has_weights"]:
+    elif up and prev["license_spdx"] and not cur["license_spdx"]:
+        out.append(_event("license_removed", prev["license_spdx"], ""))
+    # judged verdicts: None is "not judged yet", never a change
+    if cur["has_weights"] is True and prev["has_weights"] is False:
         out.append(_event("weights_released", "", "weights"))
+    elif up and cur["has_weights"] is False and prev["has_weights"] is True:
+        out.append(_event("weights_removed", "weights", ""))
+    if up and cur["placeholder"] is False and prev["placeholder"] is True:
+        out.append(_event("placeholder_filled", "placeholder", "code"))
     if (
         cur["stars"] is not None
         and prev["stars"] is not None
