@@ -91,6 +91,7 @@ def test_urls_broken_by_layout_are_joined(text: str, expected: list[str]) -> Non
         ("Docs at widgets.readthedocs.io/en/latest.", ["https://widgets.readthedocs.io/en/latest"]),
         ("Data at cs.uni-example.de/data and", ["https://cs.uni-example.de/data"]),
         ("Visit sheetbench.dev for tasks.", ["https://sheetbench.dev"]),
+        ("Tasks are available on sheetbench.dev.", ["https://sheetbench.dev"]),
         ("see example.xyz/a", ["https://example.xyz/a"]),
     ],
 )
@@ -114,6 +115,7 @@ def test_hosts_without_a_scheme_are_found_by_their_public_suffix(
         "it helps.It also scales",
         "ASP.NET and Node.js apps",
         "model.fit(x) and np.save",
+        "data from wikipedia.org and results on kaggle.com",
     ],
 )
 def test_non_links_are_ignored(text: str) -> None:

@@ -123,8 +123,13 @@ def _site(host: str) -> bool:
     return _PSL.privatesuffix(host) != host
 
 
-_CUE = re.compile(r"(?:\b(?:at|on|via|visit|see|from)|:)\W{0,2}$", re.IGNORECASE)
-"""Words that place what follows: a bare domain after them is a link (`available at x.org`)."""
+_CUE = re.compile(
+    r"(?:\b(?:at|via|visit|see)|\b(?:available|hosted|released|found|accessible|downloaded)"
+    r"\s+(?:on|from|in)|:)\W{0,2}$",
+    re.IGNORECASE,
+)
+"""Words that place what follows: a bare domain after them is a link (`available at x.org`);
+after others (`data from wikipedia.org`, `e.g., x.org`) it is a name."""
 
 
 def _host_ok(url: str) -> bool:
@@ -288,7 +293,7 @@ def _find(text: str) -> list[Found]:
             if not _host_ok(url) or len(url) > MAX_URL:
                 continue
             if _bare(url) and not (
-                _site(url.lower()) or _CUE.search(text, max(0, m.start() - 8), m.start())
+                _site(url.lower()) or _CUE.search(text, max(0, m.start() - 30), m.start())
             ):
                 continue
             found.append(Found(url, raw, m.start()))
