@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tracker.check.github.facts import lfs_patterns, source_files, vendored_dirs
 from tracker.flags.judge import Judgement, judge
 from tracker.flags.weights import WeightsEvidence
@@ -201,3 +204,27 @@ def test_a_site_repository_is_docs_not_code() -> None:
     assert judge(RepoEvidence("lab/lab.github.io", paths=site)).kind == "docs"
     app = ("README.md", "index.html", "app/", "app/server.py")
     assert judge(RepoEvidence("lab/app", paths=app)).kind == "code"
+
+
+@given(
+    readme=st.text(max_size=3000),
+    paths=st.lists(st.text(max_size=60), max_size=40),
+    files=st.dictionaries(
+        st.sampled_from(["setup.py", "pyproject.toml", "LICENSE", "Makefile", "download.sh"]),
+        st.text(max_size=2000),
+    ),
+)
+@settings(max_examples=150, deadline=None)
+def test_any_evidence_is_judged_without_raising(
+    readme: str, paths: list[str], files: dict[str, str]
+) -> None:
+    j = judge(RepoEvidence("o/r", readme=readme, paths=tuple(paths), files=files))
+    assert j.kind in ("code", "model_card", "reading_list", "docs", "empty")
+    assert j.placeholder is False or j.kind in ("code", "empty")
+
+
+def test_binary_and_huge_evidence_is_judged() -> None:
+    binary = "\x00\x01\xff" * 100_000
+    tree = tuple(f"d{i // 100}/f{i}.dat" for i in range(100_000))
+    j = judge(RepoEvidence("o/r", readme=binary, paths=tree, files={"LICENSE": binary}))
+    assert (j.kind, j.placeholder, j.license_terms) == ("code", True, "")

@@ -7,22 +7,16 @@ from typing import Annotated
 import typer
 
 from tracker.cli.app import DbOption, Exit, app, err, out, settings
+from tracker.cli.options import (
+    AllowPrivate,
+    ArxivApiUrl,
+    ConnectTo,
+    HfEndpoint,
+    connect_routes,
+)
 from tracker.enrich import DEFAULT_BUDGET, EnrichOptions, enrich_papers
-from tracker.errors import ConfigError
 from tracker.models import EnrichSummary
 from tracker.store import open_db
-
-
-def _routes(pairs: list[str]) -> dict[str, str]:
-    routes = {}
-    for pair in pairs:
-        host, sep, origin = pair.partition("=")
-        if not sep or not host or not origin.startswith(("http://", "https://")):
-            raise ConfigError(
-                f"--connect-to wants HOST=ORIGIN (e.g. bit.ly=http://127.0.0.1:8001), got {pair!r}"
-            )
-        routes[host.lower()] = origin
-    return routes
 
 
 def _say(s: EnrichSummary) -> None:
@@ -43,37 +37,13 @@ def _say(s: EnrichSummary) -> None:
 def enrich(
     db: DbOption = None,
     budget: Annotated[int, typer.Option(help="Papers to look at in this run.")] = DEFAULT_BUDGET,
-    allow_private: Annotated[
-        bool,
-        typer.Option(
-            "--allow-private",
-            help="Let web checks reach private and loopback addresses (local testing only).",
-        ),
-    ] = False,
+    allow_private: AllowPrivate = False,
     no_pdf: Annotated[
         bool, typer.Option("--no-pdf", help="Do not download and read PDFs.")
     ] = False,
-    hf_endpoint: Annotated[
-        str | None,
-        typer.Option(
-            help="Hugging Face Hub URL (default: HF_ENDPOINT or huggingface.co).",
-            show_default=False,
-        ),
-    ] = None,
-    arxiv_api_url: Annotated[
-        str | None,
-        typer.Option(
-            help="arXiv API URL (default: TRACKER_ARXIV_API_URL or export.arxiv.org).",
-            show_default=False,
-        ),
-    ] = None,
-    connect_to: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="Serve HOST from ORIGIN, as HOST=ORIGIN (repeatable; offline demos).",
-            show_default=False,
-        ),
-    ] = None,
+    hf_endpoint: HfEndpoint = None,
+    arxiv_api_url: ArxivApiUrl = None,
+    connect_to: ConnectTo = None,
 ) -> None:
     """Find code and weights links beyond the abstract, with where each came from.
 
@@ -85,7 +55,7 @@ def enrich(
         arxiv_api_url=arxiv_api_url,
         allow_private=allow_private or None,
     )
-    options = EnrichOptions(budget=budget, pdf=not no_pdf, connect_to=_routes(connect_to or []))
+    options = EnrichOptions(budget=budget, pdf=not no_pdf, connect_to=connect_routes(connect_to))
     summary = enrich_papers(open_db(cfg.db_url), cfg, options=options)
     _say(summary)
     if summary.unknown or summary.over_budget:

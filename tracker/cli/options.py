@@ -1,4 +1,5 @@
-"""Options shared by `report`, `export`, `show` and `diff`: filters, formats, `--fail-on`."""
+"""Options shared by several commands: report filters, formats, `--fail-on`, and where the
+services `enrich` and `run` talk to are (`--hf-endpoint`, `--connect-to`...)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,58 @@ from typing import Annotated
 
 import typer
 
+from tracker.errors import ConfigError
 from tracker.flags.probes import PROBE_CODES
 from tracker.models import ReportFilter
 from tracker.store.reporting import SORTS
+
+
+def _routes(pairs: list[str]) -> dict[str, str]:
+    routes = {}
+    for pair in pairs:
+        host, sep, origin = pair.partition("=")
+        if not sep or not host or not origin.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"--connect-to wants HOST=ORIGIN (e.g. bit.ly=http://127.0.0.1:8001), got {pair!r}"
+            )
+        routes[host.lower()] = origin
+    return routes
+
+
+def connect_routes(pairs: list[str] | None) -> dict[str, str]:
+    """`--connect-to HOST=ORIGIN` values as a host -> origin map (a bad pair is a ConfigError)."""
+    return _routes(pairs or [])
+
+
+AllowPrivate = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private",
+        help="Let web checks reach private and loopback addresses (local testing only).",
+    ),
+]
+HfEndpoint = Annotated[
+    str | None,
+    typer.Option(
+        help="Hugging Face Hub URL (default: HF_ENDPOINT or huggingface.co).",
+        show_default=False,
+    ),
+]
+ArxivApiUrl = Annotated[
+    str | None,
+    typer.Option(
+        help="arXiv API URL (default: TRACKER_ARXIV_API_URL or export.arxiv.org).",
+        show_default=False,
+    ),
+]
+ConnectTo = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Serve HOST from ORIGIN, as HOST=ORIGIN (repeatable; offline demos).",
+        show_default=False,
+    ),
+]
+
 
 _SPAN = re.compile(r"^(\d+)\s*([hdwmy])$")
 _UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}

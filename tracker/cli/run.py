@@ -19,7 +19,15 @@ from tracker.cli.ingest import (
     read_options,
     say_ingest,
 )
-from tracker.cli.options import FailOnOpt, split_codes
+from tracker.cli.options import (
+    AllowPrivate,
+    ArxivApiUrl,
+    ConnectTo,
+    FailOnOpt,
+    HfEndpoint,
+    connect_routes,
+    split_codes,
+)
 from tracker.cli.report import fail_on
 from tracker.enrich import DEFAULT_BUDGET, EnrichOptions, enrich_papers
 from tracker.flags.run import flag_papers
@@ -66,6 +74,10 @@ def run(
     github_api_url: Annotated[
         str | None, typer.Option(help="GitHub API base URL (Enterprise, or a local emulator).")
     ] = None,
+    hf_endpoint: HfEndpoint = None,
+    arxiv_api_url: ArxivApiUrl = None,
+    allow_private: AllowPrivate = False,
+    connect_to: ConnectTo = None,
     fail_on_: FailOnOpt = None,
 ) -> None:
     """Ingest listings, find and check their code, flag problems, and show the papers.
@@ -80,14 +92,23 @@ def run(
         age = parse_age(max_age)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--max-age") from None
-    cfg = settings(db, github_api_url=github_api_url)
+    cfg = settings(
+        db,
+        github_api_url=github_api_url,
+        hf_endpoint=hf_endpoint,
+        arxiv_api_url=arxiv_api_url,
+        allow_private=allow_private or None,
+    )
+    routes = connect_routes(connect_to)
     say_ingest(
         ingest_with_progress(cfg.db_url, sources, "run", read_options(strict, column, format), jobs)
     )
     engine = open_db(cfg.db_url)
     missed: list[str] = []
     if not no_enrich:
-        found = enrich_papers(engine, cfg, options=EnrichOptions(budget=enrich_budget))
+        found = enrich_papers(
+            engine, cfg, options=EnrichOptions(budget=enrich_budget, connect_to=routes)
+        )
         if found.unknown:
             missed.append(f"{found.unknown:,} look-ups beyond the abstract ended unknown")
         if found.over_budget:
