@@ -68,6 +68,8 @@ def test_urls_are_found_trimmed_and_normalized(text: str, expected: list[str]) -
         ),
         ("at https://lab.org/tools/ v2_release/ now", ["https://lab.org/tools/v2_release"]),
         ("at https://x.org/a\\_b\\%20c.", ["https://x.org/a_b%20c"]),
+        ("Page: https://sketch-gen.\ngithub.io/.", ["https://sketch-gen.github.io"]),
+        ("see https://x.org. Next we", ["https://x.org"]),
         ("at https://github.com/o/repo.This paper", ["https://github.com/o/repo"]),
         ("[https://github.com/o/r](https://github.com/o/r)", ["https://github.com/o/r"]),
         ("[github.com/o/r](https://github.com/o/r).", ["https://github.com/o/r"]),

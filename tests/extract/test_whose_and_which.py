@@ -129,6 +129,7 @@ def test_pages_of_no_known_host_are_told_apart(abstract: str, kind: LinkKind) ->
         ("We fine-tune the open-source LLaVA (https://github.com/h/LLaVA) on charts.", (N, N, N)),
         ("Using our toolkit (https://github.com/our/toolkit), we label data.", (R, N, N)),
         ("The library is open-sourced at github.com/o/lib (Apache-2.0).", (R, N, N)),
+        ("Data are at https://x.org and the baseline code at https://github.com/o/b.", (R, N, R)),
         ("We release our code, built on PyTorch, at https://github.com/o/r.", (R, N, N)),
     ],
 )

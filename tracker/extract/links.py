@@ -82,8 +82,8 @@ bare name ending in one (no scheme, `www.` or path) is not a link."""
 class Found(NamedTuple):
     """A URL found in text: the trimmed URL, the raw match and its offset.
 
-    After a layout repair (`_layout`) the URL is the raw text less the breaks and escapes
-    that the repair dropped, so every character of it is one of the text's."""
+    After a layout repair (`_layout`, `_breaks`) the URL is the raw text less the breaks and
+    escapes that the repair dropped, so every character of it is one of the text's."""
 
     url: str
     raw: str
@@ -158,6 +158,12 @@ def _host_ok(url: str) -> bool:
 _SCHEME_GAP_HINT = re.compile(r":(?:\s+/|/\s+/|//\s)")
 _SCHEME_GAP = re.compile(r"(?:https?|ftp)(\s*):(\s*)/(\s*)/(\s*)(?=[\w\[])", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\(?=[_%#&~$])")
+_HOST_CUT = re.compile(
+    r"://[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(\s+)(?=[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?![\w-]))",
+    re.IGNORECASE,
+)
+"""A host cut after one of its dots (`https://name.⏎github.io`): the words after the break
+are the rest of a host name, which a new sentence never is."""
 _SPACE = re.compile(r"\s+")
 _CONTINUES = re.compile(r"[\w~%][\w~%./?#=&+:-]*")
 _STOPWORDS = frozenset(
@@ -174,13 +180,15 @@ the missing part (`github.com/owner/⏎repo`)."""
 
 def _layout(text: str) -> list[tuple[int, int]]:
     """Spans of `text` that layout put inside URLs before any URL is looked for: white space
-    after `https:` or in `//`, and the backslash of LaTeX `\\_`, `\\%`."""
+    after `https:`, in `//` or after a dot of a host, and the backslash of LaTeX `\\_`, `\\%`."""
     cuts: list[tuple[int, int]] = []
     if "\\" in text:
         cuts += [(m.start(), m.start() + 1) for m in _ESCAPE.finditer(text)]
     if _SCHEME_GAP_HINT.search(text):
         for m in _SCHEME_GAP.finditer(text):
             cuts += [m.span(g) for g in range(1, 5) if m.end(g) > m.start(g)]
+    if "://" in text:
+        cuts += [m.span(1) for m in _HOST_CUT.finditer(text)]
     return cuts
 
 

@@ -601,7 +601,7 @@ the paper uses, not what it releases ("we fine-tune LLaMA-2 (<link>)")."""
 def _borrowed(low_sentence: str, lo: int, at: int) -> bool:
     """Whether the link at `at` in the clause starting at `lo` is another party's artifact:
     after a `_BORROWED` verb with no owner word between, or after a third-party modifier
-    ("the open-source LLaVA (<link>)")."""
+    (`_OTHERS_LINKED`: "the open-source LLaVA (<link>)")."""
     if at <= lo:
         return False
     window = max(lo, at - _NEAR)
@@ -611,8 +611,18 @@ def _borrowed(low_sentence: str, lo: int, at: int) -> bool:
     if last is not None and not _OWNER.search(low_sentence, last.end(), at):
         return True
     head = low_sentence[window:at].rstrip(" ([:") + " "
-    third = _THIRD_PARTY.search(head)
+    third = _OTHERS_LINKED.search(head)
     return third is not None and not _PREDICATE.search(head, 0, third.start())
+
+
+_OTHERS_LINKED = re.compile(
+    r"\b(?:open[- ]?source[d]?|existing|publicly\s+available|off[- ]the[- ]shelf|"
+    r"third[- ]party|popular|commercial|proprietary|official|pre-?existing)\s+"
+    r"(?:(?!(?:our|the|a|an|this|these|those)\s)[\w-]+\s+){0,2}$"
+)
+"""Modifiers that make the artifact a link follows someone else's ("the publicly available
+Llama checkpoints (<link>)"): fewer than `_THIRD_PARTY`'s, since a link's own words ("our
+baseline code at <link>", "other results at <link>") more often name the paper's own."""
 
 
 _NEAR = 100
