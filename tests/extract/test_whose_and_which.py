@@ -44,6 +44,7 @@ def links(abstract: str) -> list[tuple[str, LinkKind, Role]]:
         ("The toolkit is available at https://gitlab.com/g/toolkit.", (R, N, N)),
         ("The benchmark suite is available at https://zenodo.org/records/5.", (N, N, R)),
         ("All raw results are deposited at https://osf.io/ab12c/.", (N, N, R)),
+        ("Project page with code and models: https://o.github.io/p/.", (R, R, N)),
     ],
 )
 def test_unusual_release_phrasings(abstract: str, expected: tuple[Availability, ...]) -> None:
@@ -89,6 +90,7 @@ def test_a_leaderboard_space_is_not_the_papers_demo() -> None:
             [Role.WEIGHTS, Role.DATA],
         ),
         ("The hosted web app is at https://tool.app.", [Role.DEMO]),
+        ("Project page with code and models: https://o.github.io/p/.", [Role.PROJECT]),
         ("Stimuli, responses and analysis scripts are at https://osf.io/k4m9z/.", [Role.DATA]),
         ("Data and analysis scripts are at https://github.com/o/r.", [Role.CODE]),
         ("Code and models are available at https://github.com/o/r.", [Role.CODE]),

@@ -148,7 +148,7 @@ _READING_LIST = re.compile(
 )
 _PLACE = re.compile(
     r"\b(?:(?P<project>project[- ](?:page|website|site|homepage)|home ?page|web ?site|"
-    r"web ?page)|(?P<demo>demo(?:nstration)?|playground|web[- ]?app(?:lication)?))\W*(?:\w+\W+){0,3}$",
+    r"web ?page)|(?P<demo>demo(?:nstration)?|playground|web[- ]?app(?:lication)?))\W*(?:\w+\W+){0,4}$",
     re.I,
 )
 _READING_LIST_WORDS = ("list", "awesome", "collection", "repository")

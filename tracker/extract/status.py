@@ -130,10 +130,13 @@ skipping overlaps loses no clause. Keep in step with `_PROMISE`, `_RELEASE` and 
 _ANY_ARTIFACT = r"(?:" + CODE_WORDS + r"|" + WEIGHTS_WORDS + r"|" + DATA_WORDS + r")"
 _ARTIFACT_PHRASE = _ANY_ARTIFACT + r"(?:[\s-]+" + _ANY_ARTIFACT + r")?"
 _LABEL = re.compile(
-    r"(?:^|[(\[])\W*(?:(?:our|the|all|and|&|,)\s*)*" + _ARTIFACT_PHRASE
+    r"(?:^|[(\[])\W*(?:(?:our|the|all|and|&|,)\s*)*"
+    r"(?:(?:project\s+)?(?:page|website|homepage|repository|repo)\s+(?:with|for|of)\s+"
+    r"(?:(?:our|the|all)\s+)?)?" + _ARTIFACT_PHRASE
     + r"(?:\s*(?:,|and|&)\s*(?:(?:our|the|all)\s+)?" + _ARTIFACT_PHRASE + r")*\s*:\s*(?=\S)"
 )  # fmt: skip
-"""`Code: <url>`, `Model weights and data: ...`: a label is a release."""
+"""`Code: <url>`, `Model weights and data: ...`, `Project page with code and models: ...`: a
+label is a release."""
 _NEGATION = re.compile(
     r"\b(?:not|never|no|cannot|unable|neither|nor|without|won't|don't|doesn't|didn't|isn't|"
     r"aren't|wasn't|weren't)\b(?:\W+\w+){0,3}\W*$",
