@@ -604,7 +604,8 @@ class RepoState:
     license_terms: str = ""
     """The phrase that restricts use of its license (non-commercial, research only...)."""
     hub_models: tuple[tuple[str, HubState], ...] = ()
-    """The Hub's answers for the models its weights evidence names (lower-cased ids)."""
+    """The Hub's answers for the models, collections and organizations its weights evidence
+    names, by key (`model/owner/name`, `collection/owner/slug`, `org/owner`)."""
 
 
 @dataclass(frozen=True, slots=True)

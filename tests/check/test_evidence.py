@@ -140,3 +140,68 @@ def test_models_a_readme_names_count_as_weights_only_once_the_hub_confirms_them(
         "huggingface.co/lab/tiny-1b": "no",  # not on the Hub
         "huggingface.co/lab/tiny-70b": "no",  # a card without weight files
     }
+
+
+LISTED_WORLD: dict[str, Any] = {
+    "now": "2025-01-01T00:00:00Z",
+    "repos": [
+        {
+            "owner": "jdoe",
+            "name": name,
+            "readme": f"# {name}\n\nAll our checkpoints: {link}\n",
+            "files": {"run.py": "print(1)\n"},
+        }
+        for name, link in (
+            ("family", "https://huggingface.co/collections/Acme-AI/family-65f0c1"),
+            ("lab", "https://huggingface.co/Acme-AI"),
+            ("empty-org", "https://huggingface.co/quiet-lab"),
+            ("gone", "https://huggingface.co/collections/Acme-AI/deleted-77aa00"),
+        )
+    ],
+}
+LISTED_HUB = {
+    "tokens": ["hf_reader"],
+    "models": {
+        "Acme-AI/family-card": {"siblings": ["README.md"]},
+        "Acme-AI/family-7b": {"siblings": ["model.safetensors"]},
+        "quiet-lab/placeholder": {"siblings": ["README.md"]},
+    },
+    "collections": {
+        "Acme-AI/family-65f0c1": {
+            "items": [
+                {"type": "dataset", "id": "Acme-AI/corpus"},
+                {"type": "model", "id": "Acme-AI/family-card"},
+                {"type": "model", "id": "Acme-AI/family-7b"},
+            ]
+        }
+    },
+}
+
+
+def test_collections_and_organization_pages_are_weights_when_a_listed_model_holds_some(
+    sqlite_url: str,
+) -> None:
+    names = [f"jdoe/{r['name']}" for r in LISTED_WORLD["repos"]]
+    engine = linked_db(sqlite_url, names)
+    with GitHubEmulator(LISTED_WORLD) as gh, HuggingFaceEmulator(LISTED_HUB) as hub:
+        settings = replace(cfg(gh, TOKEN), hf_endpoint=hub.url, hf_token="hf_reader")
+        check_repositories(engine, settings, policy=FAST)
+        assert verify_hub_models(engine, settings, policy=FAST) == 4
+    with engine.connect() as conn:
+        facts = [f for batch in iter_paper_facts(conn) for f in batch]
+    answers = {}
+    for f in facts:
+        r = f.links[0].repo
+        assert r is not None
+        answers[r.key] = ([hub_answer(r, x) for x in r.weights_evidence], own_weights_evidence(r))
+    assert answers == {
+        "jdoe/family": (
+            ["yes"],
+            (
+                "Hub collection huggingface.co/collections/Acme-AI/family-65f0c1 (link in README.md)",
+            ),
+        ),
+        "jdoe/lab": (["yes"], ("Hub org huggingface.co/Acme-AI (link in README.md)",)),
+        "jdoe/empty-org": (["no"], ()),  # its only model holds no weights
+        "jdoe/gone": (["no"], ()),  # the collection is not there
+    }

@@ -145,6 +145,58 @@ def fetch_hf_repo(
     return HfCheckResult(repo_id, repo_type, RepoStatus.MOVED if moved else status, "", 200, facts)
 
 
+MAX_LISTED = 20
+"""Models read from one collection or organization: enough to find whose weights are there."""
+
+
+def _listing_failure(response: httpx.Response, token: str | None) -> Answer[Any]:
+    status, reason = _failure(response, token is not None)
+    if response.status_code == 404:
+        status, reason = RepoStatus.NOT_FOUND, "404: not found"
+    return Answer(None, status, reason, response.status_code)
+
+
+def fetch_hf_collection_models(
+    client: httpx.Client, endpoint: str, slug: str, token: str | None = None
+) -> Answer[tuple[str, ...]]:
+    """The model ids a Hub collection lists (`namespace/slug-id`), in its order."""
+    url = f"{endpoint.rstrip('/')}/api/collections/{slug}"
+    try:
+        response = _get(client, url, token)
+    except httpx.HTTPError as exc:
+        return Answer(None, RepoStatus.UNKNOWN, type(exc).__name__)
+    if response.status_code != 200:
+        return _listing_failure(response, token)
+    try:
+        items = response.json().get("items") or []
+        ids = [
+            str(i.get("id") or i.get("item_id"))
+            for i in items
+            if (i.get("type") or i.get("item_type")) == "model"
+        ]
+    except (ValueError, TypeError, AttributeError):
+        return Answer(None, RepoStatus.UNKNOWN, "malformed JSON", 200)
+    return Answer(tuple(ids[:MAX_LISTED]))
+
+
+def fetch_hf_author_models(
+    client: httpx.Client, endpoint: str, author: str, token: str | None = None
+) -> Answer[tuple[str, ...]]:
+    """The model ids a Hub user or organization publishes (at most `MAX_LISTED`)."""
+    url = f"{endpoint.rstrip('/')}/api/models"
+    try:
+        response = _get(client, url, token, author=author, limit=str(MAX_LISTED))
+    except httpx.HTTPError as exc:
+        return Answer(None, RepoStatus.UNKNOWN, type(exc).__name__)
+    if response.status_code != 200:
+        return _listing_failure(response, token)
+    try:
+        ids = tuple(str(m["id"]) for m in response.json())
+    except (ValueError, TypeError, KeyError):
+        return Answer(None, RepoStatus.UNKNOWN, "malformed JSON", 200)
+    return Answer(ids[:MAX_LISTED])
+
+
 def fetch_hf_citing(
     client: httpx.Client, endpoint: str, arxiv_id: str, token: str | None = None
 ) -> Answer[tuple[HfRepoFacts, ...]]:

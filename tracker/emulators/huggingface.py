@@ -15,6 +15,8 @@ default). Scenario::
       "papers": {"2306.02707": {"title": "...", "githubRepo": "https://github.com/o/r",
                                 "githubRepoAddedBy": "user", "projectPage": "...",
                                 "authors": ["Ada Lovelace"]}},
+      "collections": {"org/family-65f0c1": {"items": [{"type": "model", "id": "org/name"}],
+                                           "private": False}},
       "tokens": ["hf_valid"],
       "rate_limit": {"limit": 1000, "window_s": 300},
     }
@@ -31,7 +33,8 @@ REPO_KINDS = {"models": "model", "datasets": "dataset", "spaces": "space"}
 
 
 class HuggingFaceEmulator(EmulatorServer):
-    """Serves `/api/{models,datasets,spaces}[/{id}]` and `/api/papers/{arxiv_id}`."""
+    """Serves `/api/{models,datasets,spaces}[/{id}]` (listings filter by `filter` tags and
+    `author`), `/api/collections/{namespace}/{slug}` and `/api/papers/{arxiv_id}`."""
 
     def __init__(self, scenario: dict[str, Any] | None = None, faults=None, port: int = 0):
         super().__init__(faults=faults, port=port)
@@ -40,6 +43,7 @@ class HuggingFaceEmulator(EmulatorServer):
             kind: dict(scenario.get(kind, {})) for kind in REPO_KINDS
         }
         self.papers: dict[str, dict[str, Any]] = dict(scenario.get("papers", {}))
+        self.collections: dict[str, dict[str, Any]] = dict(scenario.get("collections", {}))
         self.tokens: set[str] = set(scenario.get("tokens", []))
         self.window = FixedWindow.from_scenario(scenario.get("rate_limit"), 1000, 300)
 
@@ -66,6 +70,8 @@ class HuggingFaceEmulator(EmulatorServer):
             return Response.json({"error": "Not Found"}, status=404)
         if parts[1] == "papers" and len(parts) == 3:
             return self._paper(parts[2])
+        if parts[1] == "collections" and len(parts) == 4:
+            return self._collection(f"{parts[2]}/{parts[3]}", req)
         if parts[1] in REPO_KINDS and len(parts) == 2:
             return self._search(parts[1], req)
         if parts[1] in REPO_KINDS and len(parts) >= 4:
@@ -88,18 +94,34 @@ class HuggingFaceEmulator(EmulatorServer):
                 body[key] = paper[key]
         return Response.json(body)
 
+    def _collection(self, slug: str, req: Request) -> Response:
+        with self.lock:
+            found = self.collections.get(slug)
+        if found is None or not self._visible(found, self._token(req)):
+            return Response.json({"error": "Collection not found"}, status=404)
+        items = [
+            {"_id": f"{i:024x}", "id": item["id"], "type": item.get("type", "model"), "position": i}
+            for i, item in enumerate(found.get("items", []))
+        ]
+        owner = slug.split("/")[0]
+        body = {"slug": slug, "title": found.get("title", slug), "owner": {"name": owner}}
+        return Response.json({**body, "items": items, "private": bool(found.get("private"))})
+
     def _visible(self, repo: dict[str, Any], token: str | None) -> bool:
         return not repo.get("private") or (token is not None and token == repo.get("owner_token"))
 
     def _search(self, kind: str, req: Request) -> Response:
         wanted = [f for fs in req.query.get("filter", []) for f in fs.split(",") if f]
+        author = (req.arg("author") or "").lower()
         token = self._token(req)
         with self.lock:
             items = list(self.repos[kind].items())
         found = [
             self._summary(kind, repo_id, repo)
             for repo_id, repo in items
-            if self._visible(repo, token) and all(w in repo.get("tags", []) for w in wanted)
+            if self._visible(repo, token)
+            and all(w in repo.get("tags", []) for w in wanted)
+            and (not author or repo_id.split("/")[0].lower() == author)
         ]
         limit = int(req.arg("limit") or 1000)
         return Response.json(found[:limit])

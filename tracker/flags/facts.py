@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from tracker.flags.dates import paper_date
 from tracker.flags.judge import WEIGHT_PREFIXES
+from tracker.flags.weights import hub_key
 from tracker.models import Availability, HubState, LinkFacts, PaperFacts, RepoState, StatusClaim
 
 CODE_HOST_KINDS = frozenset({"github_repo", "gitlab_repo", "bitbucket_repo"})
@@ -127,17 +128,15 @@ def owner_of(r: RepoState) -> str:
 _NOT_OWN = tuple(WEIGHT_PREFIXES.values())
 
 
-_HUB_MODEL = re.compile(r"^(?:unattributed )?Hub model huggingface\.co/([^/\s]+/[^/\s]+) ")
-
-
 def hub_answer(r: RepoState, line: str) -> str:
-    """For a weights evidence line naming a Hub model: `yes` when the Hub holds weight files
-    (or gates them), `no` when it answered the model is gone or holds none, `open` when it was
-    not asked or could not tell; `""` for any other line."""
-    m = _HUB_MODEL.match(line)
-    if m is None:
+    """For a weights evidence line naming a Hub model, collection or organization: `yes` when
+    the Hub shows weight files (a model's, or a model's of the collection or organization) or a
+    gate, `no` when it answered the model is not public or holds none, `open` when it was not
+    asked or could not tell; `""` for any other line."""
+    key = hub_key(line)
+    if key is None:
         return ""
-    h = dict(r.hub_models).get(m.group(1).lower())
+    h = dict(r.hub_models).get(key)
     if h is not None and not_public(h):
         return "no"
     if h is None or h.status not in ("ok", "moved"):

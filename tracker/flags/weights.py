@@ -104,6 +104,25 @@ class WeightsEvidence:
     """Models of base-model publishers, recorded but never counted."""
 
 
+_HUB_LINE = re.compile(
+    r"^(?:unattributed |third-party )?Hub (model|collection|org) "
+    r"huggingface\.co/(?:collections/)?([^\s]+) \("
+)
+
+
+def hub_ref(line: str) -> str | None:
+    """`model/owner/name`, `collection/owner/slug` or `org/owner`, case kept, for a weights
+    evidence line naming a Hub model, collection or organization, else None."""
+    m = _HUB_LINE.match(line)
+    return f"{m.group(1)}/{m.group(2)}" if m else None
+
+
+def hub_key(line: str) -> str | None:
+    """The key of the Hub's answer for what the line names (`hub_ref` lower-cased)."""
+    ref = hub_ref(line)
+    return ref.lower() if ref else None
+
+
 def _hub_line(ref: HubRef) -> str:
     prefix = {"org": "huggingface.co/", "collection": "huggingface.co/collections/"}.get(
         ref.kind, "huggingface.co/" if ref.kind == "model" else f"huggingface.co/{ref.kind}s/"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -11,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from tracker.flags.weights import hub_key, hub_ref
 from tracker.models import (
     Availability,
     HubState,
@@ -73,11 +73,11 @@ def repo_states(conn: Connection, keys: set[str]) -> dict[str, RepoState]:
         q = select(a.c.alias, r).join(r, r.c.id == a.c.repository_id).where(a.c.alias.in_(missing))
         for m in conn.execute(q).mappings():
             found[m["alias"]] = repo_state(m)
-    named = {i for st in found.values() for i in hub_models_named(st.weights_evidence)}
-    hubs = _hub_by_id(conn, named)
+    named = {i for st in found.values() for i in hub_keys_named(st.weights_evidence)}
+    hubs = _hub_by_key(conn, named)
     if hubs:
         for k, st in found.items():
-            ids = [i.lower() for i in hub_models_named(st.weights_evidence)]
+            ids = hub_keys_named(st.weights_evidence)
             models = tuple((i, hubs[i]) for i in ids if i in hubs)
             if models:
                 found[k] = replace(st, hub_models=models)
@@ -86,35 +86,33 @@ def repo_states(conn: Connection, keys: set[str]) -> dict[str, RepoState]:
 
 def hub_states(conn: Connection, urls: set[str]) -> dict[str, HubState]:
     """The Hub's stored answers for Hugging Face model links, by link URL."""
-    ids = {u: i for u in urls if (i := hf_model_id(u))}
-    found = _hub_by_id(conn, set(ids.values()))
-    return {u: found[i.lower()] for u, i in ids.items() if i.lower() in found}
+    keys = {u: f"model/{i}".lower() for u in urls if (i := hf_model_id(u))}
+    found = _hub_by_key(conn, set(keys.values()))
+    return {u: found[k] for u, k in keys.items() if k in found}
 
 
-HUB_MODEL_LINE = re.compile(r"^(?:unattributed )?Hub model huggingface\.co/([^/\s]+/[^/\s]+) ")
-"""A weights evidence line naming a Hub model (`tracker.flags.weights`)."""
+def hub_keys_named(lines: Sequence[str]) -> list[str]:
+    """Hub answer keys (`model/o/n`, `collection/o/slug`, `org/o`) of the models, collections
+    and organizations that own or unattributed weights evidence lines name."""
+    return [k for x in lines if not x.startswith("third-party ") and (k := hub_key(x))]
 
 
-def hub_models_named(lines: Sequence[str]) -> list[str]:
-    """The Hub model ids that weights evidence lines name (own or unattributed)."""
-    return [m.group(1) for x in lines if (m := HUB_MODEL_LINE.match(x))]
-
-
-def hub_models_to_verify(conn: Connection, checked_before: dt.datetime, limit: int) -> list[str]:
-    """Hub models repositories name as weights whose Hub answer is missing, unknown or older
-    than `checked_before`, never asked first."""
+def hub_refs_to_verify(conn: Connection, checked_before: dt.datetime, limit: int) -> list[str]:
+    """What repositories' weights evidence names on the Hub (`kind/id`, case kept) whose answer
+    is missing, unknown or older than `checked_before`: never asked first, then the oldest."""
     r, h = Repository.__table__, HfRepo.__table__  # type: ignore[attr-defined]
-    named: dict[str, str] = {}
-    q = select(r.c.weights_evidence).where(r.c.weights_evidence.like("%Hub model %"))
+    keys: dict[str, str] = {}
+    q = select(r.c.weights_evidence).where(r.c.weights_evidence.like("%Hub %"))
     for (text,) in conn.execute(q):
-        for i in hub_models_named(_split(text)):
-            named.setdefault(f"model/{i}".lower(), i)
-    if not named:
+        for line in _split(text):
+            if not line.startswith("third-party ") and (ref := hub_ref(line)):
+                keys.setdefault(ref.lower(), ref)
+    if not keys:
         return []
     asked: dict[str, Any] = {}
-    keys = list(named)
-    for start in range(0, len(keys), 500):
-        part = keys[start : start + 500]
+    wanted = list(keys)
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
         for row in conn.execute(
             select(h.c.key, h.c.status, h.c.last_checked_at).where(h.c.key.in_(part))
         ):
@@ -123,27 +121,26 @@ def hub_models_to_verify(conn: Connection, checked_before: dt.datetime, limit: i
     def when(k: str) -> dt.datetime:
         return _utc(asked[k].last_checked_at) or dt.datetime.min.replace(tzinfo=dt.UTC)
 
-    never = [k for k in keys if k not in asked]
+    never = [k for k in wanted if k not in asked]
     stale = sorted(
         (
             k
-            for k in keys
+            for k in wanted
             if k in asked and (asked[k].status == "unknown" or when(k) < checked_before)
         ),
         key=when,
     )
-    return [named[k] for k in (never + stale)[:limit]]
+    return [keys[k] for k in (never + stale)[:limit]]
 
 
-def _hub_by_id(conn: Connection, ids: set[str]) -> dict[str, HubState]:
-    """Stored Hub answers for model ids (lower-cased keys)."""
-    keys = {f"model/{i}".lower(): i.lower() for i in ids}
+def _hub_by_key(conn: Connection, keys: set[str]) -> dict[str, HubState]:
+    """Stored Hub answers by key (`model/o/n`...)."""
     if not keys:
         return {}
     h = HfRepo.__table__  # type: ignore[attr-defined]
     out: dict[str, HubState] = {}
     for m in conn.execute(select(h).where(h.c.key.in_(list(keys)))).mappings():
-        out[keys[m["key"]]] = HubState(
+        out[m["key"]] = HubState(
             status=m["status"],
             status_reason=m["status_reason"] or "",
             weight_files=len(_split(m["weight_files"])),
