@@ -199,6 +199,25 @@ def test_active_ends_match_the_active_verbs(phrase: str, tail: str) -> None:
     assert verb.endswith(status._ACTIVE_ENDS) == bool(pattern.search(verb))
 
 
+_BORROWING = st.lists(
+    st.sampled_from(
+        ["we", "use", "uses", "using", "built on", "builds upon", "based on", "adopted",
+         "initialized from", "borrowed", "backbone", "fine-tune", "finetuned", "extends",
+         "open-source", "opensourced", "existing", "publicly available", "off-the-shelf",
+         "third party", "popular", "commercial", "proprietary", "official", "pre-existing",
+         "preexisting", "our", "the", "llava", "code", "at", "(", "\n"]
+    ),
+    max_size=8,
+).map(" ".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(_BORROWING)
+def test_borrowing_words_hold_every_borrowing_match(text: str) -> None:
+    if status._BORROWED.search(text) or status._OTHERS_LINKED.search(text):
+        assert any(word in text for word in status._BORROWED_WORDS), text
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.sampled_from([*"ab .", " ", "\t", "\n", "\xa0", "\u2003", "\x1c", "é"])))
 def test_folded_text_matches_splitting_it(text: str) -> None:

@@ -159,8 +159,7 @@ _SCHEME_GAP_HINT = re.compile(r":(?:\s+/|/\s+/|//\s)")
 _SCHEME_GAP = re.compile(r"(?:https?|ftp)(\s*):(\s*)/(\s*)/(\s*)(?=[\w\[])", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\(?=[_%#&~$])")
 _HOST_CUT = re.compile(
-    r"://[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(\s+)(?=[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?![\w-]))",
-    re.IGNORECASE,
+    r"://[A-Za-z0-9.-]*\.(\s+)(?=[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-]))"
 )
 """A host cut after one of its dots (`https://name.⏎github.io`): the words after the break
 are the rest of a host name, which a new sentence never is."""

@@ -608,6 +608,9 @@ def _borrowed(low_sentence: str, lo: int, at: int) -> bool:
     if at <= lo:
         return False
     window = max(lo, at - _NEAR)
+    near = low_sentence[window:at]
+    if not any(word in near for word in _BORROWED_WORDS):
+        return False
     last = None
     for m in _BORROWED.finditer(low_sentence, window, at):
         last = m
@@ -628,6 +631,13 @@ Llama checkpoints (<link>)"): fewer than `_THIRD_PARTY`'s, since a link's own wo
 baseline code at <link>", "other results at <link>") more often name the paper's own."""
 
 
+_BORROWED_WORDS = (
+    "use", "using", "buil", "based", "adopt", "initiali", "borrow", "backbone", "tun", "extend",
+    "open", "exist", "public", "shelf", "third", "popular", "commercial", "proprietary",
+    "official",
+)  # fmt: skip
+"""One of these is in every match of `_BORROWED` and of `_OTHERS_LINKED` (lower case): a
+window without any holds neither, and most links' windows ("code is available at") do not."""
 _NEAR = 100
 """How far before a link a borrowing verb or a third-party modifier is looked for: a verb
 further back governs another phrase, and the window keeps the scan short."""
