@@ -230,7 +230,10 @@ def test_own_weights_in_the_code_repository_count() -> None:
         paper(link(r)), weights=StatusClaim(Availability.PROMISED, "Weights soon.", "soon")
     )
     f = answer(facts, "weights_promised_missing")
-    assert (f.outcome, f.evidence) == (Outcome.FALSE, ("release asset model.safetensors",))
+    assert (f.outcome, f.evidence) == (
+        Outcome.FALSE,
+        ("release asset model.safetensors", "confidence: high (weight files seen)"),
+    )
 
 
 def test_readme_claiming_a_license_the_repo_does_not_carry() -> None:

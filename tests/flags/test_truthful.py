@@ -208,3 +208,37 @@ def test_linked_hub_weights_count_only_when_the_hub_confirms_them() -> None:
     assert answers["rate limited"].evidence == (
         "https://huggingface.co/lab/model-7b: Hub answered unknown (HTTP 429)",
     )
+
+
+def test_weights_verdicts_say_how_sure_they_are() -> None:
+    promised = dict(published=dt.date(2024, 1, 1), weights=StatusClaim(Availability.PROMISED, "w"))
+    zoo = repo(
+        kind="code",
+        has_weights=True,
+        weights_evidence=(
+            "checkpoint link https://drive.google.com/x (google_drive in README.md)",
+        ),
+    )
+    found = answer(paper(link(zoo), **promised), "weights_promised_missing")
+    assert found.evidence[-1] == (
+        "confidence: medium (a checkpoint link or download script; the files were not fetched)"
+    )
+    none = answer(paper(link(repo(kind="code")), **promised), "weights_promised_missing")
+    assert none.outcome is Outcome.TRUE
+    assert none.evidence[-1] == (
+        "confidence: high (tree, README, releases and download files read; no Hub link open)"
+    )
+    legacy = answer(paper(link(repo()), **promised), "weights_promised_missing")
+    assert legacy.evidence[-1].startswith("confidence: medium")
+
+
+def test_weights_behind_an_unread_project_page_are_not_missing() -> None:
+    promised = dict(published=dt.date(2024, 1, 1), weights=StatusClaim(Availability.PROMISED, "w"))
+    f = answer(
+        paper(link(repo(kind="code")), page("unknown", "HTTP 403"), **promised),
+        "weights_promised_missing",
+    )
+    assert (f.outcome, f.evidence) == (
+        Outcome.NOT_AVAILABLE,
+        ("https://lab.example.org/model: could not be read (HTTP 403)",),
+    )

@@ -280,6 +280,7 @@ def weights_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
             Outcome.FALSE,
             f"weights on the Hub at {hub[0].url}",
             *(hub_note(lk) for lk in hub),
+            "confidence: high (the Hub lists weight files or a gate)",
             subject=hub[0].url,
         )
     unverified = [lk for lk in wlinks if lk.kind == "hf_model" and hub_unsettled(lk)]
@@ -287,7 +288,15 @@ def weights_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
     for lk in repos:
         own = own_weights_evidence(lk.repo) if lk.repo is not None else ()
         if own:
-            return _f(f, code, Outcome.FALSE, f"weights found in {lk.url}", *own, subject=lk.url)
+            return _f(
+                f,
+                code,
+                Outcome.FALSE,
+                f"weights found in {lk.url}",
+                *own,
+                _found_confidence(own),
+                subject=lk.url,
+            )
     if not claims(f.weights) and not wlinks:
         return _f(f, code, Outcome.NOT_AVAILABLE, "no weights claimed", f.weights.evidence)
     open_ = [(lk, x) for lk in repos if lk.repo is not None for x in open_weights(lk.repo)]
@@ -301,7 +310,8 @@ def weights_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
             subject=open_[0][0].url,
         )
     unsettled = [lk for lk in code_links(f) if is_unsettled(lk)]
-    if unsettled or unverified:
+    unread = unread_pages(f)
+    if unsettled or unverified or unread:
         return _f(
             f,
             code,
@@ -309,6 +319,7 @@ def weights_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
             "cannot tell yet",
             *(hub_note(lk) for lk in unverified),
             *(unsettled_reason(lk) for lk in unsettled),
+            *(unread_reason(lk) for lk in unread),
         )
     return _against_deadline(
         f,
@@ -317,7 +328,27 @@ def weights_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
         f.weights,
         ("weights due in {} days", "weights missing — overdue by {} days"),
         Severity.MEDIUM,
+        (_missing_confidence(repos),),
     )
+
+
+_STRONG = ("release asset ", "file ", "LFS pattern ", "Hub ")
+
+
+def _found_confidence(own: tuple[str, ...]) -> str:
+    """High when weight files were seen (in the tree, a release, LFS, or on the Hub); medium
+    when only a checkpoint link or a download script points at them (not fetched)."""
+    if any(x.startswith(_STRONG) for x in own):
+        return "confidence: high (weight files seen)"
+    return "confidence: medium (a checkpoint link or download script; the files were not fetched)"
+
+
+def _missing_confidence(repos: list[LinkFacts]) -> str:
+    """High when every linked repository's whole evidence was read and judged; medium when
+    one was judged before evidence was stored (only its README's Hub links were looked at)."""
+    if any(lk.repo is not None and lk.repo.kind is None for lk in repos):
+        return "confidence: medium (a repository was judged before its evidence was stored)"
+    return "confidence: high (tree, README, releases and download files read; no Hub link open)"
 
 
 def hub_has_weights(lk: LinkFacts) -> bool:
