@@ -603,6 +603,8 @@ class RepoState:
     before any judgement."""
     license_terms: str = ""
     """The phrase that restricts use of its license (non-commercial, research only...)."""
+    license_file: str | None = None
+    """The SPDX id its license file's text shows (judged; for `NOASSERTION` files)."""
     hub_models: tuple[tuple[str, HubState], ...] = ()
     """The Hub's answers for the models, collections and organizations its weights evidence
     names, by key (`model/owner/name`, `collection/owner/slug`, `org/owner`)."""

@@ -8,7 +8,8 @@ Placeholder, weights and license verdicts were decided while checking and only t
 kept, so a better rule needed every repository fetched again under the rate limit. The README,
 the tree, LFS patterns and the package, license and download files now go to `repo_evidence`;
 `tracker flag` judges them (`tracker.flags.judge`) into the repository's verdict columns,
-including the new `repo_kind` and `license_terms`. Repositories checked before keep their old
+including the new `repo_kind`, `license_terms` and `license_file` (the license a file GitHub
+cannot identify shows in its text). Repositories checked before keep their old
 verdicts until their next full check stores evidence.
 """
 
@@ -41,6 +42,10 @@ def upgrade() -> None:
             server_default="",
         ),
     )
+    op.add_column(
+        "repository",
+        sa.Column("license_file", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    )
     op.create_table(
         "repo_evidence",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -67,5 +72,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_repo_evidence_repository_id"))
     op.drop_table("repo_evidence")
     # plain DROP COLUMN (SQLite 3.35+, PostgreSQL): a batch copy would drop `repository`
-    for column in ("license_terms", "repo_kind"):
+    for column in ("license_file", "license_terms", "repo_kind"):
         op.execute(f"ALTER TABLE repository DROP COLUMN {column}")

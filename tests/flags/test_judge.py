@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.check.github.facts import lfs_patterns, source_files, vendored_dirs
 from tracker.flags.judge import Judgement, judge
 from tracker.flags.weights import WeightsEvidence
-from tracker.models import ReleaseAsset, RepoEvidence
+from tracker.models import Outcome, ReleaseAsset, RepoEvidence
 
 
 def verdict(paths: tuple[str, ...], readme: str = "") -> tuple[bool, tuple[str, ...]]:
@@ -228,3 +230,44 @@ def test_binary_and_huge_evidence_is_judged() -> None:
     tree = tuple(f"d{i // 100}/f{i}.dat" for i in range(100_000))
     j = judge(RepoEvidence("o/r", readme=binary, paths=tree, files={"LICENSE": binary}))
     assert (j.kind, j.placeholder, j.license_terms) == ("code", True, "")
+
+
+def test_a_license_file_github_cannot_identify_is_read_for_its_own_name() -> None:
+    texts = {
+        "Attribution-NonCommercial 4.0 International\n\nBy exercising the Licensed Rights...": (
+            "CC-BY-NC-4.0"
+        ),
+        "                                 Apache License\n   Version 2.0, January 2004\n": (
+            "Apache-2.0"
+        ),
+        "Copyright (c) 2024 Lab\n\nPermission is hereby granted, free of charge, to any": "MIT",
+        "Redistribution and use in source and binary forms ... Neither the name of": (
+            "BSD-3-Clause"
+        ),
+        "Our own terms: please ask before using this.": None,
+    }
+    got = {
+        t: judge(RepoEvidence("o/r", paths=("a.py",), files={"LICENSE": t})).license_file
+        for t in texts
+    }
+    assert got == texts
+
+
+def test_license_mismatch_and_restrictions_use_the_files_own_text() -> None:
+    from tests.flags.test_probes import answer, link, paper, repo
+
+    nc = repo(license_spdx="NOASSERTION", license_file="CC-BY-NC-4.0", kind="code")
+    claims_nc = answer(
+        paper(link(replace(nc, license_claims=("CC-BY-NC-4.0",)))), "license_mismatch"
+    )
+    assert (claims_nc.outcome, claims_nc.message) == (
+        Outcome.FALSE,
+        "claims match the CC-BY-NC-4.0 license file",
+    )
+    claims_mit = answer(paper(link(replace(nc, license_claims=("MIT",)))), "license_mismatch")
+    assert claims_mit.outcome is Outcome.TRUE
+    restricted = answer(paper(link(nc)), "license_restrictive")
+    assert (restricted.outcome, restricted.message) == (
+        Outcome.TRUE,
+        "licensed, restricted: CC-BY-NC-4.0",
+    )

@@ -329,7 +329,7 @@ def _papers(conn: Connection, codes: bool) -> list[tuple[Any, ...]]:
 
 
 AFTER_0004 = frozenset(
-    {"date_basis", "resolve_status", "resolve_reason", "repo_kind", "license_terms"}
+    {"date_basis", "resolve_status", "resolve_reason", "repo_kind", "license_terms", "license_file"}
 )
 """Columns of later migrations, absent below head."""
 

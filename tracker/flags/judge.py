@@ -20,6 +20,7 @@ from typing import Any
 from tracker.check.github.facts import languages, source_files, unexplored_dirs, vendored_dirs
 from tracker.flags.licenses import (
     claimed_licenses,
+    license_of_text,
     package_license_claims,
     restrictive_terms,
 )
@@ -27,7 +28,7 @@ from tracker.flags.placeholder import placeholder_verdict, readme_promise
 from tracker.flags.weights import WeightsEvidence, weights_evidence
 from tracker.models import RepoEvidence, RepoFacts
 
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 """Bump when a judgement rule changes: every stored repository is judged again."""
 
 LICENSE_FILES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "COPYING")
@@ -58,6 +59,8 @@ class Judgement:
     """SPDX ids the README and package metadata state (in that order, each once)."""
     license_terms: str
     """The phrase restricting use (non-commercial, research only...), empty when none."""
+    license_file: str | None = None
+    """The SPDX id the license file's own text shows (for files GitHub cannot identify)."""
 
 
 def _is_model_card(readme: str) -> bool:
@@ -100,15 +103,16 @@ def _kind(e: RepoEvidence, n_source: int, weights: WeightsEvidence, reading: boo
     return "code"
 
 
-def _licenses(e: RepoEvidence) -> tuple[tuple[str, ...], str]:
+def _licenses(e: RepoEvidence) -> tuple[tuple[str, ...], str, str | None]:
     package = {p: t for p, t in e.files.items() if p.rsplit("/", 1)[-1] not in LICENSE_FILES}
     claims = list(claimed_licenses(e.readme))
     claims += [spdx for _, spdx in package_license_claims({**package, "README.md": e.readme})]
-    terms = ""
+    terms, held = "", None
     for p, text in e.files.items():
         if p.rsplit("/", 1)[-1] in LICENSE_FILES:
             terms = restrictive_terms(text) or terms
-    return tuple(dict.fromkeys(claims)), terms
+            held = held or license_of_text(text)
+    return tuple(dict.fromkeys(claims)), terms, held
 
 
 def evidence_of(f: RepoFacts) -> RepoEvidence:
@@ -149,8 +153,8 @@ def judge(e: RepoEvidence) -> Judgement:
             vendored=vendored_dirs(e.paths),
             empty=e.empty,
         )
-    claims, terms = _licenses(e)
-    return Judgement(kind, placeholder, reasons, weights, claims, terms)
+    claims, terms, held = _licenses(e)
+    return Judgement(kind, placeholder, reasons, weights, claims, terms, held)
 
 
 WEIGHT_PREFIXES = {"unattributed": "unattributed ", "others": "third-party "}
@@ -171,4 +175,5 @@ def columns(j: Judgement) -> dict[str, Any]:
         "weights_evidence": "\n".join(lines),
         "license_claims": ",".join(j.license_claims)[:512],
         "license_terms": j.license_terms[:255],
+        "license_file": j.license_file,
     }

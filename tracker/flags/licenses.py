@@ -495,3 +495,46 @@ def is_restrictive_spdx(spdx: str) -> bool:
     if name[:11].lower() == "licenseref-":
         name = name[11:]
     return bool(_RESTRICTIVE_ID.fullmatch(name.replace("_", "-").replace(" ", "-")))
+
+
+_TEXT_IDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rx, re.I), spdx)
+    for rx, spdx in (
+        (r"attribution-noncommercial-sharealike\s+4\.0", "CC-BY-NC-SA-4.0"),
+        (r"attribution-noncommercial-noderivatives\s+4\.0", "CC-BY-NC-ND-4.0"),
+        (r"attribution-noncommercial\s+4\.0", "CC-BY-NC-4.0"),
+        (r"attribution-noderivatives\s+4\.0", "CC-BY-ND-4.0"),
+        (r"attribution-sharealike\s+4\.0", "CC-BY-SA-4.0"),
+        (
+            r"creative\s+commons\s+attribution\s+4\.0|\battribution\s+4\.0\s+international",
+            "CC-BY-4.0",
+        ),
+        (r"gnu\s+affero\s+general\s+public\s+license", "AGPL-3.0"),
+        (r"gnu\s+lesser\s+general\s+public\s+license\s+version\s+3", "LGPL-3.0"),
+        (r"gnu\s+general\s+public\s+license\s+version\s+3", "GPL-3.0"),
+        (r"gnu\s+general\s+public\s+license\s+version\s+2", "GPL-2.0"),
+        (r"apache\s+license,?\s+version\s+2\.0", "Apache-2.0"),
+        (r"mozilla\s+public\s+license,?\s+(?:version\s+)?2\.0", "MPL-2.0"),
+        (
+            r"free\s+and\s+unencumbered\s+software\s+released\s+into\s+the\s+public\s+domain",
+            "Unlicense",
+        ),
+        (r"\bmit\s+license\b|permission\s+is\s+hereby\s+granted,\s+free\s+of\s+charge", "MIT"),
+    )
+)
+_BSD = re.compile(r"redistribution\s+and\s+use\s+in\s+source\s+and\s+binary\s+forms", re.I)
+_BSD_THIRD = re.compile(r"neither\s+the\s+name", re.I)
+TEXT_HEAD = 3000
+"""Characters of a license file read to identify it: every license names itself early."""
+
+
+def license_of_text(text: str) -> str | None:
+    """The SPDX id a license file's text shows, for the files GitHub cannot identify
+    (`NOASSERTION`): its title or its opening grant, read from the first characters only."""
+    head = text[:TEXT_HEAD]
+    for rx, spdx in _TEXT_IDS:
+        if rx.search(head):
+            return spdx
+    if _BSD.search(head):
+        return "BSD-3-Clause" if _BSD_THIRD.search(text[: TEXT_HEAD * 2]) else "BSD-2-Clause"
+    return None

@@ -414,6 +414,8 @@ def license_mismatch(f: PaperFacts, ctx: ProbeContext) -> Finding:
             "no license claimed in README or package metadata",
             subject=lk.url,
         )
+    if held == "NOASSERTION" and lk.repo.license_file:
+        held = lk.repo.license_file  # GitHub could not tell; the file's own text does
     if held == "NOASSERTION":
         return _f(
             f,
@@ -454,12 +456,13 @@ def license_restrictive(f: PaperFacts, ctx: ProbeContext) -> Finding:
             severity=Severity.LOW,
             subject=lk.url,
         )
-    if r.license_spdx and is_restrictive_spdx(r.license_spdx):
+    held = r.license_file if r.license_spdx == "NOASSERTION" and r.license_file else r.license_spdx
+    if held and is_restrictive_spdx(held):
         return _f(
             f,
             code,
             Outcome.TRUE,
-            f"licensed, restricted: {r.license_spdx}",
+            f"licensed, restricted: {held}",
             severity=Severity.LOW,
             subject=lk.url,
         )

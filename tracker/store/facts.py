@@ -57,6 +57,7 @@ def repo_state(m: Any) -> RepoState:
         ever_up=bool(m["created_at"] or m["full_checked_at"] or m["first_ok_at"]),
         kind=m["repo_kind"],
         license_terms=m["license_terms"] or "",
+        license_file=m["license_file"],
     )
 
 

@@ -244,6 +244,9 @@ class Repository(SQLModel, table=True):
     license_terms: str = Field(
         default="", sa_column=Column(String(255), nullable=False, server_default="")
     )
+    license_file: str | None = Field(default=None, max_length=64)
+    """The SPDX id the license file's own text shows, judged from the evidence (for files
+    GitHub cannot identify, `NOASSERTION`)."""
     """The phrase that restricts the license (non-commercial, research only...), when any."""
     etag: str | None = Field(default=None, max_length=255)
     last_modified: str | None = Field(default=None, max_length=64)
