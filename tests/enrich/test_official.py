@@ -74,6 +74,13 @@ def test_owner_matches_author(login: str, expected: bool) -> None:
         (["SAM", "sam-demo", "segment-tools"], "Segment Anything Model", "SAM"),
         (["archgym-v1", "archgym-v2"], "ArchGym: A Gym", None),
         (["dotfiles", "homepage"], "ArchGym: A Gym", None),
+        (
+            ["video-token-merging", "lab.github.io", "transformers"],
+            "Token Merging for Faster Video Transformers",
+            "video-token-merging",
+        ),
+        (["token-merging", "video-token-merging"], "Token Merging for Video", None),
+        (["video-models"], "Token Merging for Faster Video Transformers", None),
     ],
 )
 def test_owner_page_resolves_only_on_a_clear_match(names, title, picked) -> None:  # type: ignore[no-untyped-def]

@@ -171,7 +171,15 @@ def name_matches_title(repo_name: str, title: str) -> bool:
             return True
         if len(candidate) >= 5 and candidate in name and len(name) - len(candidate) <= 8:
             return True
-    return False
+    return _named_with_title_words(repo_name, title)
+
+
+def _named_with_title_words(repo_name: str, title: str) -> bool:
+    """`video-token-merging` for "Token Merging for Faster Video Transformers": two or more
+    words, each a word of the title (not a stop word), in any order."""
+    parts = [w for w in re.split(r"[^a-z0-9]+", _fold(repo_name)) if w]
+    words = {w for w in re.findall(r"[a-z0-9]+", _fold(title)) if w not in _STOP}
+    return len(parts) >= 2 and all(len(w) >= 3 and w in words for w in parts)
 
 
 def pick_repository(repo_names: Iterable[str], title: str) -> str | None:
