@@ -33,6 +33,8 @@ def statuses(abstract: str) -> tuple[Availability, ...]:
         ("All stimuli and anonymized responses are available at https://osf.io/k4m9z/.", (N, N, R)),
         ("We publicly release all prompts and model generations.", (N, N, M)),
         ("Models are released with model cards.", (N, M, N)),
+        ("Code, weights and demos are on our project page: https://v.example.org/", (R, R, N)),
+        ("Code, weights and demos are on our project page.", (M, M, N)),
     ],
 )
 def test_claims(abstract: str, expected: tuple[Availability, ...]) -> None:

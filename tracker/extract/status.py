@@ -55,6 +55,7 @@ _STEMS = (
     "we share",
     "website",
     "homepage",
+    "project page",
 )
 """Every claim without a link holds one of these (checked on lower-cased text); a sentence with
 none of them, and no link, claims nothing."""
@@ -84,7 +85,7 @@ _RELEASE = re.compile(
     r"reached)\b"
     r"|\b(?:is|are)\s+(?:hosted\s+)?(?:at|here)\b"
     r"|\b(?:is|are)\s+(?:also\s+|now\s+)?on\s+(?:our\s+|the\s+)?(?:github|gitlab|hugging\s*face|"
-    r"(?:project\s+)?(?:website|web\s*page|homepage|web\s*site))\b"
+    r"(?:project\s+)?(?:website|web\s*page|homepage|web\s*site)|project\s+page)\b"
     r"|\bavailable\s+(?:at|from|on|in|via|here|under)\b(?=[^.;]*(?:://|\.(?:com|org|io)/))"
     r"|\bwe\s+(?:have\s+|also\s+|further\s+|publicly\s+|openly\s+|hereby\s+)*" + _ACTIVE + r"\b"
     r"|\b(?:released|open[- ]?sourced)\s+(?:at|on|in|via|under)\b"
