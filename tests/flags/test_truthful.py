@@ -242,3 +242,14 @@ def test_weights_behind_an_unread_project_page_are_not_missing() -> None:
         Outcome.NOT_AVAILABLE,
         ("https://lab.example.org/model: could not be read (HTTP 403)",),
     )
+
+
+def test_a_paper_that_releases_only_weights_says_so() -> None:
+    card = repo(kind="model_card", has_weights=True, weights_evidence=("file model.safetensors",))
+    weights_only = paper(
+        link(card, role="weights"),
+        code="none",
+        weights=StatusClaim(Availability.RELEASED, "We release the weights at ..."),
+    )
+    res = flag_paper(weights_only, CTX)
+    assert (res.verdict_kind, res.verdict) == ("none", "no code claimed; weights released")

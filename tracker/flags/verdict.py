@@ -58,6 +58,9 @@ def verdict(facts: PaperFacts, findings: Iterable[Finding]) -> tuple[VerdictKind
     if facts.code.status == Availability.MENTIONED_NO_LINK:
         said = facts.code.condition  # e.g. "upon request": only by asking the authors
         return VerdictKind.NO_LINK, f"code {said}, no link" if said else "code mentioned, no link"
+    shared = by_code.get("weights_promised_missing")
+    if shared is not None and shared.outcome is Outcome.FALSE and shared.subject:
+        return VerdictKind.NONE, "no code claimed; weights released"
     return VerdictKind.NONE, "no code claimed"
 
 
