@@ -303,6 +303,9 @@ class CheckResult:
     """A conditional request was answered 304: the stored facts still hold (`facts` is None)."""
     probe_digest: str | None = None
     """Digest of the cheap GraphQL probe fields, so the next check can tell "unchanged" cheaply."""
+    unanswered: frozenset[str] = frozenset()
+    """Stored columns this answer leaves as they were: an error touched the fields behind them
+    (`evidence` for the README, tree and files). Never facts, so never saved over old ones."""
 
 
 @dataclass(frozen=True, slots=True)

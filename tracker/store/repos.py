@@ -218,9 +218,10 @@ def _new_values(r: CheckResult, old: dict[str, Any] | None) -> dict[str, Any]:
     if r.status is RepoStatus.FORBIDDEN:
         values["dead_confirmations"] = previous  # no sign of life, no proof of death
     if r.facts is not None:
-        values.update(_fact_values(r.facts))
+        values.update((k, v) for k, v in _fact_values(r.facts).items() if k not in r.unanswered)
         values["full_checked_at"] = now
-        if not (old or {}).get("first_ok_at") and r.facts.source_files > 0:
+        seen = "source_files" not in r.unanswered
+        if seen and not (old or {}).get("first_ok_at") and r.facts.source_files > 0:
             values["first_ok_at"] = now
     if r.etag is not None or r.last_modified is not None:
         values["etag"], values["last_modified"] = r.etag, r.last_modified
@@ -272,7 +273,7 @@ def save_check_results(
             repo_id = _insert(conn, r, new)
         else:
             conn.execute(update(_R).where(_R.c.id == repo_id).values(**new))
-        if r.facts is not None:
+        if r.facts is not None and "evidence" not in r.unanswered:
             _save_evidence(conn, repo_id, r)
         merged = {
             "archived": False,

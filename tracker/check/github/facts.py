@@ -284,6 +284,9 @@ EVIDENCE_FILES = (
 """Files read beside the README for the flag run's judgement: package metadata and license
 files (license claims and terms), Makefiles and download scripts (weights fetched by script).
 Fixed names, so GraphQL reads them as free `object(expression:)` lookups."""
+EVIDENCE_COLUMNS = ("evidence", "source_files", "lfs_patterns", "readme_size", "readme_sha")
+"""What an unanswered tree, README, or evidence file leaves as stored: the evidence row and
+the counts and hashes read from it (`CheckResult.unanswered`)."""
 MAX_FILE_CHARS = 65536
 """A longer file is cut: the parts the judgement reads (fields, targets, URLs) come early."""
 

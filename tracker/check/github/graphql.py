@@ -30,6 +30,7 @@ from typing import Any
 import httpx
 
 from tracker.check.github.facts import (
+    EVIDENCE_COLUMNS,
     EVIDENCE_FILES,
     MAX_FILE_CHARS,
     TREE_DEPTH,
@@ -290,13 +291,61 @@ def _aliases(
     errors: dict[int, dict[str, Any]] = {}
     for err in body.get("errors") or []:
         path = err.get("path") or []
-        if path and str(path[0]).startswith("r") and str(path[0])[1:].isdigit():
+        if len(path) == 1 and str(path[0]).startswith("r") and str(path[0])[1:].isdigit():
             errors.setdefault(int(str(path[0])[1:]), err)
     return [(name, data.get(f"r{i}"), errors.get(i)) for i, name in enumerate(names)]
 
 
+_TOUCHED: dict[str, tuple[str, ...]] = {
+    "releases": ("releases_count", "latest_release_tag", "latest_release_at", "assets_json"),
+    "latestRelease": ("latest_release_tag", "latest_release_at"),
+    "licenseInfo": ("license_spdx",),
+    "repositoryTopics": ("topics",),
+    "watchers": ("watchers",),
+    "issues": ("open_issues",),
+    "tree": EVIDENCE_COLUMNS,
+    "gitattributes": EVIDENCE_COLUMNS,
+    **{f"readme{i}": EVIDENCE_COLUMNS for i in range(len(README_NAMES))},
+    **{f"file{i}": EVIDENCE_COLUMNS for i in range(len(EVIDENCE_FILES))},
+}
+"""Stored columns an error inside each field of a repository node leaves unanswered; an
+error anywhere else leaves the whole answer unknown."""
+
+
+def _touched(body: dict[str, Any]) -> dict[int, tuple[set[str] | None, str]]:
+    """Aliases whose node came back with fields an error touched (a timeout, a resource limit,
+    a value the schema cannot carry): alias index -> (the columns left unanswered, or None
+    when no column list covers them, and the first error's path and message)."""
+    out: dict[int, tuple[set[str] | None, str]] = {}
+    for err in body.get("errors") or []:
+        path = [str(p) for p in err.get("path") or []]
+        if len(path) < 2 or not path[0].startswith("r") or not path[0][1:].isdigit():
+            continue
+        i = int(path[0][1:])
+        columns, why = out.get(i, (set(), ""))
+        why = why or f"{'.'.join(path[1:])}: {str(err.get('message', ''))[:200]}"
+        touched = _TOUCHED.get(path[1])
+        out[i] = (None if columns is None or touched is None else columns | set(touched), why)
+    return out
+
+
 def parse_batch(names: Sequence[str], body: dict[str, Any]) -> dict[str, CheckResult]:
-    return {name: result_of(name, node, err) for name, node, err in _aliases(names, body)}
+    """Each alias's result. A field an error touched is not a fact: its columns keep what was
+    stored (`CheckResult.unanswered`; a null license, README or tree there means "not
+    answered", not "none"), and when the error lies where no column list covers it the whole
+    answer is UNKNOWN for this check."""
+    touched = _touched(body)
+    out: dict[str, CheckResult] = {}
+    for i, (name, node, err) in enumerate(_aliases(names, body)):
+        result = result_of(name, node, err)
+        if node is not None and i in touched:
+            columns, why = touched[i]
+            if columns is None or result.facts is None:
+                result = CheckResult(name, RepoStatus.UNKNOWN, f"partial answer, {why}")
+            else:
+                result = replace(result, unanswered=frozenset(columns), probe_digest=None)
+        out[name] = result
+    return out
 
 
 def parse_probe(names: Sequence[str], body: dict[str, Any]) -> dict[str, Probe]:

@@ -52,6 +52,8 @@ class RestAnswer:
     rate_limited: bool = False
     no_network: bool = False
     reason: str = ""
+    bad_token: bool = False
+    """GitHub refused the token (401): a configuration error, for every repository alike."""
 
 
 def make_github(api_url: str, token: str | None, policy: HttpPolicy) -> Github:
@@ -226,12 +228,10 @@ def fetch_rest(gh: Github, due: DueRepo) -> RestAnswer:
             )
             return RestAnswer(result, calls.requests, calls.points, calls.headers)
         etag, modified = calls.headers.get("etag"), calls.headers.get("last-modified")
-        facts, empty = _facts(calls, repo)
+        if not isinstance(repo, dict) or not repo.get("full_name"):
+            raise ValueError("not a repository")
     except GithubException as exc:
-        if _is_rate_limit(exc):
-            why = f"HTTP {exc.status} rate limited"
-            return RestAnswer(None, calls.requests, calls.points, calls.headers, True, reason=why)
-        return RestAnswer(_failure(due.key, exc), calls.requests, calls.points, calls.headers)
+        return _repo_error(due, calls, exc)
     except requests.exceptions.RequestException as exc:
         if _cannot_connect(exc):
             why = "cannot connect (no network)"
@@ -240,6 +240,43 @@ def fetch_rest(gh: Github, due: DueRepo) -> RestAnswer:
         return RestAnswer(result, calls.requests, calls.points, None)
     except ValueError:
         result = CheckResult(due.key, RepoStatus.UNKNOWN, "malformed JSON answer")
+        return RestAnswer(result, calls.requests, calls.points, None)
+    return _with_facts(due, calls, repo, etag, modified)
+
+
+def _repo_error(due: DueRepo, calls: _Calls, exc: GithubException) -> RestAnswer:
+    """The repository's own endpoint failed: that answer is its status (404 dead, 451
+    blocked...), a rate limit waits, and a 401 is the token's fault, not the repository's."""
+    if _is_rate_limit(exc):
+        why = f"HTTP {exc.status} rate limited"
+        return RestAnswer(None, calls.requests, calls.points, calls.headers, True, reason=why)
+    if exc.status == 401:
+        why = f"GitHub answered 401 {_message(exc) or 'Bad credentials'}: check GITHUB_TOKEN"
+        return RestAnswer(
+            None, calls.requests, calls.points, calls.headers, bad_token=True, reason=why
+        )
+    return RestAnswer(_failure(due.key, exc), calls.requests, calls.points, calls.headers)
+
+
+def _with_facts(
+    due: DueRepo, calls: _Calls, repo: dict[str, Any], etag: str | None, modified: str | None
+) -> RestAnswer:
+    """The facts below a repository that answered. A failing sub-request (releases, tree,
+    README...) or a malformed answer there makes this check UNKNOWN, never the repository's
+    status: only its own endpoint says whether it exists."""
+    try:
+        facts, empty = _facts(calls, repo)
+    except GithubException as exc:
+        if _is_rate_limit(exc) or exc.status == 401:
+            return _repo_error(due, calls, exc)
+        why = f"partial answer: a sub-request answered HTTP {exc.status} {_message(exc)}".strip()
+        result = CheckResult(due.key, RepoStatus.UNKNOWN, why)
+        return RestAnswer(result, calls.requests, calls.points, calls.headers)
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError):
+        result = CheckResult(due.key, RepoStatus.UNKNOWN, "partial answer: malformed sub-answer")
+        return RestAnswer(result, calls.requests, calls.points, calls.headers)
+    except requests.exceptions.RequestException as exc:
+        result = CheckResult(due.key, RepoStatus.UNKNOWN, f"request failed ({type(exc).__name__})")
         return RestAnswer(result, calls.requests, calls.points, None)
     return RestAnswer(
         _result(due.key, facts, empty, etag, modified), calls.requests, calls.points, calls.headers

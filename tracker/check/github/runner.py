@@ -36,6 +36,7 @@ from tracker.check.github.planner import (
 from tracker.check.github.rest import RestAnswer, fetch_rest, make_github
 from tracker.check.shard import Shard, in_shard
 from tracker.config import Settings
+from tracker.errors import ConfigError
 from tracker.http import Failure, HttpPolicy, make_client, retry_after_s_from
 from tracker.models import CheckResult, CheckSummary, DueRepo, RepoStatus
 from tracker.store.repos import due_repos, save_check_results
@@ -175,6 +176,8 @@ class _Run:
             sizer.succeeded(answer.elapsed_s, len(batch))
             return True
         queue.extendleft(reversed(batch))
+        if answer.http_status == 401:
+            raise ConfigError(f"GitHub answered 401 ({answer.reason}): check GITHUB_TOKEN")
         if answer.failure is Failure.NO_NETWORK:
             raise _Stop(f"GitHub unreachable ({answer.reason})")
         if answer.failure is Failure.RATE_LIMITED:
@@ -226,6 +229,8 @@ class _Run:
                 self._rest_quota(answer)
                 if answer.no_network:
                     raise _Stop(f"GitHub unreachable ({answer.reason})")
+                if answer.bad_token:
+                    raise ConfigError(answer.reason)
                 if answer.result is None and limit_hits >= MAX_LIMIT_HITS:
                     why = f"{answer.reason} {limit_hits} times in a row"
                     answer = replace(
@@ -310,6 +315,13 @@ def check_repositories(
             (run.rest if use_rest else run.graphql)(due, settings)
     except _Stop as stop:
         reason = str(stop)
+    except ConfigError as exc:  # a refused token: stop, keep what was saved, say what to fix
+        with engine.begin() as conn:
+            if run.done:
+                finish_run(conn, run_id, "failed", checked=run.done, note=str(exc)[:2048])
+            else:
+                drop_run(conn, run_id)
+        raise
     summary = CheckSummary(
         checked=run.done,
         unchecked=len(due) - run.done,

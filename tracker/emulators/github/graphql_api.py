@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import random
 import threading
 import time
 from dataclasses import dataclass, field
@@ -352,7 +353,33 @@ class GraphQLApi:
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [format_error(e) for e in result.errors]
+        self._partial(body, extra.get("graphql_partial"), rid)
         return 200, body, bucket.headers("graphql")
+
+    def _partial(self, body: dict[str, Any], plan: dict[str, Any] | None, rid: str) -> None:
+        """GitHub's partial answers: a field inside a repository node comes back null with an
+        error whose `path` points at it (a timeout or resource limit inside the query)."""
+        if not plan or not isinstance(body.get("data"), dict):
+            return
+        with self.emu.lock:
+            rng = self.emu.__dict__.setdefault("_partial_rng", random.Random(plan.get("seed", 0)))
+        fields = list(plan.get("fields", ["tree", "licenseInfo"]))
+        rate = float(plan.get("rate", 1.0))
+        for alias, node in body["data"].items():
+            if not isinstance(node, dict) or not alias.startswith("r"):
+                continue
+            hit = next((f for f in fields if node.get(f) is not None), None)
+            if hit is None or rng.random() >= rate:
+                continue
+            node[hit] = None
+            body.setdefault("errors", []).append(
+                {
+                    "type": "SERVICE_UNAVAILABLE",
+                    "path": [alias, hit],
+                    "locations": [{"line": 1, "column": 1}],
+                    "message": f"Something went wrong while executing your query ({rid}).",
+                }
+            )
 
 
 class Resolvers:

@@ -1,0 +1,79 @@
+"""A GraphQL node with a field an error touched is not a fact: nothing stored changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from tests.check.conftest import NAMES, TOKEN, linked_db, scenario
+from tests.check.test_github_checks import FAST, cfg, repos
+from tracker.check.github import check_repositories
+from tracker.emulators.github import GitHubEmulator
+from tracker.flags.run import judge_repositories
+from tracker.store.tables import RepoEvidence, RepoHistory
+
+VERDICTS = ("status", "license_spdx", "placeholder", "has_weights", "source_files", "stars")
+
+
+def _state(engine: Any) -> tuple[dict[str, tuple[Any, ...]], int, list[str]]:
+    judge_repositories(engine)
+    rows = repos(engine)
+    with engine.connect() as conn:
+        history = len(conn.execute(select(RepoHistory.id)).all())
+        trees = sorted(conn.scalars(select(RepoEvidence.tree)))
+    return {k: tuple(r[c] for c in VERDICTS) for k, r in rows.items()}, history, trees
+
+
+def test_partial_answers_leave_stored_facts_and_history_alone(sqlite_url: str) -> None:
+    engine = linked_db(sqlite_url, NAMES)
+    with GitHubEmulator(scenario()) as gh:
+        check_repositories(engine, cfg(gh, TOKEN), policy=FAST)
+        clean = _state(engine)
+        gh.faults = {"graphql_partial": {"rate": 1.0, "fields": ["tree", "licenseInfo"]}}
+        hit = check_repositories(engine, cfg(gh, TOKEN), policy=FAST, max_age=None)
+        # what the error touched keeps its stored value; the rest of the answer stands
+        assert (hit.checked, hit.unknown, hit.changed) == (8, 0, 0)
+        assert _state(engine) == clean
+        gh.faults = {"graphql_partial": {"rate": 1.0, "fields": ["description"]}}
+        hit = check_repositories(engine, cfg(gh, TOKEN), policy=FAST, max_age=None)
+        # an error where no stored column is known to depend on it: the whole answer is unknown
+        assert (hit.unknown, hit.changed) == (1, 0)
+        assert _state(engine) == clean
+        gh.faults = {}
+        check_repositories(engine, cfg(gh, TOKEN), policy=FAST, max_age=None)
+        assert _state(engine) == clean
+
+
+def test_a_failing_sub_request_is_unknown_never_the_repositorys_status(sqlite_url: str) -> None:
+    engine = linked_db(sqlite_url, ["lab/code"])
+    releases = ["/repos/lab/code/releases"]
+    with GitHubEmulator(scenario()) as gh:
+        gh.faults = {"error_rate": 1.0, "error_statuses": [404], "only_paths": releases}
+        for _ in range(3):  # dead would need two checks; a sub-request never counts
+            hit = check_repositories(engine, cfg(gh, None), policy=FAST, max_age=None)
+            assert (hit.checked, hit.unknown) == (1, 1)
+        row = repos(engine)["lab/code"]
+        assert (row["status"], row["dead_confirmations"], row["status_reason"]) == (
+            "unknown",
+            0,
+            "partial answer: a sub-request answered HTTP 404 Server Error",  # the fault's message
+        )
+        gh.faults = {}
+        check_repositories(engine, cfg(gh, None), policy=FAST, max_age=None)
+    assert repos(engine)["lab/code"]["status"] == "ok"
+
+
+def test_a_refused_token_stops_the_check_before_writing(sqlite_url: str, cli: Any) -> None:
+    engine = linked_db(sqlite_url, NAMES)
+    with GitHubEmulator({**scenario(), "tokens": {TOKEN: "alice"}}) as gh:
+        env = {
+            "GITHUB_TOKEN": "ghp_revoked0000000000000000000000000000",
+            "TRACKER_GITHUB_API_URL": gh.url,
+        }
+        for transport in ([], ["--rest"]):
+            ran = cli("check", "--db", sqlite_url, *transport, env=env)
+            assert ran.returncode == 5, ran.stderr
+            assert "401" in ran.stderr and "GITHUB_TOKEN" in ran.stderr
+            assert "ghp_revoked" not in ran.stderr + ran.stdout
+    assert repos(engine) == {}
