@@ -152,6 +152,7 @@ def test_cli_issue_reads_flags_from_the_database(
         "GITHUB_REPOSITORY": "acme/papers",
         "GITHUB_OUTPUT": str(outputs),
     }
+    assert cli("db", "upgrade", "--db", db).returncode == 0
     done = cli("action", "issue", "--db", db, env=env)
     assert done.returncode == 0, done.stderr
     assert "tracking issue unchanged (0 open flags)" in done.stderr

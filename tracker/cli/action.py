@@ -45,7 +45,7 @@ SeverityOpt = Annotated[
 
 def _flags(db: str | None, flag: list[str] | None, least: Severity) -> list[OpenFlag]:
     codes = split_codes(flag, "--flag")
-    with open_db(settings(db).db_url).connect() as conn:
+    with open_db(settings(db).db_url, create=False).connect() as conn:
         return open_flags(conn, codes=codes, least=least)
 
 
@@ -132,7 +132,7 @@ def action_summary(
 
     more = more_url or "the CSV and HTML reports in the run's artifacts"
     flags = _flags(db, flag, min_severity)
-    with open_db(settings(db).db_url).connect() as conn:
+    with open_db(settings(db).db_url, create=False).connect() as conn:
         written = write_reports(conn, out_dir, more=more)
     flagged = len({f.paper_key for f in flags})
     shown = append_summary(written.markdown.read_text(encoding="utf-8"), more)

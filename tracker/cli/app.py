@@ -79,7 +79,8 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except TrackerError as exc:
-        err.print(f"[red]error:[/red] {scrub(str(exc), secrets)}", markup=True, highlight=False)
+        message = scrub(str(exc), secrets)
+        err.print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
         if exc.tip:
             err.print(f"Tip: {exc.tip}")
         sys.exit(_code_for(exc))

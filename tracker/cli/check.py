@@ -100,7 +100,7 @@ def check(
         raise typer.BadParameter(str(exc), param_hint="--max-age") from None
     cfg = settings(db, github_api_url=github_api_url)
     summary = check_with_progress(
-        open_db(cfg.db_url),
+        open_db(cfg.db_url, create=False),
         cfg,
         max_age=age,
         limit=limit,

@@ -35,5 +35,5 @@ def db_current(db: DbOption = None) -> None:
 
     Example: tracker db current
     """
-    engine = make_engine(settings(db).db_url)
+    engine = make_engine(settings(db).db_url, create=False)
     out.print(f"applied: {current_revision(engine) or 'none'}  latest: {head_revision(engine)}")

@@ -56,7 +56,7 @@ def enrich(
         allow_private=allow_private or None,
     )
     options = EnrichOptions(budget=budget, pdf=not no_pdf, connect_to=connect_routes(connect_to))
-    summary = enrich_papers(open_db(cfg.db_url), cfg, options=options)
+    summary = enrich_papers(open_db(cfg.db_url, create=False), cfg, options=options)
     _say(summary)
     if summary.unknown or summary.over_budget:
         # SystemExit, not typer.Exit: `main` runs click with standalone_mode=False, where an

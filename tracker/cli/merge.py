@@ -39,16 +39,19 @@ def merge(
     target_url = normalize_url(cfg.db_url)
     if any(normalize_url(s) == target_url for s in sources):
         raise ConfigError("a database cannot be merged into itself: pass the target only as --db")
+    # Every source is opened before the target, which is created when missing: a mistyped
+    # source then leaves no new, empty target behind.
+    engines = [open_source(source) for source in sources]
     target = open_db(cfg.db_url)
     changed = 0
-    for source in sources:
-        engine = open_source(source)
-        try:
+    try:
+        for source, engine in zip(sources, engines, strict=True):
             summary = merge_database(engine, target)
-        finally:
+            _say(source, summary)
+            changed += summary.changed
+    finally:
+        for engine in engines:
             engine.dispose()
-        _say(source, summary)
-        changed += summary.changed
     if changed:
         flags = flag_papers(target, cfg)
         err.print(f"flagged {flags.papers:,} papers")

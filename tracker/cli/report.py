@@ -91,7 +91,7 @@ def report(
     """
     flt = build_filter(flag, status, since, min_stars, query, sort, desc, limit)
     codes = split_codes(fail_on_, "--fail-on")
-    engine = open_db(settings(db).db_url)
+    engine = open_db(settings(db).db_url, create=False)
     with engine.connect() as conn:
         summary = report_summary(conn, flt)
         papers = iter_report_views(conn, flt)
@@ -155,7 +155,7 @@ def export(
     """
     flt = build_filter(flag, status, since, min_stars, query, sort, desc, limit)
     codes = split_codes(fail_on_, "--fail-on")
-    engine = open_db(settings(db).db_url)
+    engine = open_db(settings(db).db_url, create=False)
     with engine.connect() as conn:
         writer = _writer(conn, format, flt, per_link, more_url)
         with _target(output) as fh:

@@ -55,7 +55,7 @@ def flag(
     Example: tracker flag --grace-days 120
     """
     cfg = settings(db, grace_days=grace_days, stale_months=stale_months)
-    summary = flag_papers(open_db(cfg.db_url), cfg)
+    summary = flag_papers(open_db(cfg.db_url, create=False), cfg)
     verdicts = ", ".join(
         f"{k} {v:,}" for k, v in sorted(summary.verdicts.items(), key=lambda kv: -kv[1])
     )
@@ -69,7 +69,7 @@ def show(paper: PaperArg, db: DbOption = None, format: FormatOpt = ViewFormat.TA
     Example: tracker show 2501.00001
     """
     cfg = settings(db)
-    engine = open_db(cfg.db_url)
+    engine = open_db(cfg.db_url, create=False)
     with engine.connect() as conn:
         found = paper_id(conn, paper)
         if found is None:
@@ -106,7 +106,7 @@ def diff(
     Example: tracker diff --since 7d --format markdown
     """
     when = parse_since(since)
-    engine = open_db(settings(db).db_url)
+    engine = open_db(settings(db).db_url, create=False)
     with engine.connect() as conn:
         events = diff_events(conn, when, star_jump=star_jump)
     title = f"Changes since {when:%Y-%m-%d %H:%M} UTC"
@@ -150,7 +150,7 @@ def ack(
     """
     split_codes([code], "CODE")
     cfg = settings(db)
-    engine = open_db(cfg.db_url)
+    engine = open_db(cfg.db_url, create=False)
     with engine.begin() as conn:
         found = paper_id(conn, paper)
         if found is None:

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
+from tracker.config import DEFAULT_DB_URL
 from tracker.errors import StoreError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -47,8 +48,13 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url` without touching the schema."""
+def make_engine(url: str, *, create: bool = True) -> Engine:
+    """An engine for `url` without touching the schema.
+
+    SQLite creates a missing file on first connect. Commands that only read or update what is
+    stored pass `create=False`: a mistyped path must fail, not answer "0 papers" from a new,
+    empty database.
+    """
     url = normalize_url(url)
     try:
         parsed = make_url(url)
@@ -57,9 +63,14 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         db_path = parsed.database
         if db_path and db_path != ":memory:":
-            parent = Path(db_path).expanduser().resolve().parent
-            if not parent.is_dir():
-                raise StoreError(f"database directory does not exist: {parent}")
+            path = Path(db_path).expanduser().resolve()
+            if not create and not path.is_file():
+                raise StoreError(
+                    f"no SQLite database at {path} (default {DEFAULT_DB_URL}, or TRACKER_DB); "
+                    "tracker run or tracker ingest creates one"
+                )
+            if not path.parent.is_dir():
+                raise StoreError(f"database directory does not exist: {path.parent}")
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -93,13 +104,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         raise StoreError(f"cannot migrate the database: {exc.orig}") from None
 
 
-def open_db(url: str, *, migrate: bool = True) -> Engine:
+def open_db(url: str, *, migrate: bool = True, create: bool = True) -> Engine:
     """An engine with the schema at head, migrating on first use.
 
     Migrating only when the stored revision differs keeps opening cheap and lets read-only
-    commands run against a database another process is writing.
+    commands run against a database another process is writing. `create=False` refuses a SQLite
+    file that does not exist (see `make_engine`).
     """
-    engine = make_engine(url)
+    engine = make_engine(url, create=create)
     if not migrate:
         return engine
     try:

@@ -128,8 +128,8 @@ def check_rules(tables: Sequence[Table]) -> None:
 
 
 def open_source(url: str) -> Engine:
-    """A source database, read as it is: it must already be at the current schema."""
-    engine = make_engine(url)
+    """A source database, read as it is: it must already exist at the current schema."""
+    engine = make_engine(url, create=False)
     have, want = current_revision(engine), head_revision(engine)
     if have != want:
         shown = engine.url.render_as_string()
