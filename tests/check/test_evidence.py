@@ -13,8 +13,11 @@ from tests.check.test_github_checks import FAST, cfg, repos
 from tracker.check.github import check_repositories
 from tracker.emulators.github import GitHubEmulator
 from tracker.emulators.huggingface import HuggingFaceEmulator
+from tracker.extract import extract_paper
 from tracker.flags.facts import hub_answer, own_weights_evidence
 from tracker.flags.run import judge_repositories
+from tracker.models import HubState, Location, PaperRecord
+from tracker.store import open_db, save_papers
 from tracker.store.facts import iter_paper_facts
 from tracker.store.tables import RepoEvidence
 from tracker.verify import verify_hub_models
@@ -205,3 +208,25 @@ def test_collections_and_organization_pages_are_weights_when_a_listed_model_hold
         "jdoe/empty-org": (["no"], ()),  # its only model holds no weights
         "jdoe/gone": (["no"], ()),  # the collection is not there
     }
+
+
+def test_a_hub_organization_the_paper_links_is_looked_up_as_its_weights(sqlite_url: str) -> None:
+    engine = open_db(sqlite_url)
+    abstract = (
+        "We release the trained models. Pretrained models: https://huggingface.co/Acme-AI ; "
+        "code will follow."
+    )
+    record = PaperRecord("Org Models", abstract, Location("t", 1), "test", arxiv_id="2401.00009")
+    with engine.begin() as conn:
+        save_papers(conn, [extract_paper(record)])
+    with GitHubEmulator(LISTED_WORLD) as gh, HuggingFaceEmulator(LISTED_HUB) as hub:
+        settings = replace(cfg(gh, TOKEN), hf_endpoint=hub.url, hf_token="hf_reader")
+        assert verify_hub_models(engine, settings, policy=FAST) == 1
+    with engine.connect() as conn:
+        (facts,) = next(iter_paper_facts(conn))
+    (org,) = [lk for lk in facts.links if "huggingface" in lk.url]
+    assert (org.kind, org.role, org.hub) == (
+        "hf_other",
+        "weights",
+        HubState("ok", weight_files=1, private=False),
+    )

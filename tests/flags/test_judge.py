@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.check.github.facts import lfs_patterns, source_files, vendored_dirs
 from tracker.flags.judge import Judgement, judge
+from tracker.flags.licenses import restrictive_terms
 from tracker.flags.weights import WeightsEvidence
 from tracker.models import Outcome, ReleaseAsset, RepoEvidence
 
@@ -271,3 +273,22 @@ def test_license_mismatch_and_restrictions_use_the_files_own_text() -> None:
         Outcome.TRUE,
         "licensed, restricted: CC-BY-NC-4.0",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        (
+            "Weights may be used solely for non-commercial research and teaching.",
+            "solely for non-commercial research",
+        ),
+        (
+            "Commercial use of the code or any output derived from it is not permitted.",
+            "Commercial use of the code or any output derived from it is not permitted",
+        ),
+        ("Commercial use of the code is permitted.", None),
+        ("This alternative is allowed only for noncommercial distribution of the program.", None),
+    ],
+)
+def test_restrictive_phrasings(text: str, phrase: str | None) -> None:
+    assert restrictive_terms(text) == phrase

@@ -253,3 +253,48 @@ def test_a_paper_that_releases_only_weights_says_so() -> None:
     )
     res = flag_paper(weights_only, CTX)
     assert (res.verdict_kind, res.verdict) == ("none", "no code claimed; weights released")
+
+
+def test_an_empty_repository_for_promised_code_is_pending_until_the_deadline() -> None:
+    empty = repo(status="empty", source_files=0, kind="empty", placeholder=True)
+    soon = flag_paper(paper(link(empty), code="promised", published=dt.date(2025, 4, 1)), CTX)
+    assert (soon.verdict_kind, soon.verdict, soon.flags) == (
+        "pending",
+        "promised — due in 29 days",
+        "code_placeholder",
+    )
+    late = flag_paper(paper(link(empty), code="promised", published=dt.date(2024, 4, 1)), CTX)
+    assert late.verdict_kind == "placeholder"
+    said_released = flag_paper(
+        paper(link(empty), code="released", published=dt.date(2025, 4, 1)), CTX
+    )
+    assert said_released.verdict_kind == "placeholder"
+
+
+def test_a_hub_organization_the_paper_links_counts_once_the_hub_confirms_weights() -> None:
+    promised = dict(published=dt.date(2024, 1, 1), weights=StatusClaim(Availability.PROMISED, "w"))
+
+    def org(hub: HubState | None) -> LinkFacts:
+        return LinkFacts(
+            url="https://huggingface.co/acme-ai",
+            kind="hf_other",
+            role="weights",
+            provenance="abstract",
+            hub=hub,
+        )
+
+    yes = answer(
+        paper(link(repo(kind="code")), org(HubState("ok", weight_files=1)), **promised),
+        "weights_promised_missing",
+    )
+    open_ = answer(
+        paper(link(repo(kind="code")), org(None), **promised), "weights_promised_missing"
+    )
+    empty = answer(
+        paper(link(repo(kind="code")), org(HubState("ok")), **promised), "weights_promised_missing"
+    )
+    assert (yes.outcome, open_.outcome, empty.outcome) == (
+        Outcome.FALSE,
+        Outcome.NOT_AVAILABLE,
+        Outcome.TRUE,
+    )

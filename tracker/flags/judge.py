@@ -28,7 +28,7 @@ from tracker.flags.placeholder import placeholder_verdict, readme_promise
 from tracker.flags.weights import WeightsEvidence, weights_evidence
 from tracker.models import RepoEvidence, RepoFacts
 
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 """Bump when a judgement rule changes: every stored repository is judged again."""
 
 LICENSE_FILES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "COPYING")

@@ -459,6 +459,10 @@ _RESTRICTIVE = re.compile(
             r"\bcommercial\s+(?:use|usage|purposes?)\s+(?:is\s+|are\s+)?(?:strictly\s+)?"
             r"(?:prohibited|forbidden|not\s+(?:permitted|allowed))",
             r"\bprohibits?\s+(?:any\s+)?commercial\s+(?:use|usage)",
+            rf"\b(?:only|solely|exclusively)\s+(?:be\s+used\s+)?for\s+(?:{_NC})\s+"
+            r"(?:research|teaching|academic|educational|scientific)\b",
+            r"\bcommercial\s+(?:use|usage|exploitation)\b[^.;]{0,100}?\b(?:is|are)\s+"
+            r"(?:strictly\s+)?(?:prohibited|forbidden|not\s+(?:permitted|allowed))",
             r"\bno\s+derivative\s+works?\b|\bno-?derivatives\b",
             r"\b(?:may|must|shall)\s+not\s+(?:create|make|distribute|share|modify)"
             r"(?:\s+(?:or|and|any|,)\s*\w{1,12}){0,3}\s+derivative\s+works?",

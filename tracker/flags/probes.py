@@ -34,6 +34,7 @@ from tracker.flags.facts import (
     unsettled_reason,
 )
 from tracker.flags.licenses import is_restrictive_spdx, same_license
+from tracker.flags.weights import hub_ref_of_url
 from tracker.models import (
     Availability,
     Finding,
@@ -272,7 +273,7 @@ def _weights_links(f: PaperFacts) -> list[LinkFacts]:
 def weights_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
     code = "weights_promised_missing"
     wlinks = _weights_links(f)
-    hub = [lk for lk in wlinks if lk.kind == "hf_model" and hub_has_weights(lk)]
+    hub = [lk for lk in wlinks if hub_has_weights(lk)]
     if hub:
         return _f(
             f,
@@ -283,7 +284,7 @@ def weights_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
             "confidence: high (the Hub lists weight files or a gate)",
             subject=hub[0].url,
         )
-    unverified = [lk for lk in wlinks if lk.kind == "hf_model" and hub_unsettled(lk)]
+    unverified = [lk for lk in wlinks if is_hub_ref(lk) and hub_unsettled(lk)]
     repos = code_links(f) + [lk for lk in f.links if lk.role == "weights"]
     for lk in repos:
         own = own_weights_evidence(lk.repo) if lk.repo is not None else ()
@@ -349,6 +350,11 @@ def _missing_confidence(repos: list[LinkFacts]) -> str:
     if any(lk.repo is not None and lk.repo.kind is None for lk in repos):
         return "confidence: medium (a repository was judged before its evidence was stored)"
     return "confidence: high (tree, README, releases and download files read; no Hub link open)"
+
+
+def is_hub_ref(lk: LinkFacts) -> bool:
+    """A Hub model, collection or organization page the paper links."""
+    return lk.kind in ("hf_model", "hf_other") and hub_ref_of_url(lk.url) is not None
 
 
 def hub_has_weights(lk: LinkFacts) -> bool:

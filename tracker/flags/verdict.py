@@ -46,12 +46,22 @@ def verdict(facts: PaperFacts, findings: Iterable[Finding]) -> tuple[VerdictKind
         if weights:
             return _ack(facts, weights, VerdictKind.WEIGHTS_MISSING, "weights missing")
         return VerdictKind.AVAILABLE, "code available"
+    promise = by_code.get("code_promised_missing")
+    pending = promise is not None and promise.outcome is Outcome.FALSE and bool(promise.dated)
+    if (
+        pending
+        and facts.code.status == Availability.PROMISED
+        and _true(by_code, "code_placeholder")
+    ):
+        # an empty repository made ready for promised code: still inside its grace period
+        assert promise is not None
+        return VerdictKind.PENDING, promise.message
     for code, kind, text in order:
         hit = _true(by_code, code)
         if hit:
             return _ack(facts, hit, kind, text or hit.message)
-    promise = by_code.get("code_promised_missing")
-    if promise is not None and promise.outcome is Outcome.FALSE and promise.dated:
+    if pending:
+        assert promise is not None
         return VerdictKind.PENDING, promise.message
     if weights:
         return _ack(facts, weights, VerdictKind.WEIGHTS_MISSING, "weights missing")

@@ -117,6 +117,14 @@ def hub_ref(line: str) -> str | None:
     return f"{m.group(1)}/{m.group(2)}" if m else None
 
 
+def hub_ref_of_url(url: str) -> str | None:
+    """`model/owner/name`, `collection/owner/slug` or `org/owner` for a Hub URL a paper links
+    (`huggingface.co/owner/name`, `/collections/owner/slug`, `/owner`), else None."""
+    refs = hub_refs(url, "link")
+    ref = next((r for r in refs if r.kind in ("model", "collection", "org")), None)
+    return f"{ref.kind}/{ref.repo_id}" if ref else None
+
+
 def hub_key(line: str) -> str | None:
     """The key of the Hub's answer for what the line names (`hub_ref` lower-cased)."""
     ref = hub_ref(line)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from tracker.flags.weights import hub_key, hub_ref
+from tracker.flags.weights import hub_key, hub_ref, hub_ref_of_url
 from tracker.models import (
     Availability,
     HubState,
@@ -86,10 +86,15 @@ def repo_states(conn: Connection, keys: set[str]) -> dict[str, RepoState]:
 
 
 def hub_states(conn: Connection, urls: set[str]) -> dict[str, HubState]:
-    """The Hub's stored answers for Hugging Face model links, by link URL."""
-    keys = {u: f"model/{i}".lower() for u in urls if (i := hf_model_id(u))}
+    """The Hub's stored answers for Hugging Face model, collection and organization links,
+    by link URL."""
+    keys = {u: ref.lower() for u in urls if (ref := hub_ref_of_url(u))}
     found = _hub_by_key(conn, set(keys.values()))
     return {u: found[k] for u, k in keys.items() if k in found}
+
+
+HUB_LINK_KINDS = ("hf_model", "hf_other")
+"""Link kinds that may name a Hub model, collection or organization page."""
 
 
 def hub_keys_named(lines: Sequence[str]) -> list[str]:
@@ -99,8 +104,9 @@ def hub_keys_named(lines: Sequence[str]) -> list[str]:
 
 
 def hub_refs_to_verify(conn: Connection, checked_before: dt.datetime, limit: int) -> list[str]:
-    """What repositories' weights evidence names on the Hub (`kind/id`, case kept) whose answer
-    is missing, unknown or older than `checked_before`: never asked first, then the oldest."""
+    """What repositories' weights evidence and papers' own Hub links name on the Hub (`kind/id`,
+    case kept) whose answer is missing, unknown or older than `checked_before`: never asked
+    first, then the oldest."""
     r, h = Repository.__table__, HfRepo.__table__  # type: ignore[attr-defined]
     keys: dict[str, str] = {}
     q = select(r.c.weights_evidence).where(r.c.weights_evidence.like("%Hub %"))
@@ -108,6 +114,11 @@ def hub_refs_to_verify(conn: Connection, checked_before: dt.datetime, limit: int
         for line in _split(text):
             if not line.startswith("third-party ") and (ref := hub_ref(line)):
                 keys.setdefault(ref.lower(), ref)
+    lk = Link.__table__  # type: ignore[attr-defined]
+    linked = select(lk.c.url).where(lk.c.kind.in_(HUB_LINK_KINDS), lk.c.official != "community")
+    for (url,) in conn.execute(linked.distinct()):
+        if ref := hub_ref_of_url(url):
+            keys.setdefault(ref.lower(), ref)
     if not keys:
         return []
     asked: dict[str, Any] = {}
@@ -151,14 +162,6 @@ def _hub_by_key(conn: Connection, keys: set[str]) -> dict[str, HubState]:
     return out
 
 
-def hf_model_id(url: str) -> str | None:
-    """`owner/name` of a `huggingface.co/owner/name` model URL."""
-    parts = url.split("://", 1)[-1].split("/")
-    if len(parts) < 3 or parts[0] not in ("huggingface.co", "hf.co"):
-        return None
-    return f"{parts[1]}/{parts[2]}"
-
-
 def _claim(m: Any, art: str) -> StatusClaim:
     status = m[f"{art}_status"]
     return StatusClaim(
@@ -175,7 +178,7 @@ def _facts_batch(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
         conn.execute(select(lk).where(lk.c.paper_id.in_(ids)).order_by(lk.c.id)).mappings()
     )
     repos = repo_states(conn, {m["repo_key"] for m in links if m["repo_key"]})
-    hubs = hub_states(conn, {m["url"] for m in links if m["kind"] == "hf_model"})
+    hubs = hub_states(conn, {m["url"] for m in links if m["kind"] in HUB_LINK_KINDS})
     by_paper: dict[int, list[LinkFacts]] = defaultdict(list)
     for m in links:
         by_paper[m["paper_id"]].append(
