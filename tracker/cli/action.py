@@ -11,7 +11,7 @@ import typer
 
 from tracker.action.outputs import append_summary, write_outputs
 from tracker.action.quota import DEFAULT_RESERVE
-from tracker.cli.app import DbOption, app, err, out, settings
+from tracker.cli.app import DbOption, TrackerGroup, app, err, out, settings
 from tracker.cli.options import split_codes
 from tracker.errors import ConfigError
 from tracker.models import OpenFlag, Severity
@@ -19,6 +19,7 @@ from tracker.store import open_db
 from tracker.store.tracking import open_flags
 
 action_app = typer.Typer(
+    cls=TrackerGroup,
     help="Steps of the scheduled GitHub Action (outputs go to $GITHUB_OUTPUT).\n\n"
     "Example: tracker action issue --label paper-tracker",
     no_args_is_help=True,

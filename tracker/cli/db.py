@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from tracker.cli.app import DbOption, app, out, settings
+from tracker.cli.app import DbOption, TrackerGroup, app, out, settings
 from tracker.store.engine import current_revision, head_revision, make_engine, upgrade
 
 db_app = typer.Typer(
-    help="Manage the database schema.\n\nExample: tracker db upgrade", no_args_is_help=True
+    cls=TrackerGroup,
+    help="Manage the database schema.\n\nExample: tracker db upgrade",
+    no_args_is_help=True,
 )
 app.add_typer(db_app, name="db")
 
