@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from tracker.cli.app import Exit
 from tracker.store.engine import normalize_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,8 +125,9 @@ def test_bad_input_is_one_line_exit_3_and_database_unchanged(
     result = cli("run", str(good), str(bad), "--db", db_url)
     assert result.returncode == 3
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1, result.stderr
+    assert len(lines) == 2, result.stderr
     assert str(bad) in lines[0] and message in lines[0]
+    assert lines[1] == f"exit 3: {Exit.BAD_INPUT.meaning}"
     assert "Traceback" not in result.stderr
     assert dump(db_url) == before
 

@@ -1,13 +1,6 @@
 """The typer application, shared options, and the one place that turns errors into exit codes.
 
-Exit codes (documented in the README):
-    0  done
-    1  `--fail-on` findings present
-    2  usage error (bad option or argument)
-    3  bad input file
-    4  database error
-    5  configuration error
-    6  done, but some links could not be checked (network, rate limit, budget); rerun later
+Exit codes and what each means are defined once, in `Exit` (the README's table is held to it).
 """
 
 from __future__ import annotations
@@ -26,15 +19,52 @@ from tracker.errors import ConfigError, InputError, StoreError, TrackerError
 
 
 class Exit(IntEnum):
-    OK = 0
-    FLAGGED = 1
-    USAGE = 2
-    BAD_INPUT = 3
-    DATABASE = 4
-    CONFIG = 5
-    INCOMPLETE = 6
-    INTERRUPTED = 130
-    """Ctrl-C: each step is its own transaction, so what finished is kept and nothing half."""
+    """How a command ended. Each member carries its meaning: the line printed last on stderr when
+    a command ends with a code a script should act on (`EXPLAINED`), and the README's table."""
+
+    meaning: str
+
+    def __new__(cls, code: int, meaning: str) -> Exit:
+        member = int.__new__(cls, code)
+        member._value_ = code
+        member.meaning = meaning
+        return member
+
+    OK = 0, "done"
+    FLAGGED = 1, "papers carry a flag listed in --fail-on"
+    USAGE = 2, "the command line is wrong: unknown option, missing or invalid argument"
+    BAD_INPUT = (
+        3,
+        "an input file, or a paper named on the command line, could not be read or found",
+    )
+    """An ingest is one transaction, so the database is as it was before the command."""
+    DATABASE = (
+        4,
+        "the database could not be opened, migrated or written (see --db and TRACKER_DB)",
+    )
+    CONFIG = 5, "an option, token or environment variable is missing or wrong"
+    INCOMPLETE = (
+        6,
+        (
+            "some links could not be checked (no network, rate limit, budget); "
+            "what was learned is stored, rerun later"
+        ),
+    )
+    """Everything else ran: a scheduled job treats this as success and retries next time."""
+    INTERRUPTED = 130, "interrupted (Ctrl-C): finished steps are kept, the interrupted one is not"
+    """Each step is its own transaction, so what finished is kept and nothing half."""
+
+
+EXPLAINED = frozenset({Exit.BAD_INPUT, Exit.DATABASE, Exit.CONFIG, Exit.INCOMPLETE})
+"""Codes whose meaning ends stderr: the usage error, `--fail-on` and Ctrl-C say theirs already."""
+
+
+def leave(code: int) -> None:
+    """Exit with `code`, first saying in one line what it means when it is in `EXPLAINED`."""
+    if code in EXPLAINED:
+        meaning = next(e.meaning for e in EXPLAINED if e == code)
+        err.print(f"exit {code}: {meaning}", markup=False, soft_wrap=True)
+    sys.exit(code)
 
 
 BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "1", "0"})
@@ -184,24 +214,28 @@ def main() -> None:
         err.print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
         if exc.tip:
             err.print(f"Tip: {exc.tip}")
-        sys.exit(_code_for(exc))
+        leave(_code_for(exc))
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        leave(exc.exit_code)
+    except SystemExit as exc:
+        if isinstance(exc.code, int):
+            leave(exc.code)
+        raise
     except typer.Abort:
         err.print("aborted")
-        sys.exit(Exit.INTERRUPTED)
+        leave(Exit.INTERRUPTED)
     except KeyboardInterrupt:
         err.print("interrupted; what was committed is kept")
-        sys.exit(Exit.INTERRUPTED)
+        leave(Exit.INTERRUPTED)
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
         from click.exceptions import ClickException
 
         # typer vendors its own click: its usage errors are TyperExceptions, not click's
         if isinstance(exc, ClickException | typer.TyperException) and hasattr(exc, "show"):
             exc.show()
-            sys.exit(getattr(exc, "exit_code", Exit.USAGE))
+            leave(getattr(exc, "exit_code", Exit.USAGE))
         raise
     if code == Exit.INTERRUPTED:  # typer turns Ctrl-C into this exit code, not an exception
         err.print("interrupted; what was committed is kept")
     if isinstance(code, int) and code:
-        sys.exit(code)
+        leave(code)
