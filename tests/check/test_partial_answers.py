@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from tests.check.conftest import NAMES, TOKEN, linked_db, scenario
 from tests.check.test_github_checks import FAST, cfg, repos
 from tracker.check.github import check_repositories
+from tracker.check.github.graphql import parse_batch
 from tracker.emulators.github import GitHubEmulator
 from tracker.flags.run import judge_repositories
+from tracker.models import RepoStatus
 from tracker.store.tables import RepoEvidence, RepoHistory
 
 VERDICTS = ("status", "license_spdx", "placeholder", "has_weights", "source_files", "stars")
@@ -77,3 +80,19 @@ def test_a_refused_token_stops_the_check_before_writing(sqlite_url: str, cli: An
             assert "401" in ran.stderr and "GITHUB_TOKEN" in ran.stderr
             assert "ghp_revoked" not in ran.stderr + ran.stdout
     assert repos(engine) == {}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"data": {"r0": []}},
+        {"data": {"r0": "text"}},
+        {"data": {"r0": {"nameWithOwner": None}}},
+        {"data": {"r0": {"nameWithOwner": "lab/code", "releases": "many"}}},
+        {"data": {"r0": None}, "errors": "something broke"},
+        {"data": {"r0": None}, "errors": [None, 3, {"path": "r0"}]},
+    ],
+)
+def test_a_malformed_node_is_unknown_never_a_crash_or_a_fact(body: dict[str, Any]) -> None:
+    (result,) = parse_batch(["lab/code"], body).values()
+    assert (result.status, result.facts) == (RepoStatus.UNKNOWN, None)

@@ -283,13 +283,22 @@ def result_of(
     return found(target, facts_of(node), empty=bool(node.get("isEmpty")), probe_digest=digest(node))
 
 
+def _errors(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The answer's `errors`, keeping only well-formed entries (objects with a list `path`)."""
+    found = body.get("errors")
+    if not isinstance(found, list):
+        return []
+    return [e for e in found if isinstance(e, dict) and isinstance(e.get("path") or [], list)]
+
+
 def _aliases(
     names: Sequence[str], body: dict[str, Any]
 ) -> list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]]:
     """(name, node, error) per alias, in the order asked."""
-    data = body.get("data") or {}
+    data = body.get("data")
+    data = data if isinstance(data, dict) else {}
     errors: dict[int, dict[str, Any]] = {}
-    for err in body.get("errors") or []:
+    for err in _errors(body):
         path = err.get("path") or []
         if len(path) == 1 and str(path[0]).startswith("r") and str(path[0])[1:].isdigit():
             errors.setdefault(int(str(path[0])[1:]), err)
@@ -317,7 +326,7 @@ def _touched(body: dict[str, Any]) -> dict[int, tuple[set[str] | None, str]]:
     a value the schema cannot carry): alias index -> (the columns left unanswered, or None
     when no column list covers them, and the first error's path and message)."""
     out: dict[int, tuple[set[str] | None, str]] = {}
-    for err in body.get("errors") or []:
+    for err in _errors(body):
         path = [str(p) for p in err.get("path") or []]
         if len(path) < 2 or not path[0].startswith("r") or not path[0][1:].isdigit():
             continue
@@ -337,7 +346,7 @@ def parse_batch(names: Sequence[str], body: dict[str, Any]) -> dict[str, CheckRe
     touched = _touched(body)
     out: dict[str, CheckResult] = {}
     for i, (name, node, err) in enumerate(_aliases(names, body)):
-        result = result_of(name, node, err)
+        result = _safe_result(name, node, err)
         if node is not None and i in touched:
             columns, why = touched[i]
             if columns is None or result.facts is None:
@@ -348,18 +357,30 @@ def parse_batch(names: Sequence[str], body: dict[str, Any]) -> dict[str, CheckRe
     return out
 
 
+def _safe_result(name: str, node: dict[str, Any] | None, err: dict[str, Any] | None) -> CheckResult:
+    """`result_of`, or UNKNOWN when the node is not the shape the query asked for."""
+    if node is not None and not isinstance(node, dict):
+        return CheckResult(name, RepoStatus.UNKNOWN, "malformed answer: node is not an object")
+    try:
+        return result_of(name, node, err)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        return CheckResult(name, RepoStatus.UNKNOWN, f"malformed answer ({type(exc).__name__})")
+
+
 def parse_probe(names: Sequence[str], body: dict[str, Any]) -> dict[str, Probe]:
     out: dict[str, Probe] = {}
     for name, node, err in _aliases(names, body):
-        if node is None:
-            out[name] = Probe(result_of(name, None, err))
+        if node is None or not isinstance(node, dict):
+            out[name] = Probe(_safe_result(name, node, err))
         else:
             out[name] = Probe(None, digest(node), node.get("latestRelease") is not None)
     return out
 
 
 def _rate(body: dict[str, Any], response: httpx.Response) -> tuple[int, int | None, float | None]:
-    rate = (body.get("data") or {}).get("rateLimit") or {}
+    data = body.get("data")
+    rate = (data.get("rateLimit") if isinstance(data, dict) else None) or {}
+    rate = rate if isinstance(rate, dict) else {}
     remaining = rate.get("remaining")
     if remaining is None and response.headers.get("x-ratelimit-remaining", "").isdigit():
         remaining = int(response.headers["x-ratelimit-remaining"])
@@ -374,7 +395,7 @@ def _batch_error(body: dict[str, Any]) -> tuple[Failure, str] | None:
     """A whole-batch failure hidden in a 200 answer (no data, only errors)."""
     if body.get("data"):
         return None
-    errors = body.get("errors") or [{"message": "empty answer"}]
+    errors = _errors(body) or [{"message": "empty answer"}]
     first = errors[0]
     kind = str(first.get("type") or "")
     message = str(first.get("message", ""))[:300]
@@ -402,8 +423,10 @@ def _post(
         )
     try:
         body = response.json()
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, UnicodeDecodeError):
         return None, Batch({}, Failure.HTTP, "malformed JSON answer", 200, elapsed_s=elapsed)
+    if not isinstance(body, dict):
+        return None, Batch({}, Failure.HTTP, "answer is not a JSON object", 200, elapsed_s=elapsed)
     cost, remaining, reset_at = _rate(body, response)
     failed = _batch_error(body)
     if failed is not None:
