@@ -87,7 +87,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, inspect, text
 
-from tracker.check.github import check_repositories
+from tracker import pipeline
 from tracker.demo import DEMO_TOKEN, Services
 from tracker.demo.pdf import text_pdf
 from tracker.emulators.arxiv import ArxivEmulator
@@ -104,7 +104,6 @@ from tracker.pipeline import ReadOptions, ingest
 from tracker.store import open_db
 from tracker.store.facts import iter_paper_facts
 from tracker.store.reporting import iter_report_views
-from tracker.verify import verify_hub_models
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SCENARIOS = HERE / "verdicts"
@@ -307,8 +306,7 @@ def replay(scn: Scenario, folder: Path) -> list[Observed]:
             for when in (day - dt.timedelta(days=1), day):
                 svc.github.set_time(_stamp(when))
                 started = dt.datetime.now(dt.UTC)
-                check_repositories(engine, cfg, max_age=None)
-                verify_hub_models(engine, cfg)
+                pipeline.check(engine, cfg, max_age=None)
                 restamp(engine, started, when)
             started = dt.datetime.now(dt.UTC)
             flag_papers(engine, cfg, today=day)

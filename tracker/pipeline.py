@@ -1,5 +1,8 @@
 """The stages wired together, independent of the CLI so tests and the Action call the same code.
 
+`tracker run` is ingest -> enrich -> check -> flag; `check` is GitHub and then the Hub models
+the checked repositories name (`check`, below), so every caller checks the same way.
+
 Each step is its own transaction: a failing input leaves the database exactly as it was.
 Ingest reads and writes in this process and extracts in `jobs` processes (`tracker.workers`),
 which also parse the entries a source leaves unparsed, storing exactly what a serial run
@@ -11,17 +14,20 @@ so that an input with no paper fails where a serial read would.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import NamedTuple, cast
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Engine
 
+from tracker.check.github import check_repositories
+from tracker.config import Settings
 from tracker.errors import InputError
-from tracker.models import IngestSummary, PaperRecord
+from tracker.models import CheckSummary, IngestSummary, PaperRecord
 from tracker.rows import PaperRows
 from tracker.sources import Entry, ReadContext, ReadStats, read_source
 from tracker.store.papers import save_rows
 from tracker.store.runs import drop_run, finish_run, start_run
+from tracker.verify import verify_hub_models
 from tracker.workers import Extraction, Skip, Stop, papers_in
 
 Progress = Callable[[int], None]
@@ -135,3 +141,13 @@ def ingest(
         warnings=tuple(stats.warnings),
         extract_processes=extraction.processes,
     )
+
+
+def check(engine: Engine, settings: Settings, **options: Any) -> CheckSummary:
+    """The check stage: the GitHub repositories links point at (`check_repositories`, with its
+    options), then on the Hub the models, collections and organizations the judged evidence
+    and the papers name (`tracker.verify`), unless GitHub was unreachable (so is the Hub)."""
+    summary = check_repositories(engine, settings, **options)
+    if summary.reason.startswith("GitHub unreachable"):
+        return summary
+    return replace(summary, hub_verified=verify_hub_models(engine, settings))

@@ -20,7 +20,6 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select
 
 from tracker import pipeline
-from tracker.check.github import check_repositories
 from tracker.demo import LISTING, Services, load_scenario, services
 from tracker.enrich import enrich_papers
 from tracker.flags.run import flag_papers
@@ -97,7 +96,7 @@ def run_pipeline(w: World, max_age: dt.timedelta = dt.timedelta(hours=12)) -> Ra
     cfg = w.svc.settings(w.db_url)
     ingested = pipeline.ingest(w.engine, w.paths, command="run")
     found = enrich_papers(w.engine, cfg, options=w.svc.enrich_options())
-    checked = check_repositories(w.engine, cfg, max_age=max_age)
+    checked = pipeline.check(w.engine, cfg, max_age=max_age)
     return Ran(ingested, found, checked, flag_papers(w.engine, cfg))
 
 

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import Engine
 
+from tracker import pipeline
 from tracker.check.github import Progress as CheckProgress
-from tracker.check.github import check_repositories
 from tracker.check.github.planner import parse_age
 from tracker.check.shard import parse_shard
 from tracker.cli.app import DbOption, Exit, app, err, settings
 from tracker.config import Settings
 from tracker.models import CheckSummary
 from tracker.store import open_db
-from tracker.verify import verify_hub_models
 
 
 def _quota(p: CheckProgress) -> str:
@@ -29,7 +27,8 @@ def _quota(p: CheckProgress) -> str:
 
 
 def check_with_progress(engine: Engine, cfg: Settings, **options: Any) -> CheckSummary:
-    """`check_repositories` under a progress bar with done/left, ETA and quota."""
+    """The check stage (`tracker.pipeline.check`) under a progress bar with done/left, ETA
+    and quota."""
     logging.getLogger("github").setLevel(logging.WARNING)
     with Progress(
         TextColumn("checking"),
@@ -45,10 +44,7 @@ def check_with_progress(engine: Engine, cfg: Settings, **options: Any) -> CheckS
         def show(p: CheckProgress) -> None:
             bar.update(task, completed=p.done, total=p.total, description=_quota(p))
 
-        summary = check_repositories(engine, cfg, progress=show, **options)
-    if "unreachable" in summary.reason or "no network" in summary.reason:
-        return summary
-    return replace(summary, hub_verified=verify_hub_models(engine, cfg))
+        return pipeline.check(engine, cfg, progress=show, **options)
 
 
 def say_check(s: CheckSummary) -> None:
