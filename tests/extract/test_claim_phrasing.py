@@ -57,3 +57,18 @@ def test_claims(abstract: str, expected: tuple[Availability, ...]) -> None:
 )
 def test_generic_link_role(text: str, roles: list[Role]) -> None:
     assert [lk.role for lk in links_in(text, Provenance.ABSTRACT)] == roles
+
+
+def test_a_scheme_less_page_placed_in_the_claim_is_its_location() -> None:
+    placed = "Videos and code are available on the project page: lab.github.io/dyna."
+    apart = "Code is available on our website. See lab.github.io/dyna for videos."
+    assert statuses(placed)[0] is R
+    assert statuses(apart)[0] is M
+
+
+def test_a_host_cut_after_its_own_hyphen_is_joined() -> None:
+    (link,) = links_in("Project page: https://ocean-\nml.github.io/tidenet.", Provenance.ABSTRACT)
+    assert (link.url, link.raw) == (
+        "https://ocean-ml.github.io/tidenet",
+        "https://ocean-\nml.github.io/tidenet.",  # raw text keeps its trailing stop
+    )

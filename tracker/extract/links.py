@@ -159,10 +159,12 @@ _SCHEME_GAP_HINT = re.compile(r":(?:\s+/|/\s+/|//\s)")
 _SCHEME_GAP = re.compile(r"(?:https?|ftp)(\s*):(\s*)/(\s*)/(\s*)(?=[\w\[])", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\(?=[_%#&~$])")
 _HOST_CUT = re.compile(
-    r"://[A-Za-z0-9.-]*\.(\s+)(?=[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-]))"
+    r"://[A-Za-z0-9.-]*[A-Za-z0-9][.-](\s+)"
+    r"(?=[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-]))"
 )
-"""A host cut after one of its dots (`https://name.⏎github.io`): the words after the break
-are the rest of a host name, which a new sentence never is."""
+"""A host cut after one of its dots or hyphens (`https://name.⏎github.io`,
+`https://ocean-⏎ml.github.io`): the words after the break are the rest of a host name, which a
+new sentence never is."""
 _SPACE = re.compile(r"\s+")
 _CONTINUES = re.compile(r"[\w~%][\w~%./?#=&+:-]*")
 _STOPWORDS = frozenset(

@@ -409,14 +409,16 @@ def _clause_hits(
     linked: set[str],
     can: int = _PROMISES | _RELEASES,
     located: bool = False,
+    placed: bool = False,
 ) -> Iterable[_Hit]:
     """Hits of one clause; `can` tells which of the promise and release patterns may match.
 
     A release that gives no location, neither a link in its sentence (`located`) nor in its
     clause, is a mention (`mentioned_no_link`) however it is worded: "we release our code"
-    tells a reader nothing they can fetch.
+    tells a reader nothing they can fetch. `placed`: a link of any role (a scheme-less project
+    page too) stands in the clause, so the place it names is that link.
     """
-    has_link = "://" in clause or bool(linked)
+    has_link = "://" in clause or bool(linked) or placed
     for pattern, status, bit in (
         (_PROMISE, Availability.PROMISED, _PROMISES),
         (_RELEASE, Availability.RELEASED, _RELEASES),
@@ -539,10 +541,13 @@ def _hits(
     if not text:
         return
     by_sentence: dict[str, list[Link]] = {}
-    located = {lk.sentence for lk in links if lk.sentence}
+    any_link: dict[str, list[str]] = {}
     for lk in links:
+        if lk.sentence:
+            any_link.setdefault(lk.sentence, []).append(lk.raw.rstrip(_CUT_PUNCT))
         if lk.role in _ROLE_ARTIFACT and lk.sentence:
             by_sentence.setdefault(lk.sentence, []).append(lk)
+    located = set(any_link)
     linked_at = []
     repeated = False  # a linked sentence written twice
     for sentence in by_sentence:
@@ -588,8 +593,10 @@ def _hits(
                 if offset + lo <= at < offset + hi:
                     can |= bit
             if linked or can:
+                raws = any_link.get(sentence, ())
+                placed = any(sentence.find(raw, lo, hi) >= 0 for raw in raws if raw)
                 yield from _clause_hits(
-                    low_sentence[lo:hi], sentence, linked, can, sentence in located
+                    low_sentence[lo:hi], sentence, linked, can, sentence in located, placed
                 )
 
 
