@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Engine
 
 from tracker.check.discover import Discoverer, Discovery
 from tracker.check.web import HostGate, Resolver, WebPolicy, system_resolver
-from tracker.config import Settings
+from tracker.config import Settings, scrub
 from tracker.http import HttpPolicy, make_client
 from tracker.models import EnrichSummary
 from tracker.store.enrich import (
@@ -55,6 +55,18 @@ def _http_policy(settings: Settings, options: EnrichOptions) -> HttpPolicy:
         timeout_s=settings.timeout_s,
         max_attempts=settings.max_retries,
         secrets=settings.secrets(),
+    )
+
+
+def _scrubbed(d: Discovery, secrets: tuple[str, ...]) -> Discovery:
+    """Server text (notes, read and Hub reasons) without any secret a server echoed."""
+    if not secrets:
+        return d
+    return replace(
+        d,
+        notes=tuple(scrub(n, secrets) for n in d.notes),
+        reads=tuple((u, st, scrub(why, secrets)) for u, st, why in d.reads),
+        hf=tuple(replace(h, reason=scrub(h.reason, secrets)) for h in d.hf),
     )
 
 
@@ -109,7 +121,8 @@ def enrich_papers(
     with make_client(_http_policy(settings, opts)) as client:
         finder = Discoverer(client, settings, policy, pdf=opts.pdf)
         with ThreadPoolExecutor(max_workers=max(1, opts.workers)) as pool:
-            for d in pool.map(finder.discover, targets):
+            for found in pool.map(finder.discover, targets):
+                d = _scrubbed(found, settings.secrets())
                 totals["links"] += _save(engine, d)
                 totals["enriched"] += 1
                 totals["ids"] += d.arxiv_id_found

@@ -15,6 +15,7 @@ only when the Hub did not deny it (`tracker.flags.facts.hub_answer`).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import httpx
 from sqlalchemy import Engine
@@ -25,7 +26,7 @@ from tracker.check.huggingface import (
     fetch_hf_collection_models,
     fetch_hf_repo,
 )
-from tracker.config import Settings
+from tracker.config import Settings, scrub
 from tracker.flags.run import judge_repositories
 from tracker.http import HttpPolicy, make_client
 from tracker.models import HfCheckResult, HfRepoFacts, RepoStatus
@@ -87,6 +88,8 @@ def verify_hub_models(
             else:
                 listing, models = _listing(client, settings, kind, ref)
                 results += [listing, *models]
+    secrets = settings.secrets()
+    clean = [replace(r, reason=scrub(r.reason, secrets)) for r in results]
     with engine.begin() as conn:
-        save_hf_results(conn, results)
+        save_hf_results(conn, clean)
     return len(keys)

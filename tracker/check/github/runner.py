@@ -35,7 +35,7 @@ from tracker.check.github.planner import (
 )
 from tracker.check.github.rest import RestAnswer, fetch_rest, make_github
 from tracker.check.shard import Shard, in_shard
-from tracker.config import Settings
+from tracker.config import Settings, scrub
 from tracker.errors import ConfigError
 from tracker.http import Failure, HttpPolicy, make_client, retry_after_s_from
 from tracker.models import CheckResult, CheckSummary, DueRepo, RepoStatus
@@ -85,6 +85,7 @@ class _Run:
         self.done = self.unknown = self.changed = self.requests = 0
         self.sizer = BatchSizer()
         self.probe_sizer = BatchSizer()
+        self.secrets: tuple[str, ...] = policy.secrets
 
     def report(self, waiting_s: float = 0.0, note: str = "") -> None:
         if self.progress is not None:
@@ -95,10 +96,13 @@ class _Run:
             )
 
     def save(self, results: Sequence[CheckResult]) -> None:
+        """Store a batch; server text (an error message may echo the request's token) is
+        scrubbed of every secret first."""
         if not results:
             return
+        clean = [replace(r, reason=scrub(r.reason, self.secrets)) for r in results]
         with self.engine.begin() as conn:
-            saved = save_check_results(conn, results, run_id=self.run_id)
+            saved = save_check_results(conn, clean, run_id=self.run_id)
         self.done += len(results)
         self.unknown += saved.unknown
         self.changed += saved.changed
@@ -306,6 +310,7 @@ def check_repositories(
     run = _Run(
         engine, run_id, policy or default_policy(settings), len(due), quota, no_wait, progress
     )
+    run.secrets = (*run.policy.secrets, *settings.secrets())
     run.sizer = BatchSizer(size=min(25, max_batch), maximum=max_batch)
     run.probe_sizer = BatchSizer(size=max_batch, maximum=max_batch)  # light: start at the top
     reason = ""
