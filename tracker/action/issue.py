@@ -23,7 +23,7 @@ from github.Repository import Repository
 
 from tracker.errors import CheckError, ConfigError
 from tracker.models import OpenFlag
-from tracker.reports.markdown import GITHUB_LIMIT, cell
+from tracker.reports.markdown import GITHUB_LIMIT, cell, href, paper_link
 
 MARKER = "<!-- tracker:tracking-issue -->"
 _IDS = re.compile(r"<!-- tracker:flags ([0-9a-f ]*) -->")
@@ -75,14 +75,16 @@ def plan_issue(state: str | None, flagged: bool) -> IssueAction:
     return IssueAction.REOPEN if state == "closed" else IssueAction.UPDATE
 
 
-def _paper(f: OpenFlag) -> str:
-    title = cell(f.title).replace("[", "\\[").replace("]", "\\]")
-    return f"[{title}](https://arxiv.org/abs/{f.arxiv_id})" if f.arxiv_id else title
-
-
 def _row(f: OpenFlag) -> str:
     since = f.since.isoformat() if f.since else ""
-    cells = [_paper(f), f"`{f.code}`", f.severity, cell(f.message), cell(f.subject), since]
+    cells = [
+        paper_link(f.title, f.arxiv_id),
+        f"`{f.code}`",
+        f.severity,
+        cell(f.message),
+        cell(f.subject),
+        since,
+    ]
     return "| " + " | ".join(cells) + " |\n"
 
 
@@ -91,7 +93,7 @@ def render_body(
 ) -> str:
     """The issue body: a table of every open flag, cut to fit GitHub's limit."""
     papers = len({f.paper_key for f in flags})
-    run = f" by [this run]({run_url})" if run_url else ""
+    run = f" by [this run]({href(run_url)})" if run_url else ""
     head = (
         f"{MARKER}\n## Papers flagged by tracker\n\n"
         f"**{papers:,} papers** carry **{len(flags):,} open flags** "
@@ -133,7 +135,10 @@ def change_note(before: set[str] | None, flags: Sequence[OpenFlag]) -> str | Non
         parts.append(f"{len(new):,} new flag{'s' if len(new) != 1 else ''}")
     if resolved:
         parts.append(f"{resolved:,} resolved")
-    lines = [f"- {_paper(f)}: `{f.code}` {cell(f.message)}" for f in new[:LISTED_IN_NOTE]]
+    lines = [
+        f"- {paper_link(f.title, f.arxiv_id)}: `{f.code}` {cell(f.message)}"
+        for f in new[:LISTED_IN_NOTE]
+    ]
     if len(new) > LISTED_IN_NOTE:
         lines.append(f"- … and {len(new) - LISTED_IN_NOTE:,} more")
     return " and ".join(parts).capitalize() + " since the last run.\n\n" + "\n".join(lines)

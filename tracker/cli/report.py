@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -105,19 +108,42 @@ def report(
         fail_on(conn, codes, flt)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def _target(output: Path | None) -> Iterator[TextIO]:
-    """Standard output, or a temporary file renamed over `output` only when complete."""
+    """Standard output, or `output` — written so that a reader never sees half an export and
+    nothing but the export is ever replaced.
+
+    A regular file (or a missing path) is replaced only when complete, by renaming over it a
+    private temporary file created beside it (`mkstemp`: a fresh name, never following a link
+    planted there), which takes the old file's permissions. Anything else — a FIFO, a device
+    such as /dev/null, or a symbolic link such as /dev/stdout — is written in place: renaming
+    over it would put a regular file where the pipe, device or link was."""
     if output is None:
         yield sys.stdout
         return
-    tmp = output.with_name(output.name + ".tmp")
     try:
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
+        st: os.stat_result | None = output.lstat()
+    except FileNotFoundError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        with output.open("w", encoding="utf-8", newline="") as fh:
             yield fh
-        tmp.replace(output)
+        return
+    mode = stat.S_IMODE(st.st_mode) if st else 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, mode)
+        with open(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+        os.replace(tmp, output)
     finally:
-        tmp.unlink(missing_ok=True)
+        Path(tmp).unlink(missing_ok=True)
 
 
 @app.command()

@@ -2,46 +2,72 @@
 
 Rows are added while they fit; what does not fit is replaced by one line saying how many papers
 were left out and where the full export is.
+
+Stored text goes into Markdown only through `cell` (text) and `href` (link targets), so a title
+can neither break the table, nor bring raw HTML, nor act on GitHub: GitHub turns `@user`,
+`@org/team`, `#12`, `GH-12` and `owner/repo#12` into live mentions and cross-references that
+notify people and link issues. `cell` puts a zero-width space, written as the entity `&#8203;`,
+after `@` and after `#`/`GH-` before a number, the way Dependabot quotes release notes: the
+text reads the same and GitHub links nothing. The entity (not the character, which
+`printable` removes from stored text) keeps the break visible in the source.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable
 from typing import TextIO
+from urllib.parse import quote
 
 from tracker.models import DiffEvent, PaperView, ReportSummary
 from tracker.reports.cells import code_link, flag_text, paper_stars, summary_lines
+from tracker.reports.text import printable
 
 GITHUB_LIMIT = 65_536
 _FOOTER_ROOM = 400
 DEFAULT_MORE = "`tracker export --format csv -o papers.csv`"
 
 
+_MARKDOWN_ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "[": "\\[", "]": "\\]"})
+_REFERENCE = re.compile(r"@(?=\w)|(?:#|\bGH-)(?=\d)", re.IGNORECASE)
+_ZERO_WIDTH_SPACE = "&#8203;"
+_URL_SAFE = "!#$%&'*+,/:;=?@-._~"
+"""RFC 3986 reserved and unreserved characters, and `%`, less `(` and `)`, which end a Markdown
+link target, and `[` and `]`, which only an IPv6 host needs."""
+
+
 def cell(text: object) -> str:
-    """Text safe inside a Markdown table cell: no pipes, newlines or raw HTML."""
-    s = "" if text is None else str(text)
-    s = s.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-    return " ".join(s.split())
+    """Stored text as one line of Markdown that renders as itself: printable (no controls or
+    invisible characters), no table breaks, no links, no HTML, no mentions or references."""
+    s = " ".join(printable(text).split())
+    s = html.escape(s, quote=False).translate(_MARKDOWN_ESCAPES)
+    return _REFERENCE.sub(lambda m: m[0] + _ZERO_WIDTH_SPACE, s)
 
 
-def _paper_cell(p: PaperView) -> str:
-    title = cell(p.title).replace("[", "\\[").replace("]", "\\]")
-    return f"[{title}](https://arxiv.org/abs/{p.arxiv_id})" if p.arxiv_id else title
+def href(url: str) -> str:
+    """A link target for `[label](target)`: everything but URL punctuation percent-encoded, so
+    spaces, `|`, `<`, `)` or invisible characters can neither end the link nor hide in it."""
+    return quote(url, safe=_URL_SAFE)
+
+
+def paper_link(title: str, arxiv_id: str | None) -> str:
+    """A paper's title, linked to its arXiv page when it has one."""
+    return f"[{cell(title)}](https://arxiv.org/abs/{href(arxiv_id)})" if arxiv_id else cell(title)
 
 
 def _code_cell(p: PaperView) -> str:
     lk = code_link(p)
     if lk is None:
         return ""
-    label = cell(lk.url.split("://", 1)[-1]).replace("[", "\\[").replace("]", "\\]")
-    return f"[{label}]({lk.url.replace(')', '%29').replace(' ', '%20')})"
+    return f"[{cell(lk.url.split('://', 1)[-1])}]({href(lk.url)})"
 
 
 def _row(i: int, p: PaperView) -> str:
     stars = paper_stars(p)
     cells = [
         str(i),
-        _paper_cell(p),
+        paper_link(p.title, p.arxiv_id),
         cell(p.verdict),
         _code_cell(p),
         "" if stars is None else f"{stars:,}",

@@ -7,10 +7,10 @@ from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
-from rich.text import Text
 
 from tracker.models import Finding, HistoryPoint, PaperFacts
 from tracker.reports.markdown import cell
+from tracker.reports.text import rich_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +105,7 @@ def detail_dict(d: PaperDetail) -> dict[str, Any]:
 
 def detail_view(d: PaperDetail) -> RenderableType:
     f = d.facts
-    head = Text(
+    head = rich_text(
         f"{f.title}\n{f.key}  published {f.published or 'unknown'}"
         + (f"  venue {f.venue_date}" if f.venue_date else "")
         + f"\nverdict: {d.verdict}"
@@ -114,7 +114,7 @@ def detail_view(d: PaperDetail) -> RenderableType:
     for col in ("artifact", "status", "condition", "evidence"):
         claims.add_column(col, overflow="fold")
     for row in _claims(d):
-        claims.add_row(*(Text(x) for x in row))
+        claims.add_row(*(rich_text(x) for x in row))
     links = Table(title="Links", expand=False)
     for col in ("url", "kind/role", "provenance", "found in", "repository"):
         links.add_column(col, overflow="fold")
@@ -127,25 +127,25 @@ def detail_view(d: PaperDetail) -> RenderableType:
             + (f" ★{r.stars}" if r.stars is not None else "")
         )
         links.add_row(
-            Text(lk.url),
-            f"{lk.kind}/{lk.role}",
-            f"{lk.provenance} ({lk.official})",
-            Text(lk.found_in),
-            Text(state),
+            rich_text(lk.url),
+            rich_text(f"{lk.kind}/{lk.role}"),
+            rich_text(f"{lk.provenance} ({lk.official})"),
+            rich_text(lk.found_in),
+            rich_text(state),
         )
     parts: list[RenderableType] = [head, claims, links]
     for key, points in d.history.items():
-        hist = Table(title=f"History of {key}", expand=False)
+        hist = Table(title=rich_text(f"History of {key}"), expand=False)
         for col in ("observed", "status", "stars", "license", "archived", "name"):
             hist.add_column(col)
         for h in points:
             hist.add_row(
                 f"{h.observed_at:%Y-%m-%d %H:%M}",
-                h.status,
+                rich_text(h.status),
                 str(h.stars or ""),
-                h.license_spdx or "",
+                rich_text(h.license_spdx or ""),
                 "yes" if h.archived else "",
-                Text(h.full_name),
+                rich_text(h.full_name),
             )
         parts.append(hist)
     probes = Table(title="Probes", expand=False)
@@ -154,7 +154,10 @@ def detail_view(d: PaperDetail) -> RenderableType:
     for x in d.findings:
         note = f"\nnote: {d.notes[x.code]}" if x.code in d.notes else ""
         probes.add_row(
-            x.code, _finding_state(d, x), Text(x.message + note), Text("\n".join(x.evidence))
+            x.code,
+            _finding_state(d, x),
+            rich_text(x.message + note),
+            rich_text("\n".join(x.evidence)),
         )
     parts.append(probes)
     return Group(*parts)

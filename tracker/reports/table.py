@@ -10,6 +10,7 @@ from rich.text import Text
 
 from tracker.models import DiffEvent, PaperView, ReportSummary
 from tracker.reports.cells import flag_text, paper_stars, summary_lines
+from tracker.reports.text import rich_text
 
 
 def _link_cell(p: PaperView) -> str:
@@ -60,14 +61,14 @@ def papers_table(
         stars = paper_stars(p)
         table.add_row(
             str(i),
-            Text(p.title),
-            Text(p.verdict or "—"),
-            p.code_status,
-            p.weights_status,
-            p.data_status,
+            rich_text(p.title),
+            rich_text(p.verdict or "—"),
+            rich_text(p.code_status),
+            rich_text(p.weights_status),
+            rich_text(p.data_status),
             "" if stars is None else f"{stars:,}",
-            Text(flag_text(p)),
-            Text(_link_cell(p)),
+            rich_text(flag_text(p)),
+            rich_text(_link_cell(p)),
         )
     return table
 
@@ -81,15 +82,15 @@ def _compact_table(papers: Iterable[PaperView], title: str) -> Table:
     for i, p in enumerate(papers, 1):
         table.add_row(
             str(i),
-            Text(f"{p.title}\n→ {p.verdict or '—'}"),
-            _claims_cell(p),
-            Text(_link_cell(p)),
+            rich_text(f"{p.title}\n→ {p.verdict or '—'}"),
+            rich_text(_claims_cell(p)),
+            rich_text(_link_cell(p)),
         )
     return table
 
 
 def summary_block(s: ReportSummary) -> Text:
-    return Text("\n".join(summary_lines(s)))
+    return rich_text("\n".join(summary_lines(s)))
 
 
 def report_view(s: ReportSummary, papers: Iterable[PaperView]) -> RenderableType:
@@ -104,10 +105,10 @@ def diff_table(events: Iterable[DiffEvent], title: str) -> Table:
     for e in events:
         table.add_row(
             e.at.strftime("%Y-%m-%d %H:%M"),
-            e.kind,
-            Text(e.subject),
-            Text(e.before),
-            Text(e.after),
-            Text(f"{e.title} ({e.paper_key})"),
+            rich_text(e.kind),
+            rich_text(e.subject),
+            rich_text(e.before),
+            rich_text(e.after),
+            rich_text(f"{e.title} ({e.paper_key})"),
         )
     return table
