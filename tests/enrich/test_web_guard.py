@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 from tracker.check.web import HostGate, WebPolicy, page_links, refusal, resolve
@@ -233,3 +238,56 @@ def test_project_page_buttons_become_links_and_template_credits_do_not() -> None
             confidence=0.7,
         ),
     ]
+
+
+class _Hostile(BaseHTTPRequestHandler):
+    """`/bad` redirects to a URL no parser takes; `/drip` sends its page a byte at a time."""
+
+    def do_HEAD(self) -> None:
+        self._answer(body=False)
+
+    def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def _answer(self, body: bool) -> None:
+        if self.path == "/bad":
+            self.send_response(302)
+            self.send_header("Location", "http:x")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        if body:
+            for _ in range(40):
+                self.wfile.write(b"<")
+                self.wfile.flush()
+                time.sleep(0.1)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def hostile() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_a_malformed_redirect_or_a_trickling_page_is_unknown_never_a_crash_or_a_hang(
+    client,
+    hostile: str,  # type: ignore[no-untyped-def]
+) -> None:
+    policy = WebPolicy(allow_private=True, gate=HostGate(2, 0), body_deadline_s=0.5)
+    bad = resolve(client, f"{hostile}/bad", policy)
+    assert bad.status is RepoStatus.UNKNOWN
+    assert bad.reason.startswith("malformed URL at ")
+    started = time.monotonic()
+    drip = resolve(client, f"{hostile}/drip", policy, want_html=True)
+    assert (drip.status, drip.reason) == (
+        RepoStatus.UNKNOWN,
+        "page body still arriving after 0.5 s",
+    )
+    assert time.monotonic() - started < 3

@@ -108,6 +108,8 @@ class WebPolicy:
     """Host (or `host:port`) -> origin that serves it, e.g. `http://127.0.0.1:8001`."""
     max_hops: int = MAX_HOPS
     gate: HostGate = field(default_factory=HostGate)
+    body_deadline_s: float = 30.0
+    """The longest a page's body may take to arrive, however steadily it trickles."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +153,8 @@ def _target(url: str, policy: WebPolicy) -> _Target:
 
 
 class _Unresolved(Exception):
-    """The host has no address: unknown, not refused."""
+    """No usable answer (the host has no address, or a body never finished): unknown, not
+    refused."""
 
 
 def _addresses(host: str, resolver: Resolver) -> Sequence[str]:
@@ -171,12 +174,17 @@ def _is_html(response: httpx.Response) -> bool:
     return "html" in kind or not kind
 
 
-def _read_body(response: httpx.Response) -> str:
+def _read_body(response: httpx.Response, deadline_s: float) -> str:
+    """At most `MAX_BODY_BYTES` of the body, within `deadline_s` in all: a server that sends a
+    byte every few seconds never trips a read timeout, so the whole read has its own limit."""
     data = bytearray()
+    until = time.monotonic() + deadline_s
     for chunk in response.iter_bytes():
         data.extend(chunk)
         if len(data) >= MAX_BODY_BYTES:
             break
+        if time.monotonic() > until:
+            raise _Unresolved(f"page body still arriving after {deadline_s:g} s")
     return bytes(data[:MAX_BODY_BYTES]).decode(response.encoding or "utf-8", errors="replace")
 
 
@@ -192,7 +200,8 @@ def _request(
     with policy.gate.slot(host):
         response = send(client, request, stream=True)
         try:
-            body = _read_body(response) if method == "GET" and _is_html(response) else ""
+            wanted = method == "GET" and _is_html(response)
+            body = _read_body(response, policy.body_deadline_s) if wanted else ""
         finally:
             response.close()
     return response, body, target
@@ -237,11 +246,20 @@ def resolve(
             return done(RepoStatus.UNKNOWN, str(exc))
         except httpx.HTTPError as exc:
             return done(RepoStatus.UNKNOWN, f"{type(exc).__name__}: {exc}")
+        except (httpx.InvalidURL, ValueError) as exc:  # a hop the URL parser cannot take
+            return done(RepoStatus.UNKNOWN, f"malformed URL at {current!r}: {exc}"[:300])
         if location is None:
             status, reason = _final_status(response.status_code)
             html = body if status is RepoStatus.OK else ""
             return done(status, reason, current, html)
-        nxt = urljoin(current, location)
+        try:
+            nxt = urljoin(current, location)
+        except ValueError:
+            nxt = ""
+        parts = urlsplit(nxt) if nxt else None
+        if parts is None or (parts.scheme in ("http", "https") and not parts.hostname):
+            # other schemes go on to the guard, which refuses them by name
+            return done(RepoStatus.UNKNOWN, f"redirect to a malformed URL: {location!r}"[:300])
         if lands_on_code_host(nxt):
             return done(RepoStatus.OK, "", normalize(nxt))
         if nxt in seen:
