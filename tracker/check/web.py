@@ -56,6 +56,13 @@ def refusal(address: str) -> str | None:
         return "not an IP address"
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            inner = refusal(str(embedded))
+            if inner is not None:
+                return f"{inner} (IPv4 inside IPv6)"
+            ip = embedded
     checks = (
         ("loopback", ip.is_loopback),
         ("link-local", ip.is_link_local),
@@ -72,6 +79,19 @@ def refusal(address: str) -> str | None:
 
 
 _ULA = ipaddress.IPv6Network("fc00::/7")
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries and routes to: 6to4 (`2002:AABB:CCDD::`),
+    Teredo's client, or NAT64 (`64:ff9b::a.b.c.d`); mapped addresses are unwrapped before."""
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
 class HostGate:
