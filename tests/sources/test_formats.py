@@ -357,3 +357,26 @@ def test_stdin_is_read_with_the_dash() -> None:
         check=True,
     )
     assert done.stdout.decode().strip() == "['2401.00001', '2401.00002']"
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("deep.json", DEEP),
+        ("deep.json", '{"title": "x",\n "abstract": ' + DEEP + "}"),
+    ],
+)
+def test_json_nested_beyond_any_use_is_an_input_error(
+    read: Reader, name: str, content: str
+) -> None:
+    with pytest.raises(InputError, match=r"deep\.json:1: not valid JSON here: nested too deeply"):
+        read(name, content)
+
+
+def test_a_json_line_nested_too_deeply_is_a_skipped_entry(read: Reader) -> None:
+    good = '{"title": "A Paper", "summary": "Text."}'
+    records, stats = read("deep.jsonl", f'{good}\n{{"title": "x", "y": {DEEP}}}\n{good}\n')
+    assert (len(records), stats.skipped) == (2, 1)

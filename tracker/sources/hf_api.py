@@ -47,7 +47,7 @@ class HfApiJson(Source):
                 continue
             try:
                 item = json.loads(line)
-            except json.JSONDecodeError as exc:
+            except (json.JSONDecodeError, RecursionError) as exc:
                 yield number, _invalid(exc)
                 continue
             yield number, _record(item, entry.path, number)
@@ -92,8 +92,14 @@ def _record(item: Any, path: str, line: int) -> PaperRecord | str:
     )
 
 
-def _invalid(exc: json.JSONDecodeError) -> str:
+def _invalid(exc: json.JSONDecodeError | RecursionError) -> str:
+    if isinstance(exc, RecursionError):
+        return TOO_DEEP
     return f"not valid JSON: {exc.msg} (column {exc.colno})"
+
+
+TOO_DEEP = "not valid JSON here: nested too deeply"
+"""What a JSON value nested beyond Python's recursion limit is: bad input, not a crash."""
 
 
 def _text(value: Any) -> str:
@@ -146,6 +152,8 @@ def _json_lines(fh: BinaryIO, ctx: ReadContext) -> Iterator[tuple[int, Any]]:
     if first.strip():
         try:
             value = json.loads(first)
+        except RecursionError:
+            ctx.bad(TOO_DEEP, 1)
         except json.JSONDecodeError as exc:
             if first.lstrip().startswith("{") and exc.msg.startswith(("Unterminated", "Expecting")):
                 yield _whole_document(first, lines, ctx)
@@ -165,6 +173,8 @@ def _whole_document(
     text = "\n".join([first, *(line for _, line in rest)])
     try:
         return 1, json.loads(text)
+    except RecursionError:
+        raise ctx.error(TOO_DEEP, 1) from None
     except json.JSONDecodeError as exc:
         raise ctx.error(f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
 
@@ -257,6 +267,8 @@ class _Rolling:
             start = self.here()
             try:
                 value, end = _DECODER.raw_decode(self.buf, self.pos)
+            except RecursionError:
+                raise self.ctx.error(TOO_DEEP, self.line) from None
             except json.JSONDecodeError as exc:
                 if self._more():
                     continue
