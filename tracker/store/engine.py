@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from alembic import command
@@ -104,6 +105,28 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         raise StoreError(f"cannot migrate the database: {exc.orig}") from None
 
 
+MIGRATION_WAIT_S = 30.0
+"""How long a process waits for another one that is migrating the same new database."""
+
+
+def _upgrade_once(engine: Engine) -> None:
+    """Migrate, or, when another process migrating the same database at the same moment makes
+    this attempt fail ("table already exists"), wait until that one has reached head."""
+    try:
+        upgrade(engine)
+        return
+    except StoreError:
+        until = time.monotonic() + MIGRATION_WAIT_S
+        while time.monotonic() < until:
+            time.sleep(0.2)
+            try:
+                if current_revision(engine) == head_revision(engine):
+                    return
+            except OperationalError:
+                continue  # the other process holds the database: ask again
+        raise
+
+
 def open_db(url: str, *, migrate: bool = True, create: bool = True) -> Engine:
     """An engine with the schema at head, migrating on first use.
 
@@ -116,7 +139,7 @@ def open_db(url: str, *, migrate: bool = True, create: bool = True) -> Engine:
         return engine
     try:
         if current_revision(engine) != head_revision(engine):
-            upgrade(engine)
+            _upgrade_once(engine)
     except OperationalError as exc:
         raise StoreError(f"cannot open database: {exc.orig}") from None
     except SQLAlchemyError as exc:

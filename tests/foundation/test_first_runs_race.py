@@ -1,0 +1,36 @@
+"""Several first runs on one new database: one migrates, the others wait for it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tracker.store import count_rows, open_db
+from tracker.store.engine import current_revision, head_revision
+
+LISTING = "Title {i}\n\nWe study things. Code: https://github.com/lab/repo{i}.\n"
+
+
+def test_concurrent_first_runs_all_succeed(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'new.db'}"
+    env = {k: v for k, v in os.environ.items() if k != "TRACKER_DB"}
+    procs = []
+    for i in range(4):
+        listing = tmp_path / f"l{i}.txt"
+        listing.write_text(LISTING.format(i=i), encoding="utf-8")
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "tracker", "ingest", str(listing), "--db", db],
+                env=env,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+    results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs]
+    assert [code for code, _ in results] == [0, 0, 0, 0], results
+    engine = open_db(db)
+    assert current_revision(engine) == head_revision(engine)
+    with engine.connect() as conn:
+        assert count_rows(conn)["papers"] == 4
