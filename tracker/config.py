@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
+
+from tracker.errors import ConfigError
 
 DEFAULT_DB_URL = "sqlite:///tracker.db"
 DEFAULT_GITHUB_API_URL = "https://api.github.com"
@@ -59,6 +62,27 @@ class Settings:
     def secrets(self) -> tuple[str, ...]:
         """Values that must be scrubbed from any text that leaves the process."""
         return tuple(s for s in (self.github_token, self.hf_token) if s)
+
+    def checked(self) -> Settings:
+        """These settings, or a `ConfigError` naming the first service URL that is not an
+        `http(s)://host[:port][/path]` URL (a typo there would make every look-up unknown)."""
+        for name, value in (
+            ("GitHub API URL (--github-api-url, TRACKER_GITHUB_API_URL)", self.github_api_url),
+            ("Hugging Face endpoint (--hf-endpoint, HF_ENDPOINT)", self.hf_endpoint),
+            ("arXiv API URL (--arxiv-api-url, TRACKER_ARXIV_API_URL)", self.arxiv_api_url),
+        ):
+            if not _web_url(value):
+                raise ConfigError(f"{name} is not an http(s) URL: {value!r}")
+        return self
+
+
+def _web_url(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def scrub(text: str, secrets: tuple[str, ...]) -> str:

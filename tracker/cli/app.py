@@ -191,7 +191,7 @@ DbOption = Annotated[
 
 def settings(db: str | None = None, **overrides: object) -> Settings:
     """Environment settings with command-line overrides applied."""
-    return Settings.from_env().with_(db_url=db, **overrides)
+    return Settings.from_env().with_(db_url=db, **overrides).checked()
 
 
 def _code_for(exc: TrackerError) -> Exit:

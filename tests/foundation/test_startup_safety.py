@@ -1,4 +1,4 @@
-"""Several first runs on one new database: one migrates, the others wait for it."""
+"""Starting safely: concurrent first runs on one new database, and service URLs checked up front."""
 
 from __future__ import annotations
 
@@ -34,3 +34,16 @@ def test_concurrent_first_runs_all_succeed(tmp_path: Path) -> None:
     assert current_revision(engine) == head_revision(engine)
     with engine.connect() as conn:
         assert count_rows(conn)["papers"] == 4
+
+
+def test_a_malformed_service_url_is_a_configuration_error(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    for option, value in (
+        ("--github-api-url", "http://[::1"),
+        ("--github-api-url", "notaurl"),
+        ("--hf-endpoint", "ftp://hub.example"),
+    ):
+        ran = cli("run", "-", "--db", db, option, value, stdin=LISTING.format(i=1))
+        assert ran.returncode == 5, ran.stderr
+        assert "is not an http(s) URL" in ran.stderr
+        assert "Traceback" not in ran.stderr
