@@ -18,6 +18,7 @@ from typing import TextIO
 
 from tracker.models import PaperView, ReportSummary
 from tracker.reports.cells import code_link, paper_stars, summary_lines
+from tracker.reports.text import printable
 
 _STAR_BUCKETS = (
     (0, "0"),
@@ -126,8 +127,8 @@ def _row(p: PaperView) -> dict[str, object]:
     return {
         "key": p.key,
         "arxiv_id": p.arxiv_id,
-        "title": p.title,
-        "verdict": p.verdict,
+        "title": printable(p.title),
+        "verdict": printable(p.verdict) if p.verdict else p.verdict,
         "verdict_kind": p.verdict_kind,
         "code_url": lk.url if lk else None,
         "stars": paper_stars(p),
