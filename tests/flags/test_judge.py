@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.check.github.facts import lfs_patterns, source_files, vendored_dirs
+from tracker.check.github.facts import lfs_patterns
 from tracker.flags.judge import Judgement, judge
 from tracker.flags.licenses import restrictive_terms
 from tracker.flags.weights import WeightsEvidence
 from tracker.models import Outcome, ReleaseAsset, RepoEvidence
+from tracker.tree import source_files, vendored_dirs
 
 
 def verdict(paths: tuple[str, ...], readme: str = "") -> tuple[bool, tuple[str, ...]]:

@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.check.github.facts import languages, source_files, unexplored_dirs, vendored_dirs
 from tracker.flags.licenses import (
     claimed_licenses,
     license_of_text,
@@ -27,6 +26,7 @@ from tracker.flags.licenses import (
 from tracker.flags.placeholder import placeholder_verdict, readme_promise
 from tracker.flags.weights import WeightsEvidence, weights_evidence
 from tracker.models import RepoEvidence, RepoFacts
+from tracker.tree import languages, source_files, unexplored_dirs, vendored_dirs
 
 RULES_VERSION = "4"
 """Bump when a judgement rule changes: every stored repository is judged again."""

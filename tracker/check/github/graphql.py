@@ -37,11 +37,10 @@ from tracker.check.github.facts import (
     derive,
     found,
     lfs_patterns,
-    tree_paths,
-    unexplored_dirs,
 )
 from tracker.http import Failure, HttpResult, request
 from tracker.models import CheckResult, ReleaseAsset, RepoFacts, RepoStatus
+from tracker.tree import tree_paths, unexplored_dirs
 
 README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
 """In the order GitHub prefers them when a repository has several."""

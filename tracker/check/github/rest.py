@@ -29,11 +29,11 @@ from tracker.check.github.facts import (
     derive,
     found,
     lfs_patterns,
-    tree_paths,
 )
 from tracker.check.github.graphql import MAX_ASSETS, MAX_TOPICS
 from tracker.http import HttpPolicy, pygithub_retry
 from tracker.models import CheckResult, DueRepo, ReleaseAsset, RepoFacts, RepoStatus
+from tracker.tree import tree_paths
 
 _LAST_PAGE = re.compile(r'[?&]page=(\d+)[^>]*>;\s*rel="last"')
 
