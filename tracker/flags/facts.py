@@ -54,6 +54,14 @@ def code_links(f: PaperFacts) -> list[LinkFacts]:
     ]
 
 
+def held_license(r: RepoState) -> str | None:
+    """The license the repository's license file holds: GitHub's id, or, for a file GitHub
+    cannot identify (`NOASSERTION`), the id its own text shows when the judgement found one."""
+    if r.license_spdx == "NOASSERTION" and r.license_file:
+        return r.license_file
+    return r.license_spdx
+
+
 def is_dead(r: RepoState) -> bool:
     """Definitely gone: 404/410/451 or a dead domain, seen on two checks. Never a rate limit."""
     if r.dead_confirmations < DEAD_CONFIRMATIONS:

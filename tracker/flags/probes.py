@@ -20,6 +20,7 @@ from tracker.flags.facts import (
     code_links,
     deadline,
     delivers_code,
+    held_license,
     is_dead,
     is_placeholder,
     is_unsettled,
@@ -411,7 +412,7 @@ def license_mismatch(f: PaperFacts, ctx: ProbeContext) -> Finding:
     lk = _primary(f)
     if lk is None or lk.repo is None:
         return _f(f, code, Outcome.NOT_AVAILABLE, "no reachable code repository")
-    held, said = lk.repo.license_spdx, lk.repo.license_claims
+    held, said = held_license(lk.repo), lk.repo.license_claims
     if not said:
         return _f(
             f,
@@ -420,8 +421,6 @@ def license_mismatch(f: PaperFacts, ctx: ProbeContext) -> Finding:
             "no license claimed in README or package metadata",
             subject=lk.url,
         )
-    if held == "NOASSERTION" and lk.repo.license_file:
-        held = lk.repo.license_file  # GitHub could not tell; the file's own text does
     if held == "NOASSERTION":
         return _f(
             f,
@@ -462,7 +461,7 @@ def license_restrictive(f: PaperFacts, ctx: ProbeContext) -> Finding:
             severity=Severity.LOW,
             subject=lk.url,
         )
-    held = r.license_file if r.license_spdx == "NOASSERTION" and r.license_file else r.license_spdx
+    held = held_license(r)
     if held and is_restrictive_spdx(held):
         return _f(
             f,
