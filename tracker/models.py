@@ -248,16 +248,10 @@ class RepoFacts:
     """Root tree entries (and a bounded recursive listing when available)."""
     source_files: int = 0
     lfs_patterns: tuple[str, ...] = ()
-    placeholder: bool = False
-    placeholder_reasons: tuple[str, ...] = ()
-    has_weights: bool = False
-    weights_evidence: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     """Languages of the files in the tree, by extension, most files first."""
     vendored: tuple[str, ...] = ()
     """Top-level folders that are copies of third-party code (not the paper's own source)."""
-    license_claims: tuple[str, ...] = ()
-    """SPDX ids the README states for the repository (compared with `license_spdx` by probes)."""
     head_oid: str | None = None
     """The commit the tree, README and files were read at."""
     files: tuple[tuple[str, str], ...] = ()

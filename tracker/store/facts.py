@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from tracker.flags.weights import hub_key, hub_ref, hub_ref_of_url
+from tracker.flags.weights import hub_ref, hub_ref_of_url
 from tracker.models import (
     Availability,
     HubState,
@@ -97,10 +97,15 @@ HUB_LINK_KINDS = ("hf_model", "hf_other")
 """Link kinds that may name a Hub model, collection or organization page."""
 
 
+def hub_refs_named(lines: Sequence[str]) -> list[str]:
+    """Hub references (`model/o/n`, `collection/o/slug`, `org/o`, case kept) of the models,
+    collections and organizations that own or unattributed weights evidence lines name."""
+    return [r for x in lines if not x.startswith("third-party ") and (r := hub_ref(x))]
+
+
 def hub_keys_named(lines: Sequence[str]) -> list[str]:
-    """Hub answer keys (`model/o/n`, `collection/o/slug`, `org/o`) of the models, collections
-    and organizations that own or unattributed weights evidence lines name."""
-    return [k for x in lines if not x.startswith("third-party ") and (k := hub_key(x))]
+    """The keys of their Hub answers (`hub_refs_named`, lower-cased)."""
+    return [r.lower() for r in hub_refs_named(lines)]
 
 
 def hub_refs_to_verify(conn: Connection, checked_before: dt.datetime, limit: int) -> list[str]:
@@ -111,14 +116,13 @@ def hub_refs_to_verify(conn: Connection, checked_before: dt.datetime, limit: int
     keys: dict[str, str] = {}
     q = select(r.c.weights_evidence).where(r.c.weights_evidence.like("%Hub %"))
     for (text,) in conn.execute(q):
-        for line in _split(text):
-            if not line.startswith("third-party ") and (ref := hub_ref(line)):
-                keys.setdefault(ref.lower(), ref)
+        for ref in hub_refs_named(_split(text)):
+            keys.setdefault(ref.lower(), ref)
     lk = Link.__table__  # type: ignore[attr-defined]
     linked = select(lk.c.url).where(lk.c.kind.in_(HUB_LINK_KINDS), lk.c.official != "community")
     for (url,) in conn.execute(linked.distinct()):
-        if ref := hub_ref_of_url(url):
-            keys.setdefault(ref.lower(), ref)
+        if linked_ref := hub_ref_of_url(url):
+            keys.setdefault(linked_ref.lower(), linked_ref)
     if not keys:
         return []
     asked: dict[str, Any] = {}
