@@ -150,8 +150,8 @@ def _insert_repositories(engine: Any, repos: int) -> None:
 
 
 def _plan(engine: Any, shard: Any) -> int:
-    from tracker.check.github.planner import choose
     from tracker.check.shard import in_shard
+    from tracker.schedule import choose
     from tracker.store.repos import due_repos
     from tracker.store.tracking import open_promise_repos
 

@@ -21,6 +21,8 @@ class LinkKind(StrEnum):
     GITHUB_PAGES = "github_pages"
     GITHUB_GIST = "github_gist"
     GITLAB_REPO = "gitlab_repo"
+    GITEA_REPO = "gitea_repo"
+    """Codeberg and other Gitea/Forgejo instances."""
     BITBUCKET_REPO = "bitbucket_repo"
     HF_MODEL = "hf_model"
     HF_DATASET = "hf_dataset"

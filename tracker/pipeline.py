@@ -1,7 +1,7 @@
 """The stages wired together, independent of the CLI so tests and the Action call the same code.
 
-`tracker run` is ingest -> enrich -> check -> flag; `check` is GitHub and then the Hub models
-the checked repositories name (`check`, below), so every caller checks the same way.
+`tracker run` is ingest -> enrich -> check -> flag; `check` is every code host and then the Hub
+models the checked repositories name (`check`, below), so every caller checks the same way.
 
 Each step is its own transaction: a failing input leaves the database exactly as it was.
 Ingest reads and writes in this process and extracts in `jobs` processes (`tracker.workers`),
@@ -19,11 +19,11 @@ from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Engine
 
-from tracker.check.github import check_repositories
 from tracker.config import Settings
 from tracker.errors import InputError
 from tracker.models import CheckSummary, IngestSummary, PaperRecord
 from tracker.rows import PaperRows
+from tracker.schedule import check_targets
 from tracker.sources import Entry, ReadContext, ReadStats, read_source
 from tracker.store.papers import save_rows
 from tracker.store.runs import drop_run, finish_run, start_run
@@ -144,10 +144,11 @@ def ingest(
 
 
 def check(engine: Engine, settings: Settings, **options: Any) -> CheckSummary:
-    """The check stage: the GitHub repositories links point at (`check_repositories`, with its
-    options), then on the Hub the models, collections and organizations the judged evidence
-    and the papers name (`tracker.verify`), unless GitHub was unreachable (so is the Hub)."""
-    summary = check_repositories(engine, settings, **options)
-    if summary.reason.startswith("GitHub unreachable"):
+    """The check stage: the repositories links point at on every host with a checker
+    (`tracker.schedule.check_targets`, with its options), then on the Hub the models,
+    collections and organizations the judged evidence and the papers name (`tracker.verify`),
+    unless GitHub was unreachable (so is the Hub)."""
+    summary = check_targets(engine, settings, **options)
+    if "GitHub unreachable" in summary.reason:
         return summary
     return replace(summary, hub_verified=verify_hub_models(engine, settings))

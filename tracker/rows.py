@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from tracker.extract.identity import normalize_title
-from tracker.models import ExtractedPaper, Link, LinkKind, Provenance
+from tracker.hosts import target_key
+from tracker.models import ExtractedPaper, Link, Provenance
 
 PAPER_COLUMNS = (
     "key", "arxiv_id", "doi", "title_norm", "title", "abstract", "comment", "published",
     "source_kind", "source_ref", "code_status", "code_evidence", "code_condition",
     "weights_status", "weights_evidence", "weights_condition", "data_status", "data_evidence",
-    "data_condition",
+    "data_condition", "venue", "venue_date",
 )  # fmt: skip
 """The `paper` columns of `PaperRows.paper`, in that order."""
 SOURCE_REF = PAPER_COLUMNS.index("source_ref")
@@ -39,6 +40,8 @@ class PaperRows(NamedTuple):
     """Values of `PAPER_COLUMNS`."""
     links: tuple[tuple[object, ...], ...]
     """Values of `LINK_COLUMNS` for each link, first occurrence of a URL first."""
+    authors: tuple[tuple[str, str | None, str | None, str | None], ...] = ()
+    """`(name, orcid, openalex_id, profile)` of each author, in the source's order."""
 
     @property
     def ident(self) -> tuple[str | None, str | None, str]:
@@ -73,8 +76,13 @@ def paper_rows(p: ExtractedPaper) -> PaperRows:
         p.data.status.value,
         p.data.evidence,
         p.data.condition[:255],
+        r.venue[:255],
+        r.venue_date,
     )
-    return PaperRows(paper, tuple(map(_link_row, p.links)))
+    authors = tuple(
+        (a.name[:255], a.orcid, a.openalex_id, a.profile and a.profile[:255]) for a in r.authors
+    )
+    return PaperRows(paper, tuple(map(_link_row, p.links)), authors)
 
 
 def _link_row(lk: Link) -> tuple[object, ...]:
@@ -94,10 +102,6 @@ def _link_row(lk: Link) -> tuple[object, ...]:
 
 
 def repo_key(lk: Link) -> str | None:
-    """`owner/name` for GitHub (the repository table's key), host-prefixed for other hosts."""
-    if not lk.repo:
-        return None
-    if lk.kind is LinkKind.GITHUB_REPO:
-        return lk.repo.lower()
-    host = lk.url.split("/")[2]
-    return f"{host}/{lk.repo}".lower()
+    """The key of the repository (or Space, model, record) a checker reads for this link
+    (`tracker.hosts.target_key`)."""
+    return target_key(lk.kind.value, lk.role.value, lk.url, lk.repo)

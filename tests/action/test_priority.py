@@ -8,8 +8,8 @@ from dataclasses import replace
 from sqlalchemy import update
 
 from tests.factories import paper
-from tracker.check.github.planner import choose
 from tracker.models import Availability, DueRepo, StatusClaim
+from tracker.schedule import choose
 from tracker.store import open_db, save_papers
 from tracker.store.tables import Paper
 from tracker.store.tracking import open_promise_repos

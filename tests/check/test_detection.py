@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from tracker.check.github.planner import BatchSizer, Quota, choose, parse_age
+from tracker.check.github.planner import BatchSizer, Quota, parse_age
 from tracker.models import DueRepo
+from tracker.schedule import choose
 
 NOW = dt.datetime(2025, 1, 10, tzinfo=dt.UTC)
 

@@ -13,8 +13,8 @@ from sqlmodel import SQLModel
 
 from tests.check.conftest import linked_db
 from tests.check.test_github_checks import FAST
-from tracker.check.github import check_repositories
 from tracker.config import Settings
+from tracker.schedule import check_targets
 
 TOKEN = "ghp_Echo0000SecretToken0000000000000000"
 
@@ -66,7 +66,7 @@ def test_an_echoed_token_is_scrubbed_before_it_is_stored(
 ) -> None:
     engine = linked_db(sqlite_url, ["lab/code"])
     settings = Settings(db_url=sqlite_url, github_token=TOKEN, github_api_url=echo)
-    done = check_repositories(engine, settings, policy=FAST, rest=rest)
+    done = check_targets(engine, settings, policy=FAST, rest=rest)
     assert done.checked == 1
     stored = _everything(engine)
     assert "not found" in stored.lower() or "no repo" in stored

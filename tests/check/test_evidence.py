@@ -10,13 +10,13 @@ from sqlalchemy import select
 
 from tests.check.conftest import TOKEN, linked_db
 from tests.check.test_github_checks import FAST, cfg, repos
-from tracker.check.github import check_repositories
 from tracker.emulators.github import GitHubEmulator
 from tracker.emulators.huggingface import HuggingFaceEmulator
 from tracker.extract import extract_paper
 from tracker.flags.facts import hub_answer, own_weights_evidence
 from tracker.flags.run import judge_repositories
 from tracker.models import HubState, Location, PaperRecord
+from tracker.schedule import check_targets
 from tracker.store import open_db, save_papers
 from tracker.store.facts import iter_paper_facts
 from tracker.store.tables import RepoEvidence
@@ -62,7 +62,7 @@ NAMES = ["lab/deep", "lab/site", "lab/card"]
 def test_graphql_reads_the_whole_tree_and_the_flag_run_judges_it(sqlite_url: str) -> None:
     engine = linked_db(sqlite_url, NAMES)
     with GitHubEmulator(WORLD) as gh:
-        done = check_repositories(engine, cfg(gh, TOKEN), policy=FAST)
+        done = check_targets(engine, cfg(gh, TOKEN), policy=FAST)
     assert (done.checked, done.requests) == (3, 2)  # one GraphQL batch, one deep tree
     with engine.connect() as conn:
         stored = {r.repository_id: r for r in conn.execute(select(RepoEvidence.__table__))}
@@ -123,7 +123,7 @@ def test_models_a_readme_names_count_as_weights_only_once_the_hub_confirms_them(
     engine = linked_db(sqlite_url, ["lab/tiny"])
     with GitHubEmulator(HUB_WORLD) as gh, HuggingFaceEmulator(HUB) as hub:
         settings = replace(cfg(gh, TOKEN), hf_endpoint=hub.url, hf_token="hf_reader")
-        check_repositories(engine, settings, policy=FAST)
+        check_targets(engine, settings, policy=FAST)
         judge_repositories(engine)
         with engine.connect() as conn:
             (facts,) = next(iter_paper_facts(conn))
@@ -188,7 +188,7 @@ def test_collections_and_organization_pages_are_weights_when_a_listed_model_hold
     engine = linked_db(sqlite_url, names)
     with GitHubEmulator(LISTED_WORLD) as gh, HuggingFaceEmulator(LISTED_HUB) as hub:
         settings = replace(cfg(gh, TOKEN), hf_endpoint=hub.url, hf_token="hf_reader")
-        check_repositories(engine, settings, policy=FAST)
+        check_targets(engine, settings, policy=FAST)
         assert verify_hub_models(engine, settings, policy=FAST) == 4
     with engine.connect() as conn:
         facts = [f for batch in iter_paper_facts(conn) for f in batch]

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 
 from tests.check.conftest import NAMES, TOKEN, linked_db, scenario
-from tracker.check.github import check_repositories
 from tracker.check.github.graphql import build_query, fetch_graphql
 from tracker.check.github.rest import fetch_rest, make_github
 from tracker.config import Settings
@@ -22,6 +21,7 @@ from tracker.flags.judge import evidence_of, judge
 from tracker.flags.run import judge_repositories
 from tracker.http import HttpPolicy, make_client
 from tracker.models import CheckResult, DueRepo, RepoStatus
+from tracker.schedule import check_targets
 from tracker.store.tables import CheckAttempt, RepoAlias, RepoHistory, Repository
 
 FAST = HttpPolicy(
@@ -114,7 +114,7 @@ def test_graphql_queries_validate_against_the_schema() -> None:
 
 
 def test_check_saves_history_aliases_and_dead_counter(engine: Engine, gh: GitHubEmulator) -> None:
-    first = check_repositories(engine, cfg(gh), policy=FAST)
+    first = check_targets(engine, cfg(gh), policy=FAST)
     assert (first.checked, first.unchecked, first.unknown, first.changed) == (8, 0, 0, 8)
     assert first.points == 1 and first.requests == 1
     rows = repos(engine)
@@ -124,14 +124,14 @@ def test_check_saves_history_aliases_and_dead_counter(engine: Engine, gh: GitHub
         aliases = conn.execute(select(RepoAlias.alias)).scalars().all()
     assert aliases == ["lab/old-name"]
 
-    again = check_repositories(engine, cfg(gh), policy=FAST)
+    again = check_targets(engine, cfg(gh), policy=FAST)
     assert (again.checked, again.changed) == (8, 0)
     assert count(engine, RepoHistory) == 8 and count(engine, CheckAttempt) == 16
     assert repos(engine)["lab/gone"]["dead_confirmations"] == 2
 
     judge_repositories(engine)  # placeholder and weights are judged by the flag run
     gh.set_time("2025-01-15T00:00:00Z")
-    later = check_repositories(engine, cfg(gh), policy=FAST)
+    later = check_targets(engine, cfg(gh), policy=FAST)
     judge_repositories(engine)
     rows = repos(engine)
     assert later.changed == 2  # stars of lab/code, code arrived in lab/soon
@@ -152,16 +152,16 @@ def test_check_saves_history_aliases_and_dead_counter(engine: Engine, gh: GitHub
 
 
 def test_max_age_rechecks_only_stale(engine: Engine, gh: GitHubEmulator) -> None:
-    check_repositories(engine, cfg(gh), policy=FAST)
-    fresh = check_repositories(engine, cfg(gh), policy=FAST, max_age=dt.timedelta(days=1))
+    check_targets(engine, cfg(gh), policy=FAST)
+    fresh = check_targets(engine, cfg(gh), policy=FAST, max_age=dt.timedelta(days=1))
     assert (fresh.checked, fresh.unchecked, fresh.requests) == (0, 0, 0)
 
 
 def test_rest_recheck_of_unchanged_repos_costs_nothing(engine: Engine, gh: GitHubEmulator) -> None:
-    first = check_repositories(engine, cfg(gh, None), policy=FAST)
+    first = check_targets(engine, cfg(gh, None), policy=FAST)
     assert first.transport == "rest" and first.checked == 8
     before = repos(engine)
-    again = check_repositories(engine, cfg(gh, None), policy=FAST)
+    again = check_targets(engine, cfg(gh, None), policy=FAST)
     assert (again.checked, again.changed, again.points) == (8, 0, 2)  # the two 404/451
     after = repos(engine)
     strip = ("last_checked_at", "http_status", "status_reason", "dead_confirmations")
@@ -171,14 +171,14 @@ def test_rest_recheck_of_unchanged_repos_costs_nothing(engine: Engine, gh: GitHu
 
 
 def test_unknown_never_kills_or_erases(engine: Engine, gh: GitHubEmulator) -> None:
-    check_repositories(engine, cfg(gh), policy=FAST)
+    check_targets(engine, cfg(gh), policy=FAST)
     before = repos(engine)
     gh.faults = {"error_rate": 1.0, "error_statuses": [503]}
-    failed = check_repositories(engine, cfg(gh), policy=FAST.with_(max_attempts=2))
+    failed = check_targets(engine, cfg(gh), policy=FAST.with_(max_attempts=2))
     assert (failed.checked, failed.unknown) == (8, 8)
     assert repos(engine) == before
     gh.faults = {"error_rate": 1.0, "error_statuses": [403, 429]}
-    check_repositories(engine, cfg(gh, None), policy=FAST.with_(max_attempts=2), no_wait=True)
+    check_targets(engine, cfg(gh, None), policy=FAST.with_(max_attempts=2), no_wait=True)
     after = repos(engine)
     assert {k: r["dead_confirmations"] for k, r in after.items()} == {
         k: r["dead_confirmations"] for k, r in before.items()
@@ -196,7 +196,7 @@ def test_faults_and_limits_end_with_clean_facts(
 ) -> None:
     clean_db = linked_db(f"sqlite:///{tmp_path / 'clean.db'}", NAMES)
     with GitHubEmulator(scenario()) as gh:
-        check_repositories(clean_db, cfg(gh, token), policy=FAST)
+        check_targets(clean_db, cfg(gh, token), policy=FAST)
     limits = {
         "graphql": {"authenticated": 4, "window_s": 3},
         "core": {"unauthenticated": 20, "window_s": 3},
@@ -207,7 +207,7 @@ def test_faults_and_limits_end_with_clean_facts(
     noisy_db = linked_db(sqlite_url, NAMES)
     with GitHubEmulator(scenario(rate_limits=limits, faults=faults)) as gh:
         for _ in range(10):
-            s = check_repositories(
+            s = check_targets(
                 noisy_db,
                 cfg(gh, token),
                 policy=FAST,
@@ -247,7 +247,7 @@ def test_no_network_fails_fast(engine: Engine) -> None:
     port = s.getsockname()[1]
     s.close()
     start = time.monotonic()
-    summary = check_repositories(
+    summary = check_targets(
         engine, Settings(github_token=TOKEN, github_api_url=f"http://127.0.0.1:{port}"), policy=FAST
     )
     assert time.monotonic() - start < 5
@@ -258,7 +258,7 @@ def test_no_network_fails_fast(engine: Engine) -> None:
 def test_no_wait_stops_cleanly_when_the_limit_runs_out(engine: Engine) -> None:
     limits = {"core": {"unauthenticated": 12, "window_s": 600}}
     with GitHubEmulator(scenario(rate_limits=limits)) as gh:
-        summary = check_repositories(engine, cfg(gh, None), policy=FAST, no_wait=True)
+        summary = check_targets(engine, cfg(gh, None), policy=FAST, no_wait=True)
         assert gh.limits.bucket("core", "anonymous").used <= 12
     assert summary.checked + summary.unchecked == 8 and summary.unchecked > 0
     assert summary.reason.startswith("rate limited until ")
@@ -269,7 +269,7 @@ def test_no_wait_stops_cleanly_when_the_limit_runs_out(engine: Engine) -> None:
 
 
 def test_budget_is_never_exceeded(engine: Engine, gh: GitHubEmulator) -> None:
-    summary = check_repositories(engine, cfg(gh, None), policy=FAST, budget=12)
+    summary = check_targets(engine, cfg(gh, None), policy=FAST, budget=12)
     assert summary.points <= 12 and summary.unchecked > 0
     assert summary.reason == "budget of 12 points reached"
 
@@ -278,7 +278,7 @@ def test_token_never_stored_or_reported(
     engine: Engine, gh: GitHubEmulator, sqlite_url: str
 ) -> None:
     gh.faults = {"error_rate": 0.5, "seed": 1}
-    summary = check_repositories(engine, cfg(gh), policy=FAST.with_(max_attempts=1))
+    summary = check_targets(engine, cfg(gh), policy=FAST.with_(max_attempts=1))
     gh.faults = {}
     assert TOKEN not in repr(summary)
     engine.dispose()  # the last connection closing writes the log into the database file
@@ -289,7 +289,7 @@ def test_token_never_stored_or_reported(
 
 
 def test_integrity_after_checks(engine: Engine, gh: GitHubEmulator) -> None:
-    check_repositories(engine, cfg(gh), policy=FAST)
+    check_targets(engine, cfg(gh), policy=FAST)
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
     assert replace(CheckResult("a/b", RepoStatus.OK), checked_at=None).target == "a/b"  # type: ignore[arg-type]

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from tests.check.conftest import NAMES, TOKEN, linked_db, scenario
 from tests.check.test_github_checks import FAST, cfg, repos
-from tracker.check.github import check_repositories
 from tracker.check.github.graphql import parse_batch
 from tracker.emulators.github import GitHubEmulator
 from tracker.flags.run import judge_repositories
 from tracker.models import RepoStatus
+from tracker.schedule import check_targets
 from tracker.store.tables import RepoEvidence, RepoHistory
 
 VERDICTS = ("status", "license_spdx", "placeholder", "has_weights", "source_files", "stars")
@@ -31,20 +31,20 @@ def _state(engine: Any) -> tuple[dict[str, tuple[Any, ...]], int, list[str]]:
 def test_partial_answers_leave_stored_facts_and_history_alone(sqlite_url: str) -> None:
     engine = linked_db(sqlite_url, NAMES)
     with GitHubEmulator(scenario()) as gh:
-        check_repositories(engine, cfg(gh, TOKEN), policy=FAST)
+        check_targets(engine, cfg(gh, TOKEN), policy=FAST)
         clean = _state(engine)
         gh.faults = {"graphql_partial": {"rate": 1.0, "fields": ["tree", "licenseInfo"]}}
-        hit = check_repositories(engine, cfg(gh, TOKEN), policy=FAST, max_age=None)
+        hit = check_targets(engine, cfg(gh, TOKEN), policy=FAST, max_age=None)
         # what the error touched keeps its stored value; the rest of the answer stands
         assert (hit.checked, hit.unknown, hit.changed) == (8, 0, 0)
         assert _state(engine) == clean
         gh.faults = {"graphql_partial": {"rate": 1.0, "fields": ["description"]}}
-        hit = check_repositories(engine, cfg(gh, TOKEN), policy=FAST, max_age=None)
+        hit = check_targets(engine, cfg(gh, TOKEN), policy=FAST, max_age=None)
         # an error where no stored column is known to depend on it: the whole answer is unknown
         assert (hit.unknown, hit.changed) == (1, 0)
         assert _state(engine) == clean
         gh.faults = {}
-        check_repositories(engine, cfg(gh, TOKEN), policy=FAST, max_age=None)
+        check_targets(engine, cfg(gh, TOKEN), policy=FAST, max_age=None)
         assert _state(engine) == clean
 
 
@@ -54,7 +54,7 @@ def test_a_failing_sub_request_is_unknown_never_the_repositorys_status(sqlite_ur
     with GitHubEmulator(scenario()) as gh:
         gh.faults = {"error_rate": 1.0, "error_statuses": [404], "only_paths": releases}
         for _ in range(3):  # dead would need two checks; a sub-request never counts
-            hit = check_repositories(engine, cfg(gh, None), policy=FAST, max_age=None)
+            hit = check_targets(engine, cfg(gh, None), policy=FAST, max_age=None)
             assert (hit.checked, hit.unknown) == (1, 1)
         row = repos(engine)["lab/code"]
         assert (row["status"], row["dead_confirmations"], row["status_reason"]) == (
@@ -63,7 +63,7 @@ def test_a_failing_sub_request_is_unknown_never_the_repositorys_status(sqlite_ur
             "partial answer: a sub-request answered HTTP 404 Server Error",  # the fault's message
         )
         gh.faults = {}
-        check_repositories(engine, cfg(gh, None), policy=FAST, max_age=None)
+        check_targets(engine, cfg(gh, None), policy=FAST, max_age=None)
     assert repos(engine)["lab/code"]["status"] == "ok"
 
 

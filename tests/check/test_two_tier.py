@@ -15,12 +15,12 @@ from sqlalchemy import Engine, select, update
 
 from tests.check.conftest import NAMES, linked_db, scenario
 from tests.check.test_github_checks import FAST, cfg, repos
-from tracker.check.github import check_repositories
 from tracker.check.github.graphql import build_probe, build_query
-from tracker.check.github.planner import FULL_EVERY, BatchSizer, choose, wants_probe
+from tracker.check.github.planner import FULL_EVERY, BatchSizer, wants_probe
 from tracker.emulators.github import GitHubEmulator
 from tracker.emulators.github.graphql_api import estimate_cost, github_schema
 from tracker.models import DueRepo
+from tracker.schedule import check_targets, choose
 from tracker.store.tables import CheckAttempt, Repository
 
 NOW = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
@@ -70,10 +70,10 @@ def test_queries_validate_against_the_schema() -> None:
 def test_refresh_probes_and_fetches_only_what_changed(
     engine: Engine, gh: GitHubEmulator, tmp_path: Path
 ) -> None:
-    first = check_repositories(engine, cfg(gh), policy=FAST)
+    first = check_targets(engine, cfg(gh), policy=FAST)
     assert graphql_calls(gh) == [("RepoFacts", 40)]  # never checked: straight to full facts
     mark = len(gh.requests)
-    again = check_repositories(engine, cfg(gh), policy=FAST)
+    again = check_targets(engine, cfg(gh), policy=FAST)
     assert (first.changed, again.checked, again.changed, again.points) == (8, 8, 0, 1)
     assert graphql_calls(gh, mark) == [("RepoProbe", 0)]
     with engine.connect() as conn:
@@ -82,7 +82,7 @@ def test_refresh_probes_and_fetches_only_what_changed(
 
     gh.set_time("2025-01-15T00:00:00Z")
     mark = len(gh.requests)
-    later = check_repositories(engine, cfg(gh), policy=FAST)
+    later = check_targets(engine, cfg(gh), policy=FAST)
     # gone and dmca are now confirmed dead: not due for a week
     assert (later.checked, later.changed, later.requests) == (6, 2, 2)
     # lab/code (stars) with its release assets, lab/soon (new code) without: it has no release
@@ -91,22 +91,22 @@ def test_refresh_probes_and_fetches_only_what_changed(
     cold_db = linked_db(f"sqlite:///{tmp_path / 'cold.db'}", NAMES)
     with GitHubEmulator(scenario()) as fresh:
         fresh.set_time("2025-01-15T00:00:00Z")
-        check_repositories(cold_db, cfg(fresh), policy=FAST)
+        check_targets(cold_db, cfg(fresh), policy=FAST)
     assert facts(engine) == facts(cold_db)
 
 
 def test_stale_facts_and_rest_answers_go_straight_to_the_full_query(
     engine: Engine, gh: GitHubEmulator
 ) -> None:
-    check_repositories(engine, cfg(gh, None), policy=FAST)  # REST: no digest to compare
+    check_targets(engine, cfg(gh, None), policy=FAST)  # REST: no digest to compare
     mark = len(gh.requests)
-    check_repositories(engine, cfg(gh), policy=FAST)
+    check_targets(engine, cfg(gh), policy=FAST)
     assert [s for s, _ in graphql_calls(gh, mark)] == ["RepoProbe", "RepoFacts"]
     old = dt.datetime.now(dt.UTC) - 2 * FULL_EVERY
     with engine.begin() as conn:
         conn.execute(update(Repository.__table__).values(full_checked_at=old))  # type: ignore[attr-defined]
     mark = len(gh.requests)
-    check_repositories(engine, cfg(gh), policy=FAST)
+    check_targets(engine, cfg(gh), policy=FAST)
     # gone and dmca are confirmed dead (two checks) and not due; the rest are too old to probe
     assert [s for s, _ in graphql_calls(gh, mark)] == ["RepoFacts"]
     assert all(
@@ -117,7 +117,7 @@ def test_stale_facts_and_rest_answers_go_straight_to_the_full_query(
 def test_rest_recheck_after_dead_links_are_confirmed_costs_nothing(
     engine: Engine, gh: GitHubEmulator
 ) -> None:
-    points = [check_repositories(engine, cfg(gh, None), policy=FAST).points for _ in range(3)]
+    points = [check_targets(engine, cfg(gh, None), policy=FAST).points for _ in range(3)]
     assert points[1:] == [2, 0]  # the 404 and 451 twice (no ETag), then not due for a week
     assert {k: r["dead_confirmations"] for k, r in repos(engine).items() if r["stars"] is None} == {
         "lab/gone": 2,

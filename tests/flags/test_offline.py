@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from tracker import pipeline
-from tracker.check.github import check_repositories
 from tracker.demo import LISTING, load_scenario, services
 from tracker.enrich import enrich_papers
 from tracker.flags import run as flag_run
+from tracker.schedule import check_targets
 from tracker.store import open_db
 from tracker.store.tables import Paper, RepoEvidence
 
@@ -30,7 +30,7 @@ def test_new_rules_rejudge_the_whole_database_offline(
         cfg = svc.settings(str(engine.url))
         pipeline.ingest(engine, [str(LISTING)], command="run")
         enrich_papers(engine, cfg, options=svc.enrich_options())
-        check_repositories(engine, cfg)
+        check_targets(engine, cfg)
         flag_run.flag_papers(engine, cfg)
     with engine.connect() as conn:
         before = conn.execute(select(Paper.key, Paper.verdict, Paper.flags)).all()

@@ -345,10 +345,17 @@ def test_acknowledged_verdict_says_so(code: str) -> None:
 
 
 def test_unchecked_links_say_why() -> None:
-    gitlab = link(None, url="https://gitlab.com/lab/model", kind="gitlab_repo")
+    gitlab = link(
+        None,
+        url="https://gitlab.com/lab/model",
+        kind="gitlab_repo",
+        linked_repo="gitlab.com/lab/model",
+    )
+    keyless = link(None, url="https://gitlab.com/lab", kind="gitlab_repo", linked_repo=None)
     github = link(None)
-    f = answer(paper(gitlab, github), "unknown")
+    f = answer(paper(gitlab, keyless, github), "unknown")
     assert f.evidence == (
-        "https://gitlab.com/lab/model: no checker for gitlab repositories",
+        "https://gitlab.com/lab/model: not checked yet",
+        "https://gitlab.com/lab: no checker reads this link",
         f"{URL}: not checked yet",
     )

@@ -25,6 +25,7 @@ from tracker.config import Settings
 from tracker.extract import links_in
 from tracker.extract.classify import classify, repo_of
 from tracker.extract.links import normalize
+from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import (
     DiscoveredLink,
     HfCheckResult,
@@ -37,7 +38,6 @@ from tracker.models import (
     Role,
 )
 
-CODE_KINDS = frozenset({LinkKind.GITHUB_REPO, LinkKind.GITLAB_REPO, LinkKind.BITBUCKET_REPO})
 PAGE_KINDS = frozenset({LinkKind.GITHUB_PAGES, LinkKind.PROJECT_PAGE})
 HF_KINDS = {LinkKind.HF_MODEL: "model", LinkKind.HF_DATASET: "dataset", LinkKind.HF_SPACE: "space"}
 MAX_HF_CHECKS = 5
@@ -90,9 +90,9 @@ class Discovery:
         return self.target.links + tuple(d.link for d in self.found)
 
     def has_code(self, *, official: bool = False) -> bool:
-        given = any(lk.kind in CODE_KINDS and lk.role is Role.CODE for lk in self.target.links)
+        given = any(lk.kind in REPO_LINK_KINDS and lk.role is Role.CODE for lk in self.target.links)
         machine = any(
-            d.link.kind in CODE_KINDS
+            d.link.kind in REPO_LINK_KINDS
             and d.link.role is Role.CODE
             and (not official or d.official is Officiality.OFFICIAL)
             for d in self.found

@@ -10,8 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Engine
 
 from tracker import pipeline
-from tracker.check.github import Progress as CheckProgress
 from tracker.check.github.planner import parse_age
+from tracker.check.interface import Progress as CheckProgress
 from tracker.check.shard import parse_shard
 from tracker.cli.app import DbOption, Exit, app, err, settings
 from tracker.config import Settings

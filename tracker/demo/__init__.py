@@ -27,6 +27,7 @@ from tracker.emulators.huggingface import HuggingFaceEmulator
 from tracker.emulators.web import WebEmulator
 from tracker.enrich import EnrichOptions
 from tracker.flags.verdict import VerdictKind
+from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import CheckSummary, EnrichSummary, PaperView
 
 HERE = Path(__file__).resolve().parent
@@ -133,7 +134,10 @@ def what_it_showed(
         lk.provenance for p in papers for lk in p.links if lk.provenance != "abstract"
     )
     statuses = Counter(
-        lk.repo_status or "unchecked" for p in papers for lk in p.links if lk.kind == "github_repo"
+        lk.repo_status or "unchecked"
+        for p in papers
+        for lk in p.links
+        if lk.kind in REPO_LINK_KINDS
     )
     flags = Counter(code for p in papers for code in p.flags)
     return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tracker.extract.links import DATA_HOSTS, SHORTLINK_HOSTS, split_url
+from tracker.hosts import Host, repo_host, repo_path
 from tracker.models import LinkKind, Role
 
 GITHUB_RESERVED = frozenset(
@@ -37,7 +38,12 @@ _DATA_DOI_PREFIXES = frozenset(
 )
 """DOI prefixes of data repositories (Zenodo, figshare, Dryad, Harvard Dataverse, Mendeley
 Data, OSF, Kaggle): a DOI under one of them is a deposit on a data host."""
-_REPO_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
+_REPO_KINDS = {
+    Host.GITHUB: LinkKind.GITHUB_REPO,
+    Host.GITLAB: LinkKind.GITLAB_REPO,
+    Host.GITEA: LinkKind.GITEA_REPO,
+    Host.BITBUCKET: LinkKind.BITBUCKET_REPO,
+}
 
 
 def _segments(url: str) -> tuple[str, list[str]]:
@@ -69,14 +75,11 @@ def describe(url: str) -> tuple[LinkKind, str | None, str]:
 
 
 def _repo(host: str, segs: list[str]) -> tuple[str | None, str]:
-    if host not in _REPO_HOSTS or len(segs) < 2:
+    if repo_host(host) is None or len(segs) < 2:
         return None, ""
     if host == "github.com" and segs[0].lower() in GITHUB_RESERVED:
         return None, ""
-    if host == "gitlab.com" and "-" in segs:
-        cut = segs.index("-")
-        return "/".join(segs[:cut]), "/".join(segs[cut + 1 :])
-    return f"{segs[0]}/{segs[1]}", "/".join(segs[2:])
+    return repo_path(host, segs)
 
 
 def _kind(host: str, segs: list[str]) -> LinkKind:
@@ -88,10 +91,9 @@ def _kind(host: str, segs: list[str]) -> LinkKind:
         return LinkKind.GITHUB_REPO if len(segs) >= 2 else LinkKind.GITHUB_OWNER
     if host.endswith(".github.io"):
         return LinkKind.GITHUB_PAGES
-    if host in ("gitlab.com", "bitbucket.org"):
-        if len(segs) < 2:
-            return LinkKind.OTHER
-        return LinkKind.GITLAB_REPO if host == "gitlab.com" else LinkKind.BITBUCKET_REPO
+    code_host = repo_host(host)
+    if code_host is not None:
+        return _REPO_KINDS[code_host] if repo_path(host, segs)[0] else LinkKind.OTHER
     if host in ("huggingface.co", "hf.co"):
         return _hf_kind(segs)
     bare = host.removeprefix("www.")
@@ -219,6 +221,7 @@ _DEFAULT_ROLE = {
     LinkKind.GITHUB_OWNER: Role.CODE,
     LinkKind.GITHUB_GIST: Role.CODE,
     LinkKind.GITLAB_REPO: Role.CODE,
+    LinkKind.GITEA_REPO: Role.CODE,
     LinkKind.BITBUCKET_REPO: Role.CODE,
     LinkKind.DATA_HOST: Role.DATA,
     LinkKind.GITHUB_PAGES: Role.PROJECT,
@@ -236,7 +239,13 @@ and up to two modifiers (`, anonymized responses and analysis scripts`)."""
 
 
 _REPOSITORIES = frozenset(
-    {LinkKind.GITHUB_REPO, LinkKind.GITHUB_OWNER, LinkKind.GITLAB_REPO, LinkKind.BITBUCKET_REPO}
+    {
+        LinkKind.GITHUB_REPO,
+        LinkKind.GITHUB_OWNER,
+        LinkKind.GITLAB_REPO,
+        LinkKind.GITEA_REPO,
+        LinkKind.BITBUCKET_REPO,
+    }
 )
 """A code repository holds the code of any list that names it, whatever comes first."""
 

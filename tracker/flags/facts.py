@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from tracker.flags.dates import paper_date
 from tracker.flags.judge import WEIGHT_PREFIXES
 from tracker.flags.weights import hub_key
+from tracker.hosts import is_code_target
 from tracker.models import Availability, HubState, LinkFacts, PaperFacts, RepoState, StatusClaim
 
-CODE_HOST_KINDS = frozenset({"github_repo", "gitlab_repo", "bitbucket_repo"})
 NOT_CODE_ROLES = frozenset({"other", "data", "weights"})
 """A repository linked as a reading list, a dataset or weights does not deliver code."""
 PROJECT_KINDS = frozenset({"project_page", "github_pages"})
@@ -44,11 +44,12 @@ class ProbeContext:
 
 
 def code_links(f: PaperFacts) -> list[LinkFacts]:
-    """The paper's own links to code repositories (community reimplementations excluded)."""
+    """The paper's own links to code repositories, and to Spaces, models and records given as
+    code (`tracker.hosts`); community reimplementations excluded."""
     return [
         lk
         for lk in f.links
-        if lk.kind in CODE_HOST_KINDS
+        if is_code_target(lk.kind, lk.role, lk.linked_repo)
         and lk.role not in NOT_CODE_ROLES
         and lk.official != "community"
     ]
@@ -103,8 +104,8 @@ def delivers_code(r: RepoState) -> bool:
 
 def unsettled_reason(lk: LinkFacts) -> str:
     r = lk.repo
-    if r is None and lk.kind != "github_repo":
-        return f"{lk.url}: no checker for {lk.kind.removesuffix('_repo')} repositories"
+    if r is None and lk.linked_repo is None:
+        return f"{lk.url}: no checker reads this link"
     if r is None or r.status == "unchecked":
         return f"{lk.url}: not checked yet"
     if r.status == "not_found":

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from tracker.flags.dates import DateBasis, paper_date
 from tracker.flags.facts import (
-    CODE_HOST_KINDS,
     PROJECT_KINDS,
     ProbeContext,
     claims,
@@ -36,6 +35,7 @@ from tracker.flags.facts import (
 )
 from tracker.flags.licenses import is_restrictive_spdx, same_license
 from tracker.flags.weights import hub_ref_of_url
+from tracker.hosts import is_code_target
 from tracker.models import (
     Availability,
     Finding,
@@ -524,14 +524,14 @@ def _renamed_to(lk: LinkFacts) -> str | None:
         return None
     if r.status == "moved" or (lk.linked_repo and r.key != lk.linked_repo):
         return r.full_name or r.key
-    if lk.kind == "github_repo" and r.full_name and r.full_name.lower() != lk.linked_repo:
+    if r.full_name and lk.linked_repo and r.full_name.lower() != lk.linked_repo:
         return r.full_name
     return None
 
 
 def moved(f: PaperFacts, ctx: ProbeContext) -> Finding:
     code = "moved"
-    links = [lk for lk in f.links if lk.kind in CODE_HOST_KINDS and lk.repo is not None]
+    links = [lk for lk in f.links if lk.linked_repo and lk.repo is not None]
     if not links:
         return _f(f, code, Outcome.NOT_AVAILABLE, "no checked repository link")
     for lk in links:
@@ -608,7 +608,11 @@ def _unread_code(f: PaperFacts) -> list[LinkFacts]:
 
 def unknown(f: PaperFacts, ctx: ProbeContext) -> Finding:
     code = "unknown"
-    checkable = [lk for lk in f.links if lk.kind in CODE_HOST_KINDS and lk.official != "community"]
+    checkable = [
+        lk
+        for lk in f.links
+        if is_code_target(lk.kind, lk.role, lk.linked_repo) and lk.official != "community"
+    ]
     unread = _unread_code(f)
     if not checkable and not unread:
         return _f(f, code, Outcome.NOT_AVAILABLE, "nothing to check")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import LinkView, PaperView, ReportSummary
 
 
@@ -15,7 +16,7 @@ def paper_stars(p: PaperView) -> int | None:
 
 def code_link(p: PaperView) -> LinkView | None:
     """The link a reader would click for code: the first repository, else the first link."""
-    repos = [lk for lk in p.links if lk.kind in ("github_repo", "gitlab_repo", "bitbucket_repo")]
+    repos = [lk for lk in p.links if lk.kind in REPO_LINK_KINDS]
     return repos[0] if repos else (p.links[0] if p.links else None)
 
 

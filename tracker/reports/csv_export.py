@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import TextIO
 
+from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import LinkView, PaperView
 from tracker.reports.cells import paper_stars
 
@@ -94,7 +95,7 @@ def _safe_row(values: list[object]) -> list[str]:
 
 
 def _first_repo(p: PaperView) -> LinkView | None:
-    return next((lk for lk in p.links if lk.kind == "github_repo"), None)
+    return next((lk for lk in p.links if lk.kind in REPO_LINK_KINDS), None)
 
 
 def _paper_row(p: PaperView) -> list[str]:

@@ -28,6 +28,7 @@ from sqlalchemy import (
 
 from tracker.extract.classify import repo_of
 from tracker.extract.identity import paper_key
+from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import (
     DiscoveredLink,
     HfCheckResult,
@@ -41,7 +42,6 @@ from tracker.rows import repo_key
 from tracker.store.tables import HfRepo, Paper, PaperEnrichment, utcnow
 from tracker.store.tables import Link as LinkRow
 
-CODE_KINDS = ("github_repo", "gitlab_repo", "bitbucket_repo")
 PAPERS = cast(Table, Paper.__table__)  # type: ignore[attr-defined]
 LINKS = cast(Table, LinkRow.__table__)  # type: ignore[attr-defined]
 HF_REPOS = cast(Table, HfRepo.__table__)  # type: ignore[attr-defined]
@@ -59,7 +59,9 @@ def count_to_enrich(conn: Connection) -> int:
 
 def papers_to_enrich(conn: Connection, limit: int) -> list[PaperTarget]:
     """Papers never enriched (or left partial), those without a code link first."""
-    has_code = exists().where(and_(LINKS.c.paper_id == PAPERS.c.id, LINKS.c.kind.in_(CODE_KINDS)))
+    has_code = exists().where(
+        and_(LINKS.c.paper_id == PAPERS.c.id, LINKS.c.kind.in_(REPO_LINK_KINDS))
+    )
     rows = conn.execute(
         select(PAPERS.c.id, PAPERS.c.title, PAPERS.c.arxiv_id, PAPERS.c.published)
         .where(_todo())

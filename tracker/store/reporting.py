@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.types import Integer, String
 
+from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import (
     DiffEvent,
     HistoryPoint,
@@ -855,7 +856,7 @@ def joined_csv_rows(
         if r[13] is None:
             continue
         urls.append(r[13])
-        if repo is None and r[14] == "github_repo":
+        if repo is None and r[14] in REPO_LINK_KINDS:
             repo = r
         if r[20] is not None and (stars is None or r[20] > stars):
             stars = r[20]

@@ -79,14 +79,11 @@ class SavedChecks:
 
 
 def due_repos(conn: Connection) -> list[DueRepo]:
-    """Every GitHub repository a link points at, once, with its last check's state."""
+    """Every repository (on any host, `tracker.hosts`) a link points at, once, with its
+    last check's state."""
     keys = {
         k
-        for (k,) in conn.execute(
-            select(_L.c.repo_key)
-            .where(_L.c.kind == "github_repo", _L.c.repo_key.is_not(None))
-            .distinct()
-        )
+        for (k,) in conn.execute(select(_L.c.repo_key).where(_L.c.repo_key.is_not(None)).distinct())
     }
     rows = _rows_for(conn, keys, _DUE_COLUMNS)
     out: dict[str, DueRepo] = {}

@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy import Connection, func, insert, select
 
+from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import LinkFacts
 from tracker.store.tables import CheckAttempt, IngestRun, Link, Paper, RepoAlias, Repository
 
@@ -47,7 +48,7 @@ CHECKED = ("ok", "moved")
 
 def rollup_links(links: tuple[LinkFacts, ...]) -> PaperRollup:
     """The rolled-up columns of a paper with these links (in stored order)."""
-    first = next((lk for lk in links if lk.kind == "github_repo"), None)
+    first = next((lk for lk in links if lk.kind in REPO_LINK_KINDS), None)
     stars = [lk.repo.stars for lk in links if lk.repo is not None and lk.repo.stars is not None]
     repo = first.repo if first is not None else None
     checked = {

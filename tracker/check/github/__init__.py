@@ -1,5 +1,5 @@
-"""GitHub repository checks: GraphQL in batches with a token, REST through PyGithub without."""
+"""GitHub: GraphQL batches and PyGithub REST, behind one `Checker`."""
 
-from tracker.check.github.runner import Progress, check_repositories
+from tracker.check.github.checker import GitHubChecker
 
-__all__ = ["Progress", "check_repositories"]
+__all__ = ["GitHubChecker"]

@@ -1,11 +1,9 @@
-"""Which repositories to check, in what order, in what batch sizes, within what quota.
+"""GitHub's pacing decisions: probe or full query, batch sizes, and the rate-limit quota.
 
 Pure decisions, no I/O, so they are tested directly:
 
-* `choose`: due = never checked, unknown, or older than `--max-age`; unknown first (their last
-  answer was a rate limit or an outage), then never checked, then the stalest. A repository
-  confirmed dead (two definite 404/410/451) is due at most once a week (`DEAD_RECHECK`): a 404
-  carries no ETag, so each re-check costs a point, and death is rarely undone.
+* Which repositories are due, and in what order, is the same for every host
+  (`tracker.schedule.choose`).
 * `wants_probe`: with GraphQL, which due repositories get the one-point-per-100 probe first
   (`tracker.check.github.graphql`) rather than the full query: those whose stored facts can be
   compared (a digest from a full check younger than `FULL_EVERY`) and those last seen missing.
@@ -20,15 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tracker.models import DueRepo
 
-_FIRST = {"unknown": 0, "unchecked": 1}
-DEAD_CONFIRMATIONS = 2
-"""As `tracker.flags.facts`: dead after this many consecutive definite answers."""
-DEAD_RECHECK = dt.timedelta(days=7)
 FULL_EVERY = dt.timedelta(days=14)
 """Mean age at which all facts are fetched again even when the probe saw no change: watchers,
 open issues, topics and prerelease assets are not in the digest. Spread from 0.75x to 1.25x by
@@ -40,15 +33,6 @@ MISSING_STATUSES = frozenset({"not_found", "blocked", "forbidden"})
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
-
-
-def is_due(repo: DueRepo, now: dt.datetime, max_age: dt.timedelta | None) -> bool:
-    checked = _utc(repo.last_checked_at)
-    if repo.status in _FIRST or checked is None:
-        return True
-    if repo.dead_confirmations >= DEAD_CONFIRMATIONS:
-        max_age = max(max_age or DEAD_RECHECK, DEAD_RECHECK)
-    return max_age is None or checked <= now - max_age
 
 
 def full_every(key: str, every: dt.timedelta = FULL_EVERY) -> dt.timedelta:
@@ -70,28 +54,6 @@ def wants_probe(repo: DueRepo, now: dt.datetime, every: dt.timedelta = FULL_EVER
 def probe_unchanged(repo: DueRepo, probe_digest: str) -> bool:
     """The probe saw what the last full check saw: the stored facts still hold."""
     return repo.status in FACT_STATUSES and repo.probe_digest == probe_digest
-
-
-def choose(
-    repos: Iterable[DueRepo],
-    now: dt.datetime,
-    max_age: dt.timedelta | None,
-    limit: int | None,
-    urgent: frozenset[str] = frozenset(),
-) -> list[DueRepo]:
-    """The due repositories in check order, at most `limit`; `urgent` keys (open promises) go
-    before all others."""
-    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
-    due = [r for r in repos if is_due(r, now, max_age)]
-    due.sort(
-        key=lambda r: (
-            r.key not in urgent,
-            _FIRST.get(r.status, 2),
-            _utc(r.last_checked_at) or epoch,
-            r.key,
-        )
-    )
-    return due if limit is None else due[:limit]
 
 
 def parse_age(text: str) -> dt.timedelta:

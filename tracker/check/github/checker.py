@@ -1,7 +1,7 @@
-"""One GitHub check pass: pick the due repositories, fetch them, save each batch as it lands.
+"""GitHub as one checker: GraphQL batches (or REST), paced within the rate limit.
 
-`check_repositories` is what `tracker check` and `tracker run` call. Fetching (`fetch_*`) and
-saving (`save_check_results`) stay separate; this module only paces them:
+`GitHubChecker.check_all` yields batches of results as they land; the scheduling loop
+(`tracker.schedule`) saves them. Pacing is GitHub's own business and stays here:
 
 * Requests are serial, as GitHub asks of one client ("make requests serially, not
   concurrently"): concurrency would trip the secondary limit and buy little, since one GraphQL
@@ -19,29 +19,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import ClassVar
 
 import httpx
-from sqlalchemy import Engine
 
 from tracker.check.github.graphql import Batch, deepen, fetch_graphql, fetch_probe
-from tracker.check.github.planner import (
-    BatchSizer,
-    Quota,
-    choose,
-    probe_unchanged,
-    wants_probe,
-)
+from tracker.check.github.planner import BatchSizer, Quota, probe_unchanged, wants_probe
 from tracker.check.github.rest import RestAnswer, fetch_rest, make_github
-from tracker.check.shard import Shard, in_shard
-from tracker.config import Settings, scrub
+from tracker.check.interface import Checker, CheckOptions, CheckStopped, Progress
+from tracker.config import Settings
 from tracker.errors import ConfigError
+from tracker.hosts import Host
 from tracker.http import Failure, HttpPolicy, make_client, retry_after_s_from
-from tracker.models import CheckResult, CheckSummary, DueRepo, RepoStatus
-from tracker.store.repos import due_repos, save_check_results
-from tracker.store.runs import drop_run, finish_run, start_run
-from tracker.store.tracking import open_promise_repos
+from tracker.models import CheckResult, DueRepo, RepoStatus
 
 REST_SAVE_EVERY = 20
 MAX_LIMIT_HITS = 5
@@ -50,63 +42,58 @@ MAX_RESET_WAIT_S = 3700.0
 """GitHub's primary window is an hour; a longer reset means a clock problem, not a wait."""
 
 
-@dataclass(frozen=True)
-class Progress:
-    """A snapshot for progress bars: done/left, quota, and any rate-limit countdown."""
+class GitHubChecker(Checker):
+    """github.com (or an Enterprise server at `github_api_url`): GraphQL with a token, REST
+    without one (or with `--rest`)."""
 
-    done: int
-    total: int
-    points: int
-    remaining: int | None = None
-    waiting_s: float = 0.0
-    note: str = ""
+    host: ClassVar[Host] = Host.GITHUB
+    name: ClassVar[str] = "github"
 
+    def __init__(self, settings: Settings, policy: HttpPolicy, options: CheckOptions) -> None:
+        super().__init__(settings, policy, options)
+        self.use_rest = options.rest or not settings.github_token
+        self.tally.transport = "rest" if self.use_rest else "graphql"
+        self.quota = Quota(budget=options.budget, guess=5.0 if self.use_rest else 0.06)
+        self.no_wait = options.no_wait
+        self.done = self.total = 0
+        self.sizer = BatchSizer(size=min(25, options.max_batch), maximum=options.max_batch)
+        self.probe_sizer = BatchSizer(size=options.max_batch, maximum=options.max_batch)
+        self._out: list[CheckResult] = []
 
-ProgressFn = Callable[[Progress], None]
+    def check(self, target: DueRepo) -> CheckResult:
+        return next(iter(self.check_all([target])))[0]
 
+    def check_all(self, targets: Sequence[DueRepo]) -> Iterator[list[CheckResult]]:
+        self.total = len(targets)
+        self.report_quota()
+        if not targets:
+            return
+        try:
+            yield from (self.rest if self.use_rest else self.graphql)(targets)
+            yield from self._flush()
+        except (CheckStopped, ConfigError):
+            yield from self._flush()  # what landed before the stop is kept
+            raise
 
-class _Stop(Exception):
-    """Ends the pass early; the message is the reason reported for the unchecked rest."""
+    def _flush(self) -> Iterator[list[CheckResult]]:
+        if self._out:
+            out, self._out = self._out, []
+            self.done += len(out)
+            yield out
+            self.report_quota()
 
+    def save(self, results: Sequence[CheckResult]) -> None:
+        """Queue results for the next `_flush` (the loop stores them)."""
+        self._out.extend(results)
 
-class _Run:
-    def __init__(
-        self,
-        engine: Engine,
-        run_id: int,
-        policy: HttpPolicy,
-        total: int,
-        quota: Quota,
-        no_wait: bool,
-        progress: ProgressFn | None,
-    ) -> None:
-        self.engine, self.run_id, self.policy = engine, run_id, policy
-        self.total, self.quota, self.no_wait, self.progress = total, quota, no_wait, progress
-        self.done = self.unknown = self.changed = self.requests = 0
-        self.sizer = BatchSizer()
-        self.probe_sizer = BatchSizer()
-        self.secrets: tuple[str, ...] = policy.secrets
-
-    def report(self, waiting_s: float = 0.0, note: str = "") -> None:
-        if self.progress is not None:
-            self.progress(
+    def report_quota(self, waiting_s: float = 0.0, note: str = "") -> None:
+        self.tally.points = self.quota.spent
+        if self.options.progress is not None:
+            self.options.progress(
                 Progress(
                     self.done, self.total, self.quota.spent, self.quota.remaining, waiting_s, note
                 )
             )
-
-    def save(self, results: Sequence[CheckResult]) -> None:
-        """Store a batch; server text (an error message may echo the request's token) is
-        scrubbed of every secret first."""
-        if not results:
-            return
-        clean = [replace(r, reason=scrub(r.reason, self.secrets)) for r in results]
-        with self.engine.begin() as conn:
-            saved = save_check_results(conn, clean, run_id=self.run_id)
-        self.done += len(results)
-        self.unknown += saved.unknown
-        self.changed += saved.changed
-        self.report()
 
     def wait_for_reset(self, reset_at: float | None, why: str, *, short: bool = False) -> None:
         """Sleep until `reset_at` with a countdown, or stop (`no_wait`, unknown reset).
@@ -117,20 +104,21 @@ class _Run:
         left = until - now
         when = dt.datetime.fromtimestamp(until, dt.UTC).strftime("%H:%M:%S UTC")
         if self.no_wait and not short:
-            raise _Stop(f"{why} until {when}, --no-wait")
+            raise CheckStopped(f"{why} until {when}, --no-wait")
         if left > MAX_RESET_WAIT_S:
-            raise _Stop(f"{why} until {when} (too far to wait)")
+            raise CheckStopped(f"{why} until {when} (too far to wait)")
         while left > 0:
-            self.report(waiting_s=left, note=f"{why}: waiting until {when}")
+            self.report_quota(waiting_s=left, note=f"{why}: waiting until {when}")
             self.policy.sleep(min(1.0, left))
             left = until - self.policy.clock()
         self.quota.remaining = None
 
-    def graphql(self, due: Sequence[DueRepo], settings: Settings) -> None:
+    def graphql(self, due: Sequence[DueRepo]) -> Iterator[list[CheckResult]]:
         """Probe what can be compared, then the full query for the rest and for what changed.
 
         A full batch goes as soon as one is ready, so progress and a `--budget` cut follow the
         planned order closely."""
+        settings = self.settings
         url = settings.github_api_url.rstrip("/") + "/graphql"
         if url.endswith("/api/v3/graphql"):
             url = url.replace("/api/v3/graphql", "/api/graphql")
@@ -151,23 +139,24 @@ class _Run:
                     answer = fetch_probe(client, url, [d.name for d in batch])
                     if self._landed(answer, batch, probes, self.probe_sizer):
                         self._probed(answer, batch, full, lean)
+                yield from self._flush()
 
     def _whole(
         self, client: httpx.Client, settings: Settings, answer: Batch, d: DueRepo
     ) -> CheckResult:
         """The answer with its whole tree (`deepen`), counting the REST request it took."""
         result, spent = deepen(client, settings.github_api_url, answer.results[d.name])
-        self.requests += spent
+        self.tally.requests += spent
         return result
 
     def _take(self, queue: deque[DueRepo], sizer: BatchSizer) -> list[DueRepo]:
         """The next batch that fits the budget, after waiting for a reset if GitHub says so."""
         n = self.quota.largest_fitting(min(sizer.size, len(queue)))
         if n == 0:
-            raise _Stop(f"budget of {self.quota.budget} points reached")
+            raise CheckStopped(f"budget of {self.quota.budget} points reached")
         if self.quota.exhausted(n):
             self.wait_for_reset(self.quota.reset_at, "rate limited")
-        self.requests += 1
+        self.tally.requests += 1
         return [queue.popleft() for _ in range(n)]
 
     def _landed(
@@ -183,7 +172,7 @@ class _Run:
         if answer.http_status == 401:
             raise ConfigError(f"GitHub answered 401 ({answer.reason}): check GITHUB_TOKEN")
         if answer.failure is Failure.NO_NETWORK:
-            raise _Stop(f"GitHub unreachable ({answer.reason})")
+            raise CheckStopped(f"GitHub unreachable ({answer.reason})")
         if answer.failure is Failure.RATE_LIMITED:
             self.wait_for_reset(answer.reset_at, "rate limited")
             return False
@@ -215,7 +204,8 @@ class _Run:
                     lean.add(d.name)
         self.save(settled)
 
-    def rest(self, due: Sequence[DueRepo], settings: Settings) -> None:
+    def rest(self, due: Sequence[DueRepo]) -> Iterator[list[CheckResult]]:
+        settings = self.settings
         gh = make_github(settings.github_api_url, settings.github_token, self.policy)
         pending: list[CheckResult] = []
         queue = deque(due)
@@ -223,16 +213,17 @@ class _Run:
         try:
             while queue:
                 if not self.quota.fits(1):
-                    raise _Stop(f"budget of {self.quota.budget} points reached")
+                    raise CheckStopped(f"budget of {self.quota.budget} points reached")
                 if self.quota.exhausted(1):
                     self.save(pending)
                     pending = []
+                    yield from self._flush()
                     self.wait_for_reset(self.quota.reset_at, "rate limited")
                 answer = fetch_rest(gh, queue[0])
-                self.requests += answer.requests
+                self.tally.requests += answer.requests
                 self._rest_quota(answer)
                 if answer.no_network:
-                    raise _Stop(f"GitHub unreachable ({answer.reason})")
+                    raise CheckStopped(f"GitHub unreachable ({answer.reason})")
                 if answer.bad_token:
                     raise ConfigError(answer.reason)
                 if answer.result is None and limit_hits >= MAX_LIMIT_HITS:
@@ -244,6 +235,7 @@ class _Run:
                     limit_hits += 1
                     self.save(pending)
                     pending = []
+                    yield from self._flush()
                     self._rest_limited(answer, limit_hits)
                     continue
                 limit_hits = 0
@@ -252,6 +244,7 @@ class _Run:
                 if len(pending) >= REST_SAVE_EVERY:
                     self.save(pending)
                     pending = []
+                    yield from self._flush()
         finally:
             self.save(pending)
             gh.close()
@@ -275,79 +268,3 @@ class _Run:
             asked = self.policy.secondary_wait_s * 2 ** (hits - 1)
         short = asked <= self.policy.max_wait_s
         self.wait_for_reset(now + asked, "rate limited", short=short)
-
-
-def default_policy(settings: Settings) -> HttpPolicy:
-    return HttpPolicy(
-        timeout_s=settings.timeout_s,
-        max_attempts=settings.max_retries,
-        secrets=settings.secrets(),
-    )
-
-
-def check_repositories(
-    engine: Engine,
-    settings: Settings,
-    *,
-    max_age: dt.timedelta | None = None,
-    limit: int | None = None,
-    budget: int | None = None,
-    no_wait: bool = False,
-    rest: bool = False,
-    progress: ProgressFn | None = None,
-    policy: HttpPolicy | None = None,
-    max_batch: int = 100,
-    shard: Shard | None = None,
-) -> CheckSummary:
-    """Check the GitHub repositories that links point at and that are due."""
-    with engine.connect() as conn:
-        mine = [r for r in due_repos(conn) if shard is None or in_shard(r.key, shard.k, shard.n)]
-        due = choose(mine, dt.datetime.now(dt.UTC), max_age, limit, open_promise_repos(conn))
-    use_rest = rest or not settings.github_token
-    quota = Quota(budget=budget, guess=5.0 if use_rest else 0.06)
-    with engine.begin() as conn:
-        run_id = start_run(conn, "check", [])
-    run = _Run(
-        engine, run_id, policy or default_policy(settings), len(due), quota, no_wait, progress
-    )
-    run.secrets = (*run.policy.secrets, *settings.secrets())
-    run.sizer = BatchSizer(size=min(25, max_batch), maximum=max_batch)
-    run.probe_sizer = BatchSizer(size=max_batch, maximum=max_batch)  # light: start at the top
-    reason = ""
-    run.report()
-    try:
-        if due:
-            (run.rest if use_rest else run.graphql)(due, settings)
-    except _Stop as stop:
-        reason = str(stop)
-    except ConfigError as exc:  # a refused token: stop, keep what was saved, say what to fix
-        with engine.begin() as conn:
-            if run.done:
-                finish_run(conn, run_id, "failed", checked=run.done, note=str(exc)[:2048])
-            else:
-                drop_run(conn, run_id)
-        raise
-    summary = CheckSummary(
-        checked=run.done,
-        unchecked=len(due) - run.done,
-        unknown=run.unknown,
-        changed=run.changed,
-        requests=run.requests,
-        points=quota.spent,
-        reason=reason,
-        transport="rest" if use_rest else "graphql",
-    )
-    with engine.begin() as conn:
-        if summary.checked or summary.changed:
-            finish_run(
-                conn,
-                run_id,
-                "done" if not summary.unchecked else "partial",
-                checked=summary.checked,
-                unchecked=summary.unchecked,
-                note=reason[:2048],
-            )
-        else:
-            # Nothing was learned (no network, nothing due): leave no trace, so reruns add no rows.
-            drop_run(conn, run_id)
-    return summary

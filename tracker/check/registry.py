@@ -1,0 +1,9 @@
+"""Every checker, in the order a pass runs them: adding a host is one line here."""
+
+from __future__ import annotations
+
+from tracker.check.github.checker import GitHubChecker
+from tracker.check.interface import Checker
+
+CHECKERS: tuple[type[Checker], ...] = (GitHubChecker,)
+"""GitHub first: most targets live there, and its rate limit is the one a budget governs."""
