@@ -16,6 +16,10 @@ DEFAULT_DB_URL = "sqlite:///tracker.db"
 DEFAULT_GITHUB_API_URL = "https://api.github.com"
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_API_URL = "https://export.arxiv.org/api/query"
+DEFAULT_OPENREVIEW_API_URL = "https://api2.openreview.net"
+DEFAULT_OPENALEX_API_URL = "https://api.openalex.org"
+DEFAULT_ARXIV_PACE_S = 3.0
+"""arXiv asks API clients for one request every three seconds."""
 
 
 def _secret_repr(value: str | None) -> str:
@@ -32,6 +36,12 @@ class Settings:
     hf_token: str | None = field(default=None, repr=False)
     hf_endpoint: str = DEFAULT_HF_ENDPOINT
     arxiv_api_url: str = DEFAULT_ARXIV_API_URL
+    openreview_api_url: str = DEFAULT_OPENREVIEW_API_URL
+    openalex_api_url: str = DEFAULT_OPENALEX_API_URL
+    mailto: str | None = None
+    """Contact address sent to OpenAlex (`mailto=`), which puts feeds in its polite pool."""
+    arxiv_pace_s: float = DEFAULT_ARXIV_PACE_S
+    """Seconds between two requests to the arXiv API by a feed (tests scale it down)."""
     timeout_s: float = 20.0
     """Per-request timeout (connect, read, write, pool)."""
     max_retries: int = 4
@@ -52,6 +62,10 @@ class Settings:
             hf_token=e.get("HF_TOKEN") or None,
             hf_endpoint=e.get("HF_ENDPOINT") or DEFAULT_HF_ENDPOINT,
             arxiv_api_url=e.get("TRACKER_ARXIV_API_URL") or DEFAULT_ARXIV_API_URL,
+            openreview_api_url=e.get("TRACKER_OPENREVIEW_API_URL") or DEFAULT_OPENREVIEW_API_URL,
+            openalex_api_url=e.get("TRACKER_OPENALEX_API_URL") or DEFAULT_OPENALEX_API_URL,
+            mailto=e.get("TRACKER_MAILTO") or None,
+            arxiv_pace_s=_seconds(e.get("TRACKER_ARXIV_PACE_S"), DEFAULT_ARXIV_PACE_S),
             grace_days=int(e.get("TRACKER_GRACE_DAYS") or 90),
         )
 
@@ -70,10 +84,31 @@ class Settings:
             ("GitHub API URL (--github-api-url, TRACKER_GITHUB_API_URL)", self.github_api_url),
             ("Hugging Face endpoint (--hf-endpoint, HF_ENDPOINT)", self.hf_endpoint),
             ("arXiv API URL (--arxiv-api-url, TRACKER_ARXIV_API_URL)", self.arxiv_api_url),
+            (
+                "OpenReview API URL (--openreview-api-url, TRACKER_OPENREVIEW_API_URL)",
+                self.openreview_api_url,
+            ),
+            (
+                "OpenAlex API URL (--openalex-api-url, TRACKER_OPENALEX_API_URL)",
+                self.openalex_api_url,
+            ),
         ):
             if not _web_url(value):
                 raise ConfigError(f"{name} is not an http(s) URL: {value!r}")
         return self
+
+
+def _seconds(value: str | None, default: float) -> float:
+    """A non-negative number of seconds from the environment, or a `ConfigError` naming it."""
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise ConfigError(f"TRACKER_ARXIV_PACE_S wants seconds (a number >= 0), got {value!r}")
+    return seconds
 
 
 def _web_url(value: str) -> bool:

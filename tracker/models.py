@@ -123,6 +123,21 @@ class SourceLink:
 
 
 @dataclass(frozen=True, slots=True)
+class Author:
+    """One author of a paper as a source names them, with the identifiers it gives."""
+
+    name: str
+    """The name as the source writes it."""
+    orcid: str | None = None
+    """Bare ORCID iD (`0000-0002-1825-0097`), when the source gives one."""
+    openalex_id: str | None = None
+    """Bare OpenAlex author id (`A5023888391`), when the source gives one."""
+    profile: str | None = None
+    """The source's own account name: an OpenReview profile (`~Ada_Lovelace1`) or a Hugging
+    Face user, which is how the owner of a repository can be matched to an author."""
+
+
+@dataclass(frozen=True, slots=True)
 class PaperRecord:
     """One paper as a source read it, before any extraction."""
 
@@ -144,6 +159,14 @@ class PaperRecord:
     """Free text that often carries a code link (arXiv `comment`, BibTeX `note`)."""
     links: tuple[SourceLink, ...] = ()
     """Links supplied by structured fields rather than prose."""
+    authors: tuple[Author, ...] = ()
+    """Authors in the order the source lists them (empty when it names none)."""
+    venue: str = ""
+    """Where the paper appeared: an OpenReview venue (`ICLR 2025 Poster`), arXiv's journal
+    reference, or the journal OpenAlex names."""
+    venue_date: dt.date | None = None
+    """When the venue accepted the paper (OpenReview's decision), which starts "upon
+    acceptance" deadlines."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +281,7 @@ class RepoFacts:
     """The commit the tree, README and files were read at."""
     files: tuple[tuple[str, str], ...] = ()
     """(path, text) of the package metadata, license and download files read
-    (`tracker.check.github.facts.EVIDENCE_FILES`)."""
+    (`tracker.check.evidence.EVIDENCE_FILES`)."""
     empty: bool = False
     """The repository has no commit."""
 

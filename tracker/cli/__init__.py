@@ -13,6 +13,7 @@ from tracker.cli import merge as _merge  # noqa: F401
 from tracker.cli import report as _report  # noqa: F401
 from tracker.cli import review as _review  # noqa: F401
 from tracker.cli import run as _run  # noqa: F401
+from tracker.cli import watch as _watch  # noqa: F401
 from tracker.cli.app import app, main
 
 __all__ = ["app", "main"]

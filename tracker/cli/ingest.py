@@ -1,17 +1,30 @@
-"""`tracker ingest` and `tracker run`: read listings into the database (and check, flag, report)."""
+"""`tracker ingest` and `tracker run`: read listings and feeds into the database (and check,
+flag, report).
+
+An argument is a file unless it names a feed (`hf:daily`, `arxiv:cs.LG/2025-04-01..2025-04-30`,
+see `tracker.sources.feeds`): every feed name is parsed, and what each names looked up, before
+anything is written, so a bad one ends with exit code 3 and an unreachable service with 6,
+the database as it was. Files are then stored in one transaction, and feeds page by page with
+their cursors (`tracker.follow`).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from tracker import pipeline
-from tracker.cli.app import DbOption, app, err, settings
-from tracker.errors import ConfigError
+from tracker.cli.app import DbOption, Exit, app, err, settings
+from tracker.cli.options import ArxivApiUrl, HfEndpoint, OpenAlexApiUrl, OpenReviewApiUrl
+from tracker.config import Settings
+from tracker.errors import ConfigError, InputError
+from tracker.follow import FollowResult, follow, probe
 from tracker.models import IngestSummary
 from tracker.pipeline import ReadOptions
+from tracker.sources.feeds import Feed, FeedApi, Window, is_feed, parse_feed
 from tracker.store import open_db
 from tracker.workers import default_jobs
 
@@ -65,9 +78,127 @@ def read_options(strict: bool, columns: list[str] | None, format: str | None) ->
 Sources = Annotated[
     list[str],
     typer.Argument(
-        help="Listing files (HF page text, ...); `-` reads standard input.", show_default=False
+        help="Listing files (HF page text, ...; `-` reads standard input) or feeds "
+        "(hf:daily, arxiv:cs.LG/2025-04-01..2025-04-30, openreview:VENUE, orcid:ID...).",
+        show_default=False,
     ),
 ]
+
+
+def _day(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r}: use a date like 2025-04-01", param_hint=option
+        ) from None
+
+
+Since = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="Feeds: read from this day (YYYY-MM-DD), e.g. to backfill.",
+        show_default=False,
+    ),
+]
+Until = Annotated[
+    str | None,
+    typer.Option("--until", help="Feeds: read up to this day (YYYY-MM-DD).", show_default=False),
+]
+
+
+def feed_window(since: str | None, until: str | None, feeds: list[Feed]) -> Window:
+    """`--since`/`--until` as a window (a usage error without a feed, or backwards)."""
+    window = Window(_day(since, "--since"), _day(until, "--until"))
+    if (since or until) and not feeds:
+        raise typer.BadParameter("--since and --until bound feeds; no feed was named")
+    if window.since and window.until and window.since > window.until:
+        raise typer.BadParameter(f"--since {since} is after --until {until}")
+    return window
+
+
+def split_inputs(sources: list[str]) -> tuple[list[str], list[Feed]]:
+    """Files and feeds, in the order given; a bad feed name is an `InputError` (exit 3)."""
+    files = [s for s in sources if not is_feed(s)]
+    feeds = [parse_feed(s) for s in sources if is_feed(s)]
+    return files, feeds
+
+
+def feed_settings(
+    db: str | None,
+    hf_endpoint: str | None = None,
+    arxiv_api_url: str | None = None,
+    openreview_api_url: str | None = None,
+    openalex_api_url: str | None = None,
+    **overrides: object,
+) -> Settings:
+    return settings(
+        db,
+        hf_endpoint=hf_endpoint,
+        arxiv_api_url=arxiv_api_url,
+        openreview_api_url=openreview_api_url,
+        openalex_api_url=openalex_api_url,
+        **overrides,
+    )
+
+
+def check_feeds(api: FeedApi, feeds: list[Feed]) -> None:
+    """Look up what every feed names before anything is written: one that does not exist is
+    bad input (exit 3), a service that cannot be reached ends the command (exit 6)."""
+    stop = probe(feeds, api)
+    if stop is None:
+        return
+    if stop.kind.bad_argument:
+        raise InputError(stop.reason.partition(": ")[0], stop.reason.partition(": ")[2])
+    err.print(f"error: {stop.reason}; nothing was written", markup=False, soft_wrap=True)
+    raise typer.Exit(Exit.INCOMPLETE)
+
+
+def read_feeds(
+    db_url: str, api: FeedApi, feeds: list[Feed], window: Window, command: str
+) -> list[FollowResult]:
+    """Each feed from its cursor, with a progress line; a feed refused as asked is bad input."""
+    engine = open_db(db_url)
+    results = []
+    for feed in feeds:
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+            console=err, transient=True,
+        ) as bar:  # fmt: skip
+            task = bar.add_task(f"{feed.name}: reading", total=None)
+
+            def shown(n: int, name: str = feed.name, task: TaskID = task) -> None:
+                bar.update(task, description=f"{name}: read {n:,} papers")
+
+            result = follow(engine, feed, api, window=window, command=command, progress=shown)
+        say_feed(result)
+        if result.stopped is not None and result.stopped.kind.bad_argument and not result.pages:
+            name, _, why = result.stopped.reason.partition(": ")
+            raise InputError(name, why)
+        results.append(result)
+    return results
+
+
+def say_feed(result: FollowResult) -> None:
+    err.print(
+        f"{result.feed}: {result.papers_seen:,} papers read ({result.papers_new:,} new), "
+        f"{result.links_new:,} new links, {result.pages:,} pages",
+        markup=False,
+    )
+    if result.stopped is not None:
+        err.print(
+            f"{result.feed}: stopped: {result.stopped.reason} (what was read is kept; "
+            "the next run resumes there)",
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+def feeds_missed(results: list[FollowResult]) -> list[str]:
+    return [f"{r.feed} stopped before its end" for r in results if r.stopped is not None]
 
 
 def ingest_with_progress(
@@ -111,10 +242,29 @@ def ingest(
     column: Columns = None,
     format: Format = None,
     jobs: Jobs = None,
+    since: Since = None,
+    until: Until = None,
+    hf_endpoint: HfEndpoint = None,
+    arxiv_api_url: ArxivApiUrl = None,
+    openreview_api_url: OpenReviewApiUrl = None,
+    openalex_api_url: OpenAlexApiUrl = None,
 ) -> None:
-    """Read paper listings, extract links and claims, and store them.
+    """Read paper listings or feeds, extract links and claims, and store them.
 
-    Example: tracker ingest examples/hf-trending.txt --db papers.db
+    A feed is read from where the last run stopped; exit code 6 means a feed could not be read
+    to its end (what was read is kept and the next run resumes there).
+
+    Example: tracker ingest examples/hf-trending.txt arxiv:cs.LG --since 2025-04-01
     """
     options = read_options(strict, column, format)
-    say_ingest(ingest_with_progress(settings(db).db_url, sources, "ingest", options, jobs))
+    files, feeds = split_inputs(sources)
+    window = feed_window(since, until, feeds)
+    cfg = feed_settings(db, hf_endpoint, arxiv_api_url, openreview_api_url, openalex_api_url)
+    with FeedApi(cfg) as api:
+        check_feeds(api, feeds)
+        if files:
+            say_ingest(ingest_with_progress(cfg.db_url, files, "ingest", options, jobs))
+        missed = feeds_missed(read_feeds(cfg.db_url, api, feeds, window, "ingest"))
+    if missed:
+        err.print("incomplete: " + "; ".join(missed) + " (rerun later)")
+        raise typer.Exit(Exit.INCOMPLETE)

@@ -53,6 +53,20 @@ ArxivApiUrl = Annotated[
         show_default=False,
     ),
 ]
+OpenReviewApiUrl = Annotated[
+    str | None,
+    typer.Option(
+        help="OpenReview API URL (default: TRACKER_OPENREVIEW_API_URL or api2.openreview.net).",
+        show_default=False,
+    ),
+]
+OpenAlexApiUrl = Annotated[
+    str | None,
+    typer.Option(
+        help="OpenAlex API URL (default: TRACKER_OPENALEX_API_URL or api.openalex.org).",
+        show_default=False,
+    ),
+]
 ConnectTo = Annotated[
     list[str] | None,
     typer.Option(

@@ -1,4 +1,6 @@
-"""`tracker run`: the main job — ingest, enrich, check, flag, then the table."""
+"""`tracker run`: the main job — ingest, enrich, check, flag, then the table.
+
+With no listing or feed named, it reads every feed on the watch list (`tracker watch`)."""
 
 from __future__ import annotations
 
@@ -13,11 +15,17 @@ from tracker.cli.ingest import (
     Columns,
     Format,
     Jobs,
-    Sources,
+    Since,
     Strict,
+    Until,
+    check_feeds,
+    feed_window,
+    feeds_missed,
     ingest_with_progress,
+    read_feeds,
     read_options,
     say_ingest,
+    split_inputs,
 )
 from tracker.cli.options import (
     AllowPrivate,
@@ -25,6 +33,8 @@ from tracker.cli.options import (
     ConnectTo,
     FailOnOpt,
     HfEndpoint,
+    OpenAlexApiUrl,
+    OpenReviewApiUrl,
     connect_routes,
     split_codes,
 )
@@ -33,13 +43,24 @@ from tracker.enrich import DEFAULT_BUDGET, EnrichOptions, enrich_papers
 from tracker.flags.run import flag_papers
 from tracker.models import ReportFilter
 from tracker.reports.table import papers_table
+from tracker.sources.feeds import FeedApi, parse_feed
 from tracker.store import count_rows, open_db
+from tracker.store.feeds import watched_feeds
 from tracker.store.reporting import iter_report_views
+
+RunSources = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Listing files (`-` reads standard input) or feeds (hf:daily, arxiv:cs.LG, ...); "
+        "none: every watched feed (tracker watch list).",
+        show_default=False,
+    ),
+]
 
 
 @app.command()
 def run(
-    sources: Sources,
+    sources: RunSources = None,
     db: DbOption = None,
     limit: Annotated[int | None, typer.Option(help="Show at most this many papers.")] = None,
     strict: Strict = False,
@@ -79,11 +100,17 @@ def run(
     allow_private: AllowPrivate = False,
     connect_to: ConnectTo = None,
     fail_on_: FailOnOpt = None,
+    since: Since = None,
+    until: Until = None,
+    openreview_api_url: OpenReviewApiUrl = None,
+    openalex_api_url: OpenAlexApiUrl = None,
 ) -> None:
-    """Ingest listings, find and check their code, flag problems, and show the papers.
+    """Ingest listings or feeds, find and check their code, flag problems, and show the papers.
 
-    Exit code 6 means everything ran but some links could not be checked (no network, rate
-    limit, budget): what was learned is stored and the next run continues.
+    With no argument, every watched feed is read (tracker watch add hf:daily). Exit code 6
+    means everything ran but some links could not be checked, or a feed could not be read to
+    its end (no network, rate limit, budget): what was learned is stored and the next run
+    continues.
 
     Example: tracker run examples/hf-trending.txt
     """
@@ -97,14 +124,28 @@ def run(
         github_api_url=github_api_url,
         hf_endpoint=hf_endpoint,
         arxiv_api_url=arxiv_api_url,
+        openreview_api_url=openreview_api_url,
+        openalex_api_url=openalex_api_url,
         allow_private=allow_private or None,
     )
     routes = connect_routes(connect_to)
-    say_ingest(
-        ingest_with_progress(cfg.db_url, sources, "run", read_options(strict, column, format), jobs)
-    )
-    engine = open_db(cfg.db_url)
+    options = read_options(strict, column, format)
+    files, feeds = split_inputs(sources or [])
+    if not sources:
+        with open_db(cfg.db_url).connect() as conn:
+            feeds = [parse_feed(name) for name in watched_feeds(conn)]
+        if not feeds:
+            raise typer.BadParameter(
+                "name listing files or feeds, or watch feeds first (tracker watch add hf:daily)"
+            )
+    window = feed_window(since, until, feeds)
     missed: list[str] = []
+    with FeedApi(cfg) as api:
+        check_feeds(api, feeds)
+        if files:
+            say_ingest(ingest_with_progress(cfg.db_url, files, "run", options, jobs))
+        missed += feeds_missed(read_feeds(cfg.db_url, api, feeds, window, "run"))
+    engine = open_db(cfg.db_url)
     if not no_enrich:
         found = enrich_papers(
             engine, cfg, options=EnrichOptions(budget=enrich_budget, connect_to=routes)

@@ -17,13 +17,24 @@ default). Scenario::
                                 "authors": ["Ada Lovelace"]}},
       "collections": {"org/family-65f0c1": {"items": [{"type": "model", "id": "org/name"}],
                                            "private": False}},
+      "daily": {"2025-04-21": [{"id": "2504.01234", "title": "...", "summary": "...",
+                                "authors": ["Ada Lovelace"], "upvotes": 12,
+                                "githubRepo": "https://github.com/o/r",
+                                "githubRepoAddedBy": "author", "projectPage": "..."}]},
       "tokens": ["hf_valid"],
       "rate_limit": {"limit": 1000, "window_s": 300},
     }
+
+`/api/daily_papers?date=YYYY-MM-DD` lists a day of `daily` (`p` pages from 0, `limit` at most
+100), each paper inside a `paper` object as the Hub nests it; without a date, `sort=trending`
+lists every day's papers by upvotes. A day's list has an `ETag`, and `If-None-Match` with it is
+answered 304.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from tracker.emulators.base import EmulatorServer, Request, Response
@@ -43,6 +54,9 @@ class HuggingFaceEmulator(EmulatorServer):
             kind: dict(scenario.get(kind, {})) for kind in REPO_KINDS
         }
         self.papers: dict[str, dict[str, Any]] = dict(scenario.get("papers", {}))
+        self.daily: dict[str, list[dict[str, Any]]] = {
+            day: list(items) for day, items in scenario.get("daily", {}).items()
+        }
         self.collections: dict[str, dict[str, Any]] = dict(scenario.get("collections", {}))
         self.tokens: set[str] = set(scenario.get("tokens", []))
         self.window = FixedWindow.from_scenario(scenario.get("rate_limit"), 1000, 300)
@@ -68,6 +82,8 @@ class HuggingFaceEmulator(EmulatorServer):
         parts = [p for p in req.path.split("/") if p]
         if len(parts) < 2 or parts[0] != "api":
             return Response.json({"error": "Not Found"}, status=404)
+        if parts[1] == "daily_papers" and len(parts) == 2:
+            return self._daily(req)
         if parts[1] == "papers" and len(parts) == 3:
             return self._paper(parts[2])
         if parts[1] == "collections" and len(parts) == 4:
@@ -93,6 +109,55 @@ class HuggingFaceEmulator(EmulatorServer):
             if paper.get(key) is not None:
                 body[key] = paper[key]
         return Response.json(body)
+
+    def _daily(self, req: Request) -> Response:
+        day = req.arg("date")
+        try:
+            page, limit = int(req.arg("p") or 0), int(req.arg("limit") or 50)
+        except ValueError:
+            return Response.json({"error": "Invalid query parameters"}, status=400)
+        if page < 0 or not 1 <= limit <= 100:
+            return Response.json({"error": "limit must be between 1 and 100"}, status=400)
+        with self.lock:
+            if day:
+                listed = list(self.daily.get(day, []))
+            else:
+                listed = sorted(
+                    (p for items in self.daily.values() for p in items),
+                    key=lambda p: -int(p.get("upvotes", 0)),
+                )
+        tag = (
+            '"' + hashlib.sha256(json.dumps(listed, sort_keys=True).encode()).hexdigest()[:16] + '"'
+        )
+        if day and page == 0 and req.headers.get("if-none-match") == tag:
+            return Response(304, b"", {"ETag": tag})
+        chunk = listed[page * limit : (page + 1) * limit]
+        body = [self._daily_entry(p, day) for p in chunk]
+        return Response.json(body, headers={"ETag": tag} if day else None)
+
+    def _daily_entry(self, p: dict[str, Any], day: str | None) -> dict[str, Any]:
+        when = p.get("publishedAt") or f"{day or '2025-01-01'}T00:00:00.000Z"
+        paper: dict[str, Any] = {
+            "id": p["id"],
+            "authors": [
+                {"_id": f"{i:024x}", "name": a, "hidden": False}
+                for i, a in enumerate(p.get("authors", []))
+            ],
+            "publishedAt": when,
+            "title": p.get("title", ""),
+            "summary": p.get("summary", ""),
+            "upvotes": p.get("upvotes", 0),
+        }
+        for key in ("githubRepo", "githubRepoAddedBy", "projectPage"):
+            if p.get(key) is not None:
+                paper[key] = p[key]
+        return {
+            "paper": paper,
+            "publishedAt": when,
+            "title": paper["title"],
+            "summary": paper["summary"],
+            "numComments": p.get("numComments", 0),
+        }
 
     def _collection(self, slug: str, req: Request) -> Response:
         with self.lock:

@@ -8,6 +8,7 @@ references are refused rather than expanded.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -15,11 +16,12 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from tracker.extract.identity import arxiv_id, doi
-from tracker.models import Location, PaperRecord, Provenance, SourceLink
-from tracker.sources.interface import ReadContext, Source
+from tracker.models import Author, Location, PaperRecord, Provenance, SourceLink
+from tracker.sources.interface import ReadContext, ReadStats, Source
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
+OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 _FIELDS = {
     f"{ATOM}id": "id",
     f"{ATOM}title": "title",
@@ -27,6 +29,7 @@ _FIELDS = {
     f"{ATOM}published": "published",
     f"{ARXIV}comment": "comment",
     f"{ARXIV}doi": "doi",
+    f"{ARXIV}journal_ref": "journal_ref",
 }
 _CHUNK = 1 << 16
 
@@ -41,16 +44,24 @@ class _Entries:
         self.entry_line = 0
         self.fields: dict[str, str] | None = None
         self.links: list[str] = []
+        self.authors: list[str] = []
         self.current: str | None = None
         self.text: list[str] = []
+        self.total: int | None = None
+        """The feed's `opensearch:totalResults`, once read."""
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         self.depth += 1
         if tag == f"{ATOM}entry":
             self.entry_line = self.parser.parser.CurrentLineNumber if self.parser else 0
-            self.fields, self.links = {}, []
-        elif self.fields is not None:
-            if tag in _FIELDS:
+            self.fields, self.links, self.authors = {}, [], []
+        elif self.fields is None:
+            if tag == f"{OPENSEARCH}totalResults":
+                self.current, self.text = "total", []
+        else:
+            if tag == f"{ATOM}name":
+                self.current, self.text = "author", []
+            elif tag in _FIELDS:
                 self.current, self.text = _FIELDS[tag], []
             elif tag == f"{ATOM}link" and attrs.get("href"):
                 self.links.append(attrs["href"])
@@ -58,10 +69,20 @@ class _Entries:
     def end(self, tag: str) -> None:
         self.depth -= 1
         if self.fields is None:
+            if tag == f"{OPENSEARCH}totalResults" and self.current == "total":
+                text = "".join(self.text).strip()
+                self.total = int(text) if text.isdigit() else None
+                self.current = None
             return
         if tag == f"{ATOM}entry":
+            self.fields["authors"] = "\n".join(self.authors)
             self.done.append((self.entry_line, self.fields, self.links))
             self.fields = None
+        elif tag == f"{ATOM}name" and self.current == "author":
+            name = " ".join("".join(self.text).split())
+            if name:
+                self.authors.append(name)
+            self.current = None
         elif self.current is not None and _FIELDS.get(tag) == self.current:
             self.fields[self.current] = " ".join("".join(self.text).split())
             self.current = None
@@ -83,7 +104,10 @@ class ArxivAtom(Source):
         return start.startswith("<") and ("<feed" in start or "<entry" in start)
 
     def read(self, fh: BinaryIO, ctx: ReadContext) -> Iterator[PaperRecord]:
-        target = _Entries()
+        return self.read_with(_Entries(), fh, ctx)
+
+    def read_with(self, target: _Entries, fh: BinaryIO, ctx: ReadContext) -> Iterator[PaperRecord]:
+        """`read` into a given target, whose `total` tells the feed's result count after."""
         parser = DefusedXMLParser(target=target, forbid_dtd=False)
         target.parser = parser
         while True:
@@ -126,12 +150,29 @@ class ArxivAtom(Source):
             doi=doi(fields.get("doi")),
             published=_date(fields.get("published")),
             comment=fields.get("comment", ""),
+            venue=fields.get("journal_ref", "")[:255],
+            authors=tuple(Author(a) for a in fields.get("authors", "").split("\n") if a),
             links=tuple(
                 SourceLink(href, Provenance.SOURCE_FIELD, "link")
                 for href in links
                 if "arxiv.org/" not in href
             ),
         )
+
+
+def read_answer(body: bytes, source: str) -> tuple[list[PaperRecord], int | None, int]:
+    """The records of one API answer, its `opensearch:totalResults` and how many entries it
+    held (an entry without id or title is skipped, not counted as the end of the results);
+    raises `InputError` naming `source` when it is not well-formed XML."""
+    target = _Entries()
+    stats = ReadStats()
+    records = list(
+        ArxivAtom().read_with(target, io.BytesIO(body), ReadContext(source, stats=stats))
+    )
+    return records, target.total, len(records) + stats.skipped
+
+
+Entries = _Entries
 
 
 def _date(value: str | None) -> dt.date | None:

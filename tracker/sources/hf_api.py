@@ -16,7 +16,7 @@ from itertools import islice
 from typing import Any, BinaryIO, cast
 
 from tracker.extract.identity import arxiv_id
-from tracker.models import Location, PaperRecord, Provenance, SourceLink
+from tracker.models import Author, Location, PaperRecord, Provenance, SourceLink
 from tracker.sources.interface import Entry, ReadContext, Source, decode_line, text_lines
 
 _DECODER = json.JSONDecoder()
@@ -89,7 +89,29 @@ def _record(item: Any, path: str, line: int) -> PaperRecord | str:
         arxiv_id=ident,
         published=_date(paper.get("publishedAt") or item.get("publishedAt")),
         links=_links(paper),
+        authors=_authors(paper.get("authors")),
     )
+
+
+record_of = _record
+"""The record of one decoded API item (a daily-papers entry or a paper), or why it is
+skipped: what the `hf:` feeds read (`tracker.sources.feeds.hf`)."""
+
+
+def _authors(value: Any) -> tuple[Author, ...]:
+    """Authors as the API lists them (`{"name", "user": {"user"}}`, or plain names); a
+    Hugging Face account an author claimed is kept as the author's profile."""
+    if not isinstance(value, list):
+        return ()
+    found = []
+    for a in value:
+        name = a if isinstance(a, str) else a.get("name") if isinstance(a, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            continue
+        user = a.get("user") if isinstance(a, dict) else None
+        handle = user.get("user") if isinstance(user, dict) else None
+        found.append(Author(_text(name), profile=handle if isinstance(handle, str) else None))
+    return tuple(found)
 
 
 def _invalid(exc: json.JSONDecodeError | RecursionError) -> str:

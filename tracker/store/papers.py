@@ -32,12 +32,13 @@ from tracker.extract.identity import paper_key
 from tracker.models import ExtractedPaper
 from tracker.rows import LINK_COLUMNS, PAPER_COLUMNS, SOURCE_REF, PaperRows, paper_rows
 from tracker.store.tables import Link as LinkRow
-from tracker.store.tables import Paper, utcnow
+from tracker.store.tables import Paper, PaperAuthor, utcnow
 
 BATCH = 2000
 _ROWS_PER_INSERT = 500
 _PAPERS: Table = Paper.__table__  # type: ignore[attr-defined]
 _LINKS: Table = LinkRow.__table__  # type: ignore[attr-defined]
+_AUTHORS: Table = PaperAuthor.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -63,7 +64,7 @@ CLAIM_RANK = {"none": 0, "mentioned_no_link": 1, "promised": 2, "released": 3}
 def _merge(old: dict[str, object], new: dict[str, object]) -> dict[str, object]:
     """Fields of `new` that improve `old`: fill gaps, never erase, keep the stronger claim."""
     changes: dict[str, object] = {}
-    for field in ("arxiv_id", "doi", "published", "comment"):
+    for field in ("arxiv_id", "doi", "published", "comment", "venue", "venue_date"):
         if not old.get(field) and new.get(field):
             changes[field] = new[field]
     if len(str(new["abstract"])) > len(str(old.get("abstract") or "")):
@@ -94,7 +95,7 @@ def _dedupe(batch: list[PaperRows]) -> list[PaperRows]:
             urls = {lk[0] for lk in first.links}
             extra = tuple(lk for lk in p.links if lk[0] not in urls)
             if extra:
-                seen[p.paper[0]] = PaperRows(first.paper, first.links + extra)
+                seen[p.paper[0]] = PaperRows(first.paper, first.links + extra, first.authors)
     return list(seen.values())
 
 
@@ -299,13 +300,23 @@ def save_papers(conn: Connection, papers: Iterable[ExtractedPaper]) -> SaveCount
     return save_rows(conn, map(paper_rows, papers))
 
 
-def save_rows(conn: Connection, papers: Iterable[PaperRows]) -> SaveCounts:
-    """`save_papers` for papers already turned into rows (`tracker.rows.paper_rows`)."""
+def save_rows(
+    conn: Connection,
+    papers: Iterable[PaperRows],
+    saved: Callable[[list[PaperRows], list[int]], None] | None = None,
+) -> SaveCounts:
+    """`save_papers` for papers already turned into rows (`tracker.rows.paper_rows`).
+
+    `saved`, when given, is called after each batch with its papers and their ids (a feed
+    records which papers it brought)."""
     counts = SaveCounts()
     writer = _Writer(conn)
     with _bulk_cache(conn):
         for batch in _batches(papers, BATCH):
-            _save_batch(conn, writer, _dedupe(batch), counts)
+            unique = _dedupe(batch)
+            ids = _save_batch(conn, writer, unique, counts, need_ids=saved is not None)
+            if saved is not None:
+                saved(unique, ids)
     return counts
 
 
@@ -330,8 +341,14 @@ def _bulk_cache(conn: Connection) -> Iterator[None]:
 
 
 def _save_batch(
-    conn: Connection, writer: _Writer, batch: list[PaperRows], counts: SaveCounts
-) -> None:
+    conn: Connection,
+    writer: _Writer,
+    batch: list[PaperRows],
+    counts: SaveCounts,
+    need_ids: bool = False,
+) -> list[int]:
+    """Save one batch; the papers' ids, in order (-1 for a new paper whose id nothing needed,
+    unless `need_ids`)."""
     stored = _find_existing(conn, [p.ident for p in batch])
     ids: list[int] = []
     inserts: list[int] = []
@@ -355,8 +372,8 @@ def _save_batch(
         writer.papers.run(
             conn, [batch[i].paper for i in inserts], first_seen_at=now, updated_at=now
         )
-        # only the links of a new paper need its id: most papers have none
-        linked = [i for i in inserts if batch[i].links]
+        # only the links and authors of a new paper need its id: most papers have neither
+        linked = [i for i in inserts if need_ids or batch[i].links or batch[i].authors]
         keys = [batch[i].paper[0] for i in linked]
         if keys:
             id_of: dict[object, int] = dict(_rows_in(conn, _PAPERS, ("key", "id"), "key", keys))
@@ -364,6 +381,54 @@ def _save_batch(
                 ids[i] = id_of[batch[i].paper[0]]
         counts.papers_new += len(inserts)
     _save_links(conn, writer, batch, ids, set(inserts), counts)
+    _save_authors(conn, batch, ids, set(inserts))
+    return ids
+
+
+def _save_authors(
+    conn: Connection, batch: list[PaperRows], ids: list[int], fresh: set[int]
+) -> None:
+    """Authors of papers that have none stored; of a paper that has, the identifiers a source
+    gives for an author stored without them (same position, same name) are filled in."""
+    named = [(pid, p.authors) for pid, p in zip(ids, batch, strict=True) if p.authors]
+    if not named:
+        return
+    old = [
+        pid
+        for i, (pid, p) in enumerate(zip(ids, batch, strict=True))
+        if p.authors and i not in fresh
+    ]
+    stored: dict[int, dict[int, tuple[Any, ...]]] = {}
+    if old:
+        columns = ("paper_id", "position", "id", "name", "orcid", "openalex_id", "profile")
+        for row in _rows_in(conn, _AUTHORS, columns, "paper_id", old):
+            stored.setdefault(int(row[0]), {})[int(row[1])] = tuple(row[2:])
+    rows: list[dict[str, object]] = []
+    for pid, authors in named:
+        have = stored.get(pid)
+        if have is None:
+            stored[pid] = {}
+            rows.extend(
+                {"paper_id": pid, "position": n, "name": a[0], "orcid": a[1],
+                 "openalex_id": a[2], "profile": a[3]}
+                for n, a in enumerate(authors)
+            )  # fmt: skip
+            continue
+        for n, a in enumerate(authors):
+            known = have.get(n)
+            if known is None or known[1] != a[0]:
+                continue
+            fill = {
+                k: v
+                for k, v, old_v in zip(
+                    ("orcid", "openalex_id", "profile"), a[1:], known[2:], strict=True
+                )
+                if v and not old_v
+            }
+            if fill:
+                conn.execute(update(_AUTHORS).where(_AUTHORS.c.id == known[0]).values(**fill))
+    if rows:
+        conn.execute(insert(_AUTHORS), rows)
 
 
 def _save_links(

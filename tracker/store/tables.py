@@ -73,6 +73,9 @@ class Paper(SQLModel, table=True):
     published: dt.date | None = None
     """Served by `ix_paper_published_summary`, which starts with it."""
     venue_date: dt.date | None = None
+    """When the venue accepted the paper (an OpenReview decision), when a source says."""
+    venue: str = Field(default="", sa_column=Column(String(255), nullable=False, server_default=""))
+    """Where the paper appeared (OpenReview venue, arXiv journal reference, OpenAlex source)."""
     date_basis: str = Field(
         default="", sa_column=Column(String(16), nullable=False, server_default="")
     )
@@ -435,3 +438,64 @@ class PaperEnrichment(SQLModel, table=True):
     links_found: int = 0
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     enriched_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class PaperAuthor(SQLModel, table=True):
+    """One author of a paper, in the source's order: the name and the identifiers given.
+
+    Kept apart from `paper` because a paper has many and because "every paper of our lab" and
+    "the repository owner is an author" are questions about authors, not about papers."""
+
+    __tablename__ = "paper_author"
+    # also the index of `paper_id` alone, which it starts with
+    __table_args__ = (UniqueConstraint("paper_id", "position", name="uq_paper_author_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id")
+    position: int
+    """0 for the first author."""
+    name: str = Field(max_length=255)
+    orcid: str | None = Field(default=None, max_length=32, index=True)
+    openalex_id: str | None = Field(default=None, max_length=32, index=True)
+    profile: str | None = Field(default=None, max_length=255)
+    """The source's account name (an OpenReview profile id, a Hugging Face user)."""
+
+
+class Feed(SQLModel, table=True):
+    """A live source followed by name (`hf:daily`, `arxiv:cs.LG`...): its cursor and whether it
+    is on the watch list.
+
+    The cursor says what is stored already, so a rerun asks only for what is new and an
+    interrupted run resumes: days `started`..`through` are complete; of the day (or, for an
+    undated listing, the whole query) being read, `offset` items are stored and `token` is the
+    next page's token; `etag` is the validator of the last unsettled day's first page."""
+
+    __tablename__ = "feed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=512, unique=True, index=True)
+    """The canonical feed name, without a date range."""
+    watched: bool = False
+    started: dt.date | None = None
+    through: dt.date | None = None
+    day: dt.date | None = None
+    offset: int = 0
+    token: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    etag: str = Field(default="", max_length=255)
+    added_at: dt.datetime = Field(default_factory=utcnow)
+    read_at: dt.datetime | None = None
+    """When a run last stored a page of it."""
+
+
+class PaperFeed(SQLModel, table=True):
+    """Which feed brought which paper, and what the feed said of it that is not the paper's
+    (Hugging Face upvotes), as of the last time it listed it."""
+
+    __tablename__ = "paper_feed"
+    __table_args__ = (UniqueConstraint("feed_id", "paper_id", name="uq_paper_feed"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    feed_id: int = Field(foreign_key="feed.id")
+    paper_id: int = Field(foreign_key="paper.id", index=True)
+    upvotes: int | None = None
+    first_seen_at: dt.datetime = Field(default_factory=utcnow)
