@@ -22,6 +22,15 @@ DEFAULT_ARXIV_PACE_S = 3.0
 """arXiv asks API clients for one request every three seconds."""
 
 
+HOST_TOKEN_ENV = {
+    "gitlab.com": "GITLAB_TOKEN",
+    "codeberg.org": "CODEBERG_TOKEN",
+    "bitbucket.org": "BITBUCKET_TOKEN",
+    "zenodo.org": "ZENODO_TOKEN",
+}
+"""Environment variables holding a token for a code host other than GitHub and the Hub."""
+
+
 def _secret_repr(value: str | None) -> str:
     return "None" if value is None else "'***'"
 
@@ -34,6 +43,9 @@ class Settings:
     github_token: str | None = field(default=None, repr=False)
     github_api_url: str = DEFAULT_GITHUB_API_URL
     hf_token: str | None = field(default=None, repr=False)
+    host_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    """(host name, token) for the other code hosts (`HOST_TOKEN_ENV`); a token is only ever
+    sent to its own host."""
     hf_endpoint: str = DEFAULT_HF_ENDPOINT
     arxiv_api_url: str = DEFAULT_ARXIV_API_URL
     openreview_api_url: str = DEFAULT_OPENREVIEW_API_URL
@@ -60,6 +72,7 @@ class Settings:
             github_token=e.get("GITHUB_TOKEN") or e.get("GH_TOKEN") or None,
             github_api_url=e.get("TRACKER_GITHUB_API_URL") or DEFAULT_GITHUB_API_URL,
             hf_token=e.get("HF_TOKEN") or None,
+            host_tokens=tuple((h, e[v]) for h, v in HOST_TOKEN_ENV.items() if e.get(v)),
             hf_endpoint=e.get("HF_ENDPOINT") or DEFAULT_HF_ENDPOINT,
             arxiv_api_url=e.get("TRACKER_ARXIV_API_URL") or DEFAULT_ARXIV_API_URL,
             openreview_api_url=e.get("TRACKER_OPENREVIEW_API_URL") or DEFAULT_OPENREVIEW_API_URL,
@@ -75,7 +88,12 @@ class Settings:
 
     def secrets(self) -> tuple[str, ...]:
         """Values that must be scrubbed from any text that leaves the process."""
-        return tuple(s for s in (self.github_token, self.hf_token) if s)
+        tokens = (self.github_token, self.hf_token, *(t for _, t in self.host_tokens))
+        return tuple(s for s in tokens if s)
+
+    def token_for(self, host: str) -> str | None:
+        """The token configured for exactly this host name, if any."""
+        return next((t for h, t in self.host_tokens if h == host), None)
 
     def checked(self) -> Settings:
         """These settings, or a `ConfigError` naming the first service URL that is not an

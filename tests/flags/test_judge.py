@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.check.github.facts import lfs_patterns
+from tracker.check.evidence import lfs_patterns
 from tracker.flags.judge import Judgement, judge
 from tracker.flags.licenses import restrictive_terms
 from tracker.flags.weights import WeightsEvidence

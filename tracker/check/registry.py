@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from tracker.check.github.checker import GitHubChecker
+from tracker.check.gitlab import GitLabChecker
 from tracker.check.interface import Checker
 
-CHECKERS: tuple[type[Checker], ...] = (GitHubChecker,)
+CHECKERS: tuple[type[Checker], ...] = (
+    GitHubChecker,
+    GitLabChecker,
+)
 """GitHub first: most targets live there, and its rate limit is the one a budget governs."""

@@ -133,7 +133,7 @@ class WebPolicy:
 
 
 @dataclass(frozen=True, slots=True)
-class _Target:
+class Target:
     """Where one hop's request really goes, after the guard approved it."""
 
     url: str
@@ -143,10 +143,12 @@ class _Target:
 
 
 class Refused(Exception):
-    """The guard or the URL's form forbids this hop (never leaves this module)."""
+    """The guard or the URL's form forbids this hop."""
 
 
-def _target(url: str, policy: WebPolicy) -> _Target:
+def route(url: str, policy: WebPolicy) -> Target:
+    """Where a request for `url` really goes: the `connect_to` origin, or the one resolved
+    address the guard approved (raises `Refused`, or `Unresolved` when the host has none)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise Refused(f"scheme {parts.scheme or 'none'!r} is not http(s)")
@@ -157,22 +159,22 @@ def _target(url: str, policy: WebPolicy) -> _Target:
     path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
     origin = policy.connect_to.get(f"{host}:{port}") or policy.connect_to.get(host)
     if origin:
-        return _Target(origin.rstrip("/") + path, {"Host": parts.netloc}, {}, (origin,))
+        return Target(origin.rstrip("/") + path, {"Host": parts.netloc}, {}, (origin,))
     addresses = tuple(_addresses(host, policy.resolver))
     if not addresses:
-        raise _Unresolved(f"{host} does not resolve")
+        raise Unresolved(f"{host} does not resolve")
     for address in addresses:
         why = refusal(address)
         if why and not policy.allow_private:
             raise Refused(f"{host} resolves to {address} ({why})")
     pinned = f"[{addresses[0]}]" if ":" in addresses[0] else addresses[0]
     extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
-    return _Target(
+    return Target(
         f"{parts.scheme}://{pinned}:{port}{path}", {"Host": parts.netloc}, extensions, addresses
     )
 
 
-class _Unresolved(Exception):
+class Unresolved(Exception):
     """No usable answer (the host has no address, or a body never finished): unknown, not
     refused."""
 
@@ -204,15 +206,15 @@ def _read_body(response: httpx.Response, deadline_s: float) -> str:
         if len(data) >= MAX_BODY_BYTES:
             break
         if time.monotonic() > until:
-            raise _Unresolved(f"page body still arriving after {deadline_s:g} s")
+            raise Unresolved(f"page body still arriving after {deadline_s:g} s")
     return bytes(data[:MAX_BODY_BYTES]).decode(response.encoding or "utf-8", errors="replace")
 
 
 def _request(
     client: httpx.Client, method: str, url: str, policy: WebPolicy
-) -> tuple[httpx.Response, str, _Target]:
+) -> tuple[httpx.Response, str, Target]:
     """One request to the guarded address; the body is read only for GET."""
-    target = _target(url, policy)
+    target = route(url, policy)
     request = client.build_request(
         method, target.url, headers=target.headers, extensions=target.extensions
     )
@@ -261,7 +263,7 @@ def resolve(
         except Refused as exc:
             hops.append(WebHop(current, "HEAD", None))
             return done(RepoStatus.BLOCKED, f"refused: {exc}")
-        except _Unresolved as exc:
+        except Unresolved as exc:
             hops.append(WebHop(current, "HEAD", None))
             return done(RepoStatus.UNKNOWN, str(exc))
         except httpx.HTTPError as exc:

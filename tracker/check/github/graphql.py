@@ -29,11 +29,11 @@ from typing import Any
 
 import httpx
 
-from tracker.check.github.facts import (
+from tracker.check.evidence import (
     EVIDENCE_COLUMNS,
     EVIDENCE_FILES,
     MAX_FILE_CHARS,
-    TREE_DEPTH,
+    README_NAMES,
     derive,
     found,
     lfs_patterns,
@@ -42,10 +42,12 @@ from tracker.http import Failure, HttpResult, request
 from tracker.models import CheckResult, ReleaseAsset, RepoFacts, RepoStatus
 from tracker.tree import tree_paths, unexplored_dirs
 
-README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
-"""In the order GitHub prefers them when a repository has several."""
 MAX_ASSETS = 50
 MAX_TOPICS = 20
+
+TREE_DEPTH = 3
+"""Levels of the tree the batch query reads: root, its folders, and theirs; a repository with
+folders below that depth gets the rest from `git/trees` (`deepen`)."""
 
 
 def _tree_selection(depth: int) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 import requests
 from github import Auth, Github, GithubException
 
-from tracker.check.github.facts import (
+from tracker.check.evidence import (
     EVIDENCE_FILES,
     MAX_FILE_CHARS,
     derive,

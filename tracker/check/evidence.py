@@ -1,11 +1,10 @@
-"""Facts derived from a repository's answer, identically for GraphQL and REST answers (the tree
-readers themselves are `tracker.tree`).
+"""The evidence every checker returns, whatever the host: the result of a target that answered,
+the files read beside the README, and the counts the tree gives (the tree readers themselves
+are `tracker.tree`).
 
-Both transports end with the whole tree: REST asks `git/trees` recursively; GraphQL reads
-`TREE_DEPTH` levels in its batch query and, for a repository with folders below that depth,
-asks `git/trees` for the rest (`tracker.check.github.graphql.deepen`). A folder listed with
-nothing under it was not read (a depth limit or a truncated listing): it keeps a repository from
-being called empty of source, since absence is only claimed when everything was seen.
+Every checker ends with the whole tree when it can: a folder listed with nothing under it was
+not read (a depth limit or a truncated listing), and it keeps a repository from being called
+empty of source, since absence is only claimed when everything was seen.
 """
 
 from __future__ import annotations
@@ -15,9 +14,6 @@ from dataclasses import replace
 
 from tracker.models import CheckResult, RepoFacts, RepoStatus
 from tracker.tree import languages, source_files, vendored_dirs
-
-TREE_DEPTH = 3
-"""Levels of the tree the GraphQL batch query reads: root, its folders, and theirs."""
 
 
 def found(
@@ -29,8 +25,9 @@ def found(
     last_modified: str | None = None,
     probe_digest: str | None = None,
 ) -> CheckResult:
-    """The result of a repository that answered, whichever transport asked: moved when GitHub
-    now names it otherwise, else ok or empty (a new case of the same name is its canonical)."""
+    """The result of a repository that answered, whichever host and transport asked: moved when
+    the host now names it otherwise, else ok or empty (a new case of the same name is its
+    canonical)."""
     canonical: str | None = facts.full_name
     status, reason, http = RepoStatus.MOVED, f"now {facts.full_name}", 301
     if facts.full_name.lower() == target.lower():
@@ -56,6 +53,9 @@ def lfs_patterns(gitattributes: str | None) -> tuple[str, ...]:
     """Patterns stored in Git LFS, from `.gitattributes`."""
     return tuple(dict.fromkeys(_LFS_LINE.findall(gitattributes or "")))
 
+
+README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
+"""In the order GitHub prefers them when a repository has several."""
 
 EVIDENCE_FILES = (
     "setup.py",
@@ -100,3 +100,15 @@ def derive(facts: RepoFacts, *, empty: bool = False) -> RepoFacts:
         vendored=vendored_dirs(paths),
         empty=empty,
     )
+
+
+def readme_path(paths: tuple[str, ...]) -> str | None:
+    """The root README a host would show, from the tree's paths."""
+    present = set(paths)
+    return next((n for n in README_NAMES if n in present), None)
+
+
+def files_to_read(paths: tuple[str, ...]) -> list[str]:
+    """The evidence files (`EVIDENCE_FILES`) and `.gitattributes` the tree holds."""
+    present = set(paths)
+    return [f for f in (*EVIDENCE_FILES, ".gitattributes") if f in present]
