@@ -27,7 +27,7 @@ def test_run_table_shows_flags_and_checked_repositories(tmp_path: Path, cli: Any
     rows = [ln for ln in result.stdout.splitlines() if "Household" in ln]
     assert len(rows) == 1
     assert "placeholder" in rows[0] and "code_placeholder, no_license" in rows[0]
-    assert "2 repositories checked over graphql (2 changed, 0 unknown)" in result.stderr
+    assert "2 repositories checked (graphql; 2 changed, 0 unknown)" in result.stderr
 
 
 def test_ingest_honours_a_forced_format(tmp_path: Path, cli: Any) -> None:

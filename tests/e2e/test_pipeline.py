@@ -348,7 +348,7 @@ def test_tracker_demo_through_the_entry_point(tmp_path: Path, cli: Any) -> None:
     ]
     for text in ("promised — due in 88 days", "placeholder", "code_placeholder, no_license"):
         assert text in result.stdout
-    assert "5 repositories checked over graphql (5 changed, 0 unknown)" in result.stderr
+    assert "5 repositories checked (graphql; 5 changed, 0 unknown)" in result.stderr
 
 
 def test_scenario_dates_follow_today_and_nothing_else_moves() -> None:

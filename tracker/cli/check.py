@@ -1,4 +1,4 @@
-"""`tracker check`: check the GitHub repositories that stored links point at."""
+"""`tracker check`: check the code repositories that stored links point at, on every host."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tracker.check.github.planner import parse_age
 from tracker.check.interface import Progress as CheckProgress
 from tracker.check.shard import parse_shard
 from tracker.cli.app import DbOption, Exit, app, err, settings
+from tracker.cli.options import AllowPrivate, ConnectTo, HfEndpoint, connect_routes
 from tracker.config import Settings
 from tracker.models import CheckSummary
 from tracker.store import open_db
@@ -49,7 +50,7 @@ def check_with_progress(engine: Engine, cfg: Settings, **options: Any) -> CheckS
 
 def say_check(s: CheckSummary) -> None:
     err.print(
-        f"{s.checked:,} repositories checked over {s.transport} ({s.changed:,} changed, "
+        f"{s.checked:,} repositories checked ({s.transport}; {s.changed:,} changed, "
         f"{s.unknown:,} unknown), {s.requests:,} requests, {s.points:,} rate-limit points"
     )
     if s.unchecked:
@@ -67,7 +68,7 @@ def check(
     ] = None,
     limit: Annotated[int | None, typer.Option(help="Check at most this many repositories.")] = None,
     budget: Annotated[
-        int | None, typer.Option(help="Spend at most this many rate-limit points.")
+        int | None, typer.Option(help="Spend at most this many GitHub rate-limit points.")
     ] = None,
     no_wait: Annotated[
         bool, typer.Option("--no-wait", help="Stop instead of waiting for a rate-limit reset.")
@@ -83,10 +84,16 @@ def check(
         str | None,
         typer.Option(help="Check only shard K of N (e.g. 2/4), a stable split for parallel jobs."),
     ] = None,
+    hf_endpoint: HfEndpoint = None,
+    connect_to: ConnectTo = None,
+    allow_private: AllowPrivate = False,
 ) -> None:
-    """Check linked GitHub repositories: status, facts, placeholders, weights, history.
+    """Check linked repositories on GitHub, GitLab, Codeberg, Bitbucket, the Hub and Zenodo.
 
-    The token is read from GITHUB_TOKEN; without one, the REST API is used (60 requests/hour).
+    Reads each repository's status, facts and evidence (README, tree, license and package
+    files, releases) and keeps their history. GitHub's token is read from GITHUB_TOKEN (without
+    one, the REST API is used: 60 requests/hour); other hosts' from GITLAB_TOKEN,
+    CODEBERG_TOKEN, BITBUCKET_TOKEN, ZENODO_TOKEN and HF_TOKEN, each sent to its own host only.
 
     Example: tracker check --max-age 1d --budget 500
     """
@@ -94,7 +101,12 @@ def check(
         age = parse_age(max_age) if max_age else None
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--max-age") from None
-    cfg = settings(db, github_api_url=github_api_url)
+    cfg = settings(
+        db,
+        github_api_url=github_api_url,
+        hf_endpoint=hf_endpoint,
+        allow_private=allow_private or None,
+    )
     summary = check_with_progress(
         open_db(cfg.db_url, create=False),
         cfg,
@@ -104,6 +116,7 @@ def check(
         no_wait=no_wait,
         rest=rest,
         shard=parse_shard(shard) if shard else None,
+        connect_to=connect_routes(connect_to),
     )
     say_check(summary)
     if summary.unchecked or summary.unknown:
