@@ -53,7 +53,8 @@ def check_id(feed: str, kind: str, ident: str) -> str:
     if not shape.match(ident):
         example = {"author": "A5023888391", "orcid": "0000-0002-1825-0097",
                    "institution": "I136199984"}[kind]  # fmt: skip
-        raise InputError(feed, f"{ident!r} is not an OpenAlex {kind} id (e.g. {example})")
+        what = "an ORCID iD" if kind == "orcid" else f"an OpenAlex {kind} id"
+        raise InputError(feed, f"{ident!r} is not {what} (e.g. {example})")
     return ident
 
 
