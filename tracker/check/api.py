@@ -107,6 +107,18 @@ class HostClient:
         query = f"?{urlencode(params, doseq=True)}" if params else ""
         return f"{self.base_url}{path}{query}"
 
+    def relative(self, url: str) -> str | None:
+        """The path (and query) of `url` below this API's root, to ask with `get_json`, when
+        `url` stays on this API (a paging link, a redirect to a moved repository); None when it
+        leads anywhere else, where this client's token must not go."""
+        where, base = urlsplit(url), urlsplit(self.base_url)
+        if where.scheme not in ("", base.scheme) or where.netloc.lower() not in ("", base.netloc):
+            return None
+        if not where.path.startswith(f"{base.path}/"):
+            return None
+        query = f"?{where.query}" if where.query else ""
+        return where.path[len(base.path) :] + query
+
     def _get(self, path: str, params: Mapping[str, Any] | None, limit: int) -> ApiAnswer:
         url = self.url(path, params)
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracker.check.gitea import GiteaChecker
 from tracker.check.github.checker import GitHubChecker
 from tracker.check.gitlab import GitLabChecker
 from tracker.check.interface import Checker
@@ -9,5 +10,6 @@ from tracker.check.interface import Checker
 CHECKERS: tuple[type[Checker], ...] = (
     GitHubChecker,
     GitLabChecker,
+    GiteaChecker,
 )
 """GitHub first: most targets live there, and its rate limit is the one a budget governs."""
