@@ -26,6 +26,7 @@ from tracker.models import IngestSummary
 from tracker.pipeline import ReadOptions
 from tracker.sources.feeds import Feed, FeedApi, Window, is_feed, parse_feed
 from tracker.store import open_db
+from tracker.store.feeds import watched_feeds
 from tracker.workers import default_jobs
 
 Strict = Annotated[
@@ -234,10 +235,24 @@ def say_ingest(summary: IngestSummary) -> None:
     )
 
 
+Watched = Annotated[
+    bool,
+    typer.Option("--watched", help="Also read every watched feed (tracker watch list)."),
+]
+
+
 @app.command()
 def ingest(
-    sources: Sources,
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Listing files (HF page text, ...; `-` reads standard input) or feeds "
+            "(hf:daily, arxiv:cs.LG/2025-04-01..2025-04-30, openreview:VENUE, orcid:ID...).",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
+    watched: Watched = False,
     strict: Strict = False,
     column: Columns = None,
     format: Format = None,
@@ -257,9 +272,15 @@ def ingest(
     Example: tracker ingest examples/hf-trending.txt arxiv:cs.LG --since 2025-04-01
     """
     options = read_options(strict, column, format)
-    files, feeds = split_inputs(sources)
-    window = feed_window(since, until, feeds)
+    files, feeds = split_inputs(sources or [])
     cfg = feed_settings(db, hf_endpoint, arxiv_api_url, openreview_api_url, openalex_api_url)
+    if watched:
+        with open_db(cfg.db_url).connect() as conn:
+            named = {f.name for f in feeds}
+            feeds += [parse_feed(n) for n in watched_feeds(conn) if n not in named]
+    if not files and not feeds:
+        raise typer.BadParameter("name listing files or feeds (or --watched, with feeds watched)")
+    window = feed_window(since, until, feeds)
     with FeedApi(cfg) as api:
         check_feeds(api, feeds)
         if files:
