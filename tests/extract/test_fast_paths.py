@@ -334,3 +334,87 @@ def test_sentence_splits_are_the_split_pattern(text: str) -> None:
         if c in ".!?":
             m = status._SENT_SPLIT.match(text, at)
             assert status._split_at(text, at) == ((m.end(1), m.end()) if m else None)
+
+
+def _owned_reference(clause: str, start: int) -> bool:
+    """`status._owned` as first written: every pattern over the whole head of the clause."""
+    if status._THIRD_PARTY.search(clause, 0, start):
+        return False
+    if "://" in clause or status._OWNER.search(clause):
+        return True
+    head = clause[:start]
+    if status._LEADING_SUBJECT.match(head):
+        return True
+    lead = status._LEADING_CLAUSE.match(head)
+    return lead is not None and bool(status._LEADING_SUBJECT.match(head[lead.end() :]))
+
+
+_OWNED_WORDS = st.sampled_from(
+    [
+        "code", "data", "models", "weights", "our", "we", "the", "existing", "open-source",
+        "state-of-the-art", "off the shelf", "third party", "because", "since", "will", "using",
+        "won't", "not", "don't", "never", ",", ";", "(", "https://x.org", "\u00e9t\u00e9", "x_y",
+        "-", "'", "\t", "\u2003", "a-b",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_OWNED_WORDS, max_size=14), st.sampled_from([" ", "  ", "\n", "-", ""]))
+def test_owned_looks_only_where_a_match_can_be(words: list[str], glue: str) -> None:
+    clause = glue.join(words).lower()
+    for m in status._ARTIFACT_RE["code"].finditer(clause):
+        assert status._owned(clause, m.start()) == _owned_reference(clause, m.start())
+    for m in status._ARTIFACT_RE["data"].finditer(clause):
+        assert status._owned(clause, m.start()) == _owned_reference(clause, m.start())
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_OWNED_WORDS, max_size=14), st.sampled_from([" ", "  ", "\n", ", "]))
+def test_negated_looks_only_where_a_match_can_be(words: list[str], glue: str) -> None:
+    clause = glue.join([*words, "is released"]).lower()
+    for verb in status._RELEASE.finditer(clause):
+        reference = bool(status._NEGATION.search(clause, 0, verb.start())) or bool(
+            status._INNER_NEGATION.search(verb.group(0))
+        )
+        assert status._negated(clause, verb) == reference
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab. !?A(\"')]\n\u00e9", max_size=40))
+def test_sentences_up_to_the_bound_are_the_split_pattern(text: str) -> None:
+    spans, pos = [], 0
+    for m in status._SENT_SPLIT.finditer(text):
+        spans.append((pos, text[pos : m.end(1)]))
+        pos = m.end()
+    if pos < len(text):
+        spans.append((pos, text[pos:]))
+    assert status.sentences(text) == spans
+
+
+def test_a_sentence_over_the_bound_is_cut_at_white_space() -> None:
+    text = "word " * 1000 + "end."
+    pieces = status.sentences(text)
+    assert "".join(sent for _, sent in pieces) == text
+    assert all(len(sent) <= status.MAX_SENTENCE for _, sent in pieces)
+    assert all(text.startswith(sent, at) for at, sent in pieces)
+    assert all(sent.startswith(" ") for _, sent in pieces[1:])
+
+
+pdf = importlib.import_module("tracker.sources.pdf")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["https://", "http://", "www.", "a", ".", "-", "/", "_", "9", " ", "\n", "x.org/",
+             "\u00e9", "\u2192", "\u00bd", "\u00b7", ":"]
+        ),
+        max_size=16,
+    ).map("".join)
+)  # fmt: skip
+def test_url_at_end_matches_the_pattern(text: str) -> None:
+    line = text.rstrip()
+    m = pdf._URL_AT_END.search(line)
+    assert pdf._url_at_end(line) == (m.start() if m else -1)

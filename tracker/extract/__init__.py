@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from tracker.extract.classify import describe, kind_in_context, role_of
 from tracker.extract.identity import arxiv_id, doi, normalize_title, paper_key
@@ -42,6 +42,7 @@ def _contexts(text: str, found: list[Found], spans: Spans) -> list[tuple[str, st
     out = []
     prev_end = 0
     starts = [s for s, _ in spans]
+    starts_found = sorted(f.start for f in found)
     for f in found:
         start, sentence = spans[bisect_right(starts, f.start) - 1]
         rel = f.start - start
@@ -51,11 +52,16 @@ def _contexts(text: str, found: list[Found], spans: Spans) -> list[tuple[str, st
         before = sentence[max(floor, paren + 1) : rel]
         if paren >= floor and not before.strip():  # "the model (<link>)": the noun before it
             before = sentence[floor:paren]
-        alone = len(found) == 1 or sum(start + lo <= g.start < start + hi for g in found) == 1
+        alone = len(found) == 1 or _count(starts_found, start + lo, start + hi) == 1
         clause = sentence[lo:rel] + " " + sentence[rel + len(f.raw) : hi] if alone else ""
         out.append((sentence.strip(), before, clause))
         prev_end = f.start + len(f.raw)
     return out
+
+
+def _count(offsets: list[int], lo: int, hi: int) -> int:
+    """How many of the sorted `offsets` lie in `[lo, hi)`."""
+    return bisect_left(offsets, hi) - bisect_left(offsets, lo)
 
 
 def links_in(text: str, provenance: Provenance, *, survey: bool = False) -> list[Link]:

@@ -10,8 +10,9 @@ link in the sentence whose role is code, weights or data is a release of that ar
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import NamedTuple
 
 import re2
@@ -225,13 +226,21 @@ Spans = list[tuple[int, str]]
 _STOPS = str.maketrans("!?", "..")
 
 
+MAX_SENTENCE = 2000
+"""The longest sentence read as one, in characters: a longer run without a sentence end is cut
+into pieces of at most this length, at white space where there is some. Clause work is
+quadratic in a sentence's length at worst (every verb looks back over its clause), so the
+bound keeps a text's cost linear in its length; no sentence of the labelled abstracts comes
+near it."""
+
+
 def sentences(text: str) -> Spans:
     """Sentences with their start offsets. URLs with dots do not split a sentence.
 
     The splits are what `_SENT_SPLIT.finditer` gives. That would try the pattern at every
     offset; a split can only start on `.`, `!` or `?` and holds no other one, so it is tried
     only there (`str.find` skips ahead in C), by `_split_at`, which tells what the pattern's
-    match there would be without calling it.
+    match there would be without calling it. A sentence over `MAX_SENTENCE` is cut (`_cut`).
     """
     out: list[tuple[int, str]] = []
     pos = 0
@@ -240,12 +249,24 @@ def sentences(text: str) -> Spans:
     while at >= 0:
         split = _split_at(text, at)
         if split is not None:
-            out.append((pos, text[pos : split[0]]))
+            _cut(text, pos, split[0], out)
             pos = at = split[1]
         at = stops.find(".", at + 1)
     if pos < len(text):
-        out.append((pos, text[pos:]))
+        _cut(text, pos, len(text), out)
     return out
+
+
+def _cut(text: str, lo: int, hi: int, out: list[tuple[int, str]]) -> None:
+    """Append `text[lo:hi]` to `out` as one sentence, or as pieces of at most `MAX_SENTENCE`
+    characters each ended at the last white space within the bound (or at the bound)."""
+    while hi - lo > MAX_SENTENCE:
+        end = lo + MAX_SENTENCE
+        space = max(text.rfind(" ", lo + 1, end), text.rfind("\n", lo + 1, end))
+        cut = space if space > lo else end
+        out.append((lo, text[lo:cut]))
+        lo = cut
+    out.append((lo, text[lo:hi]))
 
 
 _CLOSERS = "\"')]"
@@ -277,17 +298,71 @@ def sentence_at(text: str, offset: int) -> str:
     return text.strip()
 
 
-def _owned(clause: str, start: int) -> bool:
-    """The artifact word at `start` is the authors' own, not a third party's."""
-    if _THIRD_PARTY.search(clause, 0, start):
+class _Owner(NamedTuple):
+    """What `_owned` reads from the whole clause, the same for every artifact word in it:
+    worked out once per clause, so that each word costs only the few words before it."""
+
+    anywhere: bool
+    """A link or an owner word ("we", "our") somewhere in the clause."""
+    lead_end: int
+    """Where a `_LEADING_CLAUSE` match of the clause ends, or -1."""
+
+
+def _owner_of(clause: str) -> _Owner:
+    lead = _LEADING_CLAUSE.match(clause)
+    return _Owner("://" in clause or _OWNER.search(clause) is not None, lead.end() if lead else -1)
+
+
+def _owned(clause: str, start: int, owner: _Owner | None = None) -> bool:
+    """The artifact word at `start` is the authors' own, not a third party's.
+
+    Each pattern is tried only where its match can be (`_runs_back`): a `_THIRD_PARTY` match
+    ends at `start` and holds at most six runs of white space; a `_LEADING_SUBJECT` one holds
+    the whole head, so at most four words. A `_LEADING_CLAUSE` match ends at the first comma
+    after its opening word, so it is the clause's own when it ends by `start`, else none.
+    """
+    if owner is None:
+        owner = _owner_of(clause)
+    if _THIRD_PARTY.search(clause, _runs_back(clause, start, 7, False), start):
         return False
-    if "://" in clause or _OWNER.search(clause):
+    if owner.anywhere:
         return True
-    head = clause[:start]
-    if _LEADING_SUBJECT.match(head):
+    if _few_words(clause, 0, start) and _LEADING_SUBJECT.match(clause, 0, start):
         return True
-    lead = _LEADING_CLAUSE.match(head)  # "Because ..., the dataset is": the subject after it
-    return lead is not None and bool(_LEADING_SUBJECT.match(head[lead.end() :]))
+    lead = owner.lead_end
+    return (
+        0 <= lead <= start
+        and _few_words(clause, lead, start)
+        and bool(_LEADING_SUBJECT.match(clause[lead:start]))
+    )
+
+
+_WORD_RUN = re.compile(r"\w[\w'-]*")
+
+
+def _few_words(text: str, lo: int, hi: int) -> bool:
+    """Whether `text[lo:hi]` holds at most four runs of `[\\w'-]` with a word character in
+    them, as a `_LEADING_SUBJECT` match must (each of its words lies in one such run, and
+    every run with a word character holds one of its words)."""
+    return next(islice(_WORD_RUN.finditer(text, lo, hi), 4, None), None) is None
+
+
+def _runs_back(text: str, end: int, runs: int, word: bool) -> int:
+    """Where the `runs`-th run of word characters (`\\w`: `str.isalnum` or `_`; of white
+    space, `str.isspace`, when not `word`) counting back from `end` starts, or 0: a match
+    ending at `end` that holds fewer such runs starts after it."""
+    at = end
+    inside = False
+    while at > 0:
+        c = text[at - 1]
+        hit = (c.isalnum() or c == "_") if word else c.isspace()
+        if hit and not inside:
+            runs -= 1
+        inside = hit
+        if runs == 0 and not inside:
+            return at
+        at -= 1
+    return 0
 
 
 def _stems(words: str) -> str:
@@ -357,21 +432,34 @@ def _present(clause: str) -> Sequence[str]:
     return _NAMED[frozenset(_STEM_SET.Match(clause.encode()) or ())]
 
 
-def _artifacts(clause: str, lo: int, hi: int, present: Sequence[str] = ARTIFACTS) -> set[str]:
+def _artifacts(
+    clause: str,
+    lo: int,
+    hi: int,
+    present: Sequence[str] = ARTIFACTS,
+    owner: _Owner | None = None,
+) -> set[str]:
     """The artifacts named in `clause[lo:hi]` that are the authors' own; `present` (see
-    `_present`) are the only ones named anywhere in the clause."""
+    `_present`) are the only ones named anywhere in the clause, `owner` its `_owner_of`."""
     found: set[str] = set()
     if hi - lo < 4:  # no artifact word is shorter than "code" or "data"
         return found
+    if owner is None:
+        owner = _owner_of(clause)
     for name in present:
         for m in _ARTIFACT_RE[name].finditer(clause, lo, hi):
-            if _owned(clause, m.start()):
+            if _owned(clause, m.start(), owner):
                 found.add(name)
                 break
     return found
 
 
-def _subjects(clause: str, verb: re.Match[str], present: Sequence[str] = ARTIFACTS) -> set[str]:
+def _subjects(
+    clause: str,
+    verb: re.Match[str],
+    present: Sequence[str] = ARTIFACTS,
+    owner: _Owner | None = None,
+) -> set[str]:
     """Artifacts named before the verb (its subject) or, for an active verb, its object.
 
     After a passive verb only an explicit addition ("together with the logs") counts, so that
@@ -381,8 +469,12 @@ def _subjects(clause: str, verb: re.Match[str], present: Sequence[str] = ARTIFAC
     active = said[:3].lower() == "we " or said.endswith(_ACTIVE_ENDS)
     if not present:
         return set()
+    if owner is None:
+        owner = _owner_of(clause)
     found = (
-        set() if active else _artifacts(clause, max(0, verb.start() - 120), verb.start(), present)
+        set()
+        if active
+        else _artifacts(clause, max(0, verb.start() - 120), verb.start(), present, owner)
     )
     tail = clause[verb.end() :]
     stop = _OBJECT_END.search(tail)
@@ -391,14 +483,18 @@ def _subjects(clause: str, verb: re.Match[str], present: Sequence[str] = ARTIFAC
     if not active:
         extra = _ADDITION.search(clause, lo, end)
         lo = extra.end() if extra else end
-    found |= _artifacts(clause, lo, end, present)
+    found |= _artifacts(clause, lo, end, present, owner)
     if len(said) >= 4:  # the verb itself rarely names an artifact: RE2 tells which it may
-        found |= _artifacts(clause, verb.start(), verb.end(), _within(said, present))
+        found |= _artifacts(clause, verb.start(), verb.end(), _within(said, present), owner)
     return found
 
 
 def _negated(clause: str, verb: re.Match[str]) -> bool:
-    return bool(_NEGATION.search(clause, 0, verb.start())) or bool(
+    """A negation word at most three words before the verb, or inside it. A `_NEGATION` match
+    ends at the verb and holds at most five runs of word characters ("won't" is two), so it
+    is looked for only after the sixth run back."""
+    lo = _runs_back(clause, verb.start(), 6, True)
+    return bool(_NEGATION.search(clause, lo, verb.start())) or bool(
         _INNER_NEGATION.search(verb.group(0))
     )
 
@@ -433,8 +529,9 @@ def _clause_hits(
             continue
         names = set(linked)
         present = _present(clause)
+        owner = _owner_of(clause)
         for verb in verbs:
-            names |= _subjects(clause, verb, present)
+            names |= _subjects(clause, verb, present, owner)
         condition = ""
         request = None if has_link else _ON_REQUEST.search(clause)
         if request:
@@ -561,7 +658,7 @@ def _hits(
         return
     low = _lower(text)
     ascii_ = text.isascii()
-    gated = _gated(low, which)
+    gated = sorted(_gated(low, which))
     if spans is None:
         spans = sentences(text)
     starts = [start for start, _ in spans]
@@ -589,9 +686,10 @@ def _hits(
                 if at >= 0 and not _borrowed(low_sentence, lo, at):
                     linked.add(_ROLE_ARTIFACT[lk.role])
             can = 0
-            for at, bit in gated:
-                if offset + lo <= at < offset + hi:
-                    can |= bit
+            g = bisect_left(gated, (offset + lo, 0))
+            while g < len(gated) and gated[g][0] < offset + hi:
+                can |= gated[g][1]
+                g += 1
             if linked or can:
                 raws = any_link.get(sentence, ())
                 placed = any(sentence.find(raw, lo, hi) >= 0 for raw in raws if raw)

@@ -13,10 +13,12 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+import re2
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from tracker.extract.identity import arxiv_id, doi
+from tracker.extract.links import MAX_URL
 from tracker.models import Location, PaperRecord, Provenance, SourceLink
 from tracker.sources.interface import ReadContext, Source
 
@@ -37,21 +39,47 @@ def repair_urls(text: str, known: frozenset[str] = frozenset()) -> str:
     A URL at the end of a line continues on the next line when the next line starts with
     URL characters and either a link annotation confirms the joined URL (which also tells
     whether a hyphen at the break is the URL's own) or the URL ended on a character where
-    typesetters break (`/`, `-`, `_`...).
+    typesetters break (`/`, `-`, `_`...). Only the last word of a line can end in a URL
+    (`_url_at_end`), so each line costs at most `MAX_URL` characters of search.
     """
     bare_known = [_bare(k) for k in known]
     out: list[str] = []
     for line in text.split("\n"):
         if out:
             prev = out[-1].rstrip()
-            tail = _URL_AT_END.search(prev)
-            cont = _CONTINUATION.match(line.lstrip())
-            joined = _joined(tail.group(1), cont.group(1), bare_known) if tail and cont else None
-            if tail and cont and joined is not None:
-                out[-1] = prev[: tail.start()] + joined + line.lstrip()[cont.end() :]
+            start = _url_at_end(prev)
+            cont = _CONTINUATION.match(line.lstrip()) if start >= 0 else None
+            joined = _joined(prev[start:], cont.group(1), bare_known) if cont else None
+            if cont and joined is not None:
+                out[-1] = prev[:start] + joined + line.lstrip()[cont.end() :]
                 continue
         out.append(line)
     return _HYPHEN_WORD.sub("", "\n".join(out))
+
+
+_URL_AT_END_RE2 = re2.compile(_URL_AT_END.pattern)
+_WIDE_WORD = re.compile(r"(?![\x00-\x7f])\w")
+_WIDE = re.compile(r"[^\x00-\x7f]")
+
+
+def _url_at_end(line: str) -> int:
+    """Where `_URL_AT_END.search(line)` starts (`line` ends on no white space), or -1.
+
+    Both of its branches hold no white space, so a match lies in the line's last word; a
+    word longer than `MAX_URL` is no link. Python's `re` tries its nested repeats again at
+    every offset (quadratic on a word like `a.a.a…`), so the word is searched with RE2, which
+    is linear. RE2 reads `\\w` and `\\b` as ASCII: a word with other characters is searched
+    as a copy where each of them becomes `a` when `re` counts it a word character, else `!`,
+    which the pattern treats alike (it names no character outside ASCII).
+    """
+    window = line[-(MAX_URL + 1) :]
+    word = window.rsplit(None, 1)[-1] if window else ""
+    if len(word) > MAX_URL:
+        return -1
+    if not word.isascii():
+        word = _WIDE.sub("!", _WIDE_WORD.sub("a", word))
+    m = _URL_AT_END_RE2.search(word)
+    return len(line) - len(word) + m.start() if m else -1
 
 
 def _bare(url: str) -> str:
@@ -90,13 +118,44 @@ class Pdf(Source):
                 raise ctx.error("PDF has no pages")
             page = reader.pages[0]
             uris = _annotation_uris(page)
-            text = repair_urls(page.extract_text() or "", frozenset(uris))
+            text = repair_urls(page_text(page), frozenset(uris))
             meta_title = reader.metadata.get("/Title") if reader.metadata else None
         except PyPdfError as exc:
             raise ctx.error(f"not a readable PDF: {exc}") from None
+        except PageTooLarge as exc:
+            raise ctx.error(str(exc)) from None
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise ctx.error(f"corrupt PDF structure: {type(exc).__name__}") from None
         yield _record(text, uris, str(meta_title or ""), ctx)
+
+
+MAX_PAGE_OPERATIONS = 300_000
+"""Content-stream operations read on one page. A dense page of text has some thousands; a
+few hundred bytes of compressed stream, or one form drawn over and over, can hold millions."""
+MAX_PAGE_TEXT = 1 << 20
+"""Characters of text read from one page: a dense page holds some thousands."""
+
+
+class PageTooLarge(ValueError):
+    """A page holds more than `MAX_PAGE_OPERATIONS` operations or `MAX_PAGE_TEXT` characters."""
+
+
+def page_text(page: Any) -> str:
+    """The page's text as pypdf extracts it, stopped with `PageTooLarge` past the bounds: the
+    extraction's work follows the decompressed content, not the file's size."""
+    seen = [0, 0]
+
+    def operation(*_: Any) -> None:
+        seen[0] += 1
+        if seen[0] > MAX_PAGE_OPERATIONS:
+            raise PageTooLarge(f"page has over {MAX_PAGE_OPERATIONS} drawing operations")
+
+    def text(part: Any, *_: Any) -> None:
+        seen[1] += len(part or "")
+        if seen[1] > MAX_PAGE_TEXT:
+            raise PageTooLarge(f"page has over {MAX_PAGE_TEXT >> 20} M characters of text")
+
+    return page.extract_text(visitor_operand_before=operation, visitor_text=text) or ""
 
 
 def _annotation_uris(page: Any) -> list[str]:
