@@ -64,6 +64,8 @@ def _open(path: str) -> tuple[BinaryIO, bytes]:
         raise InputError(path, "no such file")
     if file.is_dir():
         raise InputError(path, "is a directory, not a file")
+    if file.is_char_device() or file.is_block_device():
+        raise InputError(path, "is a device, not a file (read a listing from `-` instead)")
     try:
         fh = file.open("rb")
     except OSError as exc:

@@ -11,13 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from itertools import islice
 from typing import Any, BinaryIO, cast
 
 from tracker.extract.identity import arxiv_id
 from tracker.models import Author, Location, PaperRecord, Provenance, SourceLink
-from tracker.sources.interface import Entry, ReadContext, Source, decode_line, text_lines
+from tracker.sources.interface import (
+    LONG_LINE,
+    MAX_ENTRY,
+    TOO_LONG,
+    Entry,
+    ReadContext,
+    Source,
+    bounded_lines,
+    decode_line,
+    text_lines,
+)
 
 _DECODER = json.JSONDecoder()
 ENTRY_LINES = 100
@@ -42,6 +53,9 @@ class HfApiJson(Source):
 
     def parse(self, entry: Entry) -> Iterator[tuple[int, PaperRecord | str]]:
         for number, raw in enumerate(entry.lines, entry.line):
+            if raw == LONG_LINE:
+                yield number, f"line {TOO_LONG}"
+                continue
             line = decode_line(raw, number, entry.path)
             if not line.strip():
                 continue
@@ -62,6 +76,8 @@ class HfApiJson(Source):
                     yield item
                     continue
                 found = self.parse(item)
+            elif item is _TOO_LONG:
+                found = iter([(line, f"JSON element {TOO_LONG}")])
             else:
                 found = iter([(line, _record(item, ctx.source, line))])
             for number, record in found:
@@ -168,22 +184,22 @@ def _json_lines(fh: BinaryIO, ctx: ReadContext) -> Iterator[tuple[int, Any]]:
     """The value of the first line, then the lines after it as read, in `Entry`s of
     `ENTRY_LINES` (for `HfApiJson.parse`); a single document spread over lines, which the first
     line tells, is decoded whole instead."""
-    raw = iter(fh)
+    raw = bounded_lines(fh)
     lines = text_lines(raw, ctx)
-    _, first = next(lines, (1, ""))
+    number, first = next(lines, (1, ""))
     if first.strip():
         try:
             value = json.loads(first)
         except RecursionError:
-            ctx.bad(TOO_DEEP, 1)
+            ctx.bad(TOO_DEEP, number)
         except json.JSONDecodeError as exc:
             if first.lstrip().startswith("{") and exc.msg.startswith(("Unterminated", "Expecting")):
                 yield _whole_document(first, lines, ctx)
                 return
-            ctx.bad(_invalid(exc), 1)
+            ctx.bad(_invalid(exc), number)
         else:
-            yield 1, value
-    number = 2
+            yield number, value
+    number += 1
     while block := list(islice(raw, ENTRY_LINES)):
         yield number, Entry(HfApiJson.name, ctx.source, number, block)
         number += len(block)
@@ -232,10 +248,10 @@ class _Rolling:
         self.eof = False
         self.pending = b""
 
-    def _more(self) -> bool:
+    def _more(self, size: int = _CHUNK) -> bool:
         if self.eof:
             return False
-        chunk = self.fh.read(_CHUNK)
+        chunk = self.fh.read(size)
         if not chunk:
             self.eof = True
             if self.pending:
@@ -284,7 +300,12 @@ class _Rolling:
                 return
 
     def value(self) -> tuple[int, Any]:
+        """The next element and its line; `_TOO_LONG` for one over `MAX_ENTRY` characters.
+
+        An element the buffer cuts is decoded again once more is read; each read doubles, so
+        an element costs a few decodes of its length, not one per chunk."""
         self.skip_space()
+        size = _CHUNK
         while True:
             start = self.here()
             try:
@@ -292,11 +313,56 @@ class _Rolling:
             except RecursionError:
                 raise self.ctx.error(TOO_DEEP, self.line) from None
             except json.JSONDecodeError as exc:
-                if self._more():
+                if len(self.buf) - self.pos > MAX_ENTRY:
+                    self._skip_value()
+                    return start, _TOO_LONG
+                if self._more(size):
+                    size *= 2
                     continue
                 where = self.line + self.buf.count("\n", 0, exc.pos)
                 raise self.ctx.error(f"truncated or invalid JSON: {exc.msg}", where) from None
-            if end == len(self.buf) and not self.eof and self._more():
+            if end == len(self.buf) and not self.eof and self._more(size):
+                size *= 2
                 continue
             self.pos = end
             return start, value
+
+    def _skip_value(self) -> None:
+        """Read through the element at `pos` without decoding it, up to the `,` or `]` after
+        it, keeping only the unread tail: brackets outside strings are counted, strings and
+        escapes followed."""
+        depth, in_string, escaped = 0, False, False
+        while True:
+            buf, pos = self.buf, self.pos
+            while pos < len(buf):
+                if escaped:
+                    pos, escaped = pos + 1, False
+                    continue
+                m = (_IN_STRING if in_string else _OUTSIDE).search(buf, pos)
+                if m is None:
+                    pos = len(buf)
+                    break
+                c, pos = m.group(), m.end()
+                if in_string:
+                    escaped, in_string = c == "\\", c != '"'
+                elif c == '"':
+                    in_string = True
+                elif c in "[{":
+                    depth += 1
+                elif depth and c in "]}":
+                    depth -= 1
+                elif not depth:  # the array's own `,` or `]`
+                    self.pos = pos - 1
+                    return
+            self.pos = pos
+            if not self._more(_SKIP):
+                raise self.ctx.error(
+                    "unexpected end of file: the JSON array is not closed", self.line
+                )
+
+
+_TOO_LONG = object()
+"""What `_Rolling.value` gives for an element over `MAX_ENTRY` characters."""
+_IN_STRING = re.compile(r'["\\]')
+_OUTSIDE = re.compile(r'["\[\]{},]')
+_SKIP = 1 << 20

@@ -8,9 +8,9 @@ raises; a file that cannot be read at all raises `InputError` at once.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO, NamedTuple, cast
 
 from tracker.errors import InputError
 from tracker.models import PaperRecord
@@ -95,9 +95,45 @@ class Source(ABC):
         raise NotImplementedError(f"{self.name} leaves no entry unparsed")
 
 
-def text_lines(fh: Iterable[bytes], ctx: ReadContext) -> Iterator[tuple[int, str]]:
-    """`(line number, line)` decoded as UTF-8, line ends and a leading BOM removed."""
-    for number, raw in enumerate(fh, 1):
+MAX_ENTRY = 8 << 20
+"""The longest line (in bytes) or JSON array element (in characters) read: a paper's entry is
+a few kilobytes. A longer one is skipped with a counted warning (`--strict`: the file fails),
+read through in chunks without being held, so memory stays flat whatever the file."""
+TOO_LONG = f"longer than {MAX_ENTRY >> 20} MiB: skipped"
+"""Why an entry over `MAX_ENTRY` is skipped."""
+LONG_LINE = b"\x00 line over MAX_ENTRY \x00\n"
+"""What `bounded_lines` gives for a line over `MAX_ENTRY`: it cannot be a line of text (a
+NUL byte is refused in text), so `decode_line` can tell it."""
+_SKIP_CHUNK = 1 << 20
+
+
+def bounded_lines(fh: BinaryIO) -> Iterator[bytes]:
+    """The lines of `fh` as iterating it gives them, each one over `MAX_ENTRY` bytes read
+    through and given as `LONG_LINE`."""
+    while True:
+        line = fh.readline(MAX_ENTRY + 1)
+        if not line:
+            return
+        if len(line) > MAX_ENTRY and not line.endswith(b"\n"):
+            del line
+            while (rest := fh.readline(_SKIP_CHUNK)) and not rest.endswith(b"\n"):
+                pass
+            yield LONG_LINE
+            continue
+        yield line
+
+
+def text_lines(fh: BinaryIO | Iterator[bytes], ctx: ReadContext) -> Iterator[tuple[int, str]]:
+    """`(line number, line)` decoded as UTF-8, line ends and a leading BOM removed; a line over
+    `MAX_ENTRY` is a bad entry (`ReadContext.bad`). A stream is read with `bounded_lines`; an
+    iterator of lines is taken to come from it."""
+    lines = (
+        bounded_lines(cast(BinaryIO, fh)) if hasattr(fh, "readline") else cast(Iterator[bytes], fh)
+    )
+    for number, raw in enumerate(lines, 1):
+        if raw == LONG_LINE:
+            ctx.bad(f"line {TOO_LONG}", number)
+            continue
         yield number, decode_line(raw, number, ctx.source)
 
 
