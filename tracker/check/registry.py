@@ -5,11 +5,13 @@ from __future__ import annotations
 from tracker.check.gitea import GiteaChecker
 from tracker.check.github.checker import GitHubChecker
 from tracker.check.gitlab import GitLabChecker
+from tracker.check.hf_code import HfCodeChecker
 from tracker.check.interface import Checker
 
 CHECKERS: tuple[type[Checker], ...] = (
     GitHubChecker,
     GitLabChecker,
     GiteaChecker,
+    HfCodeChecker,
 )
 """GitHub first: most targets live there, and its rate limit is the one a budget governs."""

@@ -10,7 +10,10 @@ default). Scenario::
       "models": {"org/name": {"siblings": ["model.safetensors"], "license": "mit",
                               "tags": ["arxiv:2306.02707"], "downloads": 10, "likes": 2,
                               "private": False, "gated": False, "disabled": False,
-                              "lastModified": "2024-01-02T03:04:05.000Z", "owner_token": None}},
+                              "lastModified": "2024-01-02T03:04:05.000Z", "owner_token": None,
+                              "files": {"app.py": "import gradio"}, "moved_from": ["org/old"],
+                              "card": {"title": "Name"}, "sdk": "gradio",
+                              "runtime": {"stage": "RUNNING"}, "createdAt": "2024-01-01T00:00:00Z"}},
       "datasets": {...}, "spaces": {...},
       "papers": {"2306.02707": {"title": "...", "githubRepo": "https://github.com/o/r",
                                 "githubRepoAddedBy": "user", "projectPage": "...",
@@ -29,6 +32,11 @@ default). Scenario::
 100), each paper inside a `paper` object as the Hub nests it; without a date, `sort=trending`
 lists every day's papers by upvotes. A day's list has an `ETag`, and `If-None-Match` with it is
 answered 304.
+
+Repositories are found whatever the case of their name. `files` lists a repository's files with
+their text (added to `siblings`), served raw at `/{id}/resolve/{revision}/{path}` (Spaces and
+datasets under `/spaces/` and `/datasets/`) to whoever may see the repository; an old name in
+`moved_from` answers `307` to the new one, as the Hub redirects a renamed repository.
 """
 
 from __future__ import annotations
@@ -80,6 +88,8 @@ class HuggingFaceEmulator(EmulatorServer):
 
     def _route(self, req: Request) -> Response:
         parts = [p for p in req.path.split("/") if p]
+        if parts and parts[0] != "api" and "resolve" in parts[2:4]:
+            return self._resolve(parts, req)
         if len(parts) < 2 or parts[0] != "api":
             return Response.json({"error": "Not Found"}, status=404)
         if parts[1] == "daily_papers" and len(parts) == 2:
@@ -214,7 +224,9 @@ class HuggingFaceEmulator(EmulatorServer):
                 headers={"X-Error-Message": "Invalid credentials in Authorization header"},
             )
         with self.lock:
-            repo = self.repos[kind].get(repo_id)
+            repo_id, repo = self._find(kind, repo_id)
+        if repo is not None and repo_id.lower() in repo.get("moved_from_lower", ()):
+            return Response(307, b"", {"Location": f"/api/{kind}/{repo['id']}"})
         if repo is None or not self._visible(repo, token):
             if token is None:
                 return Response.json({"error": "Invalid username or password."}, status=401)
@@ -230,10 +242,56 @@ class HuggingFaceEmulator(EmulatorServer):
             )
         body = self._summary(kind, repo_id, repo)
         body["sha"] = repo.get("sha", "0" * 40)
-        body["siblings"] = [{"rfilename": name} for name in repo.get("siblings", [])]
-        if repo.get("license"):
-            body["cardData"] = {"license": repo["license"]}
+        names = [*repo.get("siblings", []), *repo.get("files", {})]
+        body["siblings"] = [{"rfilename": name} for name in dict.fromkeys(names)]
+        body["createdAt"] = repo.get("createdAt", "2024-01-01T00:00:00.000Z")
+        card = {
+            **repo.get("card", {}),
+            **({"license": repo["license"]} if repo.get("license") else {}),
+        }
+        if card:
+            body["cardData"] = card
+        if kind == "spaces":
+            body["sdk"] = repo.get("sdk", "gradio")
+            body["runtime"] = repo.get(
+                "runtime", {"stage": "RUNNING", "hardware": {"current": None}}
+            )
         return Response.json(body)
+
+    def _find(self, kind: str, repo_id: str) -> tuple[str, dict[str, Any] | None]:
+        """(the repository's own id, its spec) for a name in any case, or an old name of it
+        (the spec then carries `id` and the old names); call with the lock held."""
+        wanted = repo_id.lower()
+        for rid, repo in self.repos[kind].items():
+            if rid.lower() == wanted:
+                return rid, repo
+        for rid, repo in self.repos[kind].items():
+            old = [m.lower() for m in repo.get("moved_from", ())]
+            if wanted in old:
+                return repo_id, {**repo, "id": rid, "moved_from_lower": old}
+        return repo_id, None
+
+    def _resolve(self, parts: list[str], req: Request) -> Response:
+        """A file's raw text: `/{id}/resolve/{rev}/{path}`, under `/spaces/` or `/datasets/`."""
+        kind = {"spaces": "spaces", "datasets": "datasets"}.get(parts[0], "models")
+        at = parts.index("resolve")
+        head = parts[1:at] if kind != "models" else parts[:at]
+        path = "/".join(parts[at + 2 :])
+        token = self._token(req)
+        if token is not None and token not in self.tokens:
+            return Response.json({"error": "Invalid credentials in Authorization header"}, 401)
+        with self.lock:
+            _, repo = self._find(kind, "/".join(head))
+        if repo is None or "moved_from_lower" in repo or not self._visible(repo, token):
+            return Response.json(
+                {"error": "Repository not found"}, status=401 if token is None else 404
+            )
+        text = repo.get("files", {}).get(path)
+        if text is None:
+            return Response.json(
+                {"error": "Entry not found"}, status=404, headers={"X-Error-Code": "EntryNotFound"}
+            )
+        return Response.text(text)
 
 
 def main() -> None:
