@@ -293,3 +293,18 @@ def test_license_mismatch_and_restrictions_use_the_files_own_text() -> None:
 )
 def test_restrictive_phrasings(text: str, phrase: str | None) -> None:
     assert restrictive_terms(text) == phrase
+
+
+def test_a_deposit_declared_a_dataset_or_a_document_is_not_code() -> None:
+    paths = ("measurements.csv", "prepare.py")
+    dataset = judge(
+        RepoEvidence("zenodo.org/records/1", paths=paths, topics=("resource_type:dataset",))
+    )
+    poster = judge(
+        RepoEvidence("zenodo.org/records/2", paths=paths, topics=("resource_type:poster",))
+    )
+    software = judge(
+        RepoEvidence("zenodo.org/records/3", paths=paths, topics=("resource_type:software",))
+    )
+    assert (dataset.kind, dataset.placeholder) == ("data", False)
+    assert (poster.kind, software.kind) == ("docs", "code")

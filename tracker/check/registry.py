@@ -7,11 +7,13 @@ from tracker.check.github.checker import GitHubChecker
 from tracker.check.gitlab import GitLabChecker
 from tracker.check.hf_code import HfCodeChecker
 from tracker.check.interface import Checker
+from tracker.check.zenodo import ZenodoChecker
 
 CHECKERS: tuple[type[Checker], ...] = (
     GitHubChecker,
     GitLabChecker,
     GiteaChecker,
     HfCodeChecker,
+    ZenodoChecker,
 )
 """GitHub first: most targets live there, and its rate limit is the one a budget governs."""

@@ -4,10 +4,11 @@ is, whether it is a placeholder, whose weights it points at, and what its licens
 Pure functions over `RepoEvidence`, so `tracker flag` judges every stored repository again
 when these rules change (`RULES_VERSION`), without a single request to GitHub.
 
-Kinds: `empty` (no commit), `code` (source files, or folders below the depth read), and for a
-repository without source, `model_card` (its own weights, or a Hub model card's front matter),
-`reading_list` (an awesome list or a list of other people's work), `docs` (a site or docs
-only). Only `code` delivers code, and only an empty repository or one of none of the other kinds
+Kinds: `empty` (no commit), `data` or `docs` (a deposit its host declares a dataset or a
+document, whatever files it holds), `code` (source files, or folders below the depth read), and
+for a repository without source, `model_card` (its own weights, or a Hub model card's front
+matter), `reading_list` (an awesome list or a list of other people's work), `docs` (a site or
+docs only). Only `code` delivers code, and only an empty repository or one of none of the other kinds
 is a placeholder: "the paper's promised code is not there", not "this repository holds no .py".
 """
 
@@ -28,7 +29,7 @@ from tracker.flags.weights import WeightsEvidence, weights_evidence
 from tracker.models import RepoEvidence, RepoFacts
 from tracker.tree import languages, source_files, unexplored_dirs, vendored_dirs
 
-RULES_VERSION = "4"
+RULES_VERSION = "5"
 """Bump when a judgement rule changes: every stored repository is judged again."""
 
 LICENSE_FILES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "COPYING")
@@ -45,6 +46,16 @@ WEB_LANGUAGES = frozenset({"JavaScript", "TypeScript"})
 """A site's scripts: with a site's files and nothing else, the repository is a web page."""
 READING_LIST_ITEMS = 15
 """Linked list items of a README with no source before it is taken for a reading list."""
+DECLARED_KINDS = {
+    "resource_type:dataset": "data",
+    **{
+        f"resource_type:{t}": "docs"
+        for t in ("publication", "poster", "presentation", "image", "video", "lesson")
+    },
+}
+"""A deposit's resource type as its host declares it (Zenodo's, kept in `topics`): a dataset or
+a document is not code even with scripts inside. Software, workflows, models and `other` are
+judged by their files."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +102,9 @@ def _is_site(paths: tuple[str, ...]) -> bool:
 def _kind(e: RepoEvidence, n_source: int, weights: WeightsEvidence, reading: bool) -> str:
     if e.empty:
         return "empty"
+    declared = next((DECLARED_KINDS[t] for t in e.topics if t in DECLARED_KINDS), None)
+    if declared is not None:
+        return declared
     if reading:
         return "reading_list"
     if n_source > 0 or unexplored_dirs(e.paths):
