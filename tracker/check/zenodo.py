@@ -54,8 +54,8 @@ class ZenodoChecker(ApiChecker):
         answer = self._follow(api, api.get_json(f"/records/{asked}"))
         if answer.status == 404 and answer.failure is None:
             latest = self._follow(api, api.get_json(f"/records/{asked}/versions/latest"))
-            if latest.ok or host_stop(latest) is not None:
-                answer = latest
+            if latest.status != 404 or latest.failure is not None:
+                answer = latest  # a record, or an answer that leaves the 404 unconfirmed
         if not answer.ok:
             return self.failed(target, answer)
         record = answer.data
