@@ -210,6 +210,8 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except TrackerError as exc:
+        if _during_interrupt(exc):
+            _interrupted()
         message = scrub(str(exc), secrets)
         err.print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
         if exc.tip:
@@ -225,9 +227,10 @@ def main() -> None:
         err.print("aborted")
         leave(Exit.INTERRUPTED)
     except KeyboardInterrupt:
-        err.print("interrupted; what was committed is kept")
-        leave(Exit.INTERRUPTED)
+        _interrupted()
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        if _during_interrupt(exc):  # a rollback cut by Ctrl-C raises its own error
+            _interrupted()
         from click.exceptions import ClickException
 
         # typer vendors its own click: its usage errors are TyperExceptions, not click's
@@ -236,6 +239,29 @@ def main() -> None:
             leave(getattr(exc, "exit_code", Exit.USAGE))
         raise
     if code == Exit.INTERRUPTED:  # typer turns Ctrl-C into this exit code, not an exception
-        err.print("interrupted; what was committed is kept")
+        _interrupted()
     if isinstance(code, int) and code:
         leave(code)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: the open transaction is rolled back by the database; the runs this process
+    left `running` are marked `interrupted`; exit 130."""
+    from tracker.store.runs import mark_interrupted  # sqlalchemy only when a run was open
+
+    mark_interrupted()
+    err.print("interrupted; what was committed is kept")
+    leave(Exit.INTERRUPTED)
+
+
+def _during_interrupt(exc: BaseException) -> bool:
+    """Whether `exc` was raised while a `KeyboardInterrupt` was being handled (a rollback or
+    close that the interruption left impossible)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__context__
+    return False
