@@ -7,7 +7,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from enum import StrEnum
@@ -32,17 +32,14 @@ from tracker.cli.options import (
     split_codes,
 )
 from tracker.models import ReportFilter
-from tracker.reports.csv_export import LINK_COLUMNS, write_csv_rows
-from tracker.reports.html import write_html
-from tracker.reports.json_export import paper_dict, summary_dict, write_json, write_jsonl
-from tracker.reports.markdown import DEFAULT_MORE, write_markdown
+from tracker.reports.formats import ExportFormat
+from tracker.reports.json_export import paper_dict, summary_dict
+from tracker.reports.markdown import write_markdown
 from tracker.reports.table import report_view
 from tracker.store import open_db
+from tracker.store.report_source import StoredReport
 from tracker.store.reporting import (
     count_failing,
-    delivered_by_month,
-    iter_csv_rows,
-    iter_link_rows,
     iter_report_views,
     report_summary,
 )
@@ -52,14 +49,6 @@ class ReportFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     MARKDOWN = "markdown"
-
-
-class ExportFormat(StrEnum):
-    CSV = "csv"
-    JSON = "json"
-    JSONL = "jsonl"
-    MARKDOWN = "markdown"
-    HTML = "html"
 
 
 def fail_on(conn: Connection, codes: tuple[str, ...], flt: ReportFilter) -> None:
@@ -183,32 +172,9 @@ def export(
     codes = split_codes(fail_on_, "--fail-on")
     engine = open_db(settings(db).db_url, create=False)
     with engine.connect() as conn:
-        writer = _writer(conn, format, flt, per_link, more_url)
+        source = StoredReport(conn, flt, per_link=per_link, more_url=more_url)
+        formatter = format.formatter()
         with _target(output) as fh:
-            n = writer(fh)
-        err.print(
-            f"exported {n:,} {'rows' if format is ExportFormat.CSV and per_link else 'papers'}"
-        )
+            n = formatter.write(source, fh)
+        err.print(f"exported {n:,} {formatter.unit_for(source)}")
         fail_on(conn, codes, flt)
-
-
-def _writer(
-    conn: Connection, format: ExportFormat, flt: ReportFilter, per_link: bool, more: str | None
-) -> Callable[[TextIO], int]:
-    if format is ExportFormat.CSV and per_link:
-        return lambda fh: write_csv_rows(iter_link_rows(conn, flt), fh, LINK_COLUMNS)
-    if format is ExportFormat.CSV:
-        return lambda fh: write_csv_rows(iter_csv_rows(conn, flt), fh)
-    if format is ExportFormat.JSONL:
-        return lambda fh: write_jsonl(iter_report_views(conn, flt), fh)
-    summary = report_summary(conn, flt)
-    if format is ExportFormat.JSON:
-        return lambda fh: write_json(iter_report_views(conn, flt), summary, fh)
-    if format is ExportFormat.MARKDOWN:
-        return lambda fh: write_markdown(
-            iter_report_views(conn, flt), summary, fh, more=more or DEFAULT_MORE
-        )
-    months = delivered_by_month(conn, flt)
-    return lambda fh: write_html(
-        iter_report_views(conn, flt, history=True), summary, fh, kept_by_month=months
-    )

@@ -10,11 +10,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Sequence
 from itertools import islice
-from typing import TextIO
+from typing import ClassVar, TextIO
 
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import LinkView, PaperView
 from tracker.reports.cells import paper_stars
+from tracker.reports.interface import Formatter, ReportSource
 
 PAPER_COLUMNS = (
     "key",
@@ -200,3 +201,17 @@ def write_csv_rows(
         writer.writerows(chunk)
         n += len(chunk)
     return n
+
+
+class CsvFormat(Formatter):
+    """CSV, one row per paper (or per link with `per_link`), formula cells neutralized."""
+
+    name: ClassVar[str] = "csv"
+
+    def write(self, source: ReportSource, fh: TextIO) -> int:
+        if source.per_link:
+            return write_csv_rows(source.link_rows(), fh, LINK_COLUMNS)
+        return write_csv_rows(source.paper_rows(), fh)
+
+    def unit_for(self, source: ReportSource) -> str:
+        return "rows" if source.per_link else "papers"

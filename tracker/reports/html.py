@@ -14,10 +14,11 @@ import html
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import TextIO
+from typing import ClassVar, TextIO
 
 from tracker.models import PaperView, ReportSummary
 from tracker.reports.cells import code_link, paper_stars, summary_lines
+from tracker.reports.interface import Formatter, ReportSource
 from tracker.reports.text import printable
 
 _STAR_BUCKETS = (
@@ -239,3 +240,17 @@ def write_html(
         f"<script>{_JS}</script></body></html>\n"
     )
     return len(rows)
+
+
+class HtmlFormat(Formatter):
+    """A self-contained page: summary, charts, and a filterable table."""
+
+    name: ClassVar[str] = "html"
+
+    def write(self, source: ReportSource, fh: TextIO) -> int:
+        return write_html(
+            source.papers(history=True),
+            source.summary(),
+            fh,
+            kept_by_month=source.kept_by_month(),
+        )

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import Any, ClassVar, TextIO
 
 from tracker.models import PaperView, ReportSummary
+from tracker.reports.interface import Formatter, ReportSource
 
 SCHEMA_ID = "tracker-papers/1"
 
@@ -160,3 +161,21 @@ def write_json(papers: Iterable[PaperView], summary: ReportSummary, fh: TextIO) 
         n += 1
     fh.write("\n]}\n")
     return n
+
+
+class JsonFormat(Formatter):
+    """One JSON document: the summary and every paper (`SCHEMA`)."""
+
+    name: ClassVar[str] = "json"
+
+    def write(self, source: ReportSource, fh: TextIO) -> int:
+        return write_json(source.papers(), source.summary(), fh)
+
+
+class JsonlFormat(Formatter):
+    """JSON Lines: one paper object per line, streamed."""
+
+    name: ClassVar[str] = "jsonl"
+
+    def write(self, source: ReportSource, fh: TextIO) -> int:
+        return write_jsonl(source.papers(), fh)

@@ -17,11 +17,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from typing import TextIO
+from typing import ClassVar, TextIO
 from urllib.parse import quote
 
 from tracker.models import DiffEvent, PaperView, ReportSummary
 from tracker.reports.cells import code_link, flag_text, paper_stars, summary_lines
+from tracker.reports.interface import Formatter, ReportSource
 from tracker.reports.text import printable
 
 GITHUB_LIMIT = 65_536
@@ -130,3 +131,13 @@ def diff_markdown(events: list[DiffEvent], title: str, *, limit: int = GITHUB_LI
         out.append(row)
         used += len(row)
     return "".join(out)
+
+
+class MarkdownFormat(Formatter):
+    """The summary and a table cut to fit a GitHub issue or job summary."""
+
+    name: ClassVar[str] = "markdown"
+
+    def write(self, source: ReportSource, fh: TextIO) -> int:
+        more = source.more_url or DEFAULT_MORE
+        return write_markdown(source.papers(), source.summary(), fh, more=more)

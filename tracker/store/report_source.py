@@ -1,0 +1,53 @@
+"""The stored papers of one filtered report, as the export formatters read them.
+
+Implements `tracker.reports.interface.ReportSource` over one connection: each format asks only
+for what it writes, and the summary is computed once however many formats a caller writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import Connection
+
+from tracker.models import PaperView, ReportFilter, ReportSummary
+from tracker.store.reporting import (
+    delivered_by_month,
+    iter_csv_rows,
+    iter_link_rows,
+    iter_report_views,
+    report_summary,
+)
+
+
+class StoredReport:
+    """A `ReportSource` reading the database through `conn`."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        flt: ReportFilter | None = None,
+        *,
+        per_link: bool = False,
+        more_url: str | None = None,
+    ) -> None:
+        self.conn, self.flt = conn, flt or ReportFilter()
+        self.per_link, self.more_url = per_link, more_url
+        self._summary: ReportSummary | None = None
+
+    def papers(self, *, history: bool = False) -> Iterator[PaperView]:
+        return iter_report_views(self.conn, self.flt, history=history)
+
+    def summary(self) -> ReportSummary:
+        if self._summary is None:
+            self._summary = report_summary(self.conn, self.flt)
+        return self._summary
+
+    def paper_rows(self) -> Iterator[Sequence[object]]:
+        return iter_csv_rows(self.conn, self.flt)
+
+    def link_rows(self) -> Iterator[Sequence[object]]:
+        return iter_link_rows(self.conn, self.flt)
+
+    def kept_by_month(self) -> list[tuple[str, int]]:
+        return delivered_by_month(self.conn, self.flt)
