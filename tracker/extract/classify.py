@@ -301,6 +301,19 @@ def _first_listed(text: str, matches: list[tuple[int, int, Role]]) -> Role | Non
     return items[first][2] if first < len(items) - 1 else None
 
 
+_CODE_NAMED = re.compile(r"\b(?:source[- ]?)?code(?:s|base)?\b|\bimplementations?\b", re.I)
+"""Words that name code itself, not a tool or an app built with it."""
+
+
+def _given_as_code(kind: LinkKind, before: str) -> bool:
+    """A Space or model repository that the words before it name as the code, and as nothing
+    else ("the code is at <Space>"): its files are the code. "Code and weights at <model>"
+    keeps the kind's own role."""
+    if kind not in (LinkKind.HF_SPACE, LinkKind.HF_MODEL) or not _CODE_NAMED.search(before):
+        return False
+    return not any(p.search(before) for role, p in _ARTIFACT_RE if role is not Role.CODE)
+
+
 def role_of(
     kind: LinkKind, before: str, clause: str = "", *, survey: bool = False, url: str = ""
 ) -> Role:
@@ -315,7 +328,7 @@ def role_of(
     if kind is LinkKind.HF_SPACE and "leaderboard" in (url + before + clause).lower():
         return Role.OTHER  # a leaderboard Space ranks everyone's models: not this paper's demo
     if kind in _KIND_ROLE:
-        return _KIND_ROLE[kind]
+        return Role.CODE if _given_as_code(kind, before) else _KIND_ROLE[kind]
     if _may(clause or before, _READING_LIST_WORDS) and _READING_LIST.search(clause or before):
         return Role.OTHER
     if _may(url, _READING_LIST_WORDS) and _READING_LIST.search(url):
