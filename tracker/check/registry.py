@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracker.check.bitbucket import BitbucketChecker
 from tracker.check.gitea import GiteaChecker
 from tracker.check.github.checker import GitHubChecker
 from tracker.check.gitlab import GitLabChecker
@@ -13,6 +14,7 @@ CHECKERS: tuple[type[Checker], ...] = (
     GitHubChecker,
     GitLabChecker,
     GiteaChecker,
+    BitbucketChecker,
     HfCodeChecker,
     ZenodoChecker,
 )
