@@ -7,9 +7,11 @@ a commit has no `mainbranch`; `/src/:ref/:path` lists a folder (down to `max_dep
 `pagelen` up to `max_pagelen`, with an opaque `page` token in an absolute `next` URL on the
 host that was asked, or `next_host`) or answers a file's raw bytes; `/downloads` lists the
 uploaded files; errors are `{"type": "error", "error": {"message": ...}}`; a private repository
-is a 404 to anyone without a token it knows and a bad token a `401`; an old slug of a renamed
-repository (`moved_from`) answers `301` to the new API path; requests are counted in a fixed
-window, with `429` + `Retry-After` over the limit. Scenario::
+is a 404 to anyone without a token it knows and a bad token a `401`; requests are counted in a
+fixed window, with `429` + `Retry-After` over the limit. An old slug of a renamed repository
+(`moved_from`) answers `301` to the new API path: the web site redirects renamed repositories,
+the API is not documented to, so this only exercises the checker's handling of such a redirect.
+Scenario::
 
     {
       "repos": {
