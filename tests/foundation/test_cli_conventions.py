@@ -53,7 +53,7 @@ def test_a_flag_followed_by_true_is_a_usage_error(tmp_path: Path, cli) -> None: 
     assert (done.returncode, done.stdout, stderr) == (
         Exit.USAGE,
         "",
-        "Usage: tracker ingest [OPTIONS] {sources}...\n"
+        "Usage: tracker ingest [OPTIONS] [sources]...\n"
         "Try 'tracker ingest -h' for help.\n\n"
         "Error: Invalid value for --strict: a flag takes no value: write --strict alone, or leave "
         "it out ('true' would be read as an argument)\n",

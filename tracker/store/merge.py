@@ -76,6 +76,9 @@ RULES: dict[str, Rule] = {
     "acknowledgement": Rule(Kind.ONCE, ("paper_id", "code")),
     "hf_repo": Rule(Kind.LATEST, ("key",), newer="last_checked_at"),
     "paper_enrichment": Rule(Kind.LATEST, ("paper_id",), newer="enriched_at"),
+    "paper_author": Rule(Kind.ONCE, ("paper_id", "position")),
+    "feed": Rule(Kind.GAIN, ("name",)),
+    "paper_feed": Rule(Kind.ONCE, ("feed_id", "paper_id")),
 }
 """Every table of the schema; `merge_database` refuses to run when one is missing here."""
 
