@@ -31,10 +31,6 @@ HOST_TOKEN_ENV = {
 """Environment variables holding a token for a code host other than GitHub and the Hub."""
 
 
-def _secret_repr(value: str | None) -> str:
-    return "None" if value is None else "'***'"
-
-
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration. Build with `Settings.from_env()` and override with `replace`."""

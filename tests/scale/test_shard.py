@@ -5,13 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from sqlalchemy import insert, select
 
 from tracker.check.shard import Shard, in_shard, parse_shard, shard_of
 from tracker.errors import ConfigError
-from tracker.store import open_db
-from tracker.store.shard import shard_filter
-from tracker.store.tables import Repository
 
 KEYS = [f"owner{i % 37}/repo-{i}" for i in range(600)]
 
@@ -40,14 +36,3 @@ def test_every_repository_lands_in_exactly_one_shard(n: int) -> None:
 
 def test_case_does_not_move_a_repository() -> None:
     assert [shard_of(k.upper(), 5) for k in KEYS] == [shard_of(k, 5) for k in KEYS]
-
-
-def test_sql_filter_selects_the_same_shard_as_python(db_url: str) -> None:
-    engine = open_db(db_url)
-    r = Repository.__table__  # type: ignore[attr-defined]
-    with engine.begin() as conn:
-        conn.execute(insert(r), [{"key": k, "full_name": k} for k in KEYS])
-    with engine.connect() as conn:
-        for shard in (Shard(1, 3), Shard(2, 3), Shard(3, 3), Shard(1, 1)):
-            got = set(conn.scalars(select(r.c.key).where(shard_filter(conn, r.c.key, shard))))
-            assert got == {k for k in KEYS if in_shard(k, shard.k, shard.n)}

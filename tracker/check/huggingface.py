@@ -20,7 +20,6 @@ from tracker.models import HfCheckResult, HfPaperInfo, HfRepoFacts, RepoStatus
 
 T = TypeVar("T")
 
-REPO_TYPES = ("model", "dataset", "space")
 WEIGHT_EXTENSIONS = (
     ".safetensors",
     ".bin",

@@ -3,8 +3,7 @@
 A repository belongs to shard `hash(key) mod N + 1`, where the hash is the first 32 bits of the
 SHA-256 of its lower-cased `owner/name`. The hash depends on nothing but the key, so every runner
 of an Actions matrix agrees on the split without talking to the others, and a repository keeps
-its shard from one run to the next. PostgreSQL computes the same number in SQL
-(`tracker.store.shard`), so a shard can be selected without reading every key.
+its shard from one run to the next.
 """
 
 from __future__ import annotations

@@ -290,14 +290,6 @@ def _split_at(text: str, at: int) -> tuple[int, int] | None:
     return j, k
 
 
-def sentence_at(text: str, offset: int) -> str:
-    """The sentence holding `offset`."""
-    for start, sent in reversed(sentences(text)):
-        if start <= offset:
-            return sent.strip()
-    return text.strip()
-
-
 class _Owner(NamedTuple):
     """What `_owned` reads from the whole clause, the same for every artifact word in it:
     worked out once per clause, so that each word costs only the few words before it."""

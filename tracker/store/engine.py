@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -145,7 +144,3 @@ def open_db(url: str, *, migrate: bool = True, create: bool = True) -> Engine:
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open database: {exc}") from None
     return engine
-
-
-def default_db_url() -> str:
-    return os.environ.get("TRACKER_DB") or "sqlite:///tracker.db"

@@ -49,7 +49,6 @@ class RestAnswer:
     """Requests that counted against the primary limit (304s do not)."""
     headers: dict[str, str] | None = None
     """Headers of the last answer, for `x-ratelimit-*` and `Retry-After`."""
-    rate_limited: bool = False
     no_network: bool = False
     reason: str = ""
     bad_token: bool = False
@@ -249,7 +248,7 @@ def _repo_error(due: DueRepo, calls: _Calls, exc: GithubException) -> RestAnswer
     blocked...), a rate limit waits, and a 401 is the token's fault, not the repository's."""
     if _is_rate_limit(exc):
         why = f"HTTP {exc.status} rate limited"
-        return RestAnswer(None, calls.requests, calls.points, calls.headers, True, reason=why)
+        return RestAnswer(None, calls.requests, calls.points, calls.headers, reason=why)
     if exc.status == 401:
         why = f"GitHub answered 401 {_message(exc) or 'Bad credentials'}: check GITHUB_TOKEN"
         return RestAnswer(
