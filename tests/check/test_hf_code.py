@@ -1,17 +1,14 @@
 """Hugging Face Spaces and model repositories given as code, checked like GitHub: the Hub
 emulator over a real socket, real SQLite, the one scheduling loop and the real flag run.
 
-The extraction gives a Space the role `demo` and a model repository the role `weights`
-whatever its sentence says (`tracker.extract.classify.role_of`), so no abstract makes them code
-today; the papers here are extracted for real and their Hub link is then marked as the code,
-as the extraction will once it reads "code is at <Space>".
+The papers are extracted for real: "Code is available at <Space>" makes the Space the code
+(`tracker.extract.classify`), so it gets a key for the Hub code checker.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -77,9 +74,8 @@ def ingest(url: str, abstracts: dict[str, str]) -> Engine:
         )
         paper = extract_paper(record)
         hub = [lk for lk in paper.links if lk.kind in ("hf_space", "hf_model")]
-        assert [lk.role for lk in hub] in ([Role.DEMO], [Role.WEIGHTS])
-        links = tuple(replace(lk, role=Role.CODE) if lk in hub else lk for lk in paper.links)
-        papers.append(replace(paper, links=links))
+        assert [lk.role for lk in hub] == [Role.CODE]
+        papers.append(paper)
     with engine.begin() as conn:
         save_papers(conn, papers)
     return engine
