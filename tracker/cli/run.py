@@ -77,7 +77,7 @@ def run(
         int, typer.Option(help="Papers the discovery step looks at in this run.")
     ] = DEFAULT_BUDGET,
     no_check: Annotated[
-        bool, typer.Option("--no-check", help="Skip the GitHub checks (offline runs).")
+        bool, typer.Option("--no-check", help="Skip the repository checks (offline runs).")
     ] = False,
     max_age: Annotated[
         str,
@@ -156,7 +156,13 @@ def run(
             missed.append(f"{found.over_budget:,} papers left for discovery next run")
     if not no_check:
         checked = check_with_progress(
-            engine, cfg, max_age=age, budget=budget, no_wait=no_wait, rest=rest
+            engine,
+            cfg,
+            max_age=age,
+            budget=budget,
+            no_wait=no_wait,
+            rest=rest,
+            connect_to=routes,
         )
         say_check(checked)
         if checked.unchecked or checked.unknown:
