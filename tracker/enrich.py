@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from tracker.check.discover import Discoverer, Discovery
 from tracker.check.web import HostGate, Resolver, WebPolicy, system_resolver
 from tracker.config import Settings, scrub
-from tracker.http import HttpPolicy, make_client
+from tracker.http import RUN_RETRY_BUDGET_S, HttpPolicy, RetryBudget, make_client
 from tracker.models import EnrichSummary
 from tracker.store.enrich import (
     count_to_enrich,
@@ -55,6 +55,7 @@ def _http_policy(settings: Settings, options: EnrichOptions) -> HttpPolicy:
         timeout_s=settings.timeout_s,
         max_attempts=settings.max_retries,
         secrets=settings.secrets(),
+        retry_budget=RetryBudget(RUN_RETRY_BUDGET_S),
     )
 
 

@@ -18,6 +18,13 @@ Behaviour of `request()` (and of `send()`, its raising twin for existing callers
 * A connection that cannot be opened at all (DNS failure, refused) is tried only
   `connect_attempts` times with a short pause: with no network a run fails in seconds, not
   minutes.
+* A run bounds its retries as a whole: `HttpPolicy.retry_budget` (a `RetryBudget` shared by
+  every client and thread of one run) counts the seconds spent retrying transient failures
+  (backoff pauses and the attempts after them). Once spent, a transient failure is no longer
+  retried but returned at once, with the reason saying so, and its target is unknown for this
+  run. Without a budget, a host failing on every call would cost each target all its attempts
+  and pauses, and a run over a few hundred targets minutes. Rate-limit waits are not charged:
+  they are the server's schedule, bounded by `max_wait_s`.
 * Expected conditions are values, not exceptions: `HttpResult` holds the response, or a
   `Failure` kind with a one-line reason. Reasons name the status or the exception type, never
   a URL's query or a header, and every `Authorization` value the client or request carries is
@@ -25,8 +32,8 @@ Behaviour of `request()` (and of `send()`, its raising twin for existing callers
 
 PyGithub keeps its own retry (`GithubRetry`, urllib3). The REST checker passes it a
 `urllib3.Retry` built by `pygithub_retry()` from the same policy (same attempts, same backoff,
-same statuses, honouring `Retry-After`) so both transports behave alike; its primary-limit
-waits are bounded by `max_wait_s` like ours.
+same statuses, honouring `Retry-After`, charging the same retry budget) so both transports
+behave alike; its primary-limit waits are bounded by `max_wait_s` like ours.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -63,6 +71,40 @@ class Failure(StrEnum):
     """A retryable status (5xx, 408, 429) persisted through every attempt."""
 
 
+class RetryBudget:
+    """Seconds one run may spend retrying transient failures, shared by all its clients.
+
+    Thread-safe: enrichment retries from several threads at once. `clock` is monotonic so a
+    wall-clock jump neither refunds nor spends the budget."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self._spent = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def spent(self) -> float:
+        with self._lock:
+            return self._spent
+
+    @property
+    def left(self) -> float:
+        with self._lock:
+            return max(0.0, self.seconds - self._spent)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.left <= 0.0
+
+    def charge(self, seconds: float) -> None:
+        with self._lock:
+            self._spent += max(0.0, seconds)
+
+    def __repr__(self) -> str:
+        return f"RetryBudget(seconds={self.seconds}, spent={self.spent:.2f})"
+
+
 @dataclass(frozen=True)
 class HttpPolicy:
     """Timeouts and retry limits, shared by every checker so they all behave alike.
@@ -83,12 +125,16 @@ class HttpPolicy:
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
     clock: Callable[[], float] = field(default=time.time, compare=False)
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    retry_budget: RetryBudget | None = field(default=None, compare=False)
+    """Shared by every request of one run; None retries each request in full."""
 
     def with_(self, **changes: Any) -> HttpPolicy:
         return replace(self, **changes)
 
 
 DEFAULT_POLICY = HttpPolicy()
+RUN_RETRY_BUDGET_S = 120.0
+"""Seconds each step of a run (enrich, check, Hub verification) may spend retrying faults."""
 
 
 @dataclass(frozen=True)
@@ -207,10 +253,16 @@ class _Attempts:
 
     def __init__(self, policy: HttpPolicy) -> None:
         self.policy = policy
+        self.budget = policy.retry_budget
         self.limit_hits = 0
         self.retry_at: float | None = None
         self.too_long = False
-        self._planned: tuple[int, float] = (0, 0.0)
+        self.budget_spent = False
+        """Retries stopped because the run's retry budget was spent."""
+        self.after_fault = False
+        """The next attempt retries a transient failure: its time is charged to the budget."""
+        self._planned: tuple[int, float, bool] = (0, 0.0, False)
+        """(attempt number, pause, stop) of the last plan."""
 
     def _limit_wait(self, response: httpx.Response) -> float | None:
         asked = retry_after_s(response, self.policy.clock())
@@ -221,32 +273,49 @@ class _Attempts:
             asked = self.policy.secondary_wait_s * 2 ** (self.limit_hits - 1)
         return asked
 
-    def plan(self, state: RetryCallState) -> float:
+    def plan(self, state: RetryCallState) -> tuple[float, bool]:
+        """The pause before the next attempt and whether to stop instead, decided once per
+        attempt whichever of wait and stop tenacity asks first; a fault's pause is charged to
+        the run's budget here, once, and only when the retry happens."""
         if self._planned[0] == state.attempt_number:
-            return self._planned[1]
+            return self._planned[1], self._planned[2]
         p = self.policy
         exp = min(p.backoff_cap_s, p.backoff_base_s * 2 ** (state.attempt_number - 1))
         delay = random.uniform(0, exp)
-        outcome = state.outcome
-        if outcome is not None and not outcome.failed:
-            limit = self._limit_wait(outcome.result())
-            if limit is not None:
-                delay = limit + random.uniform(0, 1)
-                if limit > p.max_wait_s:
-                    self.too_long = True
-                    self.retry_at = p.clock() + limit
-        self._planned = (state.attempt_number, delay)
-        return delay
-
-    def stop(self, state: RetryCallState) -> bool:
-        p = self.policy
+        fault = True
         outcome = state.outcome
         if outcome is not None and outcome.failed:
             exc = outcome.exception()
             if isinstance(exc, httpx.ConnectError) and state.attempt_number >= p.connect_attempts:
-                return True
-        self.plan(state)
-        return self.too_long or state.attempt_number >= p.max_attempts
+                self._planned = (state.attempt_number, 0.0, True)
+                return 0.0, True
+        if outcome is not None and not outcome.failed:
+            limit = self._limit_wait(outcome.result())
+            if limit is not None:
+                fault = False
+                delay = limit + random.uniform(0, 1)
+                if limit > p.max_wait_s:
+                    self.too_long = True
+                    self.retry_at = p.clock() + limit
+        stop = self.too_long or state.attempt_number >= p.max_attempts
+        if fault and not stop and self.budget is not None:
+            if self.budget.exhausted:
+                self.budget_spent = stop = True
+            else:
+                delay = min(delay, self.budget.left)
+                self.budget.charge(delay)
+        self.after_fault = fault and self.budget is not None
+        self._planned = (state.attempt_number, delay, stop)
+        return delay, stop
+
+    def wait(self, state: RetryCallState) -> float:
+        return self.plan(state)[0]
+
+    def stop(self, state: RetryCallState) -> bool:
+        return self.plan(state)[1]
+
+
+_SPENT = " (the run's retry budget is spent)"
 
 
 def _failure_of(exc: BaseException) -> tuple[Failure, str]:
@@ -281,11 +350,17 @@ def request(
     def once() -> httpx.Response:
         nonlocal calls
         calls += 1
-        return client.send(req, stream=stream)
+        if not (attempts.after_fault and p.retry_budget is not None):
+            return client.send(req, stream=stream)
+        started = p.retry_budget.clock()
+        try:
+            return client.send(req, stream=stream)
+        finally:
+            p.retry_budget.charge(p.retry_budget.clock() - started)
 
     retrying = Retrying(
         retry=retry_if_exception_type(httpx.TransportError) | retry_if_result(is_retryable),
-        wait=attempts.plan,
+        wait=attempts.wait,
         stop=attempts.stop,
         sleep=p.sleep,
         before_sleep=_discard,
@@ -297,7 +372,8 @@ def request(
     except httpx.TransportError as exc:
         kind, why = _failure_of(exc)
         tries = f" after {calls} attempts" if calls > 1 else ""
-        return HttpResult(None, kind, scrub(why + tries, secrets), calls)
+        why += tries + (_SPENT if attempts.budget_spent else "")
+        return HttpResult(None, kind, scrub(why, secrets), calls)
     return _result(response, attempts, calls, secrets)
 
 
@@ -311,6 +387,7 @@ def _result(
     if is_retryable(response):
         kind = Failure.RATE_LIMITED if _says_rate_limit(response) else Failure.HTTP
         why = f"HTTP {response.status_code} after {calls} attempts"
+        why += _SPENT if attempts.budget_spent else ""
         return HttpResult(response, kind, scrub(why, secrets), calls)
     return HttpResult(response, None, "", calls)
 
@@ -337,14 +414,49 @@ def send(
 def pygithub_retry(policy: HttpPolicy) -> Any:
     """A `urllib3.Retry` for PyGithub with the policy's attempts, backoff and statuses.
 
-    A 403 is retried only when it carries `Retry-After` (a secondary limit), after sleeping it."""
+    A 403 is retried only when it carries `Retry-After` (a secondary limit), after sleeping it.
+    Backoff pauses and the attempts after them are charged to the policy's retry budget; once
+    it is spent, a fault is answered as it came (a status) or raised (no answer)."""
+    from urllib3.exceptions import MaxRetryError
     from urllib3.util.retry import Retry
+
+    budget = policy.retry_budget
+    retried_since = threading.local()
+
+    def charge_attempt() -> None:
+        started = getattr(retried_since, "at", None)
+        if budget is not None and started is not None:
+            budget.charge(budget.clock() - started)
+        retried_since.at = None
 
     class PolicyRetry(Retry):
         def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+            charge_attempt()
             if status_code == 403 and has_retry_after and self.total:
                 return True
+            if budget is not None and budget.exhausted and not has_retry_after:
+                return False
             return bool(super().is_retry(method, status_code, has_retry_after))
+
+        def increment(self, *args: Any, **kwargs: Any) -> Any:
+            error = kwargs.get("error")
+            if error is not None:
+                charge_attempt()
+                if budget is not None and budget.exhausted:
+                    pool: Any = kwargs.get("_pool")
+                    url = args[1] if len(args) > 1 else kwargs.get("url")
+                    raise MaxRetryError(pool, url or "", error)
+            return super().increment(*args, **kwargs)
+
+        def _sleep_backoff(self) -> None:
+            backoff = self.get_backoff_time()
+            if budget is not None:
+                backoff = min(backoff, budget.left)
+                budget.charge(backoff)
+            if backoff > 0:
+                time.sleep(backoff)
+            if budget is not None:
+                retried_since.at = budget.clock()
 
     return PolicyRetry(
         total=policy.max_attempts - 1,

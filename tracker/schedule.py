@@ -30,7 +30,7 @@ from tracker.check.shard import Shard, in_shard
 from tracker.config import Settings, scrub
 from tracker.errors import ConfigError
 from tracker.hosts import host_of
-from tracker.http import HttpPolicy
+from tracker.http import RUN_RETRY_BUDGET_S, HttpPolicy, RetryBudget
 from tracker.models import CheckResult, CheckSummary, DueRepo
 from tracker.store.repos import due_repos, save_check_results
 from tracker.store.runs import drop_run, finish_run, start_run
@@ -82,6 +82,7 @@ def default_policy(settings: Settings) -> HttpPolicy:
         timeout_s=settings.timeout_s,
         max_attempts=settings.max_retries,
         secrets=settings.secrets(),
+        retry_budget=RetryBudget(RUN_RETRY_BUDGET_S),
     )
 
 

@@ -28,7 +28,7 @@ from tracker.check.huggingface import (
 )
 from tracker.config import Settings, scrub
 from tracker.flags.run import judge_repositories
-from tracker.http import HttpPolicy, make_client
+from tracker.http import RUN_RETRY_BUDGET_S, HttpPolicy, RetryBudget, make_client
 from tracker.models import HfCheckResult, HfRepoFacts, RepoStatus
 from tracker.store.enrich import save_hf_results
 from tracker.store.facts import hub_refs_to_verify
@@ -75,7 +75,10 @@ def verify_hub_models(
     if not keys:
         return 0
     http = policy or HttpPolicy(
-        timeout_s=settings.timeout_s, max_attempts=settings.max_retries, secrets=settings.secrets()
+        timeout_s=settings.timeout_s,
+        max_attempts=settings.max_retries,
+        secrets=settings.secrets(),
+        retry_budget=RetryBudget(RUN_RETRY_BUDGET_S),
     )
     results: list[HfCheckResult] = []
     with make_client(http) as client:
