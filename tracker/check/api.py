@@ -28,7 +28,7 @@ import httpx
 
 from tracker.check.evidence import MAX_FILE_CHARS
 from tracker.check.interface import Checker, CheckOptions, CheckStopped
-from tracker.check.web import Refused, Unresolved, WebPolicy, route
+from tracker.check.web import Refused, Target, Unresolved, WebPolicy, route
 from tracker.config import HOST_TOKEN_ENV, Settings, scrub
 from tracker.errors import ConfigError
 from tracker.hosts import host_name
@@ -72,9 +72,14 @@ class HostClient:
         policy: HttpPolicy,
         web: WebPolicy,
         headers: Mapping[str, str] | None = None,
+        *,
+        configured: bool = False,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.web = web
+        self.configured = configured
+        """The base URL is the operator's configuration (`--hf-endpoint`), trusted as such like
+        `--github-api-url`; a host only a link names always goes through the guard."""
         self.client = make_client(policy, headers=dict(headers or {}), follow_redirects=False)
         self.requests = 0
 
@@ -122,7 +127,7 @@ class HostClient:
     def _get(self, path: str, params: Mapping[str, Any] | None, limit: int) -> ApiAnswer:
         url = self.url(path, params)
         try:
-            target = route(url, self.web)
+            target = self._configured(url) if self.configured else route(url, self.web)
         except Refused as exc:
             return ApiAnswer(None, failure=Failure.HTTP, reason=f"refused by the guard: {exc}")
         except Unresolved as exc:
@@ -158,6 +163,14 @@ class HostClient:
                 response.status_code, headers=headers, failure=Failure.HTTP, reason="answer cut"
             )
         return ApiAnswer(response.status_code, None, text, headers)
+
+    def _configured(self, url: str) -> Target:
+        """A configured endpoint: `--connect-to` still applies, the address guard does not."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if self.web.connect_to.get(host) or self.web.connect_to.get(parts.netloc.lower()):
+            return route(url, self.web)
+        return Target(url, {}, {}, ())
 
 
 class _TooSlow(Exception):

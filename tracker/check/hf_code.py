@@ -48,7 +48,9 @@ class HfCodeChecker(ApiChecker):
             token = self.settings.hf_token
             headers = self.auth_headers(token) if token else {}
             endpoint = self.settings.hf_endpoint
-            self._clients["hub"] = HostClient(endpoint, self.policy, self.web, headers)
+            self._clients["hub"] = HostClient(
+                endpoint, self.policy, self.web, headers, configured=True
+            )
         return self._clients["hub"]
 
     def check(self, target: DueRepo) -> CheckResult:
