@@ -1,7 +1,9 @@
 """The stages wired together, independent of the CLI so tests and the Action call the same code.
 
-`tracker run` is ingest -> enrich -> check -> flag; `check` is every code host and then the Hub
-models the checked repositories name (`check`, below), so every caller checks the same way.
+`run` is the one definition of the stage sequence, ingest -> enrich -> check -> flag, which
+`tracker run`, `tracker demo`, the scheduled Action (through `tracker run`) and the end-to-end
+tests all go through; `check` is every code host and then the Hub models the checked
+repositories name (`check`, below), so every caller checks the same way.
 
 Each step is its own transaction: a failing input leaves the database exactly as it was.
 Ingest reads and writes in this process and extracts in `jobs` processes (`tracker.workers`),
@@ -13,15 +15,18 @@ so that an input with no paper fails where a serial read would.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Engine
 
 from tracker.config import Settings
+from tracker.enrich import EnrichOptions, enrich_papers
 from tracker.errors import InputError
-from tracker.models import CheckSummary, IngestSummary, PaperRecord
+from tracker.flags.run import flag_papers
+from tracker.models import CheckSummary, EnrichSummary, FlagSummary, IngestSummary, PaperRecord
 from tracker.rows import PaperRows
 from tracker.schedule import check_targets
 from tracker.sources import Entry, ReadContext, ReadStats, read_source
@@ -152,3 +157,89 @@ def check(engine: Engine, settings: Settings, **options: Any) -> CheckSummary:
     if "GitHub unreachable" in summary.reason:
         return summary
     return replace(summary, hub_verified=verify_hub_models(engine, settings))
+
+
+STAGES = ("ingest", "enrich", "check", "flag")
+"""The order every run follows (`run`)."""
+
+Read = Callable[[], Sequence[str]]
+"""The ingest stage as the caller reads its inputs (listing files, feeds): stores them and
+returns what it left for the next run, one line each (a feed stopped by a rate limit)."""
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What a run does once its inputs are stored: each stage's options, or None to skip it."""
+
+    enrich: EnrichOptions | None = field(default_factory=EnrichOptions)
+    """Discovery beyond the abstract (PDF, arXiv, the Hub, project pages)."""
+    check: Mapping[str, Any] | None = field(default_factory=dict)
+    """Options of `check` (`max_age`, `budget`, `no_wait`, `connect_to`...)."""
+
+
+class Observer:
+    """How a caller shows the stages: a progress callback while one runs, its summary after.
+    The default shows nothing (tests, library use); the CLI draws bars and prints lines."""
+
+    def running(self, stage: str) -> AbstractContextManager[Callable[[Any], None] | None]:
+        """Entered around `stage`; yields the progress callback it reports to (or None)."""
+        return nullcontext(None)
+
+    def done(self, stage: str, summary: object) -> None:
+        """Called after `stage` with its summary."""
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What one run did, stage by stage, and what it left for the next run."""
+
+    found: EnrichSummary | None
+    checked: CheckSummary | None
+    flagged: FlagSummary
+    incomplete: tuple[str, ...] = ()
+    """One line per thing left unfinished; empty when the run learned everything it could."""
+
+
+def _enrich_missed(found: EnrichSummary) -> list[str]:
+    missed = []
+    if found.unknown:
+        missed.append(f"{found.unknown:,} look-ups beyond the abstract ended unknown")
+    if found.over_budget:
+        missed.append(f"{found.over_budget:,} papers left for discovery next run")
+    return missed
+
+
+def _check_missed(checked: CheckSummary) -> list[str]:
+    if not (checked.unchecked or checked.unknown):
+        return []
+    left = checked.unchecked + checked.unknown
+    return [f"{left:,} repositories not checked: {checked.reason or 'answers unknown'}"]
+
+
+def run(
+    engine: Engine,
+    settings: Settings,
+    read: Read,
+    plan: RunPlan | None = None,
+    observer: Observer | None = None,
+) -> RunSummary:
+    """The stages in `STAGES` order: `read` stores the inputs, then discovery, the checks and
+    the flag run, each in its own transactions (a failure leaves earlier stages stored)."""
+    plan = plan or RunPlan()
+    shown = observer or Observer()
+    incomplete = list(read())
+    found = checked = None
+    if plan.enrich is not None:
+        with shown.running("enrich") as progress:
+            found = enrich_papers(engine, settings, options=plan.enrich, progress=progress)
+        shown.done("enrich", found)
+        incomplete += _enrich_missed(found)
+    if plan.check is not None:
+        with shown.running("check") as progress:
+            checked = check(engine, settings, **{**plan.check, "progress": progress})
+        shown.done("check", checked)
+        incomplete += _check_missed(checked)
+    with shown.running("flag"):
+        flagged = flag_papers(engine, settings)
+    shown.done("flag", flagged)
+    return RunSummary(found, checked, flagged, tuple(incomplete))

@@ -21,13 +21,14 @@ def test_run_table_shows_flags_and_checked_repositories(tmp_path: Path, cli: Any
             "--no-enrich",
             "--github-api-url",
             svc.github.url,
+            *(f"--connect-to={host}={url}" for host, url in svc.check_routes().items()),
             env={"GITHUB_TOKEN": DEMO_TOKEN},
         )
     assert result.returncode == 0, result.stderr
     rows = [ln for ln in result.stdout.splitlines() if "Household" in ln]
     assert len(rows) == 1
     assert "placeholder" in rows[0] and "code_placeholder, no_license" in rows[0]
-    assert "2 repositories checked (graphql; 2 changed, 0 unknown)" in result.stderr
+    assert "3 repositories checked (graphql + gitlab; 3 changed, 0 unknown)" in result.stderr
 
 
 def test_ingest_honours_a_forced_format(tmp_path: Path, cli: Any) -> None:

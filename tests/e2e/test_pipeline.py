@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +21,6 @@ from sqlalchemy import Engine, func, inspect, select
 
 from tracker import pipeline
 from tracker.demo import LISTING, Services, load_scenario, services
-from tracker.enrich import enrich_papers
-from tracker.flags.run import flag_papers
 from tracker.models import CheckSummary, EnrichSummary, FlagSummary, IngestSummary
 from tracker.store import open_db
 from tracker.store.search import include_name
@@ -36,6 +34,7 @@ LATER_LISTING = (
     "latency at equal word error rate on three benchmarks. "
     f"Code will be released at {SPEECH_REPO}.\n"
 )
+GITLAB_KEY = "title:weisfeiler leman edge kernels for molecular property prediction"
 FIRST_VERDICTS = {
     "arxiv:2511.14201": ("available", "code available", ""),
     # dated by arXiv's answer (two days before the scenario's today), not by the first sighting
@@ -46,6 +45,8 @@ FIRST_VERDICTS = {
     "arxiv:2511.14206": ("available", "code available", "moved"),
     # its promised repository answers 404 inside the grace period: not created yet, not unknown
     SPEECH_KEY: ("pending", "promised — due in 90 days", ""),
+    # code on GitLab, checked like GitHub's
+    GITLAB_KEY: ("available", "code available", ""),
 }
 PLACEHOLDER_REASONS = 'no source files (only README.md)\nREADME says "coming soon"'
 FIRST_REPOSITORIES = {
@@ -70,6 +71,9 @@ FIRST_REPOSITORIES = {
     "example-lab/speech-tome": (
         "example-lab/speech-tome", "not_found", 404, None, None, None, None, "", None, 1
     ),
+    "gitlab.com/example-chem/wl-edge-kernels": (
+        "gitlab.com/example-chem/wl-edge-kernels", "ok", 200, 34, "MIT", 3, False, "", False, 0
+    ),
 }  # fmt: skip
 
 
@@ -92,12 +96,18 @@ class Ran:
 
 
 def run_pipeline(w: World, max_age: dt.timedelta = dt.timedelta(hours=12)) -> Ran:
-    """The stages of `tracker run`, in its order, with its default re-check age."""
+    """`tracker run`'s stages (`pipeline.run`), with its default re-check age."""
     cfg = w.svc.settings(w.db_url)
-    ingested = pipeline.ingest(w.engine, w.paths, command="run")
-    found = enrich_papers(w.engine, cfg, options=w.svc.enrich_options())
-    checked = pipeline.check(w.engine, cfg, max_age=max_age)
-    return Ran(ingested, found, checked, flag_papers(w.engine, cfg))
+    ingested: list[IngestSummary] = []
+
+    def read() -> list[str]:
+        ingested.append(pipeline.ingest(w.engine, w.paths, command="run"))
+        return []
+
+    plan = replace(w.svc.plan(), check={"max_age": max_age, "connect_to": w.svc.check_routes()})
+    ran = pipeline.run(w.engine, cfg, read, plan)
+    assert ran.found is not None and ran.checked is not None
+    return Ran(ingested[0], ran.found, ran.checked, ran.flagged)
 
 
 @pytest.fixture
@@ -208,15 +218,16 @@ def open_findings(engine: Engine, key: str) -> set[tuple[str, str, str, str]]:
 
 def test_first_run_tells_each_papers_story(world: World) -> None:
     ran = run_pipeline(world)
-    assert ran.ingested == IngestSummary(papers_seen=7, papers_new=7, links_seen=6, links_new=6)
+    assert ran.ingested == IngestSummary(papers_seen=8, papers_new=8, links_seen=7, links_new=7)
     assert (ran.found.papers_enriched, ran.found.links_found, ran.found.arxiv_ids_found) == (
-        7,
+        8,
         3,
         6,
     )
     assert (ran.found.hf_repos_checked, ran.found.web_resolved, ran.found.unknown) == (1, 2, 0)
+    # GitHub: one GraphQL query; GitLab: the project, its tree, three files and its releases
     assert ran.checked == CheckSummary(
-        checked=6, changed=6, requests=1, points=1, transport="graphql"
+        checked=7, changed=7, requests=7, points=1, transport="graphql + gitlab"
     )
     assert verdicts(world.engine) == FIRST_VERDICTS
     assert discovered(world.engine) == {
@@ -280,7 +291,7 @@ def test_a_second_run_adds_no_rows_and_changes_no_verdict(world: World) -> None:
     counts = row_counts(world.engine)
     second = run_pipeline(world)
     assert second == Ran(
-        IngestSummary(papers_seen=7, papers_new=0, links_seen=6, links_new=0),
+        IngestSummary(papers_seen=8, papers_new=0, links_seen=7, links_new=0),
         EnrichSummary(),
         CheckSummary(transport="graphql"),
         first.flagged,
@@ -294,7 +305,7 @@ def test_promised_code_created_later_is_delivered_and_reported(world: World, cli
     assert open_findings(world.engine, SPEECH_KEY) == set()  # 404 in its grace period: awaited
     world.svc.github.advance(days=30)  # the authors create the repository
     ran = run_pipeline(world, max_age=dt.timedelta(0))
-    assert (ran.checked.checked, ran.checked.changed) == (6, 1)
+    assert (ran.checked.checked, ran.checked.changed) == (7, 1)
     with world.engine.connect() as conn:
         first_ok = conn.execute(
             select(Repository.first_ok_at).where(Repository.key == "example-lab/speech-tome")
@@ -337,18 +348,18 @@ def test_tracker_demo_through_the_entry_point(tmp_path: Path, cli: Any) -> None:
     lines = [ln.strip() for ln in result.stdout.splitlines()]
     shown = lines[lines.index("What this showed:") + 1 :]
     assert shown == [
-        "6 papers from the bundled listing, checked against local emulators of GitHub, the "
-        "Hugging Face Hub, arXiv and the web (no network, no account)",
-        "verdicts: 3 available, 1 placeholder, 1 pending, 1 none",
+        "7 papers from the bundled listing, checked against local emulators of GitHub, GitLab, "
+        "the Hugging Face Hub, arXiv and the web (no network, no account)",
+        "verdicts: 4 available, 1 placeholder, 1 pending, 1 none",
         "beyond the abstract: 3 links found (1 github_search, 1 project_page, 1 shortlink); "
         "arXiv IDs matched by exact title: 6; Hub repositories checked: 1",
-        "GitHub over graphql: 5 repositories checked; linked repositories 1 moved, 4 ok",
+        "code hosts (graphql + gitlab): 6 repositories checked; linked repositories 1 moved, 5 ok",
         "flags: 1 code_placeholder, 1 moved, 1 no_license",
         f"Explore it: tracker report --db {db}",
     ]
     for text in ("promised — due in 88 days", "placeholder", "code_placeholder, no_license"):
         assert text in result.stdout
-    assert "5 repositories checked (graphql; 5 changed, 0 unknown)" in result.stderr
+    assert "6 repositories checked (graphql + gitlab; 6 changed, 0 unknown)" in result.stderr
 
 
 def test_scenario_dates_follow_today_and_nothing_else_moves() -> None:

@@ -14,6 +14,7 @@ def test_run_with_connect_to_gives_the_pipelines_verdicts(tmp_path: Path, cli: A
     db = f"sqlite:///{tmp_path / 'run.db'}"
     with services(load_scenario()) as svc:
         routes = [f"--connect-to={h}={svc.web.url}" for h in svc.web_hosts]
+        routes += [f"--connect-to={h}={url}" for h, url in svc.check_routes().items()]
         ran = cli(
             "run",
             str(LISTING),

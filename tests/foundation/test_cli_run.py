@@ -46,7 +46,7 @@ def test_readme_main_command_in_a_fresh_directory(tmp_path: Path, cli) -> None: 
     assert "https://github.com/example-lab/sparse-routing" in first.stdout
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     before = dump(url)
-    assert len(before["paper"]) == 6
+    assert len(before["paper"]) == 7
     second = cli("run", str(EXAMPLE), cwd=tmp_path)
     assert second.returncode == first.returncode
     assert dump(url) == before
@@ -149,7 +149,7 @@ def test_export_csv_round_trip(tmp_path: Path, cli) -> None:  # type: ignore[no-
     import csv
 
     rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
-    assert len(rows) == 6
+    assert len(rows) == 7
     assert rows[0]["title"] == "Sparse Routing Makes Small Transformers Reason Longer"
     assert rows[0]["links"] == "https://github.com/example-lab/sparse-routing"
 

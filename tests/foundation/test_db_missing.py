@@ -76,7 +76,7 @@ def test_filling_commands_create_the_database(tmp_path: Path, cli) -> None:  # t
     ]
     report = cli("report", "--db", "merged.db", "--format", "json", cwd=tmp_path)
     assert report.returncode == 0, report.stderr
-    assert '"papers": 6' in report.stdout
+    assert '"papers": 7' in report.stdout
 
 
 def test_a_missing_merge_source_is_refused(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]

@@ -2,61 +2,26 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import Engine
 
 from tracker import pipeline
 from tracker.check.github.planner import parse_age
-from tracker.check.interface import Progress as CheckProgress
 from tracker.check.shard import parse_shard
-from tracker.cli.app import DbOption, Exit, app, err, settings
+from tracker.cli.app import DbOption, Exit, app, settings
 from tracker.cli.options import AllowPrivate, ConnectTo, HfEndpoint, connect_routes
+from tracker.cli.stages import check_bar, say_check
 from tracker.config import Settings
 from tracker.models import CheckSummary
 from tracker.store import open_db
 
 
-def _quota(p: CheckProgress) -> str:
-    left = f", {p.remaining:,} left" if p.remaining is not None else ""
-    if p.waiting_s > 0:
-        return f"{p.note} ({int(p.waiting_s)} s)"
-    return f"{p.points:,} points spent{left}"
-
-
 def check_with_progress(engine: Engine, cfg: Settings, **options: Any) -> CheckSummary:
-    """The check stage (`tracker.pipeline.check`) under a progress bar with done/left, ETA
-    and quota."""
-    logging.getLogger("github").setLevel(logging.WARNING)
-    with Progress(
-        TextColumn("checking"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("", total=None)
-
-        def show(p: CheckProgress) -> None:
-            bar.update(task, completed=p.done, total=p.total, description=_quota(p))
-
+    """The check stage (`tracker.pipeline.check`) under its progress bar."""
+    with check_bar() as show:
         return pipeline.check(engine, cfg, progress=show, **options)
-
-
-def say_check(s: CheckSummary) -> None:
-    err.print(
-        f"{s.checked:,} repositories checked ({s.transport}; {s.changed:,} changed, "
-        f"{s.unknown:,} unknown), {s.requests:,} requests, {s.points:,} rate-limit points"
-    )
-    if s.unchecked:
-        err.print(f"{s.unchecked:,} repositories not checked: {s.reason}")
-    if s.hub_verified:
-        err.print(f"{s.hub_verified:,} Hub models the repositories name looked up")
 
 
 @app.command()

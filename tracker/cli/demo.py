@@ -8,13 +8,11 @@ from typing import Annotated
 
 import typer
 
-from tracker.check.github.planner import parse_age
+from tracker import pipeline
 from tracker.cli.app import Exit, app, err, out
-from tracker.cli.check import check_with_progress, say_check
 from tracker.cli.ingest import ingest_with_progress, say_ingest
+from tracker.cli.stages import Shown
 from tracker.demo import LISTING, load_scenario, services, what_it_showed
-from tracker.enrich import enrich_papers
-from tracker.flags.run import flag_papers
 from tracker.pipeline import ReadOptions
 from tracker.reports.table import papers_table
 from tracker.store import open_db
@@ -47,12 +45,15 @@ def demo(
     err.print(f"database: {cfg_db}")
     with services(load_scenario()) as svc:
         cfg = svc.settings(cfg_db)
-        say_ingest(ingest_with_progress(cfg.db_url, [str(LISTING)], "demo", ReadOptions()))
         engine = open_db(cfg.db_url)
-        found = enrich_papers(engine, cfg, options=svc.enrich_options())
-        checked = check_with_progress(engine, cfg, max_age=parse_age("12h"))
-        say_check(checked)
-        flag_papers(engine, cfg)
+
+        def read() -> list[str]:
+            say_ingest(ingest_with_progress(cfg.db_url, [str(LISTING)], "demo", ReadOptions()))
+            return []
+
+        ran = pipeline.run(engine, cfg, read, svc.plan(), Shown())
+    assert ran.found is not None and ran.checked is not None
+    found, checked = ran.found, ran.checked
     with engine.connect() as conn:
         papers = list(iter_report_views(conn))
     out.print(papers_table(papers, width=out.width))

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
+from tracker import pipeline
 from tracker.check.github.planner import parse_age
 from tracker.cli.app import DbOption, Exit, app, err, out, settings
-from tracker.cli.check import check_with_progress, say_check
 from tracker.cli.ingest import (
     Columns,
     Format,
@@ -39,8 +39,8 @@ from tracker.cli.options import (
     split_codes,
 )
 from tracker.cli.report import fail_on
-from tracker.enrich import DEFAULT_BUDGET, EnrichOptions, enrich_papers
-from tracker.flags.run import flag_papers
+from tracker.cli.stages import Shown
+from tracker.enrich import DEFAULT_BUDGET, EnrichOptions
 from tracker.models import ReportFilter
 from tracker.reports.table import papers_table
 from tracker.sources.feeds import FeedApi, parse_feed
@@ -139,42 +139,34 @@ def run(
                 "name listing files or feeds, or watch feeds first (tracker watch add hf:daily)"
             )
     window = feed_window(since, until, feeds)
-    missed: list[str] = []
-    with FeedApi(cfg) as api:
-        check_feeds(api, feeds)
-        if files:
-            say_ingest(ingest_with_progress(cfg.db_url, files, "run", options, jobs))
-        missed += feeds_missed(read_feeds(cfg.db_url, api, feeds, window, "run"))
+
+    def read() -> list[str]:
+        """The ingest stage: the listing files, then the feeds from their cursors."""
+        with FeedApi(cfg) as api:
+            check_feeds(api, feeds)
+            if files:
+                say_ingest(ingest_with_progress(cfg.db_url, files, "run", options, jobs))
+            return feeds_missed(read_feeds(cfg.db_url, api, feeds, window, "run"))
+
+    plan = pipeline.RunPlan(
+        enrich=None if no_enrich else EnrichOptions(budget=enrich_budget, connect_to=routes),
+        check=None
+        if no_check
+        else {
+            "max_age": age,
+            "budget": budget,
+            "no_wait": no_wait,
+            "rest": rest,
+            "connect_to": routes,
+        },
+    )
     engine = open_db(cfg.db_url)
-    if not no_enrich:
-        found = enrich_papers(
-            engine, cfg, options=EnrichOptions(budget=enrich_budget, connect_to=routes)
-        )
-        if found.unknown:
-            missed.append(f"{found.unknown:,} look-ups beyond the abstract ended unknown")
-        if found.over_budget:
-            missed.append(f"{found.over_budget:,} papers left for discovery next run")
-    if not no_check:
-        checked = check_with_progress(
-            engine,
-            cfg,
-            max_age=age,
-            budget=budget,
-            no_wait=no_wait,
-            rest=rest,
-            connect_to=routes,
-        )
-        say_check(checked)
-        if checked.unchecked or checked.unknown:
-            missed.append(
-                f"{checked.unchecked + checked.unknown:,} repositories not checked: {checked.reason}"
-            )
-    flag_papers(engine, cfg)
+    ran = pipeline.run(engine, cfg, read, plan, Shown())
     with engine.connect() as conn:
         out.print(papers_table(iter_report_views(conn, ReportFilter(limit=limit)), width=out.width))
         rows = count_rows(conn)
         err.print(f"database: {rows['papers']:,} papers, {rows['links']:,} links")
         fail_on(conn, codes, ReportFilter())
-    if missed:
-        err.print("incomplete: " + "; ".join(missed) + " (rerun later)")
+    if ran.incomplete:
+        err.print("incomplete: " + "; ".join(ran.incomplete) + " (rerun later)")
         raise typer.Exit(Exit.INCOMPLETE)

@@ -1,7 +1,7 @@
 """The bundled example, offline: a listing and local services that answer for every link in it.
 
 `tracker demo` runs the stages of `tracker run` against the project's own emulators (GitHub,
-the Hugging Face Hub, arXiv and the web) loaded with `scenario.json`, so a fresh install shows
+GitLab, the Hugging Face Hub, arXiv and the web) loaded with `scenario.json`, so a fresh install shows
 each kind of verdict without network access or tokens. The scenario's dates are moved by whole
 days so that its `now` is today: the story (and the verdicts) read the same on any day.
 """
@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,13 +22,16 @@ from urllib.parse import urlsplit
 from tracker.config import Settings
 from tracker.demo.pdf import text_pdf
 from tracker.emulators.arxiv import ArxivEmulator
+from tracker.emulators.base import EmulatorServer
 from tracker.emulators.github import GitHubEmulator
+from tracker.emulators.gitlab import GitLabEmulator
 from tracker.emulators.huggingface import HuggingFaceEmulator
 from tracker.emulators.web import WebEmulator
 from tracker.enrich import EnrichOptions
 from tracker.flags.verdict import VerdictKind
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import CheckSummary, EnrichSummary, PaperView
+from tracker.pipeline import RunPlan
 
 HERE = Path(__file__).resolve().parent
 LISTING = HERE / "hf-trending.txt"
@@ -65,13 +68,15 @@ def _no_dns(host: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Services:
-    """The four emulators of one demo run, and how to point the pipeline at them."""
+    """The emulators of one demo run, and how to point the pipeline at them."""
 
     github: GitHubEmulator
     hub: HuggingFaceEmulator
     arxiv: ArxivEmulator
     web: WebEmulator
     web_hosts: tuple[str, ...]
+    hosts: dict[str, EmulatorServer] = field(default_factory=dict)
+    """Code hosts other than GitHub (`gitlab.com`...), each served by its emulator."""
 
     def settings(self, db_url: str) -> Settings:
         """Only the emulators' endpoints and the demo token: no environment token leaks in."""
@@ -82,6 +87,17 @@ class Services:
             hf_endpoint=self.hub.url,
             arxiv_api_url=f"{self.arxiv.url}/api/query",
         )
+
+    def plan(self) -> RunPlan:
+        """The stages of `tracker run` with its defaults, every host served by an emulator."""
+        return RunPlan(
+            enrich=self.enrich_options(),
+            check={"max_age": dt.timedelta(hours=12), "connect_to": self.check_routes()},
+        )
+
+    def check_routes(self) -> dict[str, str]:
+        """Code hosts other than GitHub, served by their emulators (as `--connect-to`)."""
+        return {host: emu.url for host, emu in self.hosts.items()}
 
     def enrich_options(self) -> EnrichOptions:
         """Project pages and shortlinks served by the web emulator, as curl's --connect-to."""
@@ -114,7 +130,10 @@ def services(scenario: dict[str, Any]) -> Iterator[Services]:
         hub = stack.enter_context(HuggingFaceEmulator(scenario["huggingface"]))
         ax = stack.enter_context(ArxivEmulator(arxiv))
         web = stack.enter_context(WebEmulator(scenario["web"]))
-        yield Services(gh, hub, ax, web, hosts)
+        code_hosts: dict[str, EmulatorServer] = {
+            "gitlab.com": stack.enter_context(GitLabEmulator(scenario.get("gitlab", {}))),
+        }
+        yield Services(gh, hub, ax, web, hosts, code_hosts)
 
 
 _VERDICT_ORDER = {kind.value: i for i, kind in enumerate(VerdictKind)}
@@ -142,12 +161,12 @@ def what_it_showed(
     flags = Counter(code for p in papers for code in p.flags)
     return [
         f"{len(papers)} papers from the bundled listing, checked against local emulators of "
-        "GitHub, the Hugging Face Hub, arXiv and the web (no network, no account)",
+        "GitHub, GitLab, the Hugging Face Hub, arXiv and the web (no network, no account)",
         f"verdicts: {_counted(verdicts, _VERDICT_ORDER)}",
         f"beyond the abstract: {sum(discovered.values())} links found ({_counted(discovered)}); "
         f"arXiv IDs matched by exact title: {found.arxiv_ids_found}; "
         f"Hub repositories checked: {found.hf_repos_checked}",
-        f"GitHub over {checked.transport}: {checked.checked} repositories checked; "
+        f"code hosts ({checked.transport}): {checked.checked} repositories checked; "
         f"linked repositories {_counted(statuses)}",
         f"flags: {_counted(flags)}",
     ]

@@ -1,0 +1,101 @@
+"""How the command line shows the stages of a run (`tracker.pipeline.Observer`): a progress bar
+on standard error while a stage runs, one line of what it did after."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from tracker.check.interface import Progress as CheckProgress
+from tracker.cli.app import err
+from tracker.models import CheckSummary, EnrichSummary
+from tracker.pipeline import Observer
+
+
+def _quota(p: CheckProgress) -> str:
+    left = f", {p.remaining:,} left" if p.remaining is not None else ""
+    if p.waiting_s > 0:
+        return f"{p.note} ({int(p.waiting_s)} s)"
+    return f"{p.points:,} points spent{left}"
+
+
+@contextmanager
+def check_bar() -> Iterator[Callable[[CheckProgress], None]]:
+    """The check's bar: done/left, ETA, and the rate-limit quota or countdown."""
+    logging.getLogger("github").setLevel(logging.WARNING)
+    with Progress(
+        TextColumn("checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def show(p: CheckProgress) -> None:
+            bar.update(task, completed=p.done, total=p.total, description=_quota(p))
+
+        yield show
+
+
+@contextmanager
+def _counter(label: str, unit: str) -> Iterator[Callable[[int], None]]:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda n: bar.update(task, description=f"{label}: {n:,} {unit}")
+
+
+def say_check(s: CheckSummary) -> None:
+    err.print(
+        f"{s.checked:,} repositories checked ({s.transport}; {s.changed:,} changed, "
+        f"{s.unknown:,} unknown), {s.requests:,} requests, {s.points:,} rate-limit points"
+    )
+    if s.unchecked:
+        err.print(f"{s.unchecked:,} repositories not checked: {s.reason}")
+    if s.hub_verified:
+        err.print(f"{s.hub_verified:,} Hub models the repositories name looked up")
+
+
+def say_enrich(s: EnrichSummary) -> None:
+    err.print(
+        f"{s.papers_enriched:,} papers looked at beyond the abstract: {s.links_found:,} new "
+        f"links, {s.arxiv_ids_found:,} arXiv IDs found, {s.web_resolved:,} pages and "
+        "shortlinks resolved"
+    )
+
+
+class Shown(Observer):
+    """Bars while the stages run, a line after each."""
+
+    def running(self, stage: str) -> Any:
+        if stage == "check":
+            return check_bar()
+        if stage == "enrich":
+            return _counter("looking beyond the abstract", "papers")
+        return _counter("flagging", "papers")
+
+    def done(self, stage: str, summary: object) -> None:
+        if isinstance(summary, CheckSummary):
+            say_check(summary)
+        elif isinstance(summary, EnrichSummary):
+            say_enrich(summary)
