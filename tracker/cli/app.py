@@ -12,10 +12,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from tracker.config import Settings, scrub
 from tracker.errors import ConfigError, InputError, StoreError, TrackerError
+from tracker.reports.text import printable
 
 
 class Exit(IntEnum):
@@ -212,7 +214,7 @@ def main() -> None:
     except TrackerError as exc:
         if _during_interrupt(exc):
             _interrupted()
-        message = scrub(str(exc), secrets)
+        message = escape(printable(scrub(str(exc), secrets)))
         err.print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
         if exc.tip:
             err.print(f"Tip: {exc.tip}")

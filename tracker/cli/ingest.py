@@ -24,6 +24,7 @@ from tracker.errors import ConfigError, InputError
 from tracker.follow import FollowResult, follow, probe
 from tracker.models import IngestSummary
 from tracker.pipeline import ReadOptions
+from tracker.reports.text import printable
 from tracker.sources.feeds import Feed, FeedApi, Window, is_feed, parse_feed
 from tracker.store import open_db
 from tracker.store.feeds import watched_feeds
@@ -227,7 +228,7 @@ def ingest_with_progress(
 
 def say_ingest(summary: IngestSummary) -> None:
     for warning in summary.warnings:
-        err.print(f"warning: {warning}", markup=False)
+        err.print(f"warning: {printable(warning)}", markup=False)
     skipped = f", {summary.skipped:,} malformed entries skipped" if summary.skipped else ""
     err.print(
         f"{summary.papers_seen:,} papers read ({summary.papers_new:,} new), "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import sys
@@ -36,6 +35,7 @@ from tracker.reports.formats import ExportFormat
 from tracker.reports.json_export import paper_dict, summary_dict
 from tracker.reports.markdown import write_markdown
 from tracker.reports.table import report_view
+from tracker.reports.text import json_text
 from tracker.store import open_db
 from tracker.store.report_source import StoredReport
 from tracker.store.reporting import (
@@ -91,7 +91,7 @@ def report(
             out.print(report_view(summary, papers))
         elif format is ReportFormat.JSON:
             doc = {"summary": summary_dict(summary), "papers": [paper_dict(p) for p in papers]}
-            sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+            sys.stdout.write(json_text(doc) + "\n")
         else:
             write_markdown(papers, summary, sys.stdout)
         fail_on(conn, codes, flt)

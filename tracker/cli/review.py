@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -19,6 +18,7 @@ from tracker.flags.run import flag_paper, flag_papers
 from tracker.reports.markdown import diff_markdown
 from tracker.reports.show import PaperDetail, detail_dict, detail_markdown, detail_view
 from tracker.reports.table import diff_table
+from tracker.reports.text import json_text
 from tracker.store import open_db
 from tracker.store.facts import iter_paper_facts
 from tracker.store.findings import ack_notes, delete_ack, paper_id, save_ack
@@ -83,7 +83,7 @@ def show(paper: PaperArg, db: DbOption = None, format: FormatOpt = ViewFormat.TA
     res = flag_paper(facts, ctx)
     detail = PaperDetail(facts, res.verdict, res.findings, notes, history)
     if format is ViewFormat.JSON:
-        sys.stdout.write(json.dumps(detail_dict(detail), ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json_text(detail_dict(detail)) + "\n")
     elif format is ViewFormat.MARKDOWN:
         sys.stdout.write(detail_markdown(detail))
     else:
@@ -126,7 +126,7 @@ def diff(
                 for e in events
             ],
         }
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json_text(doc) + "\n")
     elif format is ViewFormat.MARKDOWN:
         sys.stdout.write(diff_markdown(events, title))
     else:

@@ -13,11 +13,19 @@ it is not. `printable` removes every character Unicode does not draw, by categor
 and turns line and paragraph separators (Zl, Zp) into newlines. Everything visible, in any
 script, is kept. Exports for programs (CSV, JSON) keep the data as read instead: their own
 quoting and escaping already carry any character safely.
+
+JSON that a command prints (`report`, `show`, `diff --format json`) reaches a terminal as often
+as a program, and `json.dumps(..., ensure_ascii=False)` leaves DEL, C1 controls and format
+characters raw. `json_text` escapes exactly those (and the separators) as `\\uXXXX`: a parser
+reads the same data, a terminal shows six harmless characters.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
+from typing import Any
 
 from rich.text import Text
 
@@ -46,3 +54,23 @@ def printable(text: object) -> str:
 def rich_text(text: object) -> Text:
     """A terminal cell: printable text, never read as rich markup (`[bold]` stays literal)."""
     return Text(printable(text))
+
+
+_NOT_ASCII_TEXT = re.compile(r"[^\n\t\x20-\x7e]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    c = match.group()
+    if unicodedata.category(c) not in _DROPPED | _LINE_BREAKS:
+        return c
+    code = ord(c)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def json_text(doc: Any) -> str:
+    """`doc` as indented JSON whose every character is printable or an escape: the same data
+    for a parser, nothing that acts on a terminal (see the module docstring)."""
+    return _NOT_ASCII_TEXT.sub(_json_escape, json.dumps(doc, ensure_ascii=False, indent=1))
