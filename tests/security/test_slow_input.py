@@ -194,3 +194,37 @@ def test_a_device_is_refused_not_read_forever(tmp_path: Path) -> None:
     assert done.returncode == 3
     said = " ".join(done.stderr.split())
     assert f"error: {link}: is a device, not a file (read a listing from `-` instead)" in said
+
+
+def test_an_arxiv_pdf_page_over_the_bounds_costs_enrichment_seconds(sqlite_url: str) -> None:
+    """The paper's own PDF, fetched during enrichment, is read through the same bounded page
+    reader as a PDF listing: a 60 KB page drawing 15 M characters in one text block is
+    unreadable (unknown), and the paper next to it is enriched as usual."""
+    from tests.enrich.conftest import FAST, make_pdf, record, store
+    from tracker.config import Settings
+    from tracker.emulators.arxiv import ArxivEmulator
+    from tracker.emulators.huggingface import HuggingFaceEmulator
+    from tracker.enrich import EnrichOptions, enrich_papers
+
+    bomb = _pdf(b"BT /F1 9 Tf 40 760 Td 12 TL " + (b"(" + b"a" * 300 + b") Tj ") * 50_000 + b"ET")
+    good = make_pdf([["Plain Paper", "Code: https://github.com/plain-lab/plain-paper"]])
+    arxiv = {
+        "papers": [
+            {"id": "2501.00001", "title": "Bomb Paper", "authors": ["A B"], "pdf": bomb},
+            {"id": "2501.00002", "title": "Plain Paper", "authors": ["C D"], "pdf": good},
+        ]
+    }
+    engine = store(
+        sqlite_url,
+        [record("Bomb Paper", "", "2501.00001"), record("Plain Paper", "", "2501.00002")],
+    )
+    with ArxivEmulator(arxiv) as ax, HuggingFaceEmulator({}) as hub:
+        cfg = Settings(hf_endpoint=hub.url, arxiv_api_url=f"{ax.url}/api/query")
+        started = time.monotonic()
+        summary = enrich_papers(
+            engine, cfg, options=EnrichOptions(http=FAST, host_interval_s=0, workers=2)
+        )
+        wall = time.monotonic() - started
+    assert len(bomb) < 70_000 and wall < 20
+    assert "Bomb Paper: PDF: unreadable PDF: PageTooLarge" in summary.notes
+    assert summary.links_found == 1

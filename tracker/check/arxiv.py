@@ -29,7 +29,7 @@ from tracker.extract import links_in
 from tracker.extract.identity import normalize_title
 from tracker.http import send
 from tracker.models import ArxivEntry, Link, LinkKind, Provenance, RepoStatus, Role
-from tracker.sources.pdf import repair_urls
+from tracker.sources.pdf import page_text, repair_urls
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -145,7 +145,9 @@ class PdfContent:
 
 
 def read_pdf(data: bytes) -> PdfContent:
-    """Raises `PyPdfError` or `ValueError` on a PDF pypdf cannot read."""
+    """Raises `PyPdfError` or `ValueError` on a PDF pypdf cannot read, and `PageTooLarge` (a
+    `ValueError`) on a page past the bounds of `tracker.sources.pdf.page_text`: a hostile PDF
+    served as the paper's costs a bounded read, like one given as a listing."""
     reader = PdfReader(io.BytesIO(data))
     uris: list[str] = []
     pages: list[str] = []
@@ -156,7 +158,7 @@ def read_pdf(data: bytes) -> PdfContent:
             if uri:
                 uris.append(str(uri))
         if i < MAX_TEXT_PAGES:
-            pages.append(page.extract_text() or "")
+            pages.append(page_text(page))
     known = frozenset(uris)
     text = repair_urls("\n".join(pages), known)
     cut = _REFERENCES.search(text)

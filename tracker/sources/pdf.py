@@ -140,15 +140,31 @@ class PageTooLarge(ValueError):
     """A page holds more than `MAX_PAGE_OPERATIONS` operations or `MAX_PAGE_TEXT` characters."""
 
 
+_SHOWS = frozenset((b"Tj", b"TJ", b"'", b'"'))
+
+
+def _shown(args: Any) -> str:
+    """The strings a text-showing operator draws (kerning numbers left out)."""
+    parts = []
+    for arg in args or ():
+        items = arg if isinstance(arg, list) else [arg]
+        parts += [item for item in items if isinstance(item, (str, bytes))]
+    return "".join(p if isinstance(p, str) else " " * len(p) for p in parts)
+
+
 def page_text(page: Any) -> str:
     """The page's text as pypdf extracts it, stopped with `PageTooLarge` past the bounds: the
     extraction's work follows the decompressed content, not the file's size."""
-    seen = [0, 0]
+    seen = [0, 0, 0]
 
-    def operation(*_: Any) -> None:
+    def operation(op: Any, args: Any, *_: Any) -> None:
         seen[0] += 1
         if seen[0] > MAX_PAGE_OPERATIONS:
             raise PageTooLarge(f"page has over {MAX_PAGE_OPERATIONS} drawing operations")
+        if op in _SHOWS:  # counted as drawn: pypdf hands text over only at the block's end
+            seen[2] += len(_shown(args))
+            if seen[2] > MAX_PAGE_TEXT:
+                raise PageTooLarge(f"page has over {MAX_PAGE_TEXT >> 20} M characters of text")
 
     def text(part: Any, *_: Any) -> None:
         seen[1] += len(part or "")
