@@ -18,6 +18,7 @@ from tracker.cli.ingest import (
     Since,
     Strict,
     Until,
+    Watched,
     check_feeds,
     feed_window,
     feeds_missed,
@@ -62,6 +63,7 @@ RunSources = Annotated[
 def run(
     sources: RunSources = None,
     db: DbOption = None,
+    watched: Watched = False,
     limit: Annotated[int | None, typer.Option(help="Show at most this many papers.")] = None,
     strict: Strict = False,
     column: Columns = None,
@@ -107,7 +109,8 @@ def run(
 ) -> None:
     """Ingest listings or feeds, find and check their code, flag problems, and show the papers.
 
-    With no argument, every watched feed is read (tracker watch add hf:daily). Exit code 6
+    With no argument (or with --watched), every watched feed is read (tracker watch add
+    hf:daily). Exit code 6
     means everything ran but some links could not be checked, or a feed could not be read to
     its end (no network, rate limit, budget): what was learned is stored and the next run
     continues.
@@ -131,10 +134,11 @@ def run(
     routes = connect_routes(connect_to)
     options = read_options(strict, column, format)
     files, feeds = split_inputs(sources or [])
-    if not sources:
+    if watched or not sources:
         with open_db(cfg.db_url).connect() as conn:
-            feeds = [parse_feed(name) for name in watched_feeds(conn)]
-        if not feeds:
+            named = {f.name for f in feeds}
+            feeds += [parse_feed(n) for n in watched_feeds(conn) if n not in named]
+        if not files and not feeds:
             raise typer.BadParameter(
                 "name listing files or feeds, or watch feeds first (tracker watch add hf:daily)"
             )
