@@ -106,6 +106,7 @@ def test_gitlab_projects_reach_the_same_verdicts_as_github(
     stored = repos(engine)
     kernels = stored["gitlab.com/chem-ml/wl-edge-kernels"]
     assert (kernels["status"], kernels["full_name"]) == ("ok", "gitlab.com/chem-ml/WL-Edge-Kernels")
+    assert {row["host"] for row in stored.values()} == {"gitlab"}
     assert (kernels["stars"], kernels["license_spdx"], kernels["releases_count"]) == (12, "MIT", 1)
     assert kernels["source_files"] == 2
     assert stored["gitlab.com/inria-opt/solvers/fastqp"]["license_spdx"] == "Apache-2.0"

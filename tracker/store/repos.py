@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from tracker.hosts import Host, host_of
 from tracker.models import CheckResult, DueRepo, RepoFacts, RepoStatus
 from tracker.store.locks import lock_for_write
 from tracker.store.tables import (
@@ -61,6 +62,11 @@ _H = RepoHistory.__table__  # type: ignore[attr-defined]
 _C = CheckAttempt.__table__  # type: ignore[attr-defined]
 _L = Link.__table__  # type: ignore[attr-defined]
 _E = RepoEvidence.__table__  # type: ignore[attr-defined]
+
+
+def _host(key: str) -> str:
+    """The host kind stored beside a key (`tracker.hosts`), for queries by host."""
+    return str(host_of(key) or Host.GITHUB)
 
 
 def _utc(value: Any) -> Any:
@@ -309,6 +315,7 @@ def _save_unknown(conn: Connection, r: CheckResult, rows: dict[str, dict[str, An
         return
     values = {
         "key": key,
+        "host": _host(key),
         "full_name": r.target,
         "status": "unknown",
         "status_reason": r.reason[:1024],
@@ -322,6 +329,7 @@ def _insert(conn: Connection, r: CheckResult, new: dict[str, Any]) -> int:
     key = (r.canonical or r.target).lower()
     values = {
         "key": key,
+        "host": _host(key),
         "full_name": r.canonical or r.target,
         "first_seen_at": r.checked_at,
         "last_changed_at": r.checked_at,
