@@ -311,7 +311,7 @@ def _papers(conn: Connection, codes: bool) -> list[tuple[Any, ...]]:
     """Every paper row; the codes (numbered by whoever wrote them first) as what they name,
     or left out."""
     cols = {c["name"] for c in inspect(conn).get_columns("paper")} - (
-        set() if codes else {*CODE_COLUMNS, "date_basis"}
+        set() if codes else {*CODE_COLUMNS, "date_basis", "venue"}
     )
     p = Paper.__table__  # type: ignore[attr-defined]
     q = select(*(c for c in p.c if c.name in cols)).order_by(p.c.id)
@@ -329,7 +329,15 @@ def _papers(conn: Connection, codes: bool) -> list[tuple[Any, ...]]:
 
 
 AFTER_0004 = frozenset(
-    {"date_basis", "resolve_status", "resolve_reason", "repo_kind", "license_terms", "license_file"}
+    {
+        "date_basis",
+        "resolve_status",
+        "resolve_reason",
+        "repo_kind",
+        "license_terms",
+        "license_file",
+        "venue",
+    }
 )
 """Columns of later migrations, absent below head."""
 
@@ -360,7 +368,7 @@ def test_a_0001_database_upgrades_with_its_data_and_new_columns_filled(db_url: s
     )
     assert not set(SEARCH_TABLES) & set(insp.get_table_names())
     upgraded = open_db(m.url)
-    assert current_revision(upgraded) == head_revision(upgraded) == "0006"
+    assert current_revision(upgraded) == head_revision(upgraded) == "0007"
     assert _snapshot(upgraded) == before
     with upgraded.connect() as conn:
         assert has_search(conn) is (conn.dialect.name == "sqlite")
