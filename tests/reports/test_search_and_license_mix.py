@@ -337,6 +337,14 @@ AFTER_0004 = frozenset(
         "license_terms",
         "license_file",
         "venue",
+        "archived_url",
+        "archived_at",
+        "archive_status",
+        "archive_checked_at",
+        "checklist",
+        "checklist_score",
+        "open_requests",
+        "requests_checked_at",
     }
 )
 """Columns of later migrations, absent below head."""
@@ -368,7 +376,7 @@ def test_a_0001_database_upgrades_with_its_data_and_new_columns_filled(db_url: s
     )
     assert not set(SEARCH_TABLES) & set(insp.get_table_names())
     upgraded = open_db(m.url)
-    assert current_revision(upgraded) == head_revision(upgraded) == "0007"
+    assert current_revision(upgraded) == head_revision(upgraded) == "0008"
     assert _snapshot(upgraded) == before
     with upgraded.connect() as conn:
         assert has_search(conn) is (conn.dialect.name == "sqlite")

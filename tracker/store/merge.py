@@ -79,6 +79,7 @@ RULES: dict[str, Rule] = {
     "paper_author": Rule(Kind.ONCE, ("paper_id", "position")),
     "feed": Rule(Kind.GAIN, ("name",)),
     "paper_feed": Rule(Kind.ONCE, ("feed_id", "paper_id")),
+    "archive_request": Rule(Kind.ONCE, ("origin_url", "service", "requested_at")),
 }
 """Every table of the schema; `merge_database` refuses to run when one is missing here."""
 

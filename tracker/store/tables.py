@@ -187,6 +187,14 @@ class Link(SQLModel, table=True):
     resolve_reason: str = Field(
         default="", sa_column=Column(Text, nullable=False, server_default="")
     )
+    archived_url: str | None = Field(default=None, max_length=2048)
+    """The closest archived copy (Wayback Machine snapshot, Software Heritage origin), if any."""
+    archived_at: dt.datetime | None = None
+    """When that copy was taken (the snapshot's time, the archive's last visit)."""
+    archive_status: str | None = Field(default=None, max_length=16)
+    """`archived`, `not_archived`, or `unknown` when the archive could not answer; None
+    before any look-up."""
+    archive_checked_at: dt.datetime | None = None
     first_seen_at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -251,6 +259,17 @@ class Repository(SQLModel, table=True):
     """The SPDX id the license file's own text shows, judged from the evidence (for files
     GitHub cannot identify, `NOASSERTION`)."""
     """The phrase that restricts the license (non-commercial, research only...), when any."""
+    checklist: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    """The completeness checklist judged from the evidence (JSON: per item its answer `yes`,
+    `no` or `unknown`, the evidence and a confidence); empty before any judgement."""
+    checklist_score: int | None = None
+    """How many of the five checklist items are `yes`."""
+    open_requests: str = Field(
+        default="[]", sa_column=Column(Text, nullable=False, server_default="[]")
+    )
+    """Open issues asking for code, weights or data (JSON list of number, title, created_at,
+    url), as last read."""
+    requests_checked_at: dt.datetime | None = None
     etag: str | None = Field(default=None, max_length=255)
     last_modified: str | None = Field(default=None, max_length=64)
     probe_digest: str | None = Field(default=None, max_length=64)
@@ -499,3 +518,21 @@ class PaperFeed(SQLModel, table=True):
     paper_id: int = Field(foreign_key="paper.id", index=True)
     upvotes: int | None = None
     first_seen_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ArchiveRequest(SQLModel, table=True):
+    """One request to archive released code (a Software Heritage "save code now"), and how
+    it went: asked only when the user opts in (`tracker archive`), each recorded."""
+
+    __tablename__ = "archive_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    repository_id: int | None = Field(default=None, foreign_key="repository.id", index=True)
+    origin_url: str = Field(max_length=2048)
+    service: str = Field(default="software_heritage", max_length=32)
+    requested_at: dt.datetime = Field(default_factory=utcnow)
+    status: str = Field(max_length=16)
+    """`accepted`, `pending`, `succeeded`, `failed`, `rejected` or `unknown` (no answer)."""
+    reason: str = Field(default="", max_length=1024)
+    request_id: str | None = Field(default=None, max_length=64)
+    """The service's own id for the request, to follow it up."""
