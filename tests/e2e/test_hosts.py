@@ -16,6 +16,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from tracker.emulators.bitbucket import BitbucketEmulator
@@ -24,6 +25,7 @@ from tracker.emulators.github import GitHubEmulator
 from tracker.emulators.gitlab import GitLabEmulator
 from tracker.emulators.huggingface import HuggingFaceEmulator
 from tracker.emulators.zenodo import ZenodoEmulator
+from tracker.reports.json_export import DOCUMENT_SCHEMA
 
 TOKEN = "ghp_HostsTestToken000000000000000000"
 CODE = {
@@ -128,7 +130,9 @@ def test_a_paper_per_host_reaches_its_verdict(
     assert cli("flag", "--db", db).returncode == 0
     exported = cli("export", "--db", db, "--format", "json")
     assert exported.returncode == 0, exported.stderr
-    papers = {p["arxiv_id"]: p for p in json.loads(exported.stdout)["papers"]}
+    document = json.loads(exported.stdout)
+    jsonschema.validate(document, DOCUMENT_SCHEMA, format_checker=jsonschema.FormatChecker())
+    papers = {p["arxiv_id"]: p for p in document["papers"]}
     assert {k: p["verdict_kind"] for k, p in papers.items()} == {
         k: verdict for k, (_, _, verdict) in PAPERS.items()
     }
