@@ -2,7 +2,8 @@
 
 Turning a paper into rows is pure work, so it runs where the extraction runs: in a worker
 process when the ingest extracts in parallel. The writing process then receives tuples of
-strings and numbers, which unpickle several times faster than the dataclasses they came from,
+strings and numbers, which unpickle faster than the dataclasses they came from
+(`benchmarks/bench_extract.py` measures the ingest),
 and it is left with only what needs the database: identity look-ups and inserts. This module
 imports no database code, so worker processes never load it.
 """

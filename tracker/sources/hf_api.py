@@ -143,7 +143,7 @@ TOO_DEEP = "not valid JSON here: nested too deeply"
 def _text(value: Any) -> str:
     """White space folded to single spaces. Most text has nothing to fold: a printable string
     holds no white space but the space, so without a double, leading or trailing one it is
-    returned as it is (several times faster than splitting it into words)."""
+    returned as it is, without splitting it into words."""
     if not isinstance(value, str):
         return ""
     if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":

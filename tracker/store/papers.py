@@ -323,7 +323,7 @@ def save_rows(
 BULK_CACHE_KIB = 64 * 1024
 """SQLite page cache while saving (its default is 2 MiB). Saving inserts into a dozen indexes
 at scattered places; with the default, their pages are evicted and read back over and over
-(saving 200k papers measured 8-15% faster with this). Pages are cached only as they are
+(`benchmarks/bench_scale.py` measures the save). Pages are cached only as they are
 read, so a small save never fills it, and the connection gets its own size back after."""
 
 

@@ -117,7 +117,8 @@ _DUE_COLUMNS = (
     "id", "key", "full_name", "status", "last_checked_at", "etag", "last_modified",
     "probe_digest", "full_checked_at", "dead_confirmations", "releases_count",
 )  # fmt: skip
-"""What planning needs: loading whole rows of 300k repositories costs ~0.7 GB."""
+"""What planning needs: whole rows of every repository would make planning's memory grow with
+every fact stored (`benchmarks/bench_scale.py` measures its peak)."""
 
 
 def _rows_for(
