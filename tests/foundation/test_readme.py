@@ -106,3 +106,14 @@ def test_every_command_and_option_is_documented(name: str) -> None:
 def test_every_help_has_an_example(name: str) -> None:
     help_text = COMMANDS[name].help or ""
     assert "Example:" in help_text and f"tracker {name}" in help_text
+
+
+def test_the_probe_table_is_the_probes_own_definitions() -> None:
+    """The README's probe table is generated from `PROBES` (`probe_table()`): a definition is
+    written once, in the code, and the README cannot drift from what `tracker show` says."""
+    from tracker.flags.probes import probe_table
+
+    assert probe_table() in README, (
+        "README's probe table differs from the probes' definitions; paste the output of "
+        "python -c 'from tracker.flags.probes import probe_table; print(probe_table())'"
+    )

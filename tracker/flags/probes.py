@@ -642,72 +642,103 @@ def unknown(f: PaperFacts, ctx: ProbeContext) -> Finding:
 PROBES: tuple[Probe, ...] = (
     Probe(
         "code_promised_missing",
-        "The paper promises code (or says where it is) and no deliverable repository exists "
-        "after the grace period: N days (default 90) from the paper date, from the venue date "
-        "for 'upon acceptance' when known, or the end of a named month.",
+        "the paper promises code (or says where it is) and no deliverable repository exists "
+        "after the grace period: `--grace-days` (default 90, also `TRACKER_GRACE_DAYS`) "
+        'from the paper date; from the venue date for "upon acceptance" when known; the end '
+        'of the month for "in March 2025". A project page or shortlink that could not be '
+        "read (403, 429, 5xx, timeout, or not read yet) makes it `not_available`, never "
+        "true",
         code_promised_missing,
     ),
     Probe(
         "code_link_dead",
-        "A linked code repository answered 404/410/451, or its domain is dead, on two checks. "
-        "Rate limits, 403 and 5xx never count.",
+        "a code repository answered 404/410/451, or its domain is dead, on two checks (403, "
+        '429, 5xx and timeouts never count); a repository never seen up is "not created '
+        'yet" until the deadline, not dead',
         code_link_dead,
     ),
     Probe(
         "code_placeholder",
-        "Every reachable code repository is empty or README-only ('coming soon'); a repository "
-        "with source files is never a placeholder, whatever its README says.",
+        "every reachable code repository is empty or README-only; a repository with source "
+        "files is never a placeholder, whatever its README says, and neither is a model "
+        "card, a reading list or a docs site (judged as such)",
         code_placeholder,
     ),
     Probe(
         "weights_promised_missing",
-        "The paper promises weights and, after the grace period, neither a linked Hub model nor "
-        "the repository's own files, releases or LFS hold any.",
+        "weights were promised and, after the grace period, neither a linked Hub model that "
+        "the Hub confirms holds weight files (or gates them) nor the repository's own "
+        "files, releases, LFS, own Hub models, collections or org pages, model-zoo "
+        "checkpoint links or download scripts hold any. Other people's models never count; "
+        "a Hub model of an owner no rule ties to the paper, or a model not looked up yet, "
+        "makes it `not_available`",
         weights_promised_missing,
     ),
-    Probe("no_license", "The main code repository carries no license file.", no_license),
+    Probe(
+        "no_license",
+        "the main code repository has no license file",
+        no_license,
+    ),
     Probe(
         "license_mismatch",
-        "The README or package metadata claims a license the LICENSE file does not hold.",
+        "the README or package metadata (`setup.py`, `setup.cfg`, `pyproject.toml`, "
+        "`package.json`, a model card's front matter) claims a license the LICENSE file "
+        "does not hold",
         license_mismatch,
     ),
     Probe(
         "license_restrictive",
-        "The main code repository's license restricts use: non-commercial, research or "
-        "academic use only, no derivatives (the phrase is the evidence).",
+        "the main code repository's license restricts use: non-commercial, research or "
+        "academic use only, no derivatives (the phrase of the license file, or a "
+        "CC-BY-NC/ND id, is the evidence)",
         license_restrictive,
     ),
-    Probe("stale", "No push to the main code repository for N months (informational).", stale),
-    Probe("archived", "A reachable code repository is archived (read-only).", archived),
+    Probe(
+        "stale",
+        "no push for `--stale-months` months (default 12; informational)",
+        stale,
+    ),
+    Probe(
+        "archived",
+        "a reachable code repository is archived (read-only)",
+        archived,
+    ),
     Probe(
         "moved",
-        "A linked repository was renamed or transferred; the link should be updated.",
+        "a linked repository was renamed or transferred: the link should be updated",
         moved,
     ),
     Probe(
         "link_to_owner_only",
-        "The only code link is a user or organization page, not a repository.",
+        "the only code link is a user or organization page",
         link_to_owner_only,
     ),
     Probe(
         "project_page_without_code",
-        "A project page is linked but no code repository is, in the paper or on the page.",
+        "a project page is linked but no code repository is",
         project_page_without_code,
     ),
     Probe(
         "unknown",
-        "A code link could not be checked (not yet, rate limited, refused, 5xx, or dead on one "
-        "check only); the reason is in the evidence.",
+        "a code link could not be checked (not yet, rate limited, refused, 5xx, dead on one "
+        "check only); the reason is in the evidence",
         unknown,
     ),
     Probe(
         "code_delivered",
-        "Deliverable code exists; the finding carries the day it was first seen and the days "
-        "from the paper date.",
+        "code is available: records the day it was first seen and the days from the paper date",
         code_delivered,
     ),
 )
+"""Every probe, in the order reports list them; the README's table is `probe_table()`."""
 PROBE_CODES: tuple[str, ...] = tuple(p.code for p in PROBES)
+
+
+def probe_table() -> str:
+    """The README's table of probes, from their definitions (`tests/foundation/test_readme.py`
+    holds the README to it)."""
+    rows = [f"| `{p.code}` | {p.definition} |" for p in PROBES]
+    return "\n".join(["| probe | true when |", "| --- | --- |", *rows])
 
 
 def run_probes(f: PaperFacts, ctx: ProbeContext) -> tuple[Finding, ...]:
@@ -721,4 +752,4 @@ def run_probes(f: PaperFacts, ctx: ProbeContext) -> tuple[Finding, ...]:
     return tuple(out)
 
 
-__all__ = ["PROBES", "PROBE_CODES", "Probe", "run_probes"]
+__all__ = ["PROBES", "PROBE_CODES", "Probe", "probe_table", "run_probes"]
