@@ -577,6 +577,9 @@ class PaperTarget:
     links: tuple[Link, ...] = ()
     dated: bool = True
     """Whether the paper has a date from its source or arXiv; discovery asks arXiv otherwise."""
+    authors: tuple[Author, ...] = ()
+    """The authors its sources gave (`paper_author`), with their profiles: the owner of a
+    repository a machine found is matched against them as well as against arXiv's list."""
 
 
 @dataclass(frozen=True, slots=True)

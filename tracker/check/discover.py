@@ -19,7 +19,13 @@ import httpx
 from tracker.check import arxiv as ax
 from tracker.check import github_discovery as gh
 from tracker.check import huggingface as hf
-from tracker.check.official import confidence, officiality, pick_repository
+from tracker.check.official import (
+    author_accounts,
+    author_names,
+    confidence,
+    officiality,
+    pick_repository,
+)
 from tracker.check.web import WebPolicy, lands_on_code_host, page_links, resolve
 from tracker.config import Settings
 from tracker.extract import links_in
@@ -66,6 +72,7 @@ class Discovery:
     arxiv_id_found: bool = False
     """True when the ID came from an exact title match (the paper had none)."""
     authors: tuple[str, ...] = ()
+    """Authors as arXiv or the Hub list them (asked when the paper has none stored)."""
     pdf_url: str | None = None
     found: tuple[DiscoveredLink, ...] = ()
     resolved: tuple[tuple[str, str], ...] = ()
@@ -98,6 +105,11 @@ class Discovery:
             for d in self.found
         )
         return given or machine
+
+    def author_names(self) -> tuple[str, ...]:
+        """Every author name known: the stored ones (and their profiles' names), then
+        arXiv's or the Hub's."""
+        return tuple(dict.fromkeys((*author_names(self.target.authors), *self.authors)))
 
     def official_owners(self) -> set[str]:
         owners = {lk.repo.split("/")[0] for lk in self.target.links if lk.repo}
@@ -144,7 +156,7 @@ def next_step(d: Discovery, *, pdf: bool = True) -> tuple[Step, str] | None:
         (Step.HF_PAPER, True),
         (
             Step.ARXIV_ENTRY,
-            not d.has_code(official=True) or not d.authors or not d.target.dated,
+            not d.has_code(official=True) or not d.author_names() or not d.target.dated,
         ),
         (Step.PDF, pdf and d.pdf_url is not None and not d.has_code(official=True)),
         (Step.HF_CITING, True),
@@ -235,9 +247,10 @@ class Discoverer:
         verdict = officiality(
             lk.provenance,
             owner=owner,
-            authors=d.authors,
+            authors=d.author_names(),
             cites_paper=cites,
             official_owners=d.official_owners(),
+            accounts=author_accounts(d.target.authors),
         )
         return DiscoveredLink(
             replace(lk, confidence=confidence(lk.provenance, verdict)), verdict, found_in

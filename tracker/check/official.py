@@ -5,6 +5,11 @@ cites, who owns it) and these decide. A link the paper or its authors gave is of
 machine found is only "likely official" when the repository cites the paper AND its owner
 matches an author (or an organisation already known to be the authors'); otherwise community,
 which is what a reimplementation matched by title looks like.
+
+The authors are every name known: those the paper's sources gave (a feed's authors, kept in
+`paper_author`), the name an OpenReview profile id spells, and arXiv's or the Hub's list. A
+Hugging Face account an author claimed is matched as a login, exactly. An ORCID or OpenAlex id
+says who an author is but not which login is theirs, so it adds no match.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from tracker.models import Officiality, Provenance
+from tracker.models import Author, Officiality, Provenance
 
 AUTHORS_OWN = frozenset(
     {
@@ -91,8 +96,10 @@ def officiality(
     authors: Iterable[str] = (),
     cites_paper: bool = False,
     official_owners: Iterable[str] = (),
+    accounts: Iterable[str] = (),
 ) -> Officiality:
-    """The verdict for one link from where it was found and what the target says."""
+    """The verdict for one link from where it was found and what the target says; `accounts`
+    are logins known to be the authors' (Hugging Face users they claimed)."""
     if provenance in AUTHORS_OWN:
         return Officiality.OFFICIAL
     if (
@@ -100,11 +107,32 @@ def officiality(
         and owner
         and (
             owner_matches_author(owner, authors)
-            or squash(owner) in {squash(o) for o in official_owners}
+            or squash(owner) in {squash(o) for o in (*official_owners, *accounts)}
         )
     ):
         return Officiality.LIKELY_OFFICIAL
     return Officiality.COMMUNITY
+
+
+_PROFILE = re.compile(r"^~([^\W\d_]+(?:_[^\W\d_]+)+)\d*$")
+
+
+def author_names(authors: Iterable[Author]) -> tuple[str, ...]:
+    """Names to match an owner against: each name as written, and the name an OpenReview
+    profile id spells (`~Ada_Lovelace1` -> `Ada Lovelace`) when it differs (`A. Lovelace`)."""
+    names: list[str] = []
+    for a in authors:
+        names.append(a.name)
+        m = _PROFILE.match(a.profile or "")
+        if m:
+            names.append(m.group(1).replace("_", " "))
+    return tuple(dict.fromkeys(n for n in names if n.strip()))
+
+
+def author_accounts(authors: Iterable[Author]) -> tuple[str, ...]:
+    """Logins the authors claimed: a Hugging Face user (a profile that is not an OpenReview
+    `~` id), which is very often the author's GitHub login too."""
+    return tuple(a.profile for a in authors if a.profile and not a.profile.startswith("~"))
 
 
 def confidence(provenance: Provenance, verdict: Officiality) -> float:

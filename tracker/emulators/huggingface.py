@@ -21,7 +21,8 @@ default). Scenario::
       "collections": {"org/family-65f0c1": {"items": [{"type": "model", "id": "org/name"}],
                                            "private": False}},
       "daily": {"2025-04-21": [{"id": "2504.01234", "title": "...", "summary": "...",
-                                "authors": ["Ada Lovelace"], "upvotes": 12,
+                                "authors": ["Ada Lovelace", {"name": "Alan Turing",
+                                                             "user": "aturing"}], "upvotes": 12,
                                 "githubRepo": "https://github.com/o/r",
                                 "githubRepoAddedBy": "author", "projectPage": "..."}]},
       "tokens": ["hf_valid"],
@@ -149,10 +150,7 @@ class HuggingFaceEmulator(EmulatorServer):
         when = p.get("publishedAt") or f"{day or '2025-01-01'}T00:00:00.000Z"
         paper: dict[str, Any] = {
             "id": p["id"],
-            "authors": [
-                {"_id": f"{i:024x}", "name": a, "hidden": False}
-                for i, a in enumerate(p.get("authors", []))
-            ],
+            "authors": [_author(i, a) for i, a in enumerate(p.get("authors", []))],
             "publishedAt": when,
             "title": p.get("title", ""),
             "summary": p.get("summary", ""),
@@ -292,6 +290,16 @@ class HuggingFaceEmulator(EmulatorServer):
                 {"error": "Entry not found"}, status=404, headers={"X-Error-Code": "EntryNotFound"}
             )
         return Response.text(text)
+
+
+def _author(n: int, given: str | dict[str, str]) -> dict[str, Any]:
+    """A daily-papers author: a name, and when the scenario gives `{"name", "user"}` the Hub
+    account the author claimed (`user.user`), nested as the Hub nests it."""
+    name, user = (given, None) if isinstance(given, str) else (given["name"], given.get("user"))
+    author: dict[str, Any] = {"_id": f"{n:024x}", "name": name, "hidden": False}
+    if user:
+        author["user"] = {"_id": f"{n + 1:024x}", "user": user, "fullname": name, "type": "user"}
+    return author
 
 
 def main() -> None:

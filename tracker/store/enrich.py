@@ -30,6 +30,7 @@ from tracker.extract.classify import repo_of
 from tracker.extract.identity import paper_key
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import (
+    Author,
     DiscoveredLink,
     HfCheckResult,
     Link,
@@ -39,13 +40,14 @@ from tracker.models import (
     Role,
 )
 from tracker.rows import repo_key
-from tracker.store.tables import HfRepo, Paper, PaperEnrichment, utcnow
+from tracker.store.tables import HfRepo, Paper, PaperAuthor, PaperEnrichment, utcnow
 from tracker.store.tables import Link as LinkRow
 
 PAPERS = cast(Table, Paper.__table__)  # type: ignore[attr-defined]
 LINKS = cast(Table, LinkRow.__table__)  # type: ignore[attr-defined]
 HF_REPOS = cast(Table, HfRepo.__table__)  # type: ignore[attr-defined]
 ENRICHED = cast(Table, PaperEnrichment.__table__)  # type: ignore[attr-defined]
+AUTHORS = cast(Table, PaperAuthor.__table__)  # type: ignore[attr-defined]
 
 
 def _todo() -> ColumnElement[bool]:
@@ -72,7 +74,32 @@ def papers_to_enrich(conn: Connection, limit: int) -> list[PaperTarget]:
     links: dict[int, list[Link]] = {i: [] for i in ids}
     for lr in conn.execute(select(LINKS).where(LINKS.c.paper_id.in_(ids))).mappings():
         links[lr["paper_id"]].append(_link_of(lr))
-    return [PaperTarget(r[0], r[1], r[2], tuple(links[r[0]]), dated=r[3] is not None) for r in rows]
+    authors = _authors_of(conn, ids)
+    return [
+        PaperTarget(
+            r[0],
+            r[1],
+            r[2],
+            tuple(links[r[0]]),
+            dated=r[3] is not None,
+            authors=authors.get(r[0], ()),
+        )
+        for r in rows
+    ]
+
+
+def _authors_of(conn: Connection, ids: list[int]) -> dict[int, tuple[Author, ...]]:
+    """The stored authors of each paper, in order (what feeds and API answers gave)."""
+    found: dict[int, list[Author]] = {}
+    a = AUTHORS.c
+    query = (
+        select(a.paper_id, a.name, a.orcid, a.openalex_id, a.profile)
+        .where(a.paper_id.in_(ids))
+        .order_by(a.paper_id, a.position)
+    )
+    for pid, name, orcid, openalex_id, profile in conn.execute(query):
+        found.setdefault(pid, []).append(Author(name, orcid, openalex_id, profile))
+    return {pid: tuple(authors) for pid, authors in found.items()}
 
 
 def _link_of(r: RowMapping) -> Link:
