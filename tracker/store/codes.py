@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tracker.store.tables import Paper, Repository, SummaryCode
+from tracker.store.tables import Paper, Repository, SummaryCode, table_of
 
 TALLY = "tally"
 LICENSE = "license"
@@ -41,9 +41,9 @@ PACK = 10**DIGITS
 its last `DIGITS` decimal digits; a database with this many codes (never seen: a code is a
 verdict/status/flags triple or a license) is summarized the slower way."""
 
-P = Paper.__table__  # type: ignore[attr-defined]
-C = SummaryCode.__table__  # type: ignore[attr-defined]
-R = Repository.__table__  # type: ignore[attr-defined]
+P = table_of(Paper)
+C = table_of(SummaryCode)
+R = table_of(Repository)
 
 
 def tally_value(verdict_kind: str, code_status: str, flags: str) -> str:

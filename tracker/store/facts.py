@@ -9,7 +9,6 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, select
-
 from tracker.flags.weights import hub_ref, hub_ref_of_url
 from tracker.models import (
     Availability,
@@ -19,7 +18,15 @@ from tracker.models import (
     RepoState,
     StatusClaim,
 )
-from tracker.store.tables import Acknowledgement, HfRepo, Link, Paper, RepoAlias, Repository
+from tracker.store.tables import (
+    Acknowledgement,
+    HfRepo,
+    Link,
+    Paper,
+    RepoAlias,
+    Repository,
+    table_of,
+)
 
 BATCH = 2000
 
@@ -65,7 +72,7 @@ def repo_states(conn: Connection, keys: set[str]) -> dict[str, RepoState]:
     """Latest facts by the key a link used, following renames through `repo_alias`."""
     if not keys:
         return {}
-    r, a = Repository.__table__, RepoAlias.__table__  # type: ignore[attr-defined]
+    r, a = table_of(Repository), table_of(RepoAlias)
     found = {
         m["key"]: repo_state(m) for m in conn.execute(select(r).where(r.c.key.in_(keys))).mappings()
     }
@@ -112,13 +119,13 @@ def hub_refs_to_verify(conn: Connection, checked_before: dt.datetime, limit: int
     """What repositories' weights evidence and papers' own Hub links name on the Hub (`kind/id`,
     case kept) whose answer is missing, unknown or older than `checked_before`: never asked
     first, then the oldest."""
-    r, h = Repository.__table__, HfRepo.__table__  # type: ignore[attr-defined]
+    r, h = table_of(Repository), table_of(HfRepo)
     keys: dict[str, str] = {}
     q = select(r.c.weights_evidence).where(r.c.weights_evidence.like("%Hub %"))
     for (text,) in conn.execute(q):
         for ref in hub_refs_named(_split(text)):
             keys.setdefault(ref.lower(), ref)
-    lk = Link.__table__  # type: ignore[attr-defined]
+    lk = table_of(Link)
     linked = select(lk.c.url).where(lk.c.kind.in_(HUB_LINK_KINDS), lk.c.official != "community")
     for (url,) in conn.execute(linked.distinct()):
         if linked_ref := hub_ref_of_url(url):
@@ -153,7 +160,7 @@ def _hub_by_key(conn: Connection, keys: set[str]) -> dict[str, HubState]:
     """Stored Hub answers by key (`model/o/n`...)."""
     if not keys:
         return {}
-    h = HfRepo.__table__  # type: ignore[attr-defined]
+    h = table_of(HfRepo)
     out: dict[str, HubState] = {}
     for m in conn.execute(select(h).where(h.c.key.in_(list(keys)))).mappings():
         out[m["key"]] = HubState(
@@ -176,7 +183,7 @@ def _claim(m: Any, art: str) -> StatusClaim:
 
 
 def _facts_batch(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
-    lk, ack = Link.__table__, Acknowledgement.__table__  # type: ignore[attr-defined]
+    lk, ack = table_of(Link), table_of(Acknowledgement)
     ids = [m["id"] for m in papers]
     links = list(
         conn.execute(select(lk).where(lk.c.paper_id.in_(ids)).order_by(lk.c.id)).mappings()
@@ -227,7 +234,7 @@ def iter_paper_facts(
     conn: Connection, keys: Sequence[str] | None = None, *, batch: int = BATCH
 ) -> Iterator[list[PaperFacts]]:
     """Batches of facts for every paper (or the papers with these keys), in id order."""
-    p = Paper.__table__  # type: ignore[attr-defined]
+    p = table_of(Paper)
     cols = [
         p.c.id,
         p.c.key,

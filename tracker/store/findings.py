@@ -18,7 +18,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, insert, select, upda
 from tracker.models import Finding, Outcome
 from tracker.store.codes import CODE_COLUMNS, LICENSE, TALLY, code_ids, repo_ids, tally_value
 from tracker.store.rollup import ROLLUP_COLUMNS, PaperRollup
-from tracker.store.tables import Acknowledgement, Paper, utcnow
+from tracker.store.tables import Acknowledgement, Paper, table_of, utcnow
 from tracker.store.tables import Finding as FindingRow
 
 _KEPT = (Outcome.TRUE, Outcome.ERROR)
@@ -56,7 +56,7 @@ def _values(f: Finding) -> dict[str, object]:
 def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
     """Store the answers and verdicts of `batch` in the caller's transaction; returns how many
     finding rows were inserted, updated or deleted."""
-    p, fr = Paper.__table__, FindingRow.__table__  # type: ignore[attr-defined]
+    p, fr = table_of(Paper), table_of(FindingRow)
     papers = {
         r.key: r
         for r in conn.execute(
@@ -119,7 +119,7 @@ def _save_verdicts(
     """Write verdicts, rolled-up links and their codes (`tracker.store.codes`) that differ
     from the stored ones; `flagged_at` moves only with the verdict or flags (star counts change
     on every check)."""
-    p = Paper.__table__  # type: ignore[attr-defined]
+    p = table_of(Paper)
     mine = [b for b in batch if b.paper_key in papers]
 
     def tally(b: PaperFlags) -> str:
@@ -156,7 +156,7 @@ def _save_verdicts(
 def paper_id(conn: Connection, ref: str) -> tuple[int, str] | None:
     """The id and key of the paper `ref` names: its key, arXiv ID (with or without `arxiv:`)
     or DOI."""
-    p = Paper.__table__  # type: ignore[attr-defined]
+    p = table_of(Paper)
     bare = ref.strip()
     for prefix in ("arxiv:", "doi:"):
         if bare.lower().startswith(prefix):
@@ -170,7 +170,7 @@ def paper_id(conn: Connection, ref: str) -> tuple[int, str] | None:
 
 def save_ack(conn: Connection, pid: int, code: str, note: str) -> bool:
     """Record that a person reviewed `code` on the paper as a false positive; True if new."""
-    a = Acknowledgement.__table__  # type: ignore[attr-defined]
+    a = table_of(Acknowledgement)
     where = and_(a.c.paper_id == pid, a.c.code == code)
     if conn.execute(select(a.c.id).where(where)).first() is not None:
         conn.execute(update(a).where(where).values(note=note))
@@ -180,13 +180,13 @@ def save_ack(conn: Connection, pid: int, code: str, note: str) -> bool:
 
 
 def delete_ack(conn: Connection, pid: int, code: str) -> bool:
-    a = Acknowledgement.__table__  # type: ignore[attr-defined]
+    a = table_of(Acknowledgement)
     done = conn.execute(delete(a).where(and_(a.c.paper_id == pid, a.c.code == code)))
     return bool(done.rowcount)
 
 
 def ack_notes(conn: Connection, pid: int) -> dict[str, str]:
-    a = Acknowledgement.__table__  # type: ignore[attr-defined]
+    a = table_of(Acknowledgement)
     rows = conn.execute(select(a.c.code, a.c.note).where(a.c.paper_id == pid))
     return {r.code: r.note for r in rows}
 

@@ -39,6 +39,7 @@ from tracker.store.tables import (
     RepoEvidence,
     RepoHistory,
     Repository,
+    table_of,
     utcnow,
 )
 
@@ -56,12 +57,12 @@ TRACKED = (
 )
 """Values whose change earns a history row."""
 
-_R = Repository.__table__  # type: ignore[attr-defined]
-_A = RepoAlias.__table__  # type: ignore[attr-defined]
-_H = RepoHistory.__table__  # type: ignore[attr-defined]
-_C = CheckAttempt.__table__  # type: ignore[attr-defined]
-_L = Link.__table__  # type: ignore[attr-defined]
-_E = RepoEvidence.__table__  # type: ignore[attr-defined]
+_R = table_of(Repository)
+_A = table_of(RepoAlias)
+_H = table_of(RepoHistory)
+_C = table_of(CheckAttempt)
+_L = table_of(Link)
+_E = table_of(RepoEvidence)
 
 
 def _host(key: str) -> str:

@@ -18,10 +18,17 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from sqlalchemy import Connection, func, insert, select
-
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import LinkFacts
-from tracker.store.tables import CheckAttempt, IngestRun, Link, Paper, RepoAlias, Repository
+from tracker.store.tables import (
+    CheckAttempt,
+    IngestRun,
+    Link,
+    Paper,
+    RepoAlias,
+    Repository,
+    table_of,
+)
 
 MARK = "rollup"
 """`ingest_run.command` of the rows that record a fingerprint (written only when it moves)."""
@@ -76,13 +83,13 @@ def fingerprint(conn: Connection) -> str:
     """The largest id of every table the rolled-up columns depend on (one index probe each)."""
     parts = []
     for model in _WATCHED:
-        t = model.__table__  # type: ignore[union-attr]
+        t = table_of(model)
         parts.append(f"{t.name} {conn.execute(select(func.max(t.c.id))).scalar() or 0}")
     return ", ".join(parts)
 
 
 def _last_mark(conn: Connection) -> str | None:
-    r = IngestRun.__table__  # type: ignore[attr-defined]
+    r = table_of(IngestRun)
     q = select(r.c.note).where(r.c.command == MARK).order_by(r.c.id.desc()).limit(1)
     return conn.execute(q).scalar()
 
@@ -92,7 +99,7 @@ def save_mark(conn: Connection, mark: str) -> None:
     the flag run read anything); nothing is written when it is already the latest mark."""
     if _last_mark(conn) == mark:
         return
-    r = IngestRun.__table__  # type: ignore[attr-defined]
+    r = table_of(IngestRun)
     conn.execute(insert(r).values(command=MARK, status="done", note=mark))
 
 

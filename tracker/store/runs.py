@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, delete, insert, update
 
-from tracker.store.tables import IngestRun, utcnow
+from tracker.store.tables import IngestRun, table_of, utcnow
 
-_RUN = IngestRun.__table__  # type: ignore[attr-defined]
+_RUN = table_of(IngestRun)
 
 
 def start_run(conn: Connection, command: str, sources: list[str]) -> int:

@@ -9,9 +9,16 @@ previous row, so "when did code appear" has an answer.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
-from sqlalchemy import Column, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Column, Index, Integer, String, Table, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Core table. SQLModel sets `__table__` on table classes at run time but
+    does not declare it to type checkers; this is the one place that says so."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
 def utcnow() -> dt.datetime:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, and_, exists, or_, select
 
 from tracker.models import OpenFlag, Outcome, Severity
-from tracker.store.tables import Acknowledgement, Finding, Link, Paper
+from tracker.store.tables import Acknowledgement, Finding, Link, Paper, table_of
 
 SEVERITY_ORDER = (Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH)
 
@@ -22,7 +22,7 @@ def open_flags(
 ) -> list[OpenFlag]:
     """True, unacknowledged findings (of `codes` if given, else of severity `least` or above),
     most severe first, then in paper order."""
-    f, p, a = Finding.__table__, Paper.__table__, Acknowledgement.__table__  # type: ignore[attr-defined]
+    f, p, a = table_of(Finding), table_of(Paper), table_of(Acknowledgement)
     acked = exists().where(and_(a.c.paper_id == f.c.paper_id, a.c.code == f.c.code))
     which = f.c.code.in_(list(codes)) if codes else f.c.severity.in_(severities_from(least))
     rank = {s.value: i for i, s in enumerate(reversed(SEVERITY_ORDER))}
@@ -60,7 +60,7 @@ def open_flags(
 def open_promise_repos(conn: Connection) -> frozenset[str]:
     """Repositories of papers that promised code or weights and have not delivered yet: the
     checks most worth a scarce rate limit."""
-    p, lk = Paper.__table__, Link.__table__  # type: ignore[attr-defined]
+    p, lk = table_of(Paper), table_of(Link)
     promised = or_(p.c.code_status == "promised", p.c.weights_status == "promised")
     q = (
         select(lk.c.repo_key)
