@@ -27,6 +27,8 @@ READERS = [
     ["action", "summary", "--out", "reports"],
     ["action", "issue"],
     ["db", "current"],
+    ["watch", "list"],
+    ["watch", "remove", "hf:daily"],
 ]
 
 

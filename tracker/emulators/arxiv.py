@@ -15,7 +15,11 @@ downloads the PDF the test generated. Scenario::
 `search_query` understands what a title look-up sends: `ti:"words"` and `ti:word AND ti:word`
 (every word must appear in the title, case-insensitively), and what a category feed sends:
 `cat:cs.LG AND submittedDate:[202504210000 TO 202504212359]`, answered oldest first, paged with
-`start` and `max_results` (at most 2000, as arXiv allows), with `opensearch:totalResults`.
+`start` and `max_results` (at most 2000, as arXiv allows), with `opensearch:totalResults`. A
+search feed's words are found in their field: `ti:` the title, `abs:` the abstract, `au:` the
+authors, `all:` (or no prefix) any of them and the comment; terms joined by `AND` (parentheses
+ignored) must all hold, a `submittedDate:[...]` range bounds the dates, and `sortBy=
+submittedDate` with `sortOrder` orders the results by date (else the scenario's order).
 
 A busy category is generated, not listed: `"synthetic": {"category": "cs.LG", "from":
 "2025-04-01", "to": "2025-04-30", "per_day": 333}` (or `synthesize(...)` later, for the day a
@@ -131,18 +135,13 @@ class ArxivEmulator(EmulatorServer):
         if ids:
             found = [p for p in (self._find(i) for i in ids) if p is not None]
         else:
-            words = _WORD.findall(re.sub(r"\b(?:ti|abs|au|all):|\bAND\b", " ", search).lower())
             with self.lock:
-                found = [
-                    p
-                    for p in self.papers
-                    if words and set(words) <= set(_WORD.findall(p["title"].lower()))
-                ]
-        start = int(req.arg("start") or 0)
-        page = found[start : start + int(req.arg("max_results") or 10)]
-        return Response(
-            200, self._feed(page, len(found)).encode(), {"Content-Type": "application/atom+xml"}
-        )
+                found = [p for p in self.papers if _matches(search, p)]
+        if req.arg("sortBy") == "submittedDate":
+            found.sort(key=_published, reverse=req.arg("sortOrder") != "ascending")
+        page = found[start : start + size]
+        body = self._feed(page, len(found), start=start, size=size)
+        return Response(200, body.encode(), {"Content-Type": "application/atom+xml"})
 
     def _error(self, message: str) -> Response:
         body = self._feed(
@@ -232,6 +231,45 @@ class ArxivEmulator(EmulatorServer):
             f'<link href="http://arxiv.org/abs/{vid}" rel="alternate" type="text/html"/>'
             f"{pdf_link}</entry>"
         )
+
+
+_FIELDS = {
+    "ti": ("title",),
+    "abs": ("summary",),
+    "au": ("authors",),
+    "all": ("title", "summary", "authors", "comment"),
+}
+
+
+def _published(p: dict[str, Any]) -> str:
+    return str(p.get("published", "2024-01-01T00:00:00Z"))
+
+
+def _matches(search: str, p: dict[str, Any]) -> bool:
+    """Whether paper `p` holds every `AND` term of `search` (see the module docstring)."""
+    dates = _DATES.search(search)
+    if dates:
+        day = _published(p)[:10].replace("-", "")
+        if not dates.group(1) <= day <= dates.group(2):
+            return False
+        search = _DATES.sub(" ", search)
+    terms = [
+        t for t in re.split(r"\bAND\b", search.replace("(", " ").replace(")", " ")) if t.strip()
+    ]
+    if not terms:
+        return False
+    for term in terms:
+        field, sep, value = term.strip().partition(":")
+        fields = _FIELDS.get(field.lower()) if sep else None
+        if fields is None:
+            fields, value = _FIELDS["all"], term
+        text = " ".join(
+            " ".join(v) if isinstance(v := p.get(f, ""), list) else str(v) for f in fields
+        )
+        words = _WORD.findall(value.lower())
+        if not words or not set(words) <= set(_WORD.findall(text.lower())):
+            return False
+    return True
 
 
 def _generated(category: str, day: dt.date, rank: int) -> dict[str, Any]:

@@ -1,24 +1,29 @@
 """An OpenReview API v2 emulator: venues as groups, and their accepted papers as notes.
 
 It answers as api2.openreview.net does where a feed depends on it: `/groups?id=VENUE` gives
-`{"groups": [...]}` or 404 `NotFoundError`; `/notes?content.venueid=VENUE` gives `{"notes":
-[...], "count": N}` paged with `offset` and `limit` (at most 1000), every content field as
-`{"value": ...}`, dates as epoch milliseconds; too many requests in a window are answered 429
-`RateLimitError` with `Retry-After`. Scenario::
+`{"groups": [...]}` (the venue's settings in `content`, among them `decision_name`) or 404
+`NotFoundError`; `/notes?content.venueid=VENUE` gives `{"notes": [...], "count": N}` paged
+with `offset` and `limit` (at most 1000), every content field as `{"value": ...}`, dates as
+epoch milliseconds, and with `details=directReplies` each note's replies in
+`details.directReplies` (an official review, and the decision when the paper has one, its
+invitation `VENUE/Submission{n}/-/{decision_name}`); too many requests in a window are answered
+429 `RateLimitError` with `Retry-After`. No answer carries an ETag. Scenario::
 
     {
       "venues": {
         "ICLR.cc/2025/Conference": {
           "papers": [{"title": "...", "abstract": "...", "authors": ["Ada Lovelace"],
                       "authorids": ["~Ada_Lovelace1"], "venue": "ICLR 2025 Poster",
-                      "code": "https://github.com/o/r", "pdate": "2025-01-22"}],
-          "submitted": 3
+                      "code": "https://github.com/o/r", "pdate": "2025-01-22",
+                      "decision": "2025-01-20"}],
+          "decision_name": "Decision"
         }
       },
       "rate_limit": {"limit": 600, "window_s": 60},
     }
 
-`submitted` adds that many submissions without a decision, which a venue-id query must not list.
+`decision` is the day the decision was posted (no decision reply without it); `decision_name`
+defaults to `Decision`.
 """
 
 from __future__ import annotations
@@ -69,7 +74,11 @@ class OpenReviewEmulator(EmulatorServer):
         if not found:
             message = f"Group Not Found: {venue}"
             return Response.json({"name": "NotFoundError", "message": message}, status=404)
-        return Response.json({"groups": [{"id": venue, "members": [], "readers": ["everyone"]}]})
+        with self.lock:
+            decision = self.venues[venue].get("decision_name", "Decision")
+        content = {"decision_name": {"value": decision}, "submission_name": {"value": "Submission"}}
+        group = {"id": venue, "members": [], "readers": ["everyone"], "content": content}
+        return Response.json({"groups": [group]})
 
     def _notes(self, req: Request) -> Response:
         venue = req.arg("content.venueid") or ""
@@ -81,8 +90,36 @@ class OpenReviewEmulator(EmulatorServer):
             return Response.json({"name": "ValidationError", "message": "bad limit"}, 400)
         with self.lock:
             papers = list(self.venues.get(venue, {}).get("papers", []))
-        notes = [self._note(venue, n, p) for n, p in enumerate(papers, 1)]
-        return Response.json({"notes": notes[offset : offset + limit], "count": len(notes)})
+            decision = self.venues.get(venue, {}).get("decision_name", "Decision")
+        replies = "directReplies" in (req.arg("details") or "").split(",")
+        notes = []
+        for n, p in enumerate(papers[offset : offset + limit], offset + 1):
+            note = self._note(venue, n, p)
+            if replies:
+                note["details"] = {"directReplies": self._replies(venue, n, p, decision)}
+            notes.append(note)
+        return Response.json({"notes": notes, "count": len(papers)})
+
+    def _replies(
+        self, venue: str, number: int, p: dict[str, Any], decision: str
+    ) -> list[dict[str, Any]]:
+        """A review (dated before any decision) and the decision, if the paper has one."""
+        forum = hashlib.sha256(f"{venue}/{number}".encode()).hexdigest()[:10]
+        prefix = f"{venue}/Submission{number}/-/"
+        review_at = _ms("2024-11-02")
+        found: list[dict[str, Any]] = [
+            {"id": f"{forum}r", "forum": forum, "replyto": forum,
+             "invitations": [prefix + "Official_Review"], "cdate": review_at,
+             "tcdate": review_at, "content": {"rating": {"value": 6}}},
+        ]  # fmt: skip
+        if p.get("decision"):
+            at = _ms(p["decision"])
+            found.append(
+                {"id": f"{forum}d", "forum": forum, "replyto": forum,
+                 "invitations": [prefix + decision], "cdate": at, "tcdate": at,
+                 "content": {"decision": {"value": "Accept (Poster)"}}}
+            )  # fmt: skip
+        return found
 
     def _note(self, venue: str, number: int, p: dict[str, Any]) -> dict[str, Any]:
         ident = hashlib.sha256(f"{venue}/{number}".encode()).hexdigest()[:10]

@@ -6,6 +6,8 @@ oldest first), paged with `start` and `max_results`, one request every `arxiv_pa
 complete only once it is `settle_days` old. A search is one query, sorted oldest first and paged
 the same way: its cursor is how many results are stored, so a rerun asks only for results past
 them. Answers are read by the same code as a saved Atom file (`tracker.sources.arxiv_atom`).
+The API's manual documents no conditional requests (no ETag or Last-Modified for a query), so
+none is sent: a day already complete is never asked again, and the cursor keeps a rerun small.
 """
 
 from __future__ import annotations
@@ -132,7 +134,7 @@ def _query(
     if result.failure is not None or result.response is None:
         return unreachable(feed, result)
     if result.status != 200:
-        return refused(feed, result, "category")
+        return refused(feed, result, "category" if search.startswith("cat:") else "query")
     try:
         records, total, held = read_answer(result.response.content, feed)
     except InputError as exc:

@@ -7,7 +7,8 @@ sorted by publication date, paged with `cursor` (`*` first, then the answer's
 positions), which is put back in order here. The arXiv id comes from an arXiv location or the
 arXiv DOI. The author or institution is looked up first, so one that does not exist is a bad
 argument. The cursor keeps the next page's cursor while a listing is being read, and once it is
-read the newest publication date seen: a rerun asks for works from that day on.
+read the newest publication date seen: a rerun asks for works from that day on. OpenAlex
+documents no conditional requests (no ETag or Last-Modified on `/works`), so none is sent.
 """
 
 from __future__ import annotations

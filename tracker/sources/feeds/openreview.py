@@ -4,9 +4,16 @@
 when it is accepted), paged with `offset` and `limit`, with the total in `count`. Each note's
 `content` fields are `{"value": ...}`: title, abstract, authors with their profile ids
 (`authorids`), `venue` ("ICLR 2025 Poster"), and, where the venue asks for one, a code link.
-`pdate`, when the venue published the paper, is the acceptance date that starts "upon
-acceptance" deadlines. The venue is looked up first (`/groups?id=VENUE`): a venue that does
-not exist is a bad argument, not an empty list. The cursor is how many notes are stored.
+
+The acceptance date, which starts "upon acceptance" deadlines, is the date of the venue's
+decision on the paper: `details=directReplies` adds each note's direct replies, and the one
+whose invitation ends with `/-/` and the venue's decision name (the venue group's
+`content.decision_name`, `Decision` by default) is the decision, dated by its `cdate`. A venue
+that posts no public decision (a journal, a workshop that only publishes) leaves the note's
+`pdate`, the day the venue published it. The venue is looked up first (`/groups?id=VENUE`): a
+venue that does not exist is a bad argument, not an empty list. The cursor is how many notes
+are stored. The API documents no conditional requests (no ETag or Last-Modified to send back),
+so a rerun relies on the cursor alone.
 """
 
 from __future__ import annotations
@@ -31,8 +38,11 @@ from tracker.sources.feeds.interface import (
     unreachable,
 )
 
-PAGE_SIZE = 1000
-"""The API's own default and maximum page."""
+PAGE_SIZE = 200
+"""Notes per request (the API allows 1000): each note comes with its replies, reviews
+included, so a smaller page keeps an answer small."""
+DECISION = "Decision"
+"""The decision invitation's name when the venue group does not give `decision_name`."""
 CODE_FIELDS = ("code", "code_link", "code_url", "github", "repository", "software")
 """Content fields some venues add for a code link."""
 
@@ -52,7 +62,23 @@ def _day(ms: Any) -> dt.date | None:
     return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).date()
 
 
-def note_record(note: Any, where: str, n: int) -> PaperRecord | None:
+def decision_day(note: dict[str, Any], decision_name: str = DECISION) -> dt.date | None:
+    """The day of the venue's decision among the note's direct replies, if one is public."""
+    details = note.get("details")
+    replies = details.get("directReplies") if isinstance(details, dict) else None
+    suffix = f"/-/{decision_name}"
+    for reply in replies if isinstance(replies, list) else []:
+        if not isinstance(reply, dict):
+            continue
+        invitations = reply.get("invitations")
+        if isinstance(invitations, list) and any(
+            isinstance(i, str) and i.endswith(suffix) for i in invitations
+        ):
+            return _day(reply.get("cdate")) or _day(reply.get("tcdate"))
+    return None
+
+
+def note_record(note: Any, where: str, n: int, decision_name: str = DECISION) -> PaperRecord | None:
     """The record of one accepted note, or None when it has no title."""
     if not isinstance(note, dict) or not isinstance(note.get("content"), dict):
         return None
@@ -82,7 +108,7 @@ def note_record(note: Any, where: str, n: int) -> PaperRecord | None:
         links=links,
         authors=authors,
         venue=_text(_value(content, "venue"))[:255],
-        venue_date=_day(note.get("pdate")),
+        venue_date=decision_day(note, decision_name) or _day(note.get("pdate")),
     )
 
 
@@ -94,6 +120,8 @@ class OpenReviewVenue(Feed):
     def __init__(self, name: str, venue: str, window: Window | None = None) -> None:
         super().__init__(name, window)
         self.venue = venue
+        self.decision_name = DECISION
+        """The venue's decision invitation name, learned by `probe`."""
 
     def _base(self, api: FeedApi) -> str:
         return api.settings.openreview_api_url.rstrip("/")
@@ -108,8 +136,12 @@ class OpenReviewVenue(Feed):
             groups = result.response.json().get("groups")
         except (ValueError, AttributeError):
             groups = None
-        if not groups:
+        if not groups or not isinstance(groups, list):
             return Stopped(StopKind.NOT_FOUND, f"{self.name}: no such venue")
+        content = groups[0].get("content") if isinstance(groups[0], dict) else None
+        name = _value(content, "decision_name") if isinstance(content, dict) else None
+        if isinstance(name, str) and name.strip():
+            self.decision_name = name.strip()
         return None
 
     def pages(
@@ -119,6 +151,7 @@ class OpenReviewVenue(Feed):
         while True:
             params: dict[str, str | int] = {
                 "content.venueid": self.venue,
+                "details": "directReplies",
                 "offset": offset,
                 "limit": PAGE_SIZE,
             }
@@ -137,7 +170,7 @@ class OpenReviewVenue(Feed):
                 return
             items = []
             for n, note in enumerate(notes, offset + 1):
-                record = note_record(note, self.name, n)
+                record = note_record(note, self.name, n, self.decision_name)
                 if record is not None and _within(record, window):
                     items.append(Item(record))
             offset += len(notes)
