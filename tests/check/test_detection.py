@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
-from tracker.check.github.planner import BatchSizer, Quota, parse_age
+from tracker.check.github.planner import BatchSizer, Quota
 from tracker.models import DueRepo
 from tracker.schedule import choose
 
@@ -28,14 +26,6 @@ def test_planner_orders_unknown_then_unchecked_then_stalest() -> None:
     ]
     assert [r.key for r in choose(repos, NOW, dt.timedelta(days=1), None)] == ["c", "d", "e", "a"]
     assert [r.key for r in choose(repos, NOW, None, 2)] == ["c", "d"]
-
-
-@pytest.mark.parametrize(
-    ("text", "seconds"),
-    [("30m", 1800), ("12h", 43200), ("1d", 86400), ("2w", 1209600), ("3", 259200)],
-)
-def test_parse_age(text: str, seconds: int) -> None:
-    assert parse_age(text).total_seconds() == seconds
 
 
 def test_batch_sizer_grows_when_fast_and_halves_on_timeouts() -> None:

@@ -8,10 +8,15 @@ import typer
 from sqlalchemy import Engine
 
 from tracker import pipeline
-from tracker.check.github.planner import parse_age
 from tracker.check.shard import parse_shard
 from tracker.cli.app import DbOption, Exit, app, settings
-from tracker.cli.options import AllowPrivate, ConnectTo, HfEndpoint, connect_routes
+from tracker.cli.options import (
+    AllowPrivate,
+    ConnectTo,
+    HfEndpoint,
+    connect_routes,
+    parse_max_age,
+)
 from tracker.cli.stages import check_bar, say_check
 from tracker.config import Settings
 from tracker.models import CheckSummary
@@ -29,7 +34,10 @@ def check(
     db: DbOption = None,
     max_age: Annotated[
         str | None,
-        typer.Option(help="Re-check only repositories last checked longer ago (30m, 12h, 1d, 2w)."),
+        typer.Option(
+            help="Re-check only repositories last checked longer ago (30m, 12h, 1d, 2w; "
+            "m is minutes, mo months)."
+        ),
     ] = None,
     limit: Annotated[int | None, typer.Option(help="Check at most this many repositories.")] = None,
     budget: Annotated[
@@ -62,10 +70,7 @@ def check(
 
     Example: tracker check --max-age 1d --budget 500
     """
-    try:
-        age = parse_age(max_age) if max_age else None
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--max-age") from None
+    age = parse_max_age(max_age) if max_age else None
     cfg = settings(
         db,
         github_api_url=github_api_url,

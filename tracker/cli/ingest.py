@@ -18,7 +18,13 @@ from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElaps
 
 from tracker import pipeline
 from tracker.cli.app import DbOption, Exit, app, err, settings
-from tracker.cli.options import ArxivApiUrl, HfEndpoint, OpenAlexApiUrl, OpenReviewApiUrl
+from tracker.cli.options import (
+    ArxivApiUrl,
+    HfEndpoint,
+    OpenAlexApiUrl,
+    OpenReviewApiUrl,
+    parse_since,
+)
 from tracker.config import Settings
 from tracker.errors import ConfigError, InputError
 from tracker.follow import FollowResult, follow, probe
@@ -90,6 +96,8 @@ Sources = Annotated[
 def _day(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
+    if option == "--since":
+        return parse_since(value, option).date()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -102,7 +110,8 @@ Since = Annotated[
     str | None,
     typer.Option(
         "--since",
-        help="Feeds: read from this day (YYYY-MM-DD), e.g. to backfill.",
+        help="Feeds: read from this day (YYYY-MM-DD, or back from today: 7d, 2w, 6mo), e.g. to "
+        "backfill.",
         show_default=False,
     ),
 ]

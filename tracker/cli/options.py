@@ -4,11 +4,11 @@ services `enrich` and `run` talk to are (`--hf-endpoint`, `--connect-to`...)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated
 
 import typer
 
+from tracker import durations
 from tracker.errors import ConfigError
 from tracker.flags.probes import PROBE_CODES
 from tracker.models import ReportFilter
@@ -76,25 +76,20 @@ ConnectTo = Annotated[
 ]
 
 
-_SPAN = re.compile(r"^(\d+)\s*([hdwmy])$")
-_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
-
-
-def parse_since(text: str, now: dt.datetime | None = None) -> dt.datetime:
-    """`7d`, `12h`, `2w`, `3m`, `1y` back from now, or an ISO date/time (UTC)."""
-    now = now or dt.datetime.now(dt.UTC)
-    m = _SPAN.match(text.strip().lower())
-    if m:
-        n, unit = int(m.group(1)), m.group(2)
-        delta = dt.timedelta(hours=n) if unit == "h" else dt.timedelta(days=n * _UNIT_DAYS[unit])
-        return now - delta
+def parse_since(text: str, option: str = "--since") -> dt.datetime:
+    """A duration back from now (`7d`, `12h`, `6mo`; `m` is minutes) or an ISO date/time."""
     try:
-        when = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise typer.BadParameter(
-            f"{text!r}: use 7d, 12h, 2w, 3m, 1y or a date like 2025-01-31"
-        ) from None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+        return durations.parse_since(text, option)
+    except durations.DurationError as exc:
+        raise typer.BadParameter(str(exc).removeprefix(f"{option}: "), param_hint=option) from None
+
+
+def parse_max_age(text: str, option: str = "--max-age") -> dt.timedelta:
+    """`--max-age` as a length of time (`30m`, `12h`, `1d`; a bare number is days)."""
+    try:
+        return durations.parse_duration(text, option)
+    except durations.DurationError as exc:
+        raise typer.BadParameter(str(exc).removeprefix(f"{option}: "), param_hint=option) from None
 
 
 def split_codes(values: list[str] | None, option: str) -> tuple[str, ...]:
@@ -122,7 +117,10 @@ StatusOpt = Annotated[
     ),
 ]
 SinceOpt = Annotated[
-    str | None, typer.Option("--since", help="Only papers published since: 30d, 2w, 6m or a date.")
+    str | None,
+    typer.Option(
+        "--since", help="Only papers published since: 30d, 2w, 6mo (m is minutes) or a date."
+    ),
 ]
 MinStarsOpt = Annotated[
     int | None, typer.Option("--min-stars", help="Only papers with a repository this starred.")

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from tracker import pipeline
-from tracker.check.github.planner import parse_age
 from tracker.cli.app import DbOption, Exit, app, err, out, settings
 from tracker.cli.ingest import (
     Columns,
@@ -37,6 +36,7 @@ from tracker.cli.options import (
     OpenAlexApiUrl,
     OpenReviewApiUrl,
     connect_routes,
+    parse_max_age,
     split_codes,
 )
 from tracker.cli.report import fail_on
@@ -83,7 +83,10 @@ def run(
     ] = False,
     max_age: Annotated[
         str,
-        typer.Option(help="Re-check only repositories last checked longer ago (0 for all)."),
+        typer.Option(
+            help="Re-check only repositories last checked longer ago (30m, 12h, 1d; m is "
+            "minutes, mo months; 0 for all)."
+        ),
     ] = "12h",
     budget: Annotated[
         int | None, typer.Option(help="Spend at most this many GitHub rate-limit points.")
@@ -118,10 +121,7 @@ def run(
     Example: tracker run examples/hf-trending.txt
     """
     codes = split_codes(fail_on_, "--fail-on")
-    try:
-        age = parse_age(max_age)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--max-age") from None
+    age = parse_max_age(max_age)
     cfg = settings(
         db,
         github_api_url=github_api_url,

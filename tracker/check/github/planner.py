@@ -56,19 +56,6 @@ def probe_unchanged(repo: DueRepo, probe_digest: str) -> bool:
     return repo.status in FACT_STATUSES and repo.probe_digest == probe_digest
 
 
-def parse_age(text: str) -> dt.timedelta:
-    """`30m`, `12h`, `1d`, `2w` (a bare number is days)."""
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-    text = text.strip().lower()
-    unit = text[-1] if text and text[-1] in units else "d"
-    number = text[:-1] if text and text[-1] in units else text
-    try:
-        value = float(number)
-    except ValueError:
-        raise ValueError(f"not an age: {text!r} (use e.g. 12h, 1d, 2w)") from None
-    return dt.timedelta(seconds=value * units[unit])
-
-
 @dataclass
 class BatchSizer:
     """Adaptive GraphQL batch size: additive growth under `target_s`, halving on timeouts."""
