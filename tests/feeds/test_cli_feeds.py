@@ -196,3 +196,53 @@ def test_the_watch_list_drives_a_run_with_no_argument(tmp_path: Path, cli: Any) 
     assert "Gradient gardens" in done.stdout
     nothing = cli("run", "--db", f"sqlite:///{tmp_path / 'empty.db'}", "--no-check")
     assert nothing.returncode == Exit.USAGE and "tracker watch add" in nothing.stderr
+
+
+REFUSE_WORKS = {"error_rate": 1.0, "error_statuses": [400], "only_paths": ["/works"]}
+"""The author exists (the probe passes) but its works are refused as asked."""
+
+
+def test_a_refusal_before_anything_is_stored_is_exit_3_and_writes_nothing(
+    tmp_path: Path, cli: Any
+) -> None:
+    db = f"sqlite:///{tmp_path / 't.db'}"
+    with OpenAlexEmulator(OPENALEX, faults=REFUSE_WORKS) as oa:
+        done = cli(
+            "ingest", "openalex:author/A5000000001", "--db", db, "--openalex-api-url", oa.url
+        )
+    assert done.returncode == Exit.BAD_INPUT, done.stderr
+    assert done.stderr.splitlines()[0] == (
+        "error: openalex:author/A5000000001: the service refused the request (HTTP 400)"
+    )
+    assert count(open_db(db), "paper") == count(open_db(db), "feed") == 0
+
+
+@pytest.mark.parametrize("first", ["examples/hf-trending.txt", "hf:daily/2025-04-21"])
+def test_a_refusal_after_something_was_stored_is_exit_6_with_its_reason(
+    tmp_path: Path, cli: Any, first: str
+) -> None:
+    """What the file or the earlier feed stored stays; the refused feed says why, and a feed
+    named after it is still read."""
+    db = f"sqlite:///{tmp_path / 't.db'}"
+    root = Path(__file__).resolve().parents[2]
+    with (
+        HuggingFaceEmulator(HF) as hf,
+        OpenAlexEmulator(OPENALEX, faults=REFUSE_WORKS) as oa,
+        OpenReviewEmulator(OPENREVIEW) as orv,
+    ):
+        done = cli("ingest", first, "openalex:author/A5000000001", "openreview:ICLR.cc/2025/Conference",
+                   "--db", db, "--hf-endpoint", hf.url, "--openalex-api-url", oa.url,
+                   "--openreview-api-url", orv.url, cwd=root)  # fmt: skip
+    assert done.returncode == Exit.INCOMPLETE, done.stderr
+    lines = done.stderr.splitlines()
+    assert (
+        "openalex:author/A5000000001: stopped: openalex:author/A5000000001: the service refused "
+        "the request (HTTP 400) (what was read is kept; fix the feed and run again)"
+    ) in lines
+    assert "incomplete: openalex:author/A5000000001 was refused (what was read is kept)" in lines
+    assert (
+        "openreview:ICLR.cc/2025/Conference: 1 papers read (1 new), 1 new links, 1 pages" in lines
+    )
+    engine = open_db(db)
+    assert count(engine, "paper") > 1
+    assert [f for f, _, _ in stored(engine)["listed"] if f.startswith("openalex")] == []

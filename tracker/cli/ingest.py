@@ -169,15 +169,24 @@ def check_feeds(api: FeedApi, feeds: list[Feed]) -> None:
 
 
 def read_feeds(
-    db_url: str, api: FeedApi, feeds: list[Feed], window: Window, command: str
+    db_url: str,
+    api: FeedApi,
+    feeds: list[Feed],
+    window: Window,
+    command: str,
+    *,
+    stored: bool = False,
 ) -> list[FollowResult]:
-    """Each feed from its cursor, with a progress line; a feed refused as asked is bad input."""
+    """Each feed from its cursor, with a progress line. A feed the service refuses as asked
+    (a query it cannot parse, an author gone since the probe) is bad input (exit 3) only while
+    the command has written nothing; once files (`stored`) or pages are stored, it is a feed
+    stopped before its end, said with its reason (exit 6), and the other feeds are read."""
     engine = open_db(db_url)
     results = []
     for feed in feeds:
         with Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-            console=err, transient=True,
+            console=err, transient=True, disable=not err.is_terminal,
         ) as bar:  # fmt: skip
             task = bar.add_task(f"{feed.name}: reading", total=None)
 
@@ -185,10 +194,12 @@ def read_feeds(
                 bar.update(task, description=f"{name}: read {n:,} papers")
 
             result = follow(engine, feed, api, window=window, command=command, progress=shown)
-        say_feed(result)
-        if result.stopped is not None and result.stopped.kind.bad_argument and not result.pages:
-            name, _, why = result.stopped.reason.partition(": ")
+        stopped = result.stopped
+        if stopped is not None and stopped.kind.bad_argument and not (stored or result.pages):
+            name, _, why = stopped.reason.partition(": ")
             raise InputError(name, why)
+        say_feed(result)
+        stored = stored or result.pages > 0
         results.append(result)
     return results
 
@@ -200,16 +211,25 @@ def say_feed(result: FollowResult) -> None:
         markup=False,
     )
     if result.stopped is not None:
+        then = (
+            "fix the feed and run again" if result.stopped.kind.bad_argument
+            else "the next run resumes there"
+        )  # fmt: skip
         err.print(
-            f"{result.feed}: stopped: {result.stopped.reason} (what was read is kept; "
-            "the next run resumes there)",
+            f"{result.feed}: stopped: {result.stopped.reason} (what was read is kept; {then})",
             markup=False,
             soft_wrap=True,
         )
 
 
 def feeds_missed(results: list[FollowResult]) -> list[str]:
-    return [f"{r.feed} stopped before its end" for r in results if r.stopped is not None]
+    """One line per feed that stopped before its end: refused as asked, or unreachable."""
+    return [
+        f"{r.feed} was refused" if r.stopped.kind.bad_argument
+        else f"{r.feed} stopped before its end"
+        for r in results
+        if r.stopped is not None
+    ]  # fmt: skip
 
 
 def ingest_with_progress(
@@ -295,7 +315,9 @@ def ingest(
         check_feeds(api, feeds)
         if files:
             say_ingest(ingest_with_progress(cfg.db_url, files, "ingest", options, jobs))
-        missed = feeds_missed(read_feeds(cfg.db_url, api, feeds, window, "ingest"))
+        missed = feeds_missed(
+            read_feeds(cfg.db_url, api, feeds, window, "ingest", stored=bool(files))
+        )
     if missed:
-        err.print("incomplete: " + "; ".join(missed) + " (rerun later)")
+        err.print("incomplete: " + "; ".join(missed) + " (what was read is kept)", markup=False)
         raise typer.Exit(Exit.INCOMPLETE)

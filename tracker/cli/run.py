@@ -150,7 +150,8 @@ def run(
             check_feeds(api, feeds)
             if files:
                 say_ingest(ingest_with_progress(cfg.db_url, files, "run", options, jobs))
-            return feeds_missed(read_feeds(cfg.db_url, api, feeds, window, "run"))
+            results = read_feeds(cfg.db_url, api, feeds, window, "run", stored=bool(files))
+            return feeds_missed(results)
 
     plan = pipeline.RunPlan(
         enrich=None if no_enrich else EnrichOptions(budget=enrich_budget, connect_to=routes),
