@@ -552,6 +552,11 @@ class PaperView:
     """Stars of the paper's most starred linked repository."""
     star_history: tuple[int, ...] = ()
     """Star counts of that repository over time, oldest first (filled only when asked for)."""
+    checklist: Mapping[str, str] | None = None
+    """The completeness checklist of its main code repository, item key -> `yes`, `no` or
+    `unknown` (`tracker.flags.checklist`); None when no such repository was judged."""
+    checklist_score: int | None = None
+    """How many of those items are `yes`; None when no such repository was judged."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -633,6 +638,10 @@ class RepoState:
     hub_models: tuple[tuple[str, HubState], ...] = ()
     """The Hub's answers for the models, collections and organizations its weights evidence
     names, by key (`model/owner/name`, `collection/owner/slug`, `org/owner`)."""
+    checklist: str = ""
+    """The completeness checklist judged from its evidence, as stored (JSON,
+    `tracker.flags.checklist.from_json` reads it); empty before any judgement."""
+    checklist_score: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -702,10 +711,12 @@ class ReportFilter:
     since: dt.date | None = None
     """Keep papers published on or after this day."""
     min_stars: int | None = None
+    min_score: int | None = None
+    """Keep papers whose main code repository's checklist score is at least this."""
     query: str = ""
     """Case-insensitive substring of the title, key or a link URL."""
     sort: str = "id"
-    """`id`, `published`, `stars`, `title` or `verdict`."""
+    """`id`, `published`, `stars`, `title`, `verdict` or `score` (the checklist score)."""
     descending: bool = False
     limit: int | None = None
 

@@ -60,6 +60,7 @@ def test_csv_is_rfc4180_and_never_starts_a_formula(
         "verdict_kind": "available",
         "flags": "archived license_mismatch moved",
         "acknowledged": "",
+        "checklist_score": "",
     }
 
 

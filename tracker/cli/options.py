@@ -125,6 +125,16 @@ SinceOpt = Annotated[
 MinStarsOpt = Annotated[
     int | None, typer.Option("--min-stars", help="Only papers with a repository this starred.")
 ]
+MinScoreOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--min-score",
+        min=0,
+        max=5,
+        help="Only papers whose main code repository scores at least this on the completeness "
+        "checklist (0-5; see tracker flag --help).",
+    ),
+]
 QueryOpt = Annotated[
     str | None,
     typer.Option("--query", "-q", help="Only papers whose title, key or a link contains this."),
@@ -151,6 +161,7 @@ def build_filter(
     sort: str,
     desc: bool,
     limit: int | None,
+    min_score: int | None = None,
 ) -> ReportFilter:
     if sort not in SORTS:
         raise typer.BadParameter(f"{sort!r}: use one of {', '.join(SORTS)}", param_hint="--sort")
@@ -160,6 +171,7 @@ def build_filter(
         statuses=statuses,
         since=parse_since(since).date() if since else None,
         min_stars=min_stars,
+        min_score=min_score,
         query=query or "",
         sort=sort,
         descending=desc,

@@ -22,6 +22,7 @@ from tracker.cli.options import (
     FailOnOpt,
     FlagOpt,
     LimitOpt,
+    MinScoreOpt,
     MinStarsOpt,
     QueryOpt,
     SinceOpt,
@@ -68,6 +69,7 @@ def report(
     status: StatusOpt = None,
     since: SinceOpt = None,
     min_stars: MinStarsOpt = None,
+    min_score: MinScoreOpt = None,
     query: QueryOpt = None,
     sort: SortOpt = "id",
     desc: DescOpt = False,
@@ -81,7 +83,7 @@ def report(
 
     Example: tracker report --flag code_promised_missing --sort stars --desc --limit 20
     """
-    flt = build_filter(flag, status, since, min_stars, query, sort, desc, limit)
+    flt = build_filter(flag, status, since, min_stars, query, sort, desc, limit, min_score)
     codes = split_codes(fail_on_, "--fail-on")
     engine = open_db(settings(db).db_url, create=False)
     with engine.connect() as conn:
@@ -158,6 +160,7 @@ def export(
     status: StatusOpt = None,
     since: SinceOpt = None,
     min_stars: MinStarsOpt = None,
+    min_score: MinScoreOpt = None,
     query: QueryOpt = None,
     sort: SortOpt = "id",
     desc: DescOpt = False,
@@ -168,7 +171,7 @@ def export(
 
     Example: tracker export --format csv -o papers.csv
     """
-    flt = build_filter(flag, status, since, min_stars, query, sort, desc, limit)
+    flt = build_filter(flag, status, since, min_stars, query, sort, desc, limit, min_score)
     codes = split_codes(fail_on_, "--fail-on")
     engine = open_db(settings(db).db_url, create=False)
     with engine.connect() as conn:

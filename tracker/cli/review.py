@@ -12,6 +12,7 @@ import typer
 from tracker.cli.app import DbOption, app, err, out, settings
 from tracker.cli.options import parse_since, split_codes
 from tracker.errors import InputError
+from tracker.flags.checklist import ITEMS
 from tracker.flags.facts import ProbeContext
 from tracker.flags.probes import PROBE_CODES
 from tracker.flags.run import flag_paper, flag_papers
@@ -31,11 +32,19 @@ class ViewFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
+CHECKLIST_HELP = (
+    "The completeness checklist of each code repository, judged from the same evidence: each "
+    "item yes, no or unknown (unknown when the tree, README or a package file was not fully "
+    "read), and a score, the count of yes (report --min-score, --sort score).\n\n"
+    + "\n\n".join(f"{i.key}: yes when {i.definition}." for i in ITEMS)
+)
+"""The checklist items as `tracker flag --help` lists them (`tracker.flags.checklist.ITEMS`)."""
+
 FormatOpt = Annotated[ViewFormat, typer.Option("--format", "-f", help="Output format.")]
 PaperArg = Annotated[str, typer.Argument(help="Paper key, arXiv ID or DOI.", show_default=False)]
 
 
-@app.command()
+@app.command(epilog=CHECKLIST_HELP)
 def flag(
     db: DbOption = None,
     grace_days: Annotated[
@@ -50,7 +59,7 @@ def flag(
         typer.Option("--stale-months", help="Months without a push before `stale` (default 12)."),
     ] = None,
 ) -> None:
-    """Run every probe on the stored papers and store findings and verdicts.
+    """Run every probe on the stored papers and store findings, verdicts and checklists.
 
     Example: tracker flag --grace-days 120
     """

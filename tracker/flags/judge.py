@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from tracker.flags.checklist import Checklist, judge_checklist, to_json
 from tracker.flags.licenses import (
     claimed_licenses,
     license_of_text,
@@ -29,7 +30,7 @@ from tracker.flags.weights import WeightsEvidence, weights_evidence
 from tracker.models import RepoEvidence, RepoFacts
 from tracker.tree import languages, source_files, unexplored_dirs, vendored_dirs
 
-RULES_VERSION = "5"
+RULES_VERSION = "6"
 """Bump when a judgement rule changes: every stored repository is judged again."""
 
 LICENSE_FILES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "COPYING")
@@ -72,6 +73,8 @@ class Judgement:
     """The phrase restricting use (non-commercial, research only...), empty when none."""
     license_file: str | None = None
     """The SPDX id the license file's own text shows (for files GitHub cannot identify)."""
+    checklist: Checklist | None = None
+    """The completeness checklist (`tracker.flags.checklist`), from the same evidence."""
 
 
 def _is_model_card(readme: str) -> bool:
@@ -168,7 +171,8 @@ def judge(e: RepoEvidence) -> Judgement:
             empty=e.empty,
         )
     claims, terms, held = _licenses(e)
-    return Judgement(kind, placeholder, reasons, weights, claims, terms, held)
+    checklist = judge_checklist(e, weights, kind)
+    return Judgement(kind, placeholder, reasons, weights, claims, terms, held, checklist)
 
 
 WEIGHT_PREFIXES = {"unattributed": "unattributed ", "others": "third-party "}
@@ -190,4 +194,6 @@ def columns(j: Judgement) -> dict[str, Any]:
         "license_claims": ",".join(j.license_claims)[:512],
         "license_terms": j.license_terms[:255],
         "license_file": j.license_file,
+        "checklist": to_json(j.checklist) if j.checklist is not None else "",
+        "checklist_score": j.checklist.score if j.checklist is not None else None,
     }

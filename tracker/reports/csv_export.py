@@ -33,10 +33,11 @@ PAPER_COLUMNS = (
     "verdict_kind",
     "flags",
     "acknowledged",
+    "checklist_score",
 )
 """One row per paper. `links` joins canonical URLs with a space; `repo_status` and `license` are
 the first GitHub repository's; `stars` is the most starred linked repository's; `flags` and
-`acknowledged` join probe codes with a space."""
+`acknowledged` join probe codes with a space; `checklist_score` is the main code repository's."""
 
 LINK_COLUMNS = (
     "key",
@@ -71,6 +72,9 @@ COLUMN_DOCS = {
     "verdict_kind": "verdict category: available, overdue, pending, placeholder, dead, ...",
     "flags": "probe codes that answered true, separated by spaces",
     "acknowledged": "true probe codes a person marked as false positives",
+    "checklist_score": "completeness checklist score (0-5) of the main code repository: how many "
+    "of dependencies, training, evaluation, pretrained_models, results are yes; empty when "
+    "none was judged",
     "url": "the link (per-link rows)",
     "kind": "github_repo, github_owner, hf_model, project_page, ...",
     "role": "code, project, data, weights, demo, other",
@@ -112,6 +116,7 @@ def _paper_row(p: PaperView) -> list[str]:
         p.verdict_kind,
         " ".join(p.flags),
         " ".join(p.acknowledged),
+        p.checklist_score,
     ]
     return _safe_row(values)
 

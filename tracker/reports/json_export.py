@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, ClassVar, TextIO
 
+from tracker.flags.checklist import ITEM_KEYS, ITEMS
 from tracker.models import PaperView, ReportSummary
 from tracker.reports.interface import Formatter, ReportSource
 
@@ -42,6 +43,18 @@ _LINK_SCHEMA: dict[str, Any] = {
         "license": {"type": ["string", "null"], "description": "SPDX id of the LICENSE file."},
     },
 }
+_CHECKLIST_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "The ML Code Completeness Checklist of the main code repository (the first "
+    "own code link whose repository is up); `unknown` when the evidence cannot tell or no such "
+    "repository was judged.",
+    "required": list(ITEM_KEYS),
+    "additionalProperties": False,
+    "properties": {
+        i.key: {"enum": ["yes", "no", "unknown"], "description": f"yes when {i.definition}."}
+        for i in ITEMS
+    },
+}
 PAPER_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": SCHEMA_ID,
@@ -61,6 +74,8 @@ PAPER_SCHEMA: dict[str, Any] = {
         "acknowledged",
         "stars",
         "links",
+        "checklist",
+        "checklist_score",
     ],
     "properties": {
         "key": {"type": "string", "description": "arxiv:ID, doi:DOI or title:normalized title."},
@@ -80,6 +95,13 @@ PAPER_SCHEMA: dict[str, Any] = {
         },
         "stars": {"type": ["integer", "null"], "description": "Most starred linked repository."},
         "links": {"type": "array", "items": _LINK_SCHEMA},
+        "checklist": _CHECKLIST_SCHEMA,
+        "checklist_score": {
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "maximum": len(ITEMS),
+            "description": "How many checklist items are yes; null when no repository was judged.",
+        },
     },
 }
 DOCUMENT_SCHEMA: dict[str, Any] = {
@@ -123,6 +145,8 @@ def paper_dict(p: PaperView) -> dict[str, Any]:
             }
             for lk in p.links
         ],
+        "checklist": dict(p.checklist or dict.fromkeys(ITEM_KEYS, "unknown")),
+        "checklist_score": p.checklist_score,
     }
 
 

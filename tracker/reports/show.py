@@ -8,6 +8,7 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.table import Table
 
+from tracker.flags.checklist import ITEMS, Checklist, from_json, main_repository
 from tracker.models import Finding, HistoryPoint, PaperFacts
 from tracker.reports.markdown import cell
 from tracker.reports.text import rich_text
@@ -37,6 +38,52 @@ def _claims(d: PaperDetail) -> list[tuple[str, str, str, str]]:
 
 def _finding_state(d: PaperDetail, f: Finding) -> str:
     return "acknowledged" if f.code in d.notes and f.outcome.value == "true" else f.outcome.value
+
+
+def _checklist(d: PaperDetail) -> tuple[str | None, Checklist | None]:
+    """The main code repository's name and its stored checklist (None when not judged)."""
+    main = main_repository(d.facts.links)
+    if main is None or main.repo is None:
+        return None, None
+    return main.repo.full_name or main.repo.key, from_json(main.repo.checklist)
+
+
+def _checklist_dict(d: PaperDetail) -> dict[str, Any]:
+    name, c = _checklist(d)
+    return {
+        "repository": name,
+        "score": c.score if c is not None else None,
+        "items": {
+            i.key: {"answer": "unknown", "evidence": [], "confidence": 0.0, "reason": "not judged"}
+            if c is None
+            else {
+                "answer": c.get(i.key).answer.value,
+                "evidence": list(c.get(i.key).evidence),
+                "confidence": c.get(i.key).confidence,
+                "reason": c.get(i.key).reason,
+            }
+            for i in ITEMS
+        },
+    }
+
+
+def _checklist_rows(d: PaperDetail) -> tuple[str, list[tuple[str, str, str, str]]]:
+    """A title and one row per item: item, answer, confidence, evidence (or why not)."""
+    name, c = _checklist(d)
+    if c is None:
+        why = "no main code repository" if name is None else f"{name} not judged yet"
+        return f"Checklist: unknown ({why})", []
+    rows = [
+        (
+            i.key,
+            a.answer.value,
+            f"{a.confidence:.2f}",
+            "\n".join(a.evidence) or a.reason,
+        )
+        for i in ITEMS
+        for a in (c.get(i.key),)
+    ]
+    return f"Checklist of {name}: {c.score}/{len(ITEMS)}", rows
 
 
 def detail_dict(d: PaperDetail) -> dict[str, Any]:
@@ -85,6 +132,7 @@ def detail_dict(d: PaperDetail) -> dict[str, Any]:
             }
             for lk in f.links
         ],
+        "checklist": _checklist_dict(d),
         "findings": [
             {
                 "code": x.code,
@@ -134,6 +182,13 @@ def detail_view(d: PaperDetail) -> RenderableType:
             rich_text(state),
         )
     parts: list[RenderableType] = [head, claims, links]
+    title, rows = _checklist_rows(d)
+    checklist = Table(title=rich_text(title), expand=False)
+    for col in ("item", "answer", "confidence", "evidence"):
+        checklist.add_column(col, overflow="fold")
+    for row in rows:
+        checklist.add_row(*(rich_text(x) for x in row))
+    parts.append(checklist if rows else rich_text(title))
     for key, points in d.history.items():
         hist = Table(title=rich_text(f"History of {key}"), expand=False)
         for col in ("observed", "status", "stars", "license", "archived", "name"):
@@ -175,6 +230,11 @@ def detail_markdown(d: PaperDetail) -> str:
         out.append(
             f"| {cell(lk.url)} | {lk.kind} | {lk.role} | {cell(lk.provenance)} | {cell(state)} |\n"
         )
+    title, rows = _checklist_rows(d)
+    out.append(f"\n### {cell(title)}\n\n")
+    if rows:
+        out.append("| Item | Answer | Confidence | Evidence |\n|---|---|---|---|\n")
+        out += [f"| {k} | {a} | {c} | {cell(e)} |\n" for k, a, c, e in rows]
     out.append("\n### Probes\n\n| Probe | Answer | Message |\n|---|---|---|\n")
     for x in d.findings:
         out.append(f"| {x.code} | {_finding_state(d, x)} | {cell(x.message)} |\n")

@@ -65,6 +65,8 @@ def repo_state(m: Any) -> RepoState:
         kind=m["repo_kind"],
         license_terms=m["license_terms"] or "",
         license_file=m["license_file"],
+        checklist=m["checklist"] or "",
+        checklist_score=m["checklist_score"],
     )
 
 

@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.types import Integer, String
 
+from tracker.flags.checklist import MAIN_STATUSES, from_json, is_main_candidate
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import (
     DiffEvent,
@@ -51,7 +52,9 @@ from tracker.store.tables import Acknowledgement, Link, Paper, RepoAlias, RepoHi
 from tracker.store.tables import Finding as FindingRow
 
 BATCH = 2000
-SORTS = ("id", "published", "stars", "title", "verdict")
+SORTS = ("id", "published", "stars", "title", "verdict", "score")
+NULLS_LOW = ("stars", "score")
+"""Sorts whose papers without a value come below every paper with one, in either order."""
 CLAIMS = ("promised", "released")
 
 P = Paper.__table__  # type: ignore[attr-defined]
@@ -126,6 +129,34 @@ def _stars_expr(fresh: bool) -> Any:
     return best.where(L.c.paper_id == P.c.id).correlate(P).scalar_subquery()
 
 
+def _score_expr(fresh: bool) -> Any:
+    """The checklist score of the paper's main code repository
+    (`tracker.flags.checklist.main_repository`): rolled up on the paper, else the first link
+    the main rule accepts, through the alias of a renamed repository."""
+    if fresh:
+        return P.c.checklist_score
+    r2 = R.alias("renamed_score")
+    links = (
+        L.outerjoin(R, R.c.key == L.c.repo_key)
+        .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))
+        .outerjoin(r2, r2.c.id == AL.c.repository_id)
+    )
+    main = (
+        select(func.coalesce(R.c.checklist_score, r2.c.checklist_score))
+        .select_from(links)
+        .where(
+            L.c.paper_id == P.c.id,
+            L.c.kind.in_(sorted(REPO_LINK_KINDS)),
+            L.c.role == "code",
+            L.c.official != "community",
+            func.coalesce(R.c.status, r2.c.status).in_(sorted(MAIN_STATUSES)),
+        )
+        .order_by(L.c.id)
+        .limit(1)
+    )
+    return main.correlate(P).scalar_subquery()
+
+
 def _min_stars(flt: ReportFilter, mode: _Mode) -> Any:
     """Rolled up: an index range (or a test on the covering index in `scan` mode). Otherwise,
     after a selective filter (flags, statuses), check each candidate's repositories; alone, go
@@ -197,6 +228,9 @@ def _where(flt: ReportFilter, mode: _Mode) -> list[Any]:
         conds.append(P.c.published >= flt.since)
     if flt.min_stars is not None:
         conds.append(_min_stars(flt, mode))
+    if flt.min_score is not None:
+        score = _score_expr(mode.fresh)
+        conds.append((_bare(score, mode.scan) if mode.fresh else score) >= flt.min_score)
     if flt.query:
         conds.append(_query(flt.query, mode))
     return conds
@@ -206,6 +240,9 @@ def _order(flt: ReportFilter, fresh: bool) -> Any:
     """The sort column; papers without stars sort below every starred one, in either order
     and on either database (rolled-up stars stay bare so their index serves the sort)."""
     sort = flt.sort if flt.sort in SORTS else "id"
+    if sort == "score":
+        score = _score_expr(fresh)
+        return score if fresh else func.coalesce(score, -1)
     if sort != "stars":
         return {
             "id": P.c.id,
@@ -217,7 +254,7 @@ def _order(flt: ReportFilter, fresh: bool) -> Any:
 
 
 def _directed(col: Any, flt: ReportFilter, fresh: bool) -> Any:
-    if not (fresh and flt.sort == "stars"):
+    if not (fresh and flt.sort in NULLS_LOW):
         return col.desc() if flt.descending else col.asc()
     return col.desc().nulls_last() if flt.descending else col.asc().nulls_first()
 
@@ -239,8 +276,8 @@ def _paper_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
         P.c.flags,
         P.c.acknowledged,
     ]
-    if flt.sort == "stars":
-        cols.append(_order(flt, mode.fresh).label("sort_stars"))
+    if flt.sort in NULLS_LOW:
+        cols.append(_order(flt, mode.fresh).label("sort_value"))
     return _selected(select(*cols), flt, mode)
 
 
@@ -288,7 +325,7 @@ def _view_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
         "verdict": sub.c.verdict_kind,
     }.get(sort)
     if outer is None:
-        outer = sub.c.sort_stars
+        outer = sub.c.sort_value
     return (
         select(
             *(sub.c[name] for name in _PAPER_COLS),
@@ -302,6 +339,9 @@ def _view_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
             func.coalesce(R.c.stars, r2.c.stars),
             func.coalesce(R.c.license_spdx, r2.c.license_spdx),
             func.coalesce(R.c.key, r2.c.key),
+            L.c.official,
+            func.coalesce(R.c.checklist, r2.c.checklist),
+            func.coalesce(R.c.checklist_score, r2.c.checklist_score),
         )
         .select_from(joined)
         .order_by(_directed(outer, flt, mode.fresh), sub.c.id, L.c.id)
@@ -365,6 +405,7 @@ def _views(rows: Iterator[Any]) -> Iterator[PaperView]:
             if r[13] is not None
         )
         stars = [lk.stars for lk in links if lk.stars is not None]
+        checklist, score = _main_checklist(items)
         yield PaperView(
             key=key,
             title=title,
@@ -380,7 +421,26 @@ def _views(rows: Iterator[Any]) -> Iterator[PaperView]:
             flags=_codes(flags),
             acknowledged=_codes(acked),
             stars=max(stars) if stars else None,
+            checklist=checklist,
+            checklist_score=score,
         )
+
+
+def _main_row(rows: Sequence[Any]) -> Any:
+    """The row of the paper's main code repository (`is_main_candidate`), if any."""
+    return next(
+        (r for r in rows if r[13] is not None and is_main_candidate(r[14], r[15], r[23], r[19])),
+        None,
+    )
+
+
+def _main_checklist(rows: Sequence[Any]) -> tuple[dict[str, str] | None, int | None]:
+    """The main code repository's checklist answers and score (None before a judgement)."""
+    main = _main_row(rows)
+    judged = from_json(main[24]) if main is not None else None
+    if judged is None:
+        return None, None
+    return judged.answers(), main[25]
 
 
 COMMON = 10_000
@@ -846,22 +906,25 @@ def joined_csv_rows(
     current: Any = None
     urls: list[str] = []
     repo: Any = None
+    main: Any = None
     stars: int | None = None
     stream = conn.execution_options(stream_results=True, yield_per=BATCH)
     for r in stream.execute(_view_query(flt, replace(_mode(conn), fresh=False))):
         if current is None or r[0] != current[0]:
             if current is not None:
-                yield _csv_tuple(current, urls, repo, stars)
-            current, urls, repo, stars = r, [], None, None
+                yield _csv_tuple(current, urls, repo, stars, main)
+            current, urls, repo, main, stars = r, [], None, None, None
         if r[13] is None:
             continue
         urls.append(r[13])
+        if main is None and is_main_candidate(r[14], r[15], r[23], r[19]):
+            main = r
         if repo is None and r[14] in REPO_LINK_KINDS:
             repo = r
         if r[20] is not None and (stars is None or r[20] > stars):
             stars = r[20]
     if current is not None:
-        yield _csv_tuple(current, urls, repo, stars)
+        yield _csv_tuple(current, urls, repo, stars, main)
 
 
 _CSV_ROLLED = (
@@ -880,11 +943,14 @@ _CSV_ROLLED = (
     P.c.verdict_kind,
     P.c.flags,
     P.c.acknowledged,
+    P.c.checklist_score,
 )
 """`csv_export.PAPER_COLUMNS` off the paper row alone."""
 
 
-def _csv_tuple(p: Any, urls: list[str], repo: Any, stars: int | None) -> tuple[Any, ...]:
+def _csv_tuple(
+    p: Any, urls: list[str], repo: Any, stars: int | None, main: Any = None
+) -> tuple[Any, ...]:
     status = (repo[19] or "unchecked") if repo is not None else None
     return (
         p[1],
@@ -902,6 +968,7 @@ def _csv_tuple(p: Any, urls: list[str], repo: Any, stars: int | None) -> tuple[A
         p[10],
         p[11],
         p[12],
+        main[25] if main is not None else None,
     )
 
 

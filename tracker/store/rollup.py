@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from sqlalchemy import Connection, func, insert, select
+from tracker.flags.checklist import main_repository
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import LinkFacts
 from tracker.store.tables import (
@@ -47,6 +48,8 @@ class PaperRollup:
     checked_repo: str | None = None
     checked_license: str | None = None
     checked_repos: int = 0
+    checklist_score: int | None = None
+    """The checklist score of the main code repository (`main_repository`)."""
 
 
 CHECKED = ("ok", "moved")
@@ -64,6 +67,7 @@ def rollup_links(links: tuple[LinkFacts, ...]) -> PaperRollup:
         if lk.repo is not None and lk.repo.status in CHECKED
     }
     least = min(checked, default=None)
+    main = main_repository(links)
     return PaperRollup(
         link_urls=" ".join(lk.url for lk in links),
         repo_status=(repo.status if repo is not None else "unchecked") if first else None,
@@ -72,6 +76,7 @@ def rollup_links(links: tuple[LinkFacts, ...]) -> PaperRollup:
         checked_repo=least,
         checked_license=checked[least] if least is not None else None,
         checked_repos=len(checked),
+        checklist_score=main.repo.checklist_score if main and main.repo else None,
     )
 
 

@@ -128,6 +128,10 @@ class Paper(SQLModel, table=True):
     """Rolled up: the first GitHub repository link's license."""
     stars: int | None = Field(default=None, index=True)
     """Rolled up: stars of the most starred linked repository (`--sort stars`, `--min-stars`)."""
+    checklist_score: int | None = Field(default=None, index=True)
+    """Rolled up: the completeness checklist score of the paper's main code repository
+    (`tracker.flags.checklist.main_repository`), None when none was judged (`--min-score`,
+    `--sort score`)."""
     release_days: int | None = None
     """Days from the paper date to its code: the `code_delivered` finding's measure, stored
     with the verdict so the summary of a selection needs no finding look-ups."""

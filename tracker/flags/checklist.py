@@ -1,0 +1,578 @@
+"""The ML Code Completeness Checklist of one repository, judged from its stored evidence.
+
+Five items (`ITEMS`, written once: the code, `tracker flag --help` and the README read them):
+a dependencies specification, training code, evaluation code, pretrained models, and a results
+table with the command that reproduces it. Each is answered `yes`, `no` or `unknown` with the
+evidence (paths, README section, links) and a confidence. `no` is said only when everything it
+depends on was read: a tree with folders listed but not read, a README the tree lists but the
+check did not store, or a package file whose text is missing make the item `unknown` — absence
+is only claimed when everything was seen.
+
+Pure functions over `RepoEvidence` and the weights judgement (`tracker.flags.weights`), which
+the pretrained-models item reuses rather than judging weights a second way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tracker.flags.weights import WeightsEvidence
+from tracker.hosts import REPO_LINK_KINDS
+from tracker.models import LinkFacts, RepoEvidence
+from tracker.tree import own_files, unexplored_dirs
+
+
+class Answer(StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One checklist item: its key and when it is `yes`."""
+
+    key: str
+    title: str
+    definition: str
+
+
+ITEMS: tuple[Item, ...] = (
+    Item(
+        "dependencies",
+        "Dependencies specification",
+        "a file that pins the environment (requirements*.txt, environment.yml or a conda env, "
+        "Pipfile, poetry/uv/pdm lock, Dockerfile, renv.lock or an R DESCRIPTION, Project.toml, "
+        "package.json, Cargo.toml, go.mod), a pyproject.toml, setup.py or setup.cfg that "
+        "declares dependencies, or a README command that installs named packages",
+    ),
+    Item(
+        "training",
+        "Training code",
+        "a training script or entry point in the tree (train*, pretrain*, finetune*, "
+        "trainer scripts or notebooks, a train/ folder of code), or a README section on "
+        "training that holds a command, or a command that runs training",
+    ),
+    Item(
+        "evaluation",
+        "Evaluation code",
+        "an evaluation script in the tree (eval*, evaluate*, test.py or test_* outside unit "
+        "test folders, validate*, benchmark*, an eval/ folder of code), or a README section "
+        "on evaluation or testing that holds a command, or a command that runs evaluation",
+    ),
+    Item(
+        "pretrained_models",
+        "Pretrained models",
+        "the authors' own weights, as the weights judgement counts them: weight files, release "
+        "assets or LFS patterns in the repository, own Hub models, collections or org pages, "
+        "checkpoint links in a model-zoo table or download script",
+    ),
+    Item(
+        "results",
+        "Results with the command to reproduce them",
+        "the README holds a table of results (numbers under metric or result headings) and "
+        "a command that runs the code (python, bash, torchrun ...)",
+    ),
+)
+"""The items in the checklist's order; `Item.definition` says when each is `yes`. Each is
+`no` when everything it depends on was read and none of that was found, else `unknown`."""
+ITEM_KEYS = tuple(i.key for i in ITEMS)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAnswer:
+    """One item's answer, what it rests on, and how sure the rules are of it (0 to 1)."""
+
+    key: str
+    answer: Answer
+    evidence: tuple[str, ...] = ()
+    confidence: float = 0.0
+    reason: str = ""
+    """Why `unknown` or `no`: what was missing or not read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    """The five answers of one repository, in `ITEMS` order."""
+
+    items: tuple[ItemAnswer, ...]
+
+    @property
+    def score(self) -> int:
+        """How many items are `yes` (0 to 5)."""
+        return sum(1 for i in self.items if i.answer is Answer.YES)
+
+    def answers(self) -> dict[str, str]:
+        return {i.key: i.answer.value for i in self.items}
+
+    def get(self, key: str) -> ItemAnswer:
+        return next(i for i in self.items if i.key == key)
+
+
+def to_json(c: Checklist) -> str:
+    """The stored form (`repository.checklist`)."""
+    doc = {
+        i.key: {
+            "answer": i.answer.value,
+            "evidence": list(i.evidence),
+            "confidence": i.confidence,
+            "reason": i.reason,
+        }
+        for i in c.items
+    }
+    return json.dumps(doc, ensure_ascii=False, sort_keys=False)
+
+
+def from_json(text: str | None) -> Checklist | None:
+    """The stored checklist, or None when none was judged (or the text is not one)."""
+    if not text:
+        return None
+    try:
+        doc = json.loads(text)
+        items = tuple(
+            ItemAnswer(
+                key,
+                Answer(doc[key]["answer"]),
+                tuple(str(x) for x in doc[key].get("evidence", ())),
+                float(doc[key].get("confidence", 0.0)),
+                str(doc[key].get("reason", "")),
+            )
+            for key in ITEM_KEYS
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return Checklist(items)
+
+
+MAIN_STATUSES = frozenset({"ok", "moved"})
+
+
+def is_main_candidate(kind: str, role: str, official: str, status: str | None) -> bool:
+    """Whether a link may be the paper's main code repository: a repository link with role
+    `code`, the authors' own (not a community port), whose repository a check found up."""
+    return (
+        kind in REPO_LINK_KINDS
+        and role == "code"
+        and official != "community"
+        and status in MAIN_STATUSES
+    )
+
+
+def main_repository(links: Sequence[LinkFacts]) -> LinkFacts | None:
+    """The paper's main code repository: the first link, in stored order, that
+    `is_main_candidate` accepts. Its checklist is the paper's."""
+    return next(
+        (
+            lk
+            for lk in links
+            if lk.repo is not None
+            and is_main_candidate(lk.kind, lk.role, lk.official, lk.repo.status)
+        ),
+        None,
+    )
+
+
+# -- what was read ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """The evidence as the items need it, with what was left unread."""
+
+    files: tuple[str, ...]
+    """Own files (not folders, not vendored), as listed."""
+    names: frozenset[str]
+    readme: str
+    readme_unread: bool
+    tree_partial: str
+    """Why the tree cannot prove an absence ("" when it can)."""
+
+
+_README = re.compile(r"^readme(?:\.(?:md|rst|txt|markdown))?$", re.I)
+
+
+def _read(e: RepoEvidence) -> _Read:
+    files = tuple(own_files(e.paths))
+    readme_listed = any(_README.match(p) for p in e.paths if "/" not in p)
+    partial = ""
+    if not e.empty and not e.paths:
+        partial = "the tree was not read"
+    elif unexplored := unexplored_dirs(e.paths):
+        partial = f"{len(unexplored)} folders not read (e.g. {unexplored[0]})"
+    return _Read(
+        files,
+        frozenset(p.rsplit("/", 1)[-1].lower() for p in files),
+        e.readme or "",
+        readme_listed and not e.readme.strip(),
+        partial,
+    )
+
+
+def _missing(r: _Read, *, readme: bool = True) -> str:
+    reasons = [r.tree_partial] if r.tree_partial else []
+    if readme and r.readme_unread:
+        reasons.append("the README was not read")
+    return "; ".join(reasons)
+
+
+def _absent(key: str, r: _Read, what: str, *, readme: bool = True, conf: float = 0.8) -> ItemAnswer:
+    """`no` when everything was read, else `unknown` with what was not."""
+    missing = _missing(r, readme=readme)
+    if missing:
+        return ItemAnswer(key, Answer.UNKNOWN, (), 0.0, f"{what} not found, but {missing}")
+    return ItemAnswer(key, Answer.NO, (), conf, f"{what} not found")
+
+
+# -- README reading --------------------------------------------------------------------------
+
+_HEADING = re.compile(r"^(#{1,6})\s*(.+?)\s*#*\s*$|^(.+)\n(?:=+|-+)\s*$", re.M)
+_FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1", re.M | re.S)
+_COMMAND = re.compile(
+    r"^\s*(?:\$\s*|>\s*)?(?:[A-Z_]+=\S+\s+)*(?:CUDA_VISIBLE_DEVICES=\S+\s+)?"
+    r"(?:python3?|torchrun|accelerate\s+launch|deepspeed|bash|sh|srun|sbatch|julia|Rscript"
+    r"|make|\./[\w./-]+)\b[^\n]*",
+    re.M,
+)
+_INLINE_COMMAND = re.compile(
+    r"`((?:python3?|torchrun|bash|sh|accelerate launch|deepspeed)\s[^`\n]+)`"
+)
+_INSTALL = re.compile(
+    r"^\s*(?:\$\s*)?(?:pip3?|python3?\s+-m\s+pip|conda|mamba|uv\s+pip)\s+install\s+([^\n]+)",
+    re.M,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Section:
+    heading: str
+    body: str
+
+
+def _sections(readme: str) -> list[_Section]:
+    """The README cut at its headings (Markdown `#` or setext, and reST underlines)."""
+    out: list[_Section] = []
+    marks = [
+        (m.start(), m.end(), (m.group(2) or m.group(3) or "").strip())
+        for m in _HEADING.finditer(readme)
+    ]
+    if not marks:
+        return [_Section("", readme)]
+    out.append(_Section("", readme[: marks[0][0]]))
+    for i, (_, end, title) in enumerate(marks):
+        stop = marks[i + 1][0] if i + 1 < len(marks) else len(readme)
+        out.append(_Section(title, readme[end:stop]))
+    return out
+
+
+def _commands(text: str) -> list[str]:
+    """Commands that run something, in code blocks or inline code (installs left out)."""
+    found: list[str] = []
+    for m in _FENCE.finditer(text):
+        found += [c.group(0).strip() for c in _COMMAND.finditer(m.group(2))]
+    for m in re.finditer(r"^(?: {4}|\t)(.+)$", text, re.M):  # indented code blocks
+        found += [c.group(0).strip() for c in _COMMAND.finditer(m.group(1))]
+    found += [m.group(1).strip() for m in _INLINE_COMMAND.finditer(text)]
+    return [c for c in dict.fromkeys(found) if not re.search(r"\b(?:pip|conda)\s+install\b", c)]
+
+
+def _section_command(readme: str, heading: re.Pattern[str]) -> tuple[str, str] | None:
+    """(section title, first command) of the first section whose heading matches and whose
+    body (up to the next heading of any level) holds a command."""
+    for s in _sections(readme):
+        if heading.search(s.heading):
+            cmds = _commands(s.body)
+            if cmds:
+                return s.heading, cmds[0]
+    return None
+
+
+def _cut(text: str, n: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# -- dependencies ----------------------------------------------------------------------------
+
+_DEP_FILE = re.compile(
+    r"^(?:requirements[\w.-]*\.(?:txt|in)|environment[\w.-]*\.ya?ml|conda[\w.-]*\.ya?ml"
+    r"|env\.ya?ml|pipfile|pipfile\.lock|poetry\.lock|uv\.lock|pdm\.lock|dockerfile"
+    r"|dockerfile\.[\w.-]+|[\w.-]+\.dockerfile|renv\.lock|description|project\.toml"
+    r"|manifest\.toml|package\.json|cargo\.toml|go\.mod|pom\.xml|build\.gradle(?:\.kts)?"
+    r"|install\.r|spec-file\.txt|conda-lock\.yml|devcontainer\.json|singularity\.def"
+    r"|apptainer\.def|docker-compose\.ya?ml)$",
+    re.I,
+)
+_DEP_DIRS = ("requirements/",)
+_PY_DECLARES = re.compile(
+    r"install_requires|^\s*dependencies\s*=|\[tool\.poetry\.dependencies\]"
+    r"|\[project\.optional-dependencies\]|^\s*requires\s*=\s*\[\s*['\"](?!setuptools|wheel|hatch|flit|poetry|pdm|scikit-build)",
+    re.M,
+)
+_PACKAGE_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
+_NOT_PACKAGES = re.compile(r"^(?:-e|--editable|\.|\./?|-r|--requirement|-U|--upgrade|-q|--user)$")
+
+
+def _install_command(readme: str) -> str | None:
+    """A README install of named packages (`pip install torch timm`), not only of the repo
+    itself (`pip install -e .`) or of a requirements file (which the tree then shows)."""
+    for m in _INSTALL.finditer(readme):
+        words = [w for w in m.group(1).split() if not w.startswith("#")]
+        if "-r" in words or "--requirement" in words:
+            continue
+        named = [w for w in words if not _NOT_PACKAGES.match(w) and not w.startswith("-")]
+        if named and not all(w in (".", "./") for w in named):
+            return m.group(0).strip()
+    return None
+
+
+def dependencies(e: RepoEvidence, r: _Read) -> ItemAnswer:
+    key = "dependencies"
+    found = [p for p in r.files if _DEP_FILE.match(p.rsplit("/", 1)[-1])]
+    found += [p for p in r.files if p.startswith(_DEP_DIRS) and p.endswith(".txt")]
+    if found:
+        return ItemAnswer(key, Answer.YES, tuple(sorted(set(found))[:5]), 0.95)
+    unread: list[str] = []
+    for p in r.files:
+        if p.rsplit("/", 1)[-1] in _PACKAGE_FILES and p.count("/") <= 1:
+            text = e.files.get(p)
+            if text is None:
+                unread.append(p)
+            elif _PY_DECLARES.search(text):
+                return ItemAnswer(key, Answer.YES, (f"{p} declares dependencies",), 0.9)
+    install = _install_command(r.readme)
+    if install:
+        return ItemAnswer(key, Answer.YES, (f"README: {_cut(install)}",), 0.75)
+    if unread:
+        return ItemAnswer(
+            key, Answer.UNKNOWN, (), 0.0, f"{unread[0]} is listed but its text was not read"
+        )
+    return _absent(key, r, "no requirements, environment, lock or container file")
+
+
+# -- training and evaluation -----------------------------------------------------------------
+
+_CODE_EXT = (
+    ".py",
+    ".sh",
+    ".ipynb",
+    ".jl",
+    ".r",
+    ".lua",
+    ".m",
+    ".bash",
+    ".scala",
+    ".java",
+    ".cpp",
+    ".rs",
+)
+_TRAIN_NAME = re.compile(
+    r"(?:^|[_\-.])(?:train(?:ing|er)?|pre-?train(?:ing)?|fine-?tun(?:e|ing)|finetun(?:e|ing)"
+    r"|distill(?:ation)?)(?:[_\-.]|$)",
+    re.I,
+)
+_TRAIN_DIRS = re.compile(r"(?:^|/)(?:train|training|pretrain|finetune|fine_tune)/", re.I)
+_EVAL_NAME = re.compile(
+    r"(?:^|[_\-.])(?:eval(?:uate|uation|s)?|test|validat(?:e|ion)|val|benchmark(?:s|ing)?"
+    r"|bench)(?:[_\-.]|$)",
+    re.I,
+)
+_EVAL_DIRS = re.compile(r"(?:^|/)(?:eval|evals|evaluation|benchmark|benchmarks)/", re.I)
+_UNIT_TEST_DIRS = re.compile(r"(?:^|/)(?:tests?|unittests?|unit_tests?|testing|spec)/", re.I)
+_TRAIN_HEADING = re.compile(
+    r"\b(?:train(?:ing)?|pre-?train(?:ing)?|fine-?tun(?:e|ing)|reproduc)", re.I
+)
+_EVAL_HEADING = re.compile(
+    r"\b(?:eval(?:uat(?:e|ion|ing))?|test(?:ing)?|benchmark(?:s|ing)?|validat(?:e|ion)"
+    r"|reproduc(?:e|ing|tion)|zero-?shot|linear prob(?:e|ing)|k-?nn)",
+    re.I,
+)
+_TRAIN_COMMAND = re.compile(
+    r"(?:^|[\s/._-])(?:train|pretrain|finetune|fine_tune)\w*(?:\.py|\.sh|\b)|--(?:do_)?train\b|--mode[ =]train",
+    re.I,
+)
+_EVAL_COMMAND = re.compile(
+    r"(?:^|[\s/._-])(?:eval|evaluate|evaluation|test|benchmark|validate)\w*(?:\.py|\.sh|\b)"
+    r"|--(?:do_)?(?:eval|evaluate|test)\b|--mode[ =](?:eval|test)",
+    re.I,
+)
+
+
+def _scripts(
+    r: _Read, name: re.Pattern[str], folder: re.Pattern[str], *, unit_tests: bool
+) -> list[str]:
+    out = []
+    for p in r.files:
+        base = p.rsplit("/", 1)[-1]
+        if not base.lower().endswith(_CODE_EXT):
+            continue
+        if unit_tests and _UNIT_TEST_DIRS.search(p):
+            continue
+        stem = base.rsplit(".", 1)[0]
+        if name.search(stem) or folder.search(p):
+            out.append(p)
+    return sorted(out, key=lambda p: (p.count("/"), p))
+
+
+def _code_item(
+    key: str,
+    r: _Read,
+    scripts: list[str],
+    heading: re.Pattern[str],
+    command: re.Pattern[str],
+    what: str,
+) -> ItemAnswer:
+    if scripts:
+        return ItemAnswer(key, Answer.YES, tuple(scripts[:5]), 0.9)
+    found = _section_command(r.readme, heading)
+    if found:
+        title, cmd = found
+        return ItemAnswer(key, Answer.YES, (f"README section {title!r}: {_cut(cmd)}",), 0.8)
+    ran = next((c for c in _commands(r.readme) if command.search(c)), None)
+    if ran:
+        return ItemAnswer(key, Answer.YES, (f"README: {_cut(ran)}",), 0.75)
+    return _absent(key, r, what)
+
+
+def training(e: RepoEvidence, r: _Read) -> ItemAnswer:
+    scripts = _scripts(r, _TRAIN_NAME, _TRAIN_DIRS, unit_tests=True)
+    return _code_item(
+        "training", r, scripts, _TRAIN_HEADING, _TRAIN_COMMAND, "no training script or command"
+    )
+
+
+def evaluation(e: RepoEvidence, r: _Read) -> ItemAnswer:
+    scripts = _scripts(r, _EVAL_NAME, _EVAL_DIRS, unit_tests=True)
+    return _code_item(
+        "evaluation",
+        r,
+        scripts,
+        _EVAL_HEADING,
+        _EVAL_COMMAND,
+        "no evaluation script or command",
+    )
+
+
+# -- pretrained models -----------------------------------------------------------------------
+
+
+def pretrained_models(w: WeightsEvidence, r: _Read) -> ItemAnswer:
+    """The weights judgement's own evidence; a Hub model no rule ties to the authors leaves it
+    `unknown` (weights under another name, or someone else's), as it does the weights verdict."""
+    key = "pretrained_models"
+    if w.own:
+        strong = any(x.startswith(("file ", "release asset ", "LFS pattern ")) for x in w.own)
+        return ItemAnswer(key, Answer.YES, w.own[:5], 0.95 if strong else 0.85)
+    if w.unattributed:
+        return ItemAnswer(
+            key,
+            Answer.UNKNOWN,
+            w.unattributed[:5],
+            0.0,
+            "a Hub model of another owner: the authors' own, or someone else's",
+        )
+    return _absent(key, r, "no weights of the authors'")
+
+
+# -- results ---------------------------------------------------------------------------------
+
+_TABLE_ROW = re.compile(r"^\s*\|?(.+\|.+)\|?\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$")
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d{1,4}(?:\.\d+)?\s*%?(?![\w.])")
+_RESULT_WORDS = re.compile(
+    r"\b(?:results?|accuracy|acc|top-?1|top-?5|map|ap|ap50|iou|miou|bleu|rouge|f1|psnr|ssim"
+    r"|lpips|fid|is|wer|cer|perplexity|ppl|auc|recall|precision|em|pass@\d|score|performance"
+    r"|benchmark|mae|rmse|mse|ndcg|chrf|win rate|success rate)\b",
+    re.I,
+)
+
+
+def _tables(text: str) -> list[list[str]]:
+    """Markdown tables (header, rule, rows) and HTML tables, each as its lines."""
+    lines = text.splitlines()
+    out: list[list[str]] = []
+    i = 0
+    while i < len(lines) - 1:
+        if _TABLE_ROW.match(lines[i]) and _TABLE_RULE.match(lines[i + 1]):
+            j = i + 2
+            while j < len(lines) and _TABLE_ROW.match(lines[j]):
+                j += 1
+            out.append([lines[i], *lines[i + 2 : j]])
+            i = j
+        else:
+            i += 1
+    for m in re.finditer(r"<table\b.*?</table>", text, re.S | re.I):
+        rows = re.findall(r"<tr\b.*?</tr>", m.group(0), re.S | re.I)
+        out.append([re.sub(r"<[^>]+>", " | ", row) for row in rows])
+    return out
+
+
+def _results_table(s: _Section) -> str | None:
+    """A table of results: at least one row of figures, under a results heading or with a
+    metric in its header row."""
+    for table in _tables(s.body):
+        if len(table) < 2:
+            continue
+        numeric = [
+            row
+            for row in table[1:]
+            if len(_NUMBER.findall(re.sub(r"\(http[^)]*\)|\[[^\]]*\]\([^)]*\)", "", row))) >= 1
+        ]
+        if not numeric:
+            continue
+        if _RESULT_WORDS.search(table[0]) or _RESULT_WORDS.search(s.heading):
+            return _cut(table[0], 80)
+    return None
+
+
+def results(e: RepoEvidence, r: _Read) -> ItemAnswer:
+    key = "results"
+    if r.readme_unread:
+        return ItemAnswer(key, Answer.UNKNOWN, (), 0.0, "the README was not read")
+    tables = [(s.heading, t) for s in _sections(r.readme) if (t := _results_table(s))]
+    if not tables:
+        return ItemAnswer(key, Answer.NO, (), 0.8, "no table of results in the README")
+    commands = _commands(r.readme)
+    if not commands:
+        return ItemAnswer(
+            key, Answer.NO, (), 0.7, "a table of results but no command that reproduces it"
+        )
+    heading, header = tables[0]
+    where = f"README section {heading!r}" if heading else "README"
+    return ItemAnswer(
+        key, Answer.YES, (f"{where}: table {header}", f"command: {_cut(commands[0])}"), 0.8
+    )
+
+
+# -- the checklist ---------------------------------------------------------------------------
+
+NOT_CODE_KINDS = frozenset({"reading_list", "docs", "data"})
+"""Repository kinds that hold no paper code: training, evaluation and results are `no` there
+once everything was read (a reading list's tables are other people's results)."""
+
+
+def judge_checklist(e: RepoEvidence, weights: WeightsEvidence, kind: str) -> Checklist:
+    """The five items for one repository's evidence, its weights judgement and its kind."""
+    r = _read(e)
+    if e.empty:
+        return Checklist(
+            tuple(ItemAnswer(k, Answer.NO, (), 0.95, "the repository is empty") for k in ITEM_KEYS)
+        )
+    items = [
+        dependencies(e, r),
+        training(e, r),
+        evaluation(e, r),
+        pretrained_models(weights, r),
+        results(e, r),
+    ]
+    if kind in NOT_CODE_KINDS:
+        items = [
+            ItemAnswer(i.key, Answer.NO, (), 0.8, f"a {kind.replace('_', ' ')}, not code")
+            if i.key in ("training", "evaluation", "results") and not _missing(r)
+            else i
+            for i in items
+        ]
+    return Checklist(tuple(items))
