@@ -42,7 +42,9 @@ def test_help_shows_flags_without_a_value_type(name: str) -> None:
     command = COMMANDS.get(name) or typer.main.get_command(app)
     for param in command.params:
         if getattr(param, "is_flag", False) and param.opts[0] != "--help":
-            assert re.search(rf"│\s+{param.opts[0]}\s+{re.escape(param.help[:20])}", done.output)
+            short = "".join(rf"{o}\s+" for o in param.opts[1:])
+            help_start = re.escape(param.help[:20])
+            assert re.search(rf"│\s+{param.opts[0]}\s+{short}{help_start}", done.output)
 
 
 def test_a_flag_followed_by_true_is_a_usage_error(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]

@@ -63,6 +63,7 @@ EXPLAINED = frozenset({Exit.BAD_INPUT, Exit.DATABASE, Exit.CONFIG, Exit.INCOMPLE
 
 def leave(code: int) -> None:
     """Exit with `code`, first saying in one line what it means when it is in `EXPLAINED`."""
+    err.quiet = False  # --quiet silences progress and summaries, never why a command failed
     if code in EXPLAINED:
         meaning = next(e.meaning for e in EXPLAINED if e == code)
         err.print(f"exit {code}: {meaning}", markup=False, soft_wrap=True)
@@ -170,11 +171,20 @@ def _root(
             help="Show the version and whether extraction is compiled, and exit.",
         ),
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="No progress bars or summary lines on stderr (errors and results still show).",
+        ),
+    ] = False,
 ) -> None:
     """Keep machine-learning papers honest about their code.
 
     Example: tracker run examples/hf-trending.txt
     """
+    err.quiet = quiet
 
 
 err = Console(stderr=True, highlight=False)
@@ -214,6 +224,7 @@ def main() -> None:
     except TrackerError as exc:
         if _during_interrupt(exc):
             _interrupted()
+        err.quiet = False
         message = escape(printable(scrub(str(exc), secrets)))
         err.print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
         if exc.tip:

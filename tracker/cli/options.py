@@ -4,6 +4,7 @@ services `enrich` and `run` talk to are (`--hf-endpoint`, `--connect-to`...)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -11,7 +12,8 @@ import typer
 from tracker import durations
 from tracker.errors import ConfigError
 from tracker.flags.probes import PROBE_CODES
-from tracker.models import ReportFilter
+from tracker.flags.verdict import VerdictKind
+from tracker.models import Availability, ReportFilter
 from tracker.store.reporting import SORTS
 
 
@@ -92,14 +94,32 @@ def parse_max_age(text: str, option: str = "--max-age") -> dt.timedelta:
         raise typer.BadParameter(str(exc).removeprefix(f"{option}: "), param_hint=option) from None
 
 
-def split_codes(values: list[str] | None, option: str) -> tuple[str, ...]:
-    codes = tuple(c.strip() for v in values or [] for c in v.split(",") if c.strip())
-    bad = [c for c in codes if c not in PROBE_CODES]
+def _choices(
+    values: list[str] | None, known: Sequence[str], what: str, option: str
+) -> tuple[str, ...]:
+    """Comma-separated or repeated values, each one of `known` (else one usage error, exit 2,
+    naming the bad values and the choices)."""
+    chosen = tuple(c.strip() for v in values or [] for c in v.split(",") if c.strip())
+    bad = [c for c in chosen if c not in known]
     if bad:
         raise typer.BadParameter(
-            f"unknown probe {', '.join(bad)}; known: {', '.join(PROBE_CODES)}", param_hint=option
+            f"unknown {what} {', '.join(bad)}; choose from {', '.join(known)}",
+            param_hint=option,
         )
-    return codes
+    return chosen
+
+
+def split_codes(values: list[str] | None, option: str) -> tuple[str, ...]:
+    """Probe codes (`--flag`, `--fail-on`), each a known one."""
+    return _choices(values, PROBE_CODES, "probe", option)
+
+
+STATUSES = tuple(dict.fromkeys(str(k) for k in [*Availability, *VerdictKind]))
+"""What `--status` selects: a paper's code status or its verdict kind (`none` is both)."""
+
+
+def split_statuses(values: list[str] | None) -> tuple[str, ...]:
+    return _choices(values, STATUSES, "status", "--status")
 
 
 FlagOpt = Annotated[
@@ -137,7 +157,7 @@ MinScoreOpt = Annotated[
 ]
 QueryOpt = Annotated[
     str | None,
-    typer.Option("--query", "-q", help="Only papers whose title, key or a link contains this."),
+    typer.Option("--query", help="Only papers whose title, key or a link contains this."),
 ]
 SortOpt = Annotated[str, typer.Option("--sort", help=f"Order by: {', '.join(SORTS)}.")]
 DescOpt = Annotated[bool, typer.Option("--desc", help="Reverse the order (largest first).")]
@@ -165,7 +185,7 @@ def build_filter(
 ) -> ReportFilter:
     if sort not in SORTS:
         raise typer.BadParameter(f"{sort!r}: use one of {', '.join(SORTS)}", param_hint="--sort")
-    statuses = tuple(s.strip() for v in status or [] for s in v.split(",") if s.strip())
+    statuses = split_statuses(status)
     return ReportFilter(
         flags=split_codes(flag, "--flag"),
         statuses=statuses,
