@@ -19,14 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-from tracker.check.evidence import MAX_FILE_CHARS
+from tracker.check.evidence import MAX_FILE_CHARS, files_to_read, readme_path
 from tracker.check.interface import Checker, CheckOptions, CheckStopped
 from tracker.check.web import Refused, Target, Unresolved, WebPolicy, route
 from tracker.config import HOST_TOKEN_ENV, Settings, scrub
@@ -320,3 +320,17 @@ def parse_time(value: object) -> dt.datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def read_files(
+    api: HostClient,
+    paths: tuple[str, ...],
+    where: Callable[[str], tuple[str, Mapping[str, Any] | None]],
+) -> dict[str, str]:
+    """The README and the evidence files the tree holds, by path; `where(path)` is the request
+    (path below the API root, query) that reads one file's raw text on this host."""
+    texts = {}
+    for path in (p for p in (readme_path(paths), *files_to_read(paths)) if p):
+        url, params = where(path)
+        texts[path] = str(need(api.get_text(url, params), path))
+    return texts

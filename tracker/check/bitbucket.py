@@ -20,8 +20,12 @@ from __future__ import annotations
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from tracker.check.api import ApiChecker, HostClient, Partial, need, parse_time
-from tracker.check.evidence import derive, files_to_read, found, lfs_patterns, readme_path
+from tracker.check.api import ApiChecker, HostClient, Partial, need, parse_time, read_files
+from tracker.check.evidence import (
+    derive,
+    found,
+    with_files,
+)
 from tracker.hosts import Host, host_name, path_of
 from tracker.models import CheckResult, DueRepo, ReleaseAsset, RepoFacts, RepoStatus
 from tracker.tree import MAX_TREE_PATHS
@@ -65,8 +69,6 @@ class BitbucketChecker(ApiChecker):
         empty = branch is None
         paths: tuple[str, ...] = () if branch is None else _tree(api, base, branch)
         texts = {} if branch is None else _files(api, base, branch, paths)
-        readme_name = readme_path(paths)
-        readme = texts.pop(readme_name, "") if readme_name else ""
         parent = (r.get("parent") or {}).get("full_name")
         facts = RepoFacts(
             full_name=f"{host}/{r['full_name']}",
@@ -80,12 +82,8 @@ class BitbucketChecker(ApiChecker):
             parent=f"{host}/{parent}" if parent else None,
             license_spdx=None,
             assets=_downloads(api, base),
-            readme_size=len(readme.encode()) if readme_name else None,
-            readme_text=readme,
-            tree_paths=paths,
-            lfs_patterns=lfs_patterns(texts.get(".gitattributes")),
-            files=tuple(sorted((k, v) for k, v in texts.items() if k != ".gitattributes")),
         )
+        facts = with_files(facts, paths, texts)
         return found(target.key, derive(facts, empty=empty), empty=empty)
 
 
@@ -123,12 +121,8 @@ def _tree(api: HostClient, base: str, branch: str) -> tuple[str, ...]:
 
 def _files(api: HostClient, base: str, branch: str, paths: tuple[str, ...]) -> dict[str, str]:
     """The README and evidence files the tree holds, by path."""
-    wanted = [p for p in (readme_path(paths), *files_to_read(paths)) if p]
-    texts = {}
-    for path in wanted:
-        answer = api.get_text(f"{base}/src/{quote(branch, safe='')}/{quote(path)}")
-        texts[path] = str(need(answer, path))
-    return texts
+    at = quote(branch, safe="")
+    return read_files(api, paths, lambda path: (f"{base}/src/{at}/{quote(path)}", None))
 
 
 def _downloads(api: HostClient, base: str) -> tuple[ReleaseAsset, ...]:

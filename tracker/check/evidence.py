@@ -10,6 +10,7 @@ empty of source, since absence is only claimed when everything was seen.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 from tracker.models import CheckResult, RepoFacts, RepoStatus
@@ -112,3 +113,20 @@ def files_to_read(paths: tuple[str, ...]) -> list[str]:
     """The evidence files (`EVIDENCE_FILES`) and `.gitattributes` the tree holds."""
     present = set(paths)
     return [f for f in (*EVIDENCE_FILES, ".gitattributes") if f in present]
+
+
+def with_files(facts: RepoFacts, paths: tuple[str, ...], texts: Mapping[str, str]) -> RepoFacts:
+    """`facts` with what one read of a repository's tree and files holds: the root README a
+    host would show, the tree's paths, the LFS patterns of `.gitattributes`, and the evidence
+    files (`files_to_read`), for the checkers that read files one by one."""
+    name = readme_path(paths)
+    readme = texts.get(name, "") if name else ""
+    skip = {name, ".gitattributes"}
+    return replace(
+        facts,
+        readme_size=len(readme.encode()) if name else None,
+        readme_text=readme,
+        tree_paths=paths,
+        lfs_patterns=lfs_patterns(texts.get(".gitattributes")),
+        files=tuple(sorted((k, v) for k, v in texts.items() if k not in skip)),
+    )

@@ -15,8 +15,12 @@ from __future__ import annotations
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from tracker.check.api import ApiChecker, HostClient, need, parse_time
-from tracker.check.evidence import derive, files_to_read, found, lfs_patterns, readme_path
+from tracker.check.api import ApiChecker, HostClient, need, parse_time, read_files
+from tracker.check.evidence import (
+    derive,
+    found,
+    with_files,
+)
 from tracker.flags.licenses import spdx_of
 from tracker.hosts import Host, host_name, path_of
 from tracker.models import CheckResult, DueRepo, ReleaseAsset, RepoFacts, RepoStatus
@@ -61,8 +65,6 @@ class GiteaChecker(ApiChecker):
         branch = r.get("default_branch") or None
         paths: tuple[str, ...] = () if empty or not branch else _tree(api, base, branch)
         texts = _files(api, base, branch, paths) if paths and branch else {}
-        readme_name = readme_path(paths)
-        readme = texts.pop(readme_name, "") if readme_name else ""
         releases = need(api.get_json(f"{base}/releases", {"limit": MAX_RELEASES}), "releases")
         latest = releases[0] if releases else {}
         parent = (r.get("parent") or {}).get("full_name") if r.get("fork") else None
@@ -87,12 +89,8 @@ class GiteaChecker(ApiChecker):
             latest_release_tag=latest.get("tag_name"),
             latest_release_at=parse_time(latest.get("published_at") or latest.get("created_at")),
             assets=_assets(latest),
-            readme_size=len(readme.encode()) if readme_name else None,
-            readme_text=readme,
-            tree_paths=paths,
-            lfs_patterns=lfs_patterns(texts.get(".gitattributes")),
-            files=tuple(sorted((k, v) for k, v in texts.items() if k != ".gitattributes")),
         )
+        facts = with_files(facts, paths, texts)
         return found(target.key, derive(facts, empty=empty), empty=empty)
 
 
@@ -128,12 +126,7 @@ def _tree(api: HostClient, base: str, branch: str) -> tuple[str, ...]:
 
 def _files(api: HostClient, base: str, branch: str, paths: tuple[str, ...]) -> dict[str, str]:
     """The README and evidence files the tree holds, by path."""
-    wanted = [p for p in (readme_path(paths), *files_to_read(paths)) if p]
-    texts = {}
-    for path in wanted:
-        answer = api.get_text(f"{base}/raw/{quote(path)}", {"ref": branch})
-        texts[path] = str(need(answer, path))
-    return texts
+    return read_files(api, paths, lambda path: (f"{base}/raw/{quote(path)}", {"ref": branch}))
 
 
 def _license(api: HostClient, base: str, r: dict[str, Any]) -> str | None:

@@ -13,8 +13,12 @@ from __future__ import annotations
 from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
-from tracker.check.api import ApiChecker, HostClient, need, parse_time
-from tracker.check.evidence import derive, files_to_read, found, lfs_patterns, readme_path
+from tracker.check.api import ApiChecker, HostClient, need, parse_time, read_files
+from tracker.check.evidence import (
+    derive,
+    found,
+    with_files,
+)
 from tracker.flags.licenses import spdx_of
 from tracker.hosts import Host, host_name, path_of
 from tracker.models import CheckResult, DueRepo, ReleaseAsset, RepoFacts, RepoStatus
@@ -52,8 +56,6 @@ class GitLabChecker(ApiChecker):
         branch = p.get("default_branch") or None
         paths: tuple[str, ...] = () if empty else _tree(api, pid, branch)
         texts = {} if empty else _files(api, pid, branch, paths)
-        readme_name = readme_path(paths)
-        readme = texts.pop(readme_name, "") if readme_name else ""
         releases = need(
             api.get_json(f"/projects/{pid}/releases", {"per_page": MAX_RELEASES}), "releases"
         )
@@ -79,12 +81,8 @@ class GitLabChecker(ApiChecker):
             latest_release_tag=latest.get("tag_name"),
             latest_release_at=parse_time(latest.get("released_at")),
             assets=_assets(latest),
-            readme_size=len(readme.encode()) if readme_name else None,
-            readme_text=readme,
-            tree_paths=paths,
-            lfs_patterns=lfs_patterns(texts.get(".gitattributes")),
-            files=tuple(sorted((k, v) for k, v in texts.items() if k != ".gitattributes")),
         )
+        facts = with_files(facts, paths, texts)
         return found(target.key, derive(facts, empty=empty), empty=empty)
 
 
@@ -125,13 +123,12 @@ def _tree(api: HostClient, pid: int, branch: str | None) -> tuple[str, ...]:
 
 def _files(api: HostClient, pid: int, branch: str | None, paths: tuple[str, ...]) -> dict[str, str]:
     """The README and evidence files the tree holds, by path."""
-    wanted = [p for p in (readme_path(paths), *files_to_read(paths)) if p]
-    ref = {"ref": branch} if branch else {"ref": "HEAD"}
-    texts = {}
-    for path in wanted:
-        answer = api.get_text(f"/projects/{pid}/repository/files/{quote(path, safe='')}/raw", ref)
-        texts[path] = str(need(answer, path))
-    return texts
+    ref = {"ref": branch or "HEAD"}
+    return read_files(
+        api,
+        paths,
+        lambda path: (f"/projects/{pid}/repository/files/{quote(path, safe='')}/raw", ref),
+    )
 
 
 def _assets(release: dict[str, Any]) -> tuple[ReleaseAsset, ...]:
