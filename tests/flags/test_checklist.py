@@ -1,0 +1,268 @@
+"""The completeness checklist on hand-built evidence: each item yes, no and unknown, the unknown
+ones where the tree, README or a package file was not fully read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from tracker import pipeline
+from tracker.demo import LISTING, load_scenario, services
+from tracker.enrich import enrich_papers
+from tracker.flags import run as flag_run
+from tracker.flags.checklist import (
+    ITEM_KEYS,
+    ITEMS,
+    Answer,
+    from_json,
+    judge_checklist,
+    main_repository,
+    to_json,
+)
+from tracker.flags.judge import columns, judge
+from tracker.flags.weights import WeightsEvidence
+from tracker.models import LinkFacts, ReleaseAsset, RepoEvidence, ReportFilter, RepoState
+from tracker.schedule import check_targets
+from tracker.store import open_db
+from tracker.store.reporting import iter_csv_rows, iter_report_views, joined_csv_rows
+from tracker.store.tables import Paper, Repository
+
+FULL_README = """# Sparse Routing
+
+## Installation
+
+```bash
+pip install -r requirements.txt
+```
+
+## Training
+
+```bash
+torchrun --nproc_per_node=8 main.py --config configs/base.yaml
+```
+
+## Results
+
+| Model | Params | Top-1 |
+|---|---|---|
+| SR-S | 22M | 79.1 |
+| SR-B | 86M | 82.4 |
+"""
+
+
+def answers(e: RepoEvidence, kind: str = "code") -> dict[str, str]:
+    return judge_checklist(e, judge(e).weights, kind).answers()
+
+
+def test_a_complete_repository_scores_five() -> None:
+    e = RepoEvidence(
+        "lab/sparse-routing",
+        readme=FULL_README,
+        paths=(
+            "README.md",
+            "main.py",
+            "requirements.txt",
+            "eval_linear.py",
+            "models/",
+            "models/vit.py",
+        ),
+        assets=(ReleaseAsset("sr_small.pth", 90_000_000, 0),),
+    )
+    c = judge_checklist(e, judge(e).weights, "code")
+    assert c.answers() == dict.fromkeys(ITEM_KEYS, "yes")
+    assert c.score == 5
+    assert c.get("dependencies").evidence == ("requirements.txt",)
+    assert c.get("training").evidence[0].startswith("README section 'Training': torchrun")
+    assert c.get("evaluation").evidence == ("eval_linear.py",)
+    assert c.get("pretrained_models").evidence == ("release asset sr_small.pth",)
+    assert (
+        c.get("results").evidence[0] == "README section 'Results': table | Model | Params | Top-1 |"
+    )
+
+
+def test_everything_read_and_nothing_there_is_no() -> None:
+    e = RepoEvidence(
+        "lab/figures", readme="# Figures\n\nPlots of the paper.\n", paths=("README.md", "plot.py")
+    )
+    assert answers(e) == dict.fromkeys(ITEM_KEYS, "no")
+
+
+def test_a_folder_not_read_makes_absences_unknown() -> None:
+    e = RepoEvidence("lab/deep", readme="# Deep\n", paths=("README.md", "src/", "setup.cfg"))
+    got = judge_checklist(e, judge(e).weights, "code")
+    assert got.answers() == {
+        "dependencies": "unknown",
+        "training": "unknown",
+        "evaluation": "unknown",
+        "pretrained_models": "unknown",
+        "results": "no",
+    }
+    assert "1 folders not read (e.g. src/)" in got.get("training").reason
+
+
+def test_a_tree_not_read_at_all_is_unknown_not_no() -> None:
+    e = RepoEvidence("lab/unread", readme="# Unread\n", paths=())
+    assert set(answers(e).values()) == {"unknown", "no"}
+    assert answers(e)["training"] == "unknown"
+
+
+def test_a_readme_listed_but_not_stored_is_unknown() -> None:
+    e = RepoEvidence("lab/noreadme", readme="", paths=("README.md", "model.py"))
+    got = answers(e)
+    assert got["results"] == "unknown"
+    assert got["training"] == "unknown"
+    assert got["dependencies"] == "unknown"
+
+
+def test_a_package_file_whose_text_was_not_read_is_unknown() -> None:
+    e = RepoEvidence("lab/pkg", readme="# Pkg\n", paths=("README.md", "pyproject.toml", "pkg.py"))
+    assert answers(e)["dependencies"] == "unknown"
+    read = RepoEvidence(
+        "lab/pkg",
+        readme="# Pkg\n",
+        paths=("README.md", "pyproject.toml", "pkg.py"),
+        files={"pyproject.toml": '[project]\nname = "pkg"\ndependencies = ["torch>=2"]\n'},
+    )
+    assert answers(read)["dependencies"] == "yes"
+    tools_only = RepoEvidence(
+        "lab/pkg",
+        readme="# Pkg\n",
+        paths=("README.md", "pyproject.toml", "pkg.py"),
+        files={"pyproject.toml": "[tool.ruff]\nline-length = 100\n"},
+    )
+    assert answers(tools_only)["dependencies"] == "no"
+
+
+def test_readme_install_of_named_packages_is_a_dependency_spec() -> None:
+    readme = "# X\n\n```\npip install torch==2.1 timm einops\n```\n"
+    e = RepoEvidence("lab/x", readme=readme, paths=("README.md", "x.py"))
+    assert answers(e)["dependencies"] == "yes"
+    only_self = RepoEvidence(
+        "lab/x", readme="# X\n\n    pip install -e .\n", paths=("README.md", "x.py")
+    )
+    assert answers(only_self)["dependencies"] == "no"
+
+
+def test_unit_tests_are_not_evaluation_but_a_root_test_script_is() -> None:
+    unit = RepoEvidence(
+        "lab/u", readme="# U\n", paths=("README.md", "u.py", "tests/", "tests/test_u.py")
+    )
+    assert answers(unit)["evaluation"] == "no"
+    root = RepoEvidence("lab/u", readme="# U\n", paths=("README.md", "u.py", "test.py"))
+    assert answers(root)["evaluation"] == "yes"
+
+
+def test_training_from_a_script_name_or_a_readme_command() -> None:
+    script = RepoEvidence(
+        "lab/t", readme="# T\n", paths=("README.md", "tools/", "tools/train_net.py")
+    )
+    assert answers(script)["training"] == "yes"
+    command = RepoEvidence(
+        "lab/t",
+        readme="# T\n\nRun `python main.py --do_train --epochs 10`.\n",
+        paths=("README.md", "main.py"),
+    )
+    assert answers(command)["training"] == "yes"
+
+
+def test_an_unattributed_hub_model_leaves_pretrained_models_unknown() -> None:
+    w = WeightsEvidence(
+        unattributed=("Hub model huggingface.co/someone/model (link in README.md)",)
+    )
+    e = RepoEvidence("lab/h", readme="# H\n", paths=("README.md", "h.py"))
+    assert judge_checklist(e, w, "code").get("pretrained_models").answer is Answer.UNKNOWN
+
+
+def test_a_results_table_without_a_command_is_no() -> None:
+    readme = "# R\n\n## Results\n\n| Model | mAP |\n|---|---|\n| R-50 | 41.2 |\n"
+    e = RepoEvidence("lab/r", readme=readme, paths=("README.md", "r.py"))
+    got = judge_checklist(e, judge(e).weights, "code").get("results")
+    assert (got.answer, got.reason) == (
+        Answer.NO,
+        "a table of results but no command that reproduces it",
+    )
+
+
+def test_an_empty_repository_and_a_reading_list() -> None:
+    assert answers(RepoEvidence("lab/empty", empty=True)) == dict.fromkeys(ITEM_KEYS, "no")
+    e = RepoEvidence("lab/awesome", readme=FULL_README, paths=("README.md",))
+    got = answers(e, "reading_list")
+    assert (got["training"], got["results"]) == ("no", "no")
+
+
+def test_the_stored_form_round_trips_and_columns_carry_it() -> None:
+    e = RepoEvidence("lab/sparse-routing", readme=FULL_README, paths=("README.md", "main.py"))
+    j = judge(e)
+    assert j.checklist is not None
+    assert from_json(to_json(j.checklist)) == j.checklist
+    cols = columns(j)
+    assert cols["checklist_score"] == j.checklist.score
+    assert from_json(cols["checklist"]) == j.checklist
+    assert from_json("") is None and from_json("{not json") is None
+
+
+def test_main_repository_is_the_first_own_code_link_that_is_up() -> None:
+    up, dead = RepoState("a/b", status="ok"), RepoState("c/d", status="not_found")
+    links = (
+        LinkFacts("https://github.com/c/d", "github_repo", "code", "abstract", repo=dead),
+        LinkFacts(
+            "https://github.com/x/y", "github_repo", "code", "abstract", "community", repo=up
+        ),
+        LinkFacts("https://github.com/a/b", "github_repo", "code", "abstract", repo=up),
+    )
+    assert main_repository(links) is links[2]
+    assert main_repository(links[:2]) is None
+
+
+def test_every_item_has_a_definition() -> None:
+    assert [i.key for i in ITEMS] == list(ITEM_KEYS)
+    assert all(i.definition and i.title for i in ITEMS)
+
+
+def test_the_flag_run_writes_checklists_and_judges_them_again_on_new_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = open_db(f"sqlite:///{tmp_path / 't.db'}")
+    with services(load_scenario()) as svc:
+        cfg = svc.settings(str(engine.url))
+        pipeline.ingest(engine, [str(LISTING)], command="run")
+        enrich_papers(engine, cfg, options=svc.enrich_options())
+        check_targets(engine, cfg)
+        flag_run.flag_papers(engine, cfg)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(Repository.key, Repository.checklist, Repository.checklist_score)
+        ).all()
+        judged = [r for r in stored if r.checklist]
+        assert judged and all(from_json(r.checklist).score == r.checklist_score for r in judged)
+        scores = dict(conn.execute(select(Paper.key, Paper.checklist_score)).all())
+    assert any(s is not None for s in scores.values())
+    with engine.begin() as conn:  # a database judged before the checklist existed
+        conn.execute(update(Repository).values(checklist="", checklist_score=None))
+    flag_run.flag_papers(engine, cfg)  # same rules: nothing judged again
+    with engine.connect() as conn:
+        assert not any(conn.scalars(select(Repository.checklist)))
+    monkeypatch.setattr(flag_run, "RULES_VERSION", "next")
+    flag_run.flag_papers(engine, cfg)
+    with engine.connect() as conn:
+        assert (
+            conn.execute(
+                select(Repository.key, Repository.checklist, Repository.checklist_score)
+            ).all()
+            == stored
+        )
+        assert dict(conn.execute(select(Paper.key, Paper.checklist_score)).all()) == scores
+
+    with engine.connect() as conn:
+        ranked = list(iter_report_views(conn, ReportFilter(sort="score", descending=True)))
+        kept = list(iter_report_views(conn, ReportFilter(min_score=1)))
+        fast = {r[0]: r[-1] for r in iter_csv_rows(conn)}
+        joined = {r[0]: r[-1] for r in joined_csv_rows(conn)}
+    got = [p.checklist_score for p in ranked]
+    known = [s for s in got if s is not None]
+    assert known == sorted(known, reverse=True) and got[: len(known)] == known  # unscored last
+    assert {p.key for p in kept} == {k for k, s in scores.items() if s is not None and s >= 1}
+    assert fast == joined == scores
+    assert all((p.checklist is None) == (p.checklist_score is None) for p in ranked)
