@@ -15,15 +15,14 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tests.check.test_github_checks import FAST, repos
-from tracker.config import Settings
+from tests.check.test_gitlab import settings, verdicts
 from tracker.emulators.huggingface import HuggingFaceEmulator
 from tracker.errors import ConfigError
 from tracker.extract import extract_paper
-from tracker.flags.run import flag_papers
 from tracker.models import Location, PaperRecord, Role
 from tracker.schedule import check_targets
 from tracker.store import open_db, save_papers
-from tracker.store.tables import Paper, RepoEvidence
+from tracker.store.tables import RepoEvidence
 
 HUB = "huggingface.co"
 SHA = "3f" * 20
@@ -89,17 +88,6 @@ def scenario(**extra: Any) -> dict[str, Any]:
 def hub() -> Iterator[HuggingFaceEmulator]:
     with HuggingFaceEmulator(scenario(tokens=["hf_good"])) as emu:
         yield emu
-
-
-def settings(**kw: Any) -> Settings:
-    return Settings(allow_private=True, **kw)
-
-
-def verdicts(engine: Engine) -> dict[str, str]:
-    flag_papers(engine, settings(), today=dt.date(2025, 6, 1))
-    with engine.connect() as conn:
-        rows = conn.execute(select(Paper.title, Paper.verdict_kind)).all()  # type: ignore[call-overload]
-    return {t.removeprefix("Paper "): v for t, v in rows}
 
 
 def evidence(engine: Engine, repo_id: int) -> Any:

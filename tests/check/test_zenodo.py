@@ -11,15 +11,13 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tests.check.test_github_checks import FAST, repos
-from tests.check.test_gitlab import ingest
-from tracker.config import Settings
+from tests.check.test_gitlab import ingest, settings, verdicts
 from tracker.emulators.gitlab import GitLabEmulator
 from tracker.emulators.zenodo import ZenodoEmulator
 from tracker.errors import ConfigError
-from tracker.flags.run import flag_papers
 from tracker.schedule import check_targets
 from tracker.store.repos import due_repos
-from tracker.store.tables import Paper, RepoEvidence
+from tracker.store.tables import RepoEvidence
 
 ZENODO = "zenodo.org"
 SOURCE = {
@@ -80,17 +78,6 @@ ABSTRACTS = {
 def zenodo() -> Iterator[ZenodoEmulator]:
     with ZenodoEmulator({"records": RECORDS, "tokens": ["zen-good"]}) as emu:
         yield emu
-
-
-def settings(**kw: Any) -> Settings:
-    return Settings(allow_private=True, **kw)
-
-
-def verdicts(engine: Engine) -> dict[str, str]:
-    flag_papers(engine, settings(), today=dt.date(2025, 6, 1))
-    with engine.connect() as conn:
-        rows = conn.execute(select(Paper.title, Paper.verdict_kind)).all()  # type: ignore[call-overload]
-    return {t.removeprefix("Paper "): v for t, v in rows}
 
 
 def tree(engine: Engine, repo_id: int) -> list[str] | None:
