@@ -14,8 +14,11 @@ from typer.testing import CliRunner
 import tracker
 import tracker.extract
 from tests.foundation.test_readme import COMMANDS
-from tracker.cli import app
+from tracker.cli import COMMANDS as MODULE_OF
+from tracker.cli import all_commands
 from tracker.cli.app import Exit
+
+app = all_commands()
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,3 +74,12 @@ def test_a_flag_followed_by_true_is_a_usage_error(tmp_path: Path, cli) -> None: 
     )
     after = cli("ingest", "true", "--strict", "--db", "x.db", cwd=tmp_path)
     assert after.returncode == 0, after.stderr
+
+
+def test_each_command_is_registered_by_the_module_main_imports_for_it() -> None:
+    registered = {
+        c.name or c.callback.__name__: c.callback.__module__ for c in app.registered_commands
+    }  # type: ignore[union-attr]
+    for group in app.registered_groups:
+        registered[group.name] = group.typer_instance.registered_commands[0].callback.__module__  # type: ignore[union-attr,index]
+    assert registered == {name: f"tracker.cli.{module}" for name, module in MODULE_OF.items()}

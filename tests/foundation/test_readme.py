@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 import typer.main
 
-from tracker.cli import app
+from tracker.cli import all_commands
+
+app = all_commands()
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
