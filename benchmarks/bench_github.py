@@ -13,6 +13,11 @@ Four measurements, each in a subprocess running `tracker check` as a user would:
   repository's last full check to a random point in its refresh period (`FULL_EVERY`), as
   daily runs leave it once the cycle has settled; so it includes the full re-fetches that
   age forces, which the first refresh (a day after the cold check) does not.
+* open requests (`requests_points_per_100`): in the full refresh, `--promised` of the papers
+  (30% by default) have an open promise, so the check stage also reads their repositories'
+  open issues for requests of code, weights or data: rate-limit points of those queries per
+  100 repositories asked (the emulator counts both). These points are kept out of the check
+  figures above, which stay the checks' own.
 * REST: three checks of the sample without a token: the first fetches, the second answers 304
   for live repositories and confirms the dead ones (404s carry no ETag), the third is the
   re-check of unchanged repositories (`recheck_quota_share`), where confirmed-dead ones are
@@ -53,7 +58,7 @@ from tracker.emulators.github.scenario import iso
 from tracker.emulators.github.synth import synthetic_scenario
 from tracker.models import ExtractedPaper, Link, LinkKind, Location, PaperRecord, Provenance, Role
 from tracker.store import open_db, save_papers
-from tracker.store.tables import RepoHistory, Repository
+from tracker.store.tables import Paper, RepoHistory, Repository
 
 TOKEN = "bench-token"
 NO_LIMIT = {"authenticated": 10**9, "unauthenticated": 10**9}
@@ -83,6 +88,8 @@ def _tracker(db: str, api: str, *extra: str, token: str | None = TOKEN) -> dict[
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GH_TOKEN")}
     if token:
         env["GITHUB_TOKEN"] = token
+    for name in ("TRACKER_SWH_API_URL", "TRACKER_WAYBACK_API_URL"):
+        env.setdefault(name, "http://127.0.0.1:9")  # no archive here: look-ups end at once
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     proc = subprocess.run(
@@ -174,17 +181,47 @@ def _spread_full_checks(db: str, now: dt.datetime, seed: int) -> None:
     engine.dispose()
 
 
+def _asked_for_requests(gh: GitHubEmulator, since: int) -> tuple[int, int]:
+    """(queries, repositories) of the open-requests queries since request number `since`."""
+    queries = [r for r in gh.requests[since:] if b"query OpenRequests(" in r.body]
+    return len(queries), sum(len(json.loads(r.body)["variables"]) // 2 for r in queries)
+
+
+def _promise(db: str, share: float, seed: int) -> int:
+    """Give `share` of the papers an open promise of code (as an extraction would)."""
+    table = Paper.__table__  # type: ignore[attr-defined]
+    engine = open_db(db)
+    with engine.begin() as conn:
+        ids = list(conn.scalars(select(table.c.id).order_by(table.c.id)))
+        chosen = random.Random(seed).sample(ids, int(share * len(ids)))
+        for start in range(0, len(chosen), 500):
+            conn.execute(
+                update(table)
+                .where(table.c.id.in_(chosen[start : start + 500]))
+                .values(code_status="promised", verdict_kind="pending")
+            )
+    engine.dispose()
+    return len(chosen)
+
+
 def _graphql_run(gh: GitHubEmulator, db: str, label: str) -> dict[str, float]:
-    """One `tracker check` over GraphQL: wall, peak RSS, requests, points, changes."""
+    """One `tracker check` over GraphQL: wall, peak RSS, requests, points (the checks' own),
+    changes, and what the open-requests queries cost apart."""
     print(f"tracker (GraphQL, {label}):")
     mark, points0, hist0 = len(gh.requests), gh.points_used, _history_rows(db)
+    asking0 = gh.points_by_operation.get("OpenRequests", 0)
     run = _tracker(db, gh.url)
     requests, _ = _count(gh, mark)
+    queries, asked = _asked_for_requests(gh, mark)
+    asking = gh.points_by_operation.get("OpenRequests", 0) - asking0
     return {
         **run,
-        "requests": requests,
-        "points": gh.points_used - points0,
+        "requests": requests - queries,
+        "points": gh.points_used - points0 - asking,
         "changed": _history_rows(db) - hist0,
+        "requests_queries": queries,
+        "requests_repos": asked,
+        "requests_points": asking,
     }
 
 
@@ -195,6 +232,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--naive-sample", type=int, default=200)
     ap.add_argument("--change", type=float, default=0.07, help="share changed per day")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument(
+        "--promised", type=float, default=0.3, help="share of papers with an open promise"
+    )
     args = ap.parse_args(argv)
     logging.getLogger("github").setLevel(logging.WARNING)
     sample_n = max(100, min(args.naive_sample, args.repos))
@@ -223,6 +263,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         n_requests, n_points = _count(gh, mark)
 
         gh.advance(days=1)
+        promised = _promise(full_db, args.promised, args.seed)
         refresh = _graphql_run(gh, full_db, "full refresh one day later")
         gh.advance(days=1)
         _spread_full_checks(full_db, dt.datetime.now(dt.UTC), args.seed)
@@ -274,6 +315,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "recheck_requests": r_requests,
         "recheck_points": r_points,
         "recheck_quota_share": round(r_points / max(1, n_points), 4),
+        "promised_papers": promised,
+        "requests_repos": refresh["requests_repos"],
+        "requests_queries": refresh["requests_queries"],
+        "requests_points": refresh["requests_points"],
+        "requests_points_per_100": round(
+            100 * refresh["requests_points"] / max(1, refresh["requests_repos"]), 3
+        ),
     }
     print(
         f"cold:    {cold['requests']:,} requests, {cold['points']:,} points, "
@@ -303,6 +351,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"REST re-check of the unchanged sample: {r_points} points "
         f"({figures['recheck_quota_share']:.2%} of the naive loop's); the re-check that "
         f"confirmed dead links cost {c_points}"
+    )
+    print(
+        f"open requests: {refresh['requests_repos']:,} repositories of {promised:,} papers "
+        f"with an open promise asked in {refresh['requests_queries']:,} queries, "
+        f"{refresh['requests_points']:,} points ({figures['requests_points_per_100']} per 100)"
     )
     print(json.dumps(figures))
     return figures

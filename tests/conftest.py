@@ -82,3 +82,15 @@ def run_cli(
 def cli():  # type: ignore[no-untyped-def]
     """`cli("run", "file.txt", cwd=...)` runs the real command line in a subprocess."""
     return run_cli
+
+
+NO_ARCHIVE = "http://127.0.0.1:9"
+"""A closed local port: archive look-ups of tests that do not serve an archive are refused at
+once (`unknown`), never sent to the public archives."""
+
+
+@pytest.fixture(autouse=True)
+def _archives_stay_local(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("TRACKER_SWH_API_URL", "TRACKER_WAYBACK_API_URL"):
+        if name not in os.environ:
+            monkeypatch.setenv(name, NO_ARCHIVE)

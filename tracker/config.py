@@ -18,6 +18,9 @@ DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_API_URL = "https://export.arxiv.org/api/query"
 DEFAULT_OPENREVIEW_API_URL = "https://api2.openreview.net"
 DEFAULT_OPENALEX_API_URL = "https://api.openalex.org"
+DEFAULT_SWH_API_URL = "https://archive.softwareheritage.org/api/1"
+DEFAULT_WAYBACK_API_URL = "https://archive.org"
+"""The Wayback Machine's root; its availability API is `/wayback/available` below it."""
 DEFAULT_ARXIV_PACE_S = 3.0
 """arXiv asks API clients for one request every three seconds."""
 
@@ -46,6 +49,9 @@ class Settings:
     arxiv_api_url: str = DEFAULT_ARXIV_API_URL
     openreview_api_url: str = DEFAULT_OPENREVIEW_API_URL
     openalex_api_url: str = DEFAULT_OPENALEX_API_URL
+    swh_api_url: str = DEFAULT_SWH_API_URL
+    """Software Heritage's web API (last visits of code origins, "save code now")."""
+    wayback_api_url: str = DEFAULT_WAYBACK_API_URL
     mailto: str | None = None
     """Contact address sent to OpenAlex (`mailto=`), which puts feeds in its polite pool."""
     arxiv_pace_s: float = DEFAULT_ARXIV_PACE_S
@@ -73,6 +79,8 @@ class Settings:
             arxiv_api_url=e.get("TRACKER_ARXIV_API_URL") or DEFAULT_ARXIV_API_URL,
             openreview_api_url=e.get("TRACKER_OPENREVIEW_API_URL") or DEFAULT_OPENREVIEW_API_URL,
             openalex_api_url=e.get("TRACKER_OPENALEX_API_URL") or DEFAULT_OPENALEX_API_URL,
+            swh_api_url=e.get("TRACKER_SWH_API_URL") or DEFAULT_SWH_API_URL,
+            wayback_api_url=e.get("TRACKER_WAYBACK_API_URL") or DEFAULT_WAYBACK_API_URL,
             mailto=e.get("TRACKER_MAILTO") or None,
             arxiv_pace_s=_seconds(e.get("TRACKER_ARXIV_PACE_S"), DEFAULT_ARXIV_PACE_S),
             grace_days=int(e.get("TRACKER_GRACE_DAYS") or 90),
@@ -105,6 +113,11 @@ class Settings:
             (
                 "OpenAlex API URL (--openalex-api-url, TRACKER_OPENALEX_API_URL)",
                 self.openalex_api_url,
+            ),
+            ("Software Heritage API URL (--swh-api-url, TRACKER_SWH_API_URL)", self.swh_api_url),
+            (
+                "Wayback Machine URL (--wayback-api-url, TRACKER_WAYBACK_API_URL)",
+                self.wayback_api_url,
             ),
         ):
             if not _web_url(value):

@@ -367,6 +367,18 @@ class CheckSummary:
     """`graphql` or `rest`."""
     hub_verified: int = 0
     """Hub models named by repositories' weights evidence that were looked up after the check."""
+    archives_asked: int = 0
+    """Links' targets looked up in the archives (Software Heritage, Wayback Machine)."""
+    archives_unknown: int = 0
+    """Of those, the ones no archive could answer for (down, slow, throttling)."""
+    archives_note: str = ""
+    """Why an archive was left alone for the rest of the run, if one was."""
+    requests_asked: int = 0
+    """Repositories whose open issues were read for requests of code, weights or data."""
+    requests_points: int = 0
+    """GitHub rate-limit points those reads cost."""
+    requests_note: str = ""
+    """Why they were skipped or cut short (no token, rate limit nearly spent)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -525,6 +537,10 @@ class LinkView:
     license_spdx: str | None = None
     repo_key: str | None = None
     """The repository's key (its current name after a rename), when it was checked."""
+    archived_url: str | None = None
+    """The archived copy of the link's target (Software Heritage, Wayback Machine), if known."""
+    archived_at: dt.datetime | None = None
+    """When that copy was taken."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -557,6 +573,8 @@ class PaperView:
     `unknown` (`tracker.flags.checklist`); None when no such repository was judged."""
     checklist_score: int | None = None
     """How many of those items are `yes`; None when no such repository was judged."""
+    open_requests: tuple[OpenRequest, ...] = ()
+    """Open issues of its code repositories that ask for code, weights or data."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -793,3 +811,64 @@ class OpenFlag:
     """The repository or URL the flag is about, empty when about the paper."""
     since: dt.date | None = None
     """When the flag was first raised."""
+
+
+class ArchiveStatus(StrEnum):
+    """Whether an archive keeps a copy of a link's target (`link.archive_status`)."""
+
+    ARCHIVED = "archived"
+    NOT_ARCHIVED = "not_archived"
+    UNKNOWN = "unknown"
+    """The archive did not answer (timeout, 5xx, rate limit, an answer of the wrong shape)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveTarget:
+    """One thing to look up: a code origin (Software Heritage) or a page (Wayback Machine)."""
+
+    url: str
+    """The origin's URL (`https://github.com/Owner/Name`) or the page's."""
+    services: tuple[str, ...]
+    """Asked in order until one keeps a copy (a dead repository: Software Heritage, then the
+    Wayback Machine's copy of its page)."""
+    timestamp: str | None = None
+    """`YYYYMMDD`: the Wayback snapshot wanted is the one closest to this day (for a dead
+    link, when it was last seen alive), else the newest."""
+
+
+@dataclass(frozen=True, slots=True)
+class Archived:
+    """What the archives answered for one target."""
+
+    target: ArchiveTarget
+    status: ArchiveStatus
+    archived_url: str | None = None
+    """The copy a reader can open (a snapshot, the archive's page of the origin)."""
+    archived_at: dt.datetime | None = None
+    """When the copy was taken (the snapshot's time, the last visit's date)."""
+    service: str = ""
+    reason: str = ""
+    """Why the answer is unknown, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class SaveAnswer:
+    """Software Heritage's answer to one "save code now" request."""
+
+    origin_url: str
+    status: str
+    """`accepted`, `pending`, `succeeded`, `failed`, `rejected`, or `unknown` (no answer)."""
+    request_id: str | None = None
+    reason: str = ""
+    stop: bool = False
+    """The service can take no more requests now (unreachable, throttling)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRequest:
+    """An open issue of a repository that asks for its code, weights or data."""
+
+    number: int
+    title: str
+    created_at: dt.datetime | None
+    url: str

@@ -22,11 +22,13 @@ from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Engine
 
+from tracker.archiving import look_up_archives
 from tracker.config import Settings
 from tracker.enrich import EnrichOptions, enrich_papers
 from tracker.errors import InputError
 from tracker.flags.run import flag_papers
 from tracker.models import CheckSummary, EnrichSummary, FlagSummary, IngestSummary, PaperRecord
+from tracker.open_requests import MAX_REPOS, ask_open_requests
 from tracker.rows import PaperRows
 from tracker.schedule import check_targets
 from tracker.sources import Entry, ReadContext, ReadStats, read_source
@@ -152,11 +154,35 @@ def check(engine: Engine, settings: Settings, **options: Any) -> CheckSummary:
     """The check stage: the repositories links point at on every host with a checker
     (`tracker.schedule.check_targets`, with its options), then on the Hub the models,
     collections and organizations the judged evidence and the papers name (`tracker.verify`),
-    unless GitHub was unreachable (so is the Hub)."""
+    then the archived copies of links (`tracker.archiving`) and the open issues asking for
+    what flagged repositories lack (`tracker.open_requests`), unless GitHub was unreachable (so is
+    everything else). Archives and issues are bounded per run and never fail it."""
     summary = check_targets(engine, settings, **options)
     if "GitHub unreachable" in summary.reason:
         return summary
-    return replace(summary, hub_verified=verify_hub_models(engine, settings))
+    summary = replace(summary, hub_verified=verify_hub_models(engine, settings))
+    routes = {k: options[k] for k in ("connect_to", "allow_private") if k in options}
+    kept = look_up_archives(engine, settings, **routes)
+    summary = replace(
+        summary,
+        archives_asked=kept.asked,
+        archives_unknown=kept.unknown,
+        archives_note=kept.reason,
+    )
+    budget = options.get("budget")
+    left = MAX_REPOS if budget is None else max(0, budget - summary.points) * 100
+    asked = ask_open_requests(
+        engine,
+        settings,
+        rate_limited="rate limited" in summary.reason,
+        max_repos=min(MAX_REPOS, left),
+    )
+    return replace(
+        summary,
+        requests_asked=asked.asked,
+        requests_points=asked.points,
+        requests_note=asked.note,
+    )
 
 
 STAGES = ("ingest", "enrich", "check", "flag")

@@ -225,9 +225,18 @@ def test_first_run_tells_each_papers_story(world: World) -> None:
         6,
     )
     assert (ran.found.hf_repos_checked, ran.found.web_resolved, ran.found.unknown) == (1, 2, 0)
-    # GitHub: one GraphQL query; GitLab: the project, its tree, three files and its releases
+    # GitHub: one GraphQL query; GitLab: the project, its tree, three files and its releases;
+    # then the archives asked about every code repository and page (none keeps a copy), and
+    # one more query reads the open issues of the one repository with an open promise
     assert ran.checked == CheckSummary(
-        checked=7, changed=7, requests=7, points=1, transport="graphql + gitlab"
+        checked=7,
+        changed=7,
+        requests=7,
+        points=1,
+        transport="graphql + gitlab",
+        archives_asked=8,
+        requests_asked=1,
+        requests_points=1,
     )
     assert verdicts(world.engine) == FIRST_VERDICTS
     assert discovered(world.engine) == {

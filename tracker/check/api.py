@@ -88,7 +88,9 @@ class HostClient:
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> ApiAnswer:
         """A JSON answer; one that is not JSON (an HTML page), or is cut, is a failure."""
-        answer = self._get(path, params, MAX_JSON_BYTES)
+        return self._json(self._get(path, params, MAX_JSON_BYTES))
+
+    def _json(self, answer: ApiAnswer) -> ApiAnswer:
         if not answer.ok:
             return answer
         kind = answer.headers.get("content-type", "")
@@ -100,6 +102,12 @@ class HostClient:
         except ValueError:
             return _failed(answer, "answered malformed or cut-off JSON")
         return ApiAnswer(answer.status, data, "", answer.headers)
+
+    def post_json(self, path: str, params: Mapping[str, Any] | None = None) -> ApiAnswer:
+        """A POST without a body (a request to a service, such as an archive's "save now"),
+        read as `get_json` reads its answer; only for requests that may be repeated safely,
+        since the policy retries them like any other."""
+        return self._json(self._get(path, params, MAX_JSON_BYTES, method="POST"))
 
     def get_text(self, path: str, params: Mapping[str, Any] | None = None) -> ApiAnswer:
         """A file's text, cut at `MAX_FILE_CHARS` (the parts the judgement reads come early)."""
@@ -124,7 +132,9 @@ class HostClient:
         query = f"?{where.query}" if where.query else ""
         return where.path[len(base.path) :] + query
 
-    def _get(self, path: str, params: Mapping[str, Any] | None, limit: int) -> ApiAnswer:
+    def _get(
+        self, path: str, params: Mapping[str, Any] | None, limit: int, method: str = "GET"
+    ) -> ApiAnswer:
         url = self.url(path, params)
         try:
             target = self._configured(url) if self.configured else route(url, self.web)
@@ -133,7 +143,7 @@ class HostClient:
         except Unresolved as exc:
             return ApiAnswer(None, failure=Failure.NO_NETWORK, reason=str(exc))
         req = self.client.build_request(
-            "GET", target.url, headers=target.headers, extensions=target.extensions
+            method, target.url, headers=target.headers, extensions=target.extensions
         )
         self.requests += 1
         result = request(self.client, req, stream=True)

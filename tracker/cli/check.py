@@ -14,6 +14,8 @@ from tracker.cli.options import (
     AllowPrivate,
     ConnectTo,
     HfEndpoint,
+    SwhApiUrl,
+    WaybackApiUrl,
     connect_routes,
     parse_max_age,
 )
@@ -60,11 +62,16 @@ def check(
     hf_endpoint: HfEndpoint = None,
     connect_to: ConnectTo = None,
     allow_private: AllowPrivate = False,
+    swh_api_url: SwhApiUrl = None,
+    wayback_api_url: WaybackApiUrl = None,
 ) -> None:
     """Check linked repositories on GitHub, GitLab, Codeberg, Bitbucket, the Hub and Zenodo.
 
     Reads each repository's status, facts and evidence (README, tree, license and package
-    files, releases) and keeps their history. GitHub's token is read from GITHUB_TOKEN (without
+    files, releases) and keeps their history. Then looks up archived copies of links
+    (Software Heritage for code, the Wayback Machine for project pages and dead links) and the
+    open issues asking for code, weights or data of flagged repositories, a bounded number per
+    run. GitHub's token is read from GITHUB_TOKEN (without
     one, the REST API is used: 60 requests/hour); other hosts' from GITLAB_TOKEN,
     CODEBERG_TOKEN, BITBUCKET_TOKEN, ZENODO_TOKEN and HF_TOKEN, each sent to its own host only.
 
@@ -75,6 +82,8 @@ def check(
         db,
         github_api_url=github_api_url,
         hf_endpoint=hf_endpoint,
+        swh_api_url=swh_api_url,
+        wayback_api_url=wayback_api_url,
         allow_private=allow_private or None,
     )
     summary = check_with_progress(

@@ -69,6 +69,21 @@ OpenAlexApiUrl = Annotated[
         show_default=False,
     ),
 ]
+SwhApiUrl = Annotated[
+    str | None,
+    typer.Option(
+        help="Software Heritage API URL (default: TRACKER_SWH_API_URL or "
+        "archive.softwareheritage.org/api/1).",
+        show_default=False,
+    ),
+]
+WaybackApiUrl = Annotated[
+    str | None,
+    typer.Option(
+        help="Wayback Machine URL (default: TRACKER_WAYBACK_API_URL or archive.org).",
+        show_default=False,
+    ),
+]
 ConnectTo = Annotated[
     list[str] | None,
     typer.Option(

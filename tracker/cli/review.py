@@ -21,8 +21,10 @@ from tracker.reports.show import PaperDetail, detail_dict, detail_markdown, deta
 from tracker.reports.table import diff_table
 from tracker.reports.text import json_text
 from tracker.store import open_db
+from tracker.store.archives import archived_copies
 from tracker.store.facts import iter_paper_facts
 from tracker.store.findings import ack_notes, delete_ack, paper_id, save_ack
+from tracker.store.open_requests import open_requests_of
 from tracker.store.reporting import diff_events, repo_history
 
 
@@ -88,9 +90,11 @@ def show(paper: PaperArg, db: DbOption = None, format: FormatOpt = ViewFormat.TA
         keys = sorted({lk.repo.key for lk in facts.links if lk.repo is not None})
         history = repo_history(conn, keys)
         notes = ack_notes(conn, pid)
+        copies = {url: copy for (_, url), copy in archived_copies(conn, [key]).items()}
+        asking = open_requests_of(conn, [key]).get(key, ())
     ctx = ProbeContext(dt.datetime.now(dt.UTC).date(), cfg.grace_days, cfg.stale_months)
     res = flag_paper(facts, ctx)
-    detail = PaperDetail(facts, res.verdict, res.findings, notes, history)
+    detail = PaperDetail(facts, res.verdict, res.findings, notes, history, copies, asking)
     if format is ViewFormat.JSON:
         sys.stdout.write(json_text(detail_dict(detail)) + "\n")
     elif format is ViewFormat.MARKDOWN:

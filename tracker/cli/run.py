@@ -35,6 +35,8 @@ from tracker.cli.options import (
     HfEndpoint,
     OpenAlexApiUrl,
     OpenReviewApiUrl,
+    SwhApiUrl,
+    WaybackApiUrl,
     connect_routes,
     parse_max_age,
     split_codes,
@@ -109,6 +111,8 @@ def run(
     until: Until = None,
     openreview_api_url: OpenReviewApiUrl = None,
     openalex_api_url: OpenAlexApiUrl = None,
+    swh_api_url: SwhApiUrl = None,
+    wayback_api_url: WaybackApiUrl = None,
 ) -> None:
     """Ingest listings or feeds, find and check their code, flag problems, and show the papers.
 
@@ -129,6 +133,8 @@ def run(
         arxiv_api_url=arxiv_api_url,
         openreview_api_url=openreview_api_url,
         openalex_api_url=openalex_api_url,
+        swh_api_url=swh_api_url,
+        wayback_api_url=wayback_api_url,
         allow_private=allow_private or None,
     )
     routes = connect_routes(connect_to)

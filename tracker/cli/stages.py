@@ -74,6 +74,16 @@ def say_check(s: CheckSummary) -> None:
         err.print(f"{s.unchecked:,} repositories not checked: {s.reason}")
     if s.hub_verified:
         err.print(f"{s.hub_verified:,} Hub models the repositories name looked up")
+    if s.archives_asked or s.archives_note:
+        unknown = f", {s.archives_unknown:,} unknown" if s.archives_unknown else ""
+        note = f" ({s.archives_note}; the rest next run)" if s.archives_note else ""
+        err.print(f"{s.archives_asked:,} links looked up in the archives{unknown}{note}")
+    if s.requests_asked or s.requests_note:
+        note = f" ({s.requests_note})" if s.requests_note else ""
+        err.print(
+            f"{s.requests_asked:,} repositories' open issues read for requests, "
+            f"{s.requests_points:,} rate-limit points{note}"
+        )
 
 
 def say_enrich(s: EnrichSummary) -> None:

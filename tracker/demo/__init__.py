@@ -26,6 +26,8 @@ from tracker.emulators.base import EmulatorServer
 from tracker.emulators.github import GitHubEmulator
 from tracker.emulators.gitlab import GitLabEmulator
 from tracker.emulators.huggingface import HuggingFaceEmulator
+from tracker.emulators.software_heritage import SoftwareHeritageEmulator
+from tracker.emulators.wayback import WaybackEmulator
 from tracker.emulators.web import WebEmulator
 from tracker.enrich import EnrichOptions
 from tracker.flags.verdict import VerdictKind
@@ -61,6 +63,10 @@ def load_scenario(today: dt.date | None = None, path: Path = SCENARIO) -> dict[s
     return dict(_shift(raw, ((today or dt.datetime.now(dt.UTC).date()) - start).days))
 
 
+_NOWHERE = "http://127.0.0.1:9"
+"""A closed local port: look-ups there end at once, and nothing leaves the machine."""
+
+
 def _no_dns(host: str) -> list[str]:
     """Nothing resolves: a host the emulators do not serve stays unknown, never the internet."""
     return []
@@ -77,16 +83,28 @@ class Services:
     web_hosts: tuple[str, ...]
     hosts: dict[str, EmulatorServer] = field(default_factory=dict)
     """Code hosts other than GitHub (`gitlab.com`...), each served by its emulator."""
+    archives: tuple[EmulatorServer, ...] = ()
+    """Software Heritage and the Wayback Machine, when the demo serves them."""
 
     def settings(self, db_url: str) -> Settings:
         """Only the emulators' endpoints and the demo token: no environment token leaks in."""
+        swh, wayback = self._archive_urls()
         return Settings(
             db_url=db_url,
             github_token=DEMO_TOKEN,
             github_api_url=self.github.url,
             hf_endpoint=self.hub.url,
             arxiv_api_url=f"{self.arxiv.url}/api/query",
+            swh_api_url=swh,
+            wayback_api_url=wayback,
         )
+
+    def _archive_urls(self) -> tuple[str, str]:
+        """The archive emulators' addresses (without them, the archives stay out of reach)."""
+        if len(self.archives) != 2:
+            return _NOWHERE, _NOWHERE
+        swh, wayback = self.archives
+        return f"{swh.url}/api/1", wayback.url
 
     def plan(self) -> RunPlan:
         """The stages of `tracker run` with its defaults, every host served by an emulator."""
@@ -133,7 +151,11 @@ def services(scenario: dict[str, Any]) -> Iterator[Services]:
         code_hosts: dict[str, EmulatorServer] = {
             "gitlab.com": stack.enter_context(GitLabEmulator(scenario.get("gitlab", {}))),
         }
-        yield Services(gh, hub, ax, web, hosts, code_hosts)
+        archives = (
+            stack.enter_context(SoftwareHeritageEmulator(scenario.get("software_heritage", {}))),
+            stack.enter_context(WaybackEmulator(scenario.get("wayback", {}))),
+        )
+        yield Services(gh, hub, ax, web, hosts, code_hosts, archives)
 
 
 _VERDICT_ORDER = {kind.value: i for i, kind in enumerate(VerdictKind)}

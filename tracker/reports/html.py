@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import ClassVar, TextIO
 
-from tracker.models import PaperView, ReportSummary
+from tracker.models import LinkView, PaperView, ReportSummary
 from tracker.reports.cells import code_link, paper_stars, summary_lines
 from tracker.reports.interface import Formatter, ReportSource
 from tracker.reports.text import printable
@@ -100,6 +100,9 @@ function render(){
     const v=c(); v.textContent=p.verdict; v.className='verdict v-'+p.verdict_kind;
     const cl=c(); if(p.code_url&&/^https?:\/\//.test(p.code_url)){const a=document.createElement('a');
       a.href=p.code_url; a.textContent=p.code_url.replace(/^https?:\/\//,''); cl.appendChild(a);}
+    if(p.code_archived&&/^https?:\/\//.test(p.code_archived)){const a=document.createElement('a');
+      a.href=p.code_archived; a.className='archived'; a.textContent='archived copy';
+      cl.appendChild(document.createTextNode(' · ')); cl.appendChild(a);}
     const s=c(); s.className='num stars'; s.textContent=p.stars==null?'':p.stars.toLocaleString('en');
     c().appendChild(spark(p.star_history));
     const f=c(); p.flags.forEach(x=>{const b=document.createElement('span'); b.className='flag';
@@ -123,6 +126,11 @@ def _json_for_script(value: object) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+def _dead(p: PaperView, lk: LinkView) -> bool:
+    """The link a reader would click leads nowhere: its archived copy is shown beside it."""
+    return lk.repo_status == "not_found" or p.verdict_kind == "dead"
+
+
 def _row(p: PaperView) -> dict[str, object]:
     lk = code_link(p)
     return {
@@ -132,6 +140,7 @@ def _row(p: PaperView) -> dict[str, object]:
         "verdict": printable(p.verdict) if p.verdict else p.verdict,
         "verdict_kind": p.verdict_kind,
         "code_url": lk.url if lk else None,
+        "code_archived": lk.archived_url if lk and _dead(p, lk) else None,
         "stars": paper_stars(p),
         "star_history": list(p.star_history),
         "flags": list(p.flags),

@@ -28,6 +28,8 @@ _LINK_SCHEMA: dict[str, Any] = {
         "repo_status",
         "stars",
         "license",
+        "archived_url",
+        "archived_at",
     ],
     "properties": {
         "url": {"type": "string", "description": "Canonical URL."},
@@ -41,6 +43,26 @@ _LINK_SCHEMA: dict[str, Any] = {
         },
         "stars": {"type": ["integer", "null"]},
         "license": {"type": ["string", "null"], "description": "SPDX id of the LICENSE file."},
+        "archived_url": {
+            "type": ["string", "null"],
+            "description": "An archived copy of the target (Software Heritage for code, the "
+            "Wayback Machine for pages); null when not archived or not known.",
+        },
+        "archived_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "When that copy was taken; null with no copy.",
+        },
+    },
+}
+_OPEN_REQUEST_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["number", "title", "created_at", "url"],
+    "properties": {
+        "number": {"type": "integer"},
+        "title": {"type": "string"},
+        "created_at": {"type": ["string", "null"], "format": "date-time"},
+        "url": {"type": "string"},
     },
 }
 _CHECKLIST_SCHEMA: dict[str, Any] = {
@@ -76,6 +98,7 @@ PAPER_SCHEMA: dict[str, Any] = {
         "links",
         "checklist",
         "checklist_score",
+        "open_requests",
     ],
     "properties": {
         "key": {"type": "string", "description": "arxiv:ID, doi:DOI or title:normalized title."},
@@ -101,6 +124,13 @@ PAPER_SCHEMA: dict[str, Any] = {
             "minimum": 0,
             "maximum": len(ITEMS),
             "description": "How many checklist items are yes; null when no repository was judged.",
+        },
+        "open_requests": {
+            "type": "array",
+            "items": _OPEN_REQUEST_SCHEMA,
+            "description": "Open issues of its code repositories asking for code, weights or "
+            "data, newest first (read for papers with an open promise, a placeholder or "
+            "missing weights).",
         },
     },
 }
@@ -142,11 +172,22 @@ def paper_dict(p: PaperView) -> dict[str, Any]:
                 "repo_status": lk.repo_status,
                 "stars": lk.stars,
                 "license": lk.license_spdx,
+                "archived_url": lk.archived_url,
+                "archived_at": lk.archived_at.isoformat() if lk.archived_at else None,
             }
             for lk in p.links
         ],
         "checklist": dict(p.checklist or dict.fromkeys(ITEM_KEYS, "unknown")),
         "checklist_score": p.checklist_score,
+        "open_requests": [
+            {
+                "number": r.number,
+                "title": r.title,
+                "created_at": r.created_at.isoformat() if r.created_at else None,
+                "url": r.url,
+            }
+            for r in p.open_requests
+        ],
     }
 
 

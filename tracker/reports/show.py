@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 
 from tracker.flags.checklist import ITEMS, Checklist, from_json, main_repository
-from tracker.models import Finding, HistoryPoint, PaperFacts
+from tracker.models import Finding, HistoryPoint, OpenRequest, PaperFacts
 from tracker.reports.markdown import cell
 from tracker.reports.text import rich_text
 
@@ -26,6 +27,30 @@ class PaperDetail:
     """Acknowledgement notes by probe code."""
     history: dict[str, tuple[HistoryPoint, ...]]
     """Stored changes by repository key."""
+    archives: dict[str, tuple[str, dt.datetime | None]] = field(default_factory=dict)
+    """Link URL -> its archived copy and when it was taken, for links with one."""
+    open_requests: tuple[OpenRequest, ...] = ()
+    """Open issues of its code repositories asking for code, weights or data."""
+
+
+def _copy(d: PaperDetail, url: str) -> str:
+    """The archived copy of a link's target, as one line (empty when none is known)."""
+    found = d.archives.get(url)
+    if found is None:
+        return ""
+    copy, when = found
+    return f"archived: {copy}" + (f" ({when:%Y-%m-%d})" if when else "")
+
+
+def _requests(d: PaperDetail) -> list[tuple[str, str, str, str]]:
+    return [
+        (f"#{r.number}", f"{r.created_at:%Y-%m-%d}" if r.created_at else "", r.title, r.url)
+        for r in d.open_requests
+    ]
+
+
+def _iso(when: dt.datetime | None) -> str | None:
+    return when.isoformat() if when else None
 
 
 def _claims(d: PaperDetail) -> list[tuple[str, str, str, str]]:
@@ -94,6 +119,15 @@ def detail_dict(d: PaperDetail) -> dict[str, Any]:
         "published": f.published.isoformat() if f.published else None,
         "venue_date": f.venue_date.isoformat() if f.venue_date else None,
         "verdict": d.verdict,
+        "open_requests": [
+            {
+                "number": r.number,
+                "title": r.title,
+                "created_at": r.created_at.isoformat() if r.created_at else None,
+                "url": r.url,
+            }
+            for r in d.open_requests
+        ],
         "claims": [
             {"artifact": a, "status": s, "condition": c, "evidence": e} for a, s, c, e in _claims(d)
         ],
@@ -106,6 +140,8 @@ def detail_dict(d: PaperDetail) -> dict[str, Any]:
                 "official": lk.official,
                 "found_in": lk.found_in,
                 "sentence": lk.sentence,
+                "archived_url": d.archives[lk.url][0] if lk.url in d.archives else None,
+                "archived_at": _iso(d.archives[lk.url][1]) if lk.url in d.archives else None,
                 "repository": None
                 if lk.repo is None
                 else {
@@ -179,9 +215,16 @@ def detail_view(d: PaperDetail) -> RenderableType:
             rich_text(f"{lk.kind}/{lk.role}"),
             rich_text(f"{lk.provenance} ({lk.official})"),
             rich_text(lk.found_in),
-            rich_text(state),
+            rich_text("\n".join(x for x in (state, _copy(d, lk.url)) if x)),
         )
     parts: list[RenderableType] = [head, claims, links]
+    if d.open_requests:
+        asking = Table(title="Open requests for code, weights or data", expand=False)
+        for col in ("issue", "opened", "title", "url"):
+            asking.add_column(col, overflow="fold")
+        for row in _requests(d):
+            asking.add_row(*(rich_text(x) for x in row))
+        parts.append(asking)
     title, rows = _checklist_rows(d)
     checklist = Table(title=rich_text(title), expand=False)
     for col in ("item", "answer", "confidence", "evidence"):
@@ -227,9 +270,13 @@ def detail_markdown(d: PaperDetail) -> str:
     ]
     for lk in f.links:
         state = "" if lk.repo is None else f"{lk.repo.status} ★{lk.repo.stars or 0}"
+        state = " · ".join(x for x in (state, _copy(d, lk.url)) if x)
         out.append(
             f"| {cell(lk.url)} | {lk.kind} | {lk.role} | {cell(lk.provenance)} | {cell(state)} |\n"
         )
+    if d.open_requests:
+        out.append("\n### Open requests\n\n| Issue | Opened | Title |\n|---|---|---|\n")
+        out += [f"| [{n}]({cell(u)}) | {o} | {cell(t)} |\n" for n, o, t, u in _requests(d)]
     title, rows = _checklist_rows(d)
     out.append(f"\n### {cell(title)}\n\n")
     if rows:

@@ -7,10 +7,13 @@ for what it writes, and the summary is computed once however many formats a call
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import islice
 
 from sqlalchemy import Connection
 
 from tracker.models import PaperView, ReportFilter, ReportSummary
+from tracker.store.archives import with_archives
+from tracker.store.open_requests import with_open_requests
 from tracker.store.reporting import (
     delivered_by_month,
     iter_csv_rows,
@@ -18,6 +21,9 @@ from tracker.store.reporting import (
     iter_report_views,
     report_summary,
 )
+
+CARD_BATCH = 500
+"""Papers whose archived copies and open requests are read in one query each."""
 
 
 class StoredReport:
@@ -36,7 +42,11 @@ class StoredReport:
         self._summary: ReportSummary | None = None
 
     def papers(self, *, history: bool = False) -> Iterator[PaperView]:
-        return iter_report_views(self.conn, self.flt, history=history)
+        """The papers in report order, each link with its archived copy and each paper with
+        its open requests (read a batch at a time beside the ordered join)."""
+        views = iter_report_views(self.conn, self.flt, history=history)
+        while batch := list(islice(views, CARD_BATCH)):
+            yield from with_open_requests(self.conn, with_archives(self.conn, batch))
 
     def summary(self) -> ReportSummary:
         if self._summary is None:

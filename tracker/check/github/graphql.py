@@ -469,3 +469,100 @@ def fetch_probe(client: httpx.Client, url: str, names: Sequence[str]) -> Batch:
     """Probe `names` in one query; answers land in `Batch.probes`."""
     body, batch = _post(client, url, *build_probe(names))
     return batch if body is None else replace(batch, probes=parse_probe(names, body))
+
+
+ISSUES_PER_REPO = 30
+"""The newest open issues read per repository for requests of code, weights or data."""
+_OPEN_ISSUES = f"""
+fragment OpenIssues on Repository {{
+  nameWithOwner
+  issues(states: OPEN, first: {ISSUES_PER_REPO}, orderBy: {{field: CREATED_AT, direction: DESC}}) {{
+    nodes {{ number title createdAt url bodyText }}
+  }}
+}}
+"""
+
+
+def build_issue_query(names: Sequence[str]) -> tuple[str, dict[str, str]]:
+    """The open-issues query: one connection per repository, so 100 repositories cost one
+    point (GitHub bills connections / 100), whatever their issues hold."""
+    decls, fields, variables = [], [], {}
+    for i, name in enumerate(names):
+        owner, _, repo = name.partition("/")
+        decls.append(f"$o{i}: String!, $n{i}: String!")
+        fields.append(f"  r{i}: repository(owner: $o{i}, name: $n{i}) {{ ...OpenIssues }}")
+        variables[f"o{i}"], variables[f"n{i}"] = owner, repo
+    head = f"query OpenRequests({', '.join(decls)}) {{"
+    rate = "  rateLimit { cost limit remaining resetAt }"
+    return f"{head}\n" + "\n".join(fields) + f"\n{rate}\n}}\n{_OPEN_ISSUES}", variables
+
+
+@dataclass(frozen=True)
+class IssueNode:
+    """One open issue as the query reads it."""
+
+    number: int
+    title: str
+    created_at: dt.datetime | None
+    url: str
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class IssueBatch:
+    """One open-issues query's answers: per repository name its newest open issues, or None
+    when GitHub gave no node (not found, blocked); `failure` set when the query failed."""
+
+    issues: dict[str, list[IssueNode] | None]
+    failure: Failure | None = None
+    reason: str = ""
+    http_status: int | None = None
+    cost: int = 0
+    remaining: int | None = None
+    limit: int | None = None
+    reset_at: float | None = None
+
+
+def _issue_nodes(node: dict[str, Any]) -> list[IssueNode] | None:
+    listed = (node.get("issues") or {}).get("nodes")
+    if not isinstance(listed, list):
+        return None
+    out = []
+    for item in listed:
+        if isinstance(item, dict) and isinstance(item.get("number"), int):
+            out.append(
+                IssueNode(
+                    item["number"],
+                    str(item.get("title") or ""),
+                    _when(item.get("createdAt")),
+                    str(item.get("url") or ""),
+                    str(item.get("bodyText") or ""),
+                )
+            )
+    return out
+
+
+def fetch_open_issues(client: httpx.Client, url: str, names: Sequence[str]) -> IssueBatch:
+    """The newest open issues of `names` in one query (a separate query from the facts: it
+    runs only for repositories whose papers a request would concern)."""
+    body, batch = _post(client, url, *build_issue_query(names))
+    if body is None:
+        return IssueBatch(
+            {},
+            batch.failure,
+            batch.reason,
+            batch.http_status,
+            batch.cost,
+            batch.remaining,
+            None,
+            batch.reset_at,
+        )
+    data = body.get("data")
+    data = data if isinstance(data, dict) else {}
+    rate = data.get("rateLimit")
+    rate = rate if isinstance(rate, dict) else {}
+    limit = rate.get("limit") if isinstance(rate.get("limit"), int) else None
+    issues: dict[str, list[IssueNode] | None] = {}
+    for name, node, _ in _aliases(names, body):
+        issues[name] = _issue_nodes(node) if isinstance(node, dict) else None
+    return IssueBatch(issues, None, "", 200, batch.cost, batch.remaining, limit, batch.reset_at)

@@ -181,6 +181,12 @@ def estimate_cost(schema: GraphQLSchema, doc: Any, variables: dict[str, Any], op
     return cost
 
 
+def _operation_name(doc: Any) -> str:
+    """The name of the document's first operation (`""` when anonymous)."""
+    ops = [d for d in doc.definitions if isinstance(d, OperationDefinitionNode)]
+    return ops[0].name.value if ops and ops[0].name else ""
+
+
 def _error(kind: str, message: str, node: Any) -> dict[str, Any]:
     loc = node.loc.source.get_location(node.loc.start) if node.loc else None
     out: dict[str, Any] = {"type": kind, "message": message}
@@ -327,6 +333,11 @@ class GraphQLApi:
             return status, limited, bucket.headers("graphql")
         with self.emu.lock:
             self.emu.points_used += cost.points
+            name = op_name or _operation_name(doc)
+            self.emu.points_by_operation[name] = (
+                self.emu.points_by_operation.get(name, 0) + cost.points
+            )
+            self.emu.queries_by_operation[name] = self.emu.queries_by_operation.get(name, 0) + 1
         extra = self.emu.faults.extra
         budget = extra.get("graphql_node_budget")
         if budget is not None and cost.nodes + cost.top_level > int(budget):
@@ -476,10 +487,16 @@ class Resolvers:
         def count(n: int):
             return lambda info, **_: {"totalCount": n, "nodes": [], "edges": []}
 
-        def issue_count(info: Any, states: list[str] | None = None, **_: Any):
+        def issue_count(
+            info: Any,
+            states: list[str] | None = None,
+            orderBy: dict[str, str] | None = None,
+            **page: Any,
+        ):
             chosen = set(states or ["OPEN", "CLOSED"])
             n = (open_n if "OPEN" in chosen else 0) + (closed_n if "CLOSED" in chosen else 0)
-            return {"totalCount": n, "nodes": [], "edges": []}
+            listed = self._issues(fn, issues, chosen, orderBy)
+            return {**connection(listed, **page), "totalCount": n}
 
         topics = [
             {"__typename": "RepositoryTopic", "topic": {"__typename": "Topic", "name": t}}
@@ -531,6 +548,42 @@ class Resolvers:
             "releases": lambda info, orderBy=None, **page: self._releases(repo, st, orderBy, page),
             "latestRelease": self._latest(repo, st),
         }
+
+    def _issues(
+        self,
+        fn: str,
+        issues: list[dict[str, Any]],
+        states: set[str],
+        order: dict[str, str] | None,
+    ) -> list[dict[str, Any]]:
+        """The scenario's issues in `states` opened by now, as Issue nodes in `order` (by
+        creation, oldest first, unless asked otherwise)."""
+        now = iso(self.now)
+        with self.emu.lock:
+            shown = [
+                i for i in issues if i["state"].upper() in states and str(i["created_at"]) <= now
+            ]
+        field = "updated_at" if (order or {}).get("field") == "UPDATED_AT" else "created_at"
+        shown.sort(key=lambda i: str(i[field]))
+        if (order or {}).get("direction") == "DESC":
+            shown.reverse()
+        return [
+            {
+                "__typename": "Issue",
+                "id": S.node_id("I_", S.account_id(f"{fn}#{i['number']}")),
+                "number": i["number"],
+                "title": i["title"],
+                "body": i["body"] or "",
+                "bodyText": i["body"] or "",
+                "state": i["state"].upper(),
+                "createdAt": i["created_at"],
+                "updatedAt": i["updated_at"],
+                "closedAt": i["closed_at"],
+                "url": f"{S.WEB}/{fn}/issues/{i['number']}",
+                "resourcePath": f"/{fn}/issues/{i['number']}",
+            }
+            for i in shown
+        ]
 
     def _parent(self, full_name: str) -> dict[str, Any]:
         prepo, pst, _ = self.emu.world.lookup(full_name, self.now)

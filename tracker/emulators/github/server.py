@@ -48,6 +48,10 @@ class GitHubEmulator(EmulatorServer):
             f"{r.owner}/{r.name}": seed_issues(r) for r in self.world.repos if r.spec.get("issues")
         }
         self.points_used = 0
+        self.points_by_operation: dict[str, int] = {}
+        """GraphQL points charged per operation name (`OpenRequests`, `Repos`...)."""
+        self.queries_by_operation: dict[str, int] = {}
+        """GraphQL queries answered per operation name."""
         self.rest = Rest(self)
         self.issue_routes = IssueRoutes(self)
         self.graphql = GraphQLApi(self)
