@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 MODULES = (
     "action",
+    "archive",
     "check",
     "db",
     "demo",
@@ -31,6 +32,7 @@ MODULES = (
 """Every command module, in the order their commands are listed."""
 COMMANDS = {
     "action": "action",
+    "archive": "archive",
     "check": "check",
     "db": "db",
     "demo": "demo",
