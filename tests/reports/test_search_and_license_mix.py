@@ -19,21 +19,20 @@ from tracker.config import Settings
 from tracker.extract import extract_paper
 from tracker.flags.run import flag_papers
 from tracker.models import Location, PaperRecord, ReportFilter
-from tracker.store import open_db, reporting, save_papers
+from tracker.store import open_db, save_papers, selection
 from tracker.store.codes import CODE_COLUMNS
 from tracker.store.engine import alembic_config, current_revision, head_revision
 from tracker.store.merge import merge_database
-from tracker.store.reporting import (
+from tracker.store.rollup import rollup_fresh
+from tracker.store.search import SEARCH_TABLES, has_search
+from tracker.store.selection import (
     _mode,
-    _scope,
     _view_mode,
     _view_query,
     iter_report_views,
     read_in_order,
-    report_summary,
 )
-from tracker.store.rollup import rollup_fresh
-from tracker.store.search import SEARCH_TABLES, has_search
+from tracker.store.summary import _scope, report_summary
 from tracker.store.tables import (
     CheckAttempt,
     Finding,
@@ -463,17 +462,17 @@ def test_only_a_common_query_is_tested_row_by_row(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     m = seed_mix(sqlite_url)
-    monkeypatch.setattr(reporting, "PER_SHOWN", 1)
+    monkeypatch.setattr(selection, "PER_SHOWN", 1)
     with m.engine.connect() as conn:
         mode = _mode(conn)
         assert mode.search
-        monkeypatch.setattr(reporting, "COMMON", 2)
+        monkeypatch.setattr(selection, "COMMON", 2)
         common = _view_mode(conn, ReportFilter(query="lab", limit=2))
         assert common == read_in_order(mode) and not common.search
         assert _view_mode(conn, ReportFilter(query="lab four", limit=2)) == mode
-        monkeypatch.setattr(reporting, "COMMON", 10_000)
+        monkeypatch.setattr(selection, "COMMON", 10_000)
         assert _view_mode(conn, ReportFilter(query="lab", limit=2)) == mode
         shown = [v.key for v in iter_report_views(conn, ReportFilter(query="lab", limit=2))]
         assert len(shown) == 2
-        monkeypatch.setattr(reporting, "COMMON", 2)
+        monkeypatch.setattr(selection, "COMMON", 2)
         assert [v.key for v in iter_report_views(conn, ReportFilter(query="lab", limit=2))] == shown

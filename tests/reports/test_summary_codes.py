@@ -18,7 +18,8 @@ from tracker.config import Settings
 from tracker.extract import extract_paper
 from tracker.flags.run import flag_papers
 from tracker.models import PaperRecord, ReportFilter, ReportSummary
-from tracker.store import open_db, reporting, save_papers
+from tracker.store import open_db, reporting, save_papers, selection
+from tracker.store import summary as summary_queries
 from tracker.store.codes import PACK, tally_value
 from tracker.store.findings import paper_id, save_ack
 from tracker.store.merge import merge_database
@@ -113,14 +114,14 @@ def _grouped(conn: Any, flt: ReportFilter) -> ReportSummary:
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Every text query counts as common; returns a list that grows by one per counted summary."""
     calls: list[int] = []
-    real = reporting.tally_counts
+    real = summary_queries.tally_counts
 
     def spy(*args: Any, **kw: Any) -> Any:
         calls.append(1)
         return real(*args, **kw)
 
-    monkeypatch.setattr(reporting, "COMMON", 1)
-    monkeypatch.setattr(reporting, "tally_counts", spy)
+    monkeypatch.setattr(selection, "COMMON", 1)
+    monkeypatch.setattr(summary_queries, "tally_counts", spy)
     return calls
 
 

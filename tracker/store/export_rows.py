@@ -1,0 +1,133 @@
+"""Plain rows for the CSV export, streamed: one per paper (read off the rolled-up columns when
+they are current, else joined) or one per link."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    case,
+    func,
+    select,
+    type_coerce,
+)
+from sqlalchemy.types import String
+
+from tracker.flags.checklist import is_main_candidate
+from tracker.hosts import REPO_LINK_KINDS
+from tracker.models import (
+    ReportFilter,
+)
+from tracker.store.selection import BATCH, P, _mode, _selected, _view_query
+
+
+def iter_csv_rows(conn: Connection, flt: ReportFilter = ReportFilter()) -> Iterator[Sequence[Any]]:
+    """One row per paper in the order of `csv_export.PAPER_COLUMNS`.
+
+    While the rolled-up columns are current this is one scan of the paper table; otherwise it
+    is `joined_csv_rows`.
+    """
+    mode = _mode(conn)
+    if not mode.fresh:
+        return joined_csv_rows(conn, flt)
+    q = _selected(select(*_CSV_ROLLED), flt, mode)
+    return iter(conn.execution_options(stream_results=True, yield_per=BATCH).execute(q))
+
+
+def joined_csv_rows(
+    conn: Connection, flt: ReportFilter = ReportFilter()
+) -> Iterator[tuple[Any, ...]]:
+    """`iter_csv_rows` computed from the ordered join of `iter_report_views`, building plain
+    tuples: a million-row export spends its time writing, not constructing value objects."""
+    current: Any = None
+    urls: list[str] = []
+    repo: Any = None
+    main: Any = None
+    stars: int | None = None
+    stream = conn.execution_options(stream_results=True, yield_per=BATCH)
+    for r in stream.execute(_view_query(flt, replace(_mode(conn), fresh=False))):
+        if current is None or r[0] != current[0]:
+            if current is not None:
+                yield _csv_tuple(current, urls, repo, stars, main)
+            current, urls, repo, main, stars = r, [], None, None, None
+        if r[13] is None:
+            continue
+        urls.append(r[13])
+        if main is None and is_main_candidate(r[14], r[15], r[23], r[19]):
+            main = r
+        if repo is None and r[14] in REPO_LINK_KINDS:
+            repo = r
+        if r[20] is not None and (stars is None or r[20] > stars):
+            stars = r[20]
+    if current is not None:
+        yield _csv_tuple(current, urls, repo, stars, main)
+
+
+_CSV_ROLLED = (
+    P.c.key,
+    P.c.arxiv_id,
+    P.c.title,
+    type_coerce(P.c.published, String),  # SQLite's stored text, not parsed to a date and back
+    P.c.code_status,
+    P.c.weights_status,
+    P.c.data_status,
+    P.c.verdict,
+    P.c.link_urls,
+    P.c.repo_status,
+    P.c.stars,
+    P.c.repo_license,
+    P.c.verdict_kind,
+    P.c.flags,
+    P.c.acknowledged,
+    P.c.checklist_score,
+)
+"""`csv_export.PAPER_COLUMNS` off the paper row alone."""
+
+
+def _csv_tuple(
+    p: Any, urls: list[str], repo: Any, stars: int | None, main: Any = None
+) -> tuple[Any, ...]:
+    status = (repo[19] or "unchecked") if repo is not None else None
+    return (
+        p[1],
+        p[3],
+        p[2],
+        p[4],
+        p[5],
+        p[6],
+        p[7],
+        p[9],
+        " ".join(urls),
+        status,
+        stars,
+        repo[21] if repo is not None else None,
+        p[10],
+        p[11],
+        p[12],
+        main[25] if main is not None else None,
+    )
+
+
+def iter_link_rows(
+    conn: Connection, flt: ReportFilter = ReportFilter()
+) -> Iterator[tuple[Any, ...]]:
+    """One tuple per link (one per paper without links) in `csv_export.LINK_COLUMNS` order."""
+    q = _view_query(flt, _mode(conn))
+    cols = list(q.selected_columns)
+    by = {c.name: c for c in cols[:13]}
+    q = q.with_only_columns(
+        by["key"],
+        by["arxiv_id"],
+        by["title"],
+        by["published"],
+        by["verdict"],
+        *cols[13:18],
+        func.coalesce(cols[19], case((cols[18].is_not(None), "unchecked"))),
+        cols[20],
+        cols[21],
+        maintain_column_froms=True,
+    )
+    yield from conn.execution_options(stream_results=True, yield_per=BATCH).execute(q)

@@ -1,0 +1,499 @@
+"""Which papers a report shows, in what order, as `PaperView`s streamed in batches.
+
+Filters and sorting run in SQL over indexed columns (the verdict is stored on the paper by the
+flag run). While the flag run's rolled-up link columns are current (`tracker.store.rollup`),
+stars, URL search and the checklist score are read off the paper; otherwise the same answers
+come from the joins.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from itertools import groupby, islice
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Select,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.types import Integer
+
+from tracker.flags.checklist import MAIN_STATUSES, from_json, is_main_candidate
+from tracker.hosts import REPO_LINK_KINDS
+from tracker.models import (
+    LinkView,
+    Outcome,
+    PaperView,
+    ReportFilter,
+)
+from tracker.store.rollup import rollup_fresh
+from tracker.store.search import has_search, link_matches, paper_matches, phrase
+from tracker.store.tables import (
+    Acknowledgement,
+    Link,
+    Paper,
+    RepoAlias,
+    RepoHistory,
+    Repository,
+    table_of,
+)
+from tracker.store.tables import Finding as FindingRow
+
+BATCH = 2000
+SORTS = ("id", "published", "stars", "title", "verdict", "score")
+NULLS_LOW = ("stars", "score")
+"""Sorts whose papers without a value come below every paper with one, in either order."""
+CLAIMS = ("promised", "released")
+
+P = table_of(Paper)
+L = table_of(Link)
+R = table_of(Repository)
+F = table_of(FindingRow)
+A = table_of(Acknowledgement)
+H = table_of(RepoHistory)
+AL = table_of(RepoAlias)
+
+
+def _unacked(codes: Sequence[str] | None = None) -> Any:
+    """Condition on `finding` rows: true, and nobody acknowledged them."""
+    cond = and_(
+        F.c.outcome == Outcome.TRUE.value,
+        ~exists().where(and_(A.c.paper_id == F.c.paper_id, A.c.code == F.c.code)),
+    )
+    return and_(cond, F.c.code.in_(list(codes))) if codes else cond
+
+
+@dataclass(frozen=True, slots=True)
+class _Mode:
+    """How to read this database: off the rolled-up columns while they are current, whether
+    LIKE needs `lower()` to ignore case (SQLite's LIKE already folds ASCII and its `lower()`
+    folds nothing more, so there a bare column answers the same, faster), and whether the
+    SQLite search tables can answer `--query` (`tracker.store.search`).
+
+    `scan` is for aggregates over a whole selection, which read a covering index in GROUP BY
+    order and test each entry: stars and statuses are written so that no index serves them
+    (`_bare`: a look-up per matching paper costs more than the scan once many match), and
+    while the roll-up is current flags are read off the paper's own list alone (the flag run
+    writes it from the same true findings the finding index would list).
+
+    `common`: the text query matches so many papers that reading papers in the report's order
+    and testing each against the matches reaches the limit sooner than looking every match up
+    and sorting them. A limited report then tests the text on each row it reads (LIKE, with
+    `search` off): collecting every match from the search tables first would cost more than
+    the few hundred rows it reads before the limit."""
+
+    fresh: bool
+    fold: bool
+    search: bool = False
+    scan: bool = False
+    common: bool = False
+
+
+def _mode(conn: Connection) -> _Mode:
+    return _Mode(
+        fresh=rollup_fresh(conn), fold=conn.dialect.name != "sqlite", search=has_search(conn)
+    )
+
+
+def _bare(col: Any, hide: bool = True) -> Any:
+    """`col` as an expression no index serves (the same value), so SQLite's planner reads a
+    covering index or the table in order instead of looking rows up one by one."""
+    if not hide:
+        return col
+    return col + 0 if isinstance(col.type, Integer) else col.concat("")
+
+
+def _stars_expr(fresh: bool) -> Any:
+    """Stars of the paper's most starred repository, as `_views` computes them."""
+    if fresh:
+        return P.c.stars
+    r2 = R.alias("renamed_stars")
+    links = (
+        L.outerjoin(R, R.c.key == L.c.repo_key)
+        .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))
+        .outerjoin(r2, r2.c.id == AL.c.repository_id)
+    )
+    best = select(func.max(func.coalesce(R.c.stars, r2.c.stars))).select_from(links)
+    return best.where(L.c.paper_id == P.c.id).correlate(P).scalar_subquery()
+
+
+def _score_expr(fresh: bool) -> Any:
+    """The checklist score of the paper's main code repository
+    (`tracker.flags.checklist.main_repository`): rolled up on the paper, else the first link
+    the main rule accepts, through the alias of a renamed repository."""
+    if fresh:
+        return P.c.checklist_score
+    r2 = R.alias("renamed_score")
+    links = (
+        L.outerjoin(R, R.c.key == L.c.repo_key)
+        .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))
+        .outerjoin(r2, r2.c.id == AL.c.repository_id)
+    )
+    main = (
+        select(func.coalesce(R.c.checklist_score, r2.c.checklist_score))
+        .select_from(links)
+        .where(
+            L.c.paper_id == P.c.id,
+            L.c.kind.in_(sorted(REPO_LINK_KINDS)),
+            L.c.role == "code",
+            L.c.official != "community",
+            func.coalesce(R.c.status, r2.c.status).in_(sorted(MAIN_STATUSES)),
+        )
+        .order_by(L.c.id)
+        .limit(1)
+    )
+    return main.correlate(P).scalar_subquery()
+
+
+def _min_stars(flt: ReportFilter, mode: _Mode) -> Any:
+    """Rolled up: an index range (or a test on the covering index in `scan` mode). Otherwise,
+    after a selective filter (flags, statuses), check each candidate's repositories; alone, go
+    from the starred repositories (indexed) to their links, never the other way round."""
+    n = flt.min_stars
+    if mode.fresh:
+        return _bare(P.c.stars, mode.scan) >= n
+    if flt.flags or flt.statuses:
+        return _stars_expr(False) >= n
+    starred = select(R.c.key).where(R.c.stars >= n)
+    renamed = select(AL.c.alias).join(R, R.c.id == AL.c.repository_id).where(R.c.stars >= n)
+    linked = select(L.c.paper_id).where(or_(L.c.repo_key.in_(starred), L.c.repo_key.in_(renamed)))
+    return P.c.id.in_(linked.correlate(None))
+
+
+def _query(text: str, mode: _Mode) -> Any:
+    """Title, key or a link URL contains `text` (literally: `%` and `_` are not wildcards),
+    ignoring case. The search tables (SQLite) find exactly those rows by index; without them
+    (or for text shorter than a trigram) LIKE reads every title. The rolled-up URLs are joined
+    by spaces, so a query with a space could match across two of them: it reads the links."""
+    found = phrase(text) if mode.search else None
+    if found is not None:
+        ids = _bare(P.c.id, mode.common)
+        in_links = select(L.c.paper_id).where(L.c.id.in_(link_matches(found))).correlate(None)
+        return or_(ids.in_(paper_matches(found)), ids.in_(in_links))
+    bare = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    like = f"%{bare}%"
+
+    def has(col: Any) -> Any:
+        return (func.lower(col) if mode.fold else col).like(like, escape="\\")
+
+    if mode.fold:  # PostgreSQL: ids from what the trigram indexes serve, not a LIKE per row
+        titled = select(P.c.id).where(or_(has(P.c.title), has(P.c.key))).correlate(None)
+        linked = select(L.c.paper_id).where(has(L.c.url)).correlate(None)
+        return or_(P.c.id.in_(titled), P.c.id.in_(linked))
+    if _rolled_urls(text, mode):
+        by_url = has(P.c.link_urls)
+    else:
+        by_url = P.c.id.in_(select(L.c.paper_id).where(has(L.c.url)).correlate(None))
+    return or_(has(P.c.title), has(P.c.key), by_url)
+
+
+def _rolled_urls(text: str, mode: _Mode) -> bool:
+    """Whether a LIKE for `text` reads the paper's rolled-up URLs rather than its links."""
+    return mode.fresh and " " not in text
+
+
+def _where(flt: ReportFilter, mode: _Mode) -> list[Any]:
+    conds: list[Any] = []
+    if flt.flags:
+        # findings find the candidates by index; the paper's own list drops acknowledged ones
+        found = select(F.c.paper_id).where(
+            F.c.code.in_(flt.flags), F.c.outcome == Outcome.TRUE.value
+        )
+        padded = literal(" ") + P.c.flags + literal(" ")
+        conds.append(P.c.flags != "")
+        if not (mode.scan and mode.fresh):
+            conds.append(P.c.id.in_(found.correlate(None)))
+        conds.append(or_(*(padded.like(f"% {code} %") for code in flt.flags)))
+    if flt.statuses:
+        st = list(flt.statuses)
+        conds.append(
+            or_(
+                _bare(P.c.code_status, mode.scan).in_(st),
+                _bare(P.c.verdict_kind, mode.scan).in_(st),
+            )
+        )
+    if flt.since is not None:
+        conds.append(P.c.published >= flt.since)
+    if flt.min_stars is not None:
+        conds.append(_min_stars(flt, mode))
+    if flt.min_score is not None:
+        score = _score_expr(mode.fresh)
+        conds.append((_bare(score, mode.scan) if mode.fresh else score) >= flt.min_score)
+    if flt.query:
+        conds.append(_query(flt.query, mode))
+    return conds
+
+
+def _order(flt: ReportFilter, fresh: bool) -> Any:
+    """The sort column; papers without stars sort below every starred one, in either order
+    and on either database (rolled-up stars stay bare so their index serves the sort)."""
+    sort = flt.sort if flt.sort in SORTS else "id"
+    if sort == "score":
+        score = _score_expr(fresh)
+        return score if fresh else func.coalesce(score, -1)
+    if sort != "stars":
+        return {
+            "id": P.c.id,
+            "published": P.c.published,
+            "title": P.c.title,
+            "verdict": P.c.verdict_kind,
+        }[sort]
+    return _stars_expr(fresh) if fresh else func.coalesce(_stars_expr(fresh), -1)
+
+
+def _directed(col: Any, flt: ReportFilter, fresh: bool) -> Any:
+    if not (fresh and flt.sort in NULLS_LOW):
+        return col.desc() if flt.descending else col.asc()
+    return col.desc().nulls_last() if flt.descending else col.asc().nulls_first()
+
+
+def _paper_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
+    """The selected papers in order; links are joined on afterwards."""
+    cols = [
+        P.c.id,
+        P.c.key,
+        P.c.title,
+        P.c.arxiv_id,
+        P.c.published,
+        P.c.code_status,
+        P.c.weights_status,
+        P.c.data_status,
+        P.c.code_evidence,
+        P.c.verdict,
+        P.c.verdict_kind,
+        P.c.flags,
+        P.c.acknowledged,
+    ]
+    if flt.sort in NULLS_LOW:
+        cols.append(_order(flt, mode.fresh).label("sort_value"))
+    return _selected(select(*cols), flt, mode)
+
+
+def _selected(q: Select[Any], flt: ReportFilter, mode: _Mode) -> Select[Any]:
+    """`q` over the papers `flt` selects, in its order, up to its limit."""
+    order = _directed(_order(flt, mode.fresh), flt, mode.fresh)
+    q = q.where(*_where(flt, mode)).order_by(order)
+    q = q if flt.sort == "id" else q.order_by(P.c.id)
+    return q.limit(flt.limit) if flt.limit is not None else q
+
+
+_PAPER_COLS = (
+    "id",
+    "key",
+    "title",
+    "arxiv_id",
+    "published",
+    "code_status",
+    "weights_status",
+    "data_status",
+    "code_evidence",
+    "verdict",
+    "verdict_kind",
+    "flags",
+    "acknowledged",
+)
+
+
+def _view_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
+    """One row per (paper, link) in report order, each link with its repository's facts
+    (found by the linked name, or through the alias of a renamed repository)."""
+    sub = _paper_query(flt, mode).subquery()
+    r2 = R.alias("renamed")
+    joined = (
+        sub.outerjoin(L, L.c.paper_id == sub.c.id)
+        .outerjoin(R, R.c.key == L.c.repo_key)
+        .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))
+        .outerjoin(r2, r2.c.id == AL.c.repository_id)
+    )
+    sort = flt.sort if flt.sort in SORTS else "id"
+    outer = {
+        "id": sub.c.id,
+        "published": sub.c.published,
+        "title": sub.c.title,
+        "verdict": sub.c.verdict_kind,
+    }.get(sort)
+    if outer is None:
+        outer = sub.c.sort_value
+    return (
+        select(
+            *(sub.c[name] for name in _PAPER_COLS),
+            L.c.url,
+            L.c.kind,
+            L.c.role,
+            L.c.provenance,
+            L.c.found_in,
+            L.c.repo_key,
+            func.coalesce(R.c.status, r2.c.status),
+            func.coalesce(R.c.stars, r2.c.stars),
+            func.coalesce(R.c.license_spdx, r2.c.license_spdx),
+            func.coalesce(R.c.key, r2.c.key),
+            L.c.official,
+            func.coalesce(R.c.checklist, r2.c.checklist),
+            func.coalesce(R.c.checklist_score, r2.c.checklist_score),
+        )
+        .select_from(joined)
+        .order_by(_directed(outer, flt, mode.fresh), sub.c.id, L.c.id)
+    )
+
+
+def _star_history(views: list[PaperView], conn: Connection) -> dict[str, tuple[int, ...]]:
+    """Stars over time of each paper's most starred repository."""
+    best: dict[str, str] = {}
+    for v in views:
+        starred = [lk for lk in v.links if lk.repo_key and lk.stars is not None]
+        if starred:
+            best[v.key] = max(starred, key=lambda lk: lk.stars or 0).repo_key or ""
+    series: dict[str, list[int]] = defaultdict(list)
+    q = (
+        select(R.c.key, H.c.stars)
+        .join(R, R.c.id == H.c.repository_id)
+        .where(R.c.key.in_(set(best.values())), H.c.stars.is_not(None))
+        .order_by(R.c.key, H.c.observed_at, H.c.id)
+    )
+    for key, stars in conn.execute(q):
+        series[key].append(stars)
+    return {pkey: tuple(series[rkey]) for pkey, rkey in best.items()}
+
+
+def _codes(text: str | None) -> tuple[str, ...]:
+    return tuple(sorted(set(text.split()))) if text else ()
+
+
+def _views(rows: Iterator[Any]) -> Iterator[PaperView]:
+    for _, group in groupby(rows, key=itemgetter(0)):
+        items = list(group)
+        (
+            _,
+            key,
+            title,
+            arxiv_id,
+            published,
+            code,
+            weights,
+            data,
+            evidence,
+            verdict,
+            kind,
+            flags,
+            acked,
+        ) = items[0][:13]
+        links = tuple(
+            LinkView(
+                url=r[13],
+                kind=r[14],
+                role=r[15],
+                provenance=r[16],
+                found_in=r[17],
+                repo_status=r[19] or ("unchecked" if r[18] else None),
+                stars=r[20],
+                license_spdx=r[21],
+                repo_key=r[22],
+            )
+            for r in items
+            if r[13] is not None
+        )
+        stars = [lk.stars for lk in links if lk.stars is not None]
+        checklist, score = _main_checklist(items)
+        yield PaperView(
+            key=key,
+            title=title,
+            arxiv_id=arxiv_id,
+            published=published,
+            code_status=code,
+            weights_status=weights,
+            data_status=data,
+            code_evidence=evidence,
+            links=links,
+            verdict=verdict,
+            verdict_kind=kind,
+            flags=_codes(flags),
+            acknowledged=_codes(acked),
+            stars=max(stars) if stars else None,
+            checklist=checklist,
+            checklist_score=score,
+        )
+
+
+def _main_row(rows: Sequence[Any]) -> Any:
+    """The row of the paper's main code repository (`is_main_candidate`), if any."""
+    return next(
+        (r for r in rows if r[13] is not None and is_main_candidate(r[14], r[15], r[23], r[19])),
+        None,
+    )
+
+
+def _main_checklist(rows: Sequence[Any]) -> tuple[dict[str, str] | None, int | None]:
+    """The main code repository's checklist answers and score (None before a judgement)."""
+    main = _main_row(rows)
+    judged = from_json(main[24]) if main is not None else None
+    if judged is None:
+        return None, None
+    return judged.answers(), main[25]
+
+
+COMMON = 10_000
+"""Text matches from which a limited report reads papers in its order (see `_Mode.common`)..."""
+
+
+PER_SHOWN = 100
+"""... or, when more, this many matches per paper it shows."""
+
+
+def _view_mode(conn: Connection, flt: ReportFilter) -> _Mode:
+    """`_mode`, and whether a limited report's text query is common: counting its matches
+    stops at `COMMON`, so this costs little however many there are. A common query is tested
+    row by row as the report reads papers in order (see `_Mode.common`)."""
+    mode = _mode(conn)
+    if flt.limit is None:
+        return mode
+    return read_in_order(mode) if _common(conn, flt, mode, PER_SHOWN * flt.limit) else mode
+
+
+def _common(conn: Connection, flt: ReportFilter, mode: _Mode, cap: int = 0) -> bool:
+    """Whether `flt`'s text query has `max(COMMON, cap)` matches or more in the search tables
+    (counting stops there); False without a query or when the search tables cannot answer it."""
+    found = phrase(flt.query) if mode.search and flt.query else None
+    if found is None:
+        return False
+    cap = max(COMMON, cap)
+    n = sum(
+        _count(conn, select(func.count()).select_from(hits.limit(cap).subquery()))
+        for hits in (paper_matches(found), link_matches(found))
+    )
+    return n >= cap
+
+
+def read_in_order(mode: _Mode) -> _Mode:
+    """`mode` for a limited report of a common text query (see `_Mode.common`)."""
+    return replace(mode, common=True, search=False)
+
+
+def iter_report_views(
+    conn: Connection, flt: ReportFilter = ReportFilter(), *, history: bool = False
+) -> Iterator[PaperView]:
+    """Papers matching `flt`, in its order, each with links, flags and verdict.
+
+    One ordered, streamed join: memory stays flat however many papers match.
+    """
+    q = _view_query(flt, _view_mode(conn, flt))
+    rows = conn.execution_options(stream_results=True, yield_per=BATCH).execute(q)
+    views = _views(iter(rows))
+    if not history:
+        yield from views
+        return
+    while batch := list(islice(views, BATCH)):
+        hist = _star_history(batch, conn)
+        yield from (replace(v, star_history=hist.get(v.key, ())) for v in batch)
+
+
+def _count(conn: Connection, q: Select[Any]) -> int:
+    return int(conn.execute(q).scalar_one() or 0)
