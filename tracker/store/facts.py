@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, select
+
 from tracker.flags.weights import hub_ref, hub_ref_of_url
 from tracker.models import (
     Availability,

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from sqlalchemy import Connection, func, insert, select
+
 from tracker.flags.checklist import main_repository
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import LinkFacts
