@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.check.evidence import lfs_patterns
+from tracker.extract.licenses import restrictive_terms
 from tracker.flags.judge import Judgement, judge
-from tracker.flags.licenses import restrictive_terms
 from tracker.flags.weights import WeightsEvidence
 from tracker.models import Outcome, ReleaseAsset, RepoEvidence
 from tracker.tree import source_files, vendored_dirs

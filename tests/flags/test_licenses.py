@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.flags.licenses import (
+from tracker.extract.licenses import (
     claimed_licenses,
     is_restrictive_spdx,
     package_license_claims,

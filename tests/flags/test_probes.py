@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
+from tracker.extract.licenses import claimed_licenses
 from tracker.flags.facts import ProbeContext
-from tracker.flags.licenses import claimed_licenses
 from tracker.flags.probes import PROBE_CODES, PROBES, run_probes
 from tracker.flags.run import flag_paper
 from tracker.models import (

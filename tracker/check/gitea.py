@@ -21,7 +21,7 @@ from tracker.check.evidence import (
     found,
     with_files,
 )
-from tracker.flags.licenses import spdx_of
+from tracker.extract.licenses import spdx_of
 from tracker.hosts import Host, host_name, path_of
 from tracker.models import CheckResult, DueRepo, ReleaseAsset, RepoFacts, RepoStatus
 from tracker.tree import MAX_TREE_PATHS

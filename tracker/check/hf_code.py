@@ -24,7 +24,7 @@ from tracker.check.api import ApiAnswer, ApiChecker, HostClient, host_stop, need
 from tracker.check.evidence import EVIDENCE_FILES, derive, found, readme_path
 from tracker.check.huggingface import _failure as hub_failure
 from tracker.errors import ConfigError
-from tracker.flags.licenses import spdx_of
+from tracker.extract.licenses import spdx_of
 from tracker.hosts import Host, path_of
 from tracker.models import CheckResult, DueRepo, RepoFacts, RepoStatus
 from tracker.tree import MAX_TREE_PATHS

@@ -26,7 +26,7 @@ from urllib.parse import quote, urlsplit
 
 from tracker.check.api import ApiAnswer, ApiChecker, HostClient, host_stop, need, parse_time
 from tracker.check.evidence import EVIDENCE_COLUMNS, EVIDENCE_FILES, derive, found, readme_path
-from tracker.flags.licenses import spdx_of
+from tracker.extract.licenses import spdx_of
 from tracker.hosts import Host, host_name, path_of
 from tracker.models import CheckResult, DueRepo, RepoFacts, RepoStatus
 from tracker.tree import MAX_TREE_PATHS, source_files

@@ -18,13 +18,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.flags.checklist import Checklist, judge_checklist, to_json
-from tracker.flags.licenses import (
+from tracker.extract.licenses import (
     claimed_licenses,
     license_of_text,
     package_license_claims,
     restrictive_terms,
 )
+from tracker.flags.checklist import Checklist, judge_checklist, to_json
 from tracker.flags.placeholder import placeholder_verdict, readme_promise
 from tracker.flags.weights import WeightsEvidence, weights_evidence
 from tracker.models import RepoEvidence, RepoFacts

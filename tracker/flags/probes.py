@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tracker.extract.licenses import is_restrictive_spdx, same_license
 from tracker.flags.dates import DateBasis, paper_date
 from tracker.flags.facts import (
     PROJECT_KINDS,
@@ -33,7 +34,6 @@ from tracker.flags.facts import (
     unread_reason,
     unsettled_reason,
 )
-from tracker.flags.licenses import is_restrictive_spdx, same_license
 from tracker.flags.weights import hub_ref_of_url
 from tracker.hosts import is_code_target
 from tracker.models import (

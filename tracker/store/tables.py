@@ -260,7 +260,7 @@ class Repository(SQLModel, table=True):
         default="", sa_column=Column(Text, nullable=False, server_default="")
     )
     license_claims: str = Field(default="", max_length=512)
-    """Comma-separated SPDX ids the README or package metadata claim (`tracker.flags.licenses`)."""
+    """Comma-separated SPDX ids the README or package metadata claim (`tracker.extract.licenses`)."""
     repo_kind: str | None = Field(default=None, max_length=16)
     """Judged from the evidence: `code`, `model_card`, `reading_list`, `docs` or `empty`."""
     license_terms: str = Field(
