@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, MetaData, func, select
 from sqlmodel import SQLModel
 
-from tests.scale.conftest import history, ok, papers_and_links, repo_facts, shard_db
+from tests.store.conftest import history, ok, papers_and_links, repo_facts, shard_db
 from tracker.errors import StoreError
 from tracker.store import open_db
 from tracker.store.merge import RULES, check_rules, merge_database, open_source
