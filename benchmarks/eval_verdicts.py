@@ -1,6 +1,6 @@
 """Score the stored verdicts against a careful reader's labels, on scenarios replayed over time.
 
-Usage: python benchmarks/eval_verdicts.py [--scenarios DIR] [--errors]
+Usage: python benchmarks/eval_verdicts.py [--scenarios DIR ...] [--errors]
 
 Each scenario file (`benchmarks/verdicts/*.json`, format in that folder's README.md) is one paper
 as a listing states it, the repositories, Hub models, arXiv entries and web pages around it, the
@@ -23,7 +23,14 @@ running on D would have written them.
 Labels. `_expected.verdict` is a list with one verdict kind (`tracker.flags.verdict.VerdictKind`)
 per run. `weights` (`yes`/`no`/`unknown`), `placeholder`, `license_mismatch` and
 `license_restrictive` (true/false) are one value for every run, or a list with one per run;
-null or absent means "not scored". The scored unit is a (paper, run) pair.
+null or absent means "not scored". The scored unit is a (paper, run) pair. A scenario may leave
+out `verdict` when it only labels the checklist (`benchmarks/checklist/`).
+
+Checklist labels. `_expected.checklist` maps a repository (`owner/name`) to its five items
+(`tracker.flags.checklist.ITEMS`), each `yes`, `no` or `unknown`: one mapping for every run, or
+a list with one per run. After the flag run each labelled repository's stored
+`repository.checklist` is read back (a repository without one answered nothing: `unknown`). The
+scored unit is a (repository, run, item) triple.
 
 What the tracker said, read back from the database after each run:
 
@@ -56,13 +63,25 @@ Figures in the last line (one JSON object):
   computed from the scenario itself: weights `yes` iff the abstract, the comment or the README of
   a repository visible at D contains a huggingface.co link. `baseline_placeholder_precision`: a
   placeholder iff such a README says "coming soon" or "stay tuned".
+* `checklist_precision_<item>` / `checklist_recall_<item>`: of `yes` answers over `yes` said,
+  and over `yes` labelled; `checklist_no_precision_<item>` / `checklist_no_recall_<item>`
+  likewise for `no`. `checklist_unknown_as_no_<item>`: labelled `unknown`, answered `no` (the
+  costly mistake: an absence claimed on evidence that cannot show it).
+  `checklist_answered_<item>`: the share of scored triples answered `yes` or `no`.
+  `checklist_n_repos`: (repository, run) pairs with checklist labels.
+* `baseline_checklist_precision_<item>` / `_recall_` / `_unknown_as_no_`: the same for naive
+  filename rules on the scenario's own files (never `unknown`): requirements*.txt →
+  dependencies, train*.py → training, eval*.py → evaluation, a *.pth, *.pt, *.ckpt, *.bin or
+  *.safetensors file or release asset → pretrained_models, a line starting "| " in the README →
+  results.
 * `per_run`: for each run index, pairs, wrong verdicts, unknown-as-no and the verdict counts.
 * `seconds`: wall time of the whole evaluation.
 
 Earlier lines: one row per disagreement (paper, run date, field, expected, got, reason): a verdict
 kind that differs; weights where one side says `yes` and the other does not, or `no` where the
 label is `unknown`; a placeholder that differs; a license answer that differs or is not
-answered. A label whose probe the tracker does not have gets one line saying so. With
+answered; a checklist item that differs (field `checklist.<item>`, with the judge's reason or
+evidence). A label whose probe the tracker does not have gets one line saying so. With
 `--errors`, each disagreement is followed by the tracker's own evidence: the true and
 not-available findings with their evidence lines, and the enrich notes of that run.
 """
@@ -85,7 +104,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, inspect, select, text
 
 from tracker import pipeline
 from tracker.demo import DEMO_TOKEN, Services
@@ -95,6 +114,7 @@ from tracker.emulators.github import GitHubEmulator
 from tracker.emulators.huggingface import HuggingFaceEmulator
 from tracker.emulators.web import WebEmulator
 from tracker.enrich import enrich_papers
+from tracker.flags import checklist as cl
 from tracker.flags.facts import ProbeContext
 from tracker.flags.probes import PROBE_CODES
 from tracker.flags.run import flag_paper, flag_papers
@@ -104,6 +124,7 @@ from tracker.pipeline import ReadOptions, ingest
 from tracker.store import open_db
 from tracker.store.facts import iter_paper_facts
 from tracker.store.reporting import iter_report_views
+from tracker.store.tables import Repository
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SCENARIOS = HERE / "verdicts"
@@ -119,6 +140,10 @@ FLAG_LABELS = {
 CSV_FIELDS = ("title", "abstract", "url", "arxiv_id", "doi", "comment", "published")
 HF_LINK = re.compile(r"(?:huggingface\.co|hf\.co)/", re.I)
 PROMISE = re.compile(r"coming soon|stay tuned", re.I)
+BASE_DEPS = re.compile(r"^requirements[\w.-]*\.txt$", re.I)
+BASE_TRAIN = re.compile(r"^train\w*\.py$", re.I)
+BASE_EVAL = re.compile(r"^eval\w*\.py$", re.I)
+BASE_WEIGHTS = re.compile(r"\.(?:pth|pt|ckpt|bin|safetensors)$", re.I)
 TIMEOUT_S = 2.0
 """Per-request timeout in the replay: a page that never answers fails in seconds, not minutes."""
 
@@ -150,6 +175,8 @@ class Observed:
     flags: dict[str, bool | None]
     evidence: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    checklists: dict[str, cl.Checklist] = field(default_factory=dict)
+    """Each repository's stored checklist, by lower-cased `owner/name`."""
 
 
 def load_scenarios(folder: Path) -> list[Scenario]:
@@ -158,8 +185,10 @@ def load_scenarios(folder: Path) -> list[Scenario]:
     for path in sorted(folder.glob("*.json")):
         raw = json.loads(path.read_text(encoding="utf-8"))
         runs = tuple(dt.date.fromisoformat(d) for d in raw["runs"])
-        verdicts = raw["_expected"]["verdict"]
-        if len(verdicts) != len(runs):
+        verdicts = raw["_expected"].get("verdict")
+        if verdicts is None and not raw["_expected"].get("checklist"):
+            raise ValueError(f"{path.name}: neither verdict nor checklist labels")
+        if verdicts is not None and len(verdicts) != len(runs):
             raise ValueError(f"{path.name}: {len(runs)} runs but {len(verdicts)} verdict labels")
         out.append(Scenario(path.stem, raw, runs, dict(raw["_expected"])))
     return out
@@ -266,6 +295,7 @@ def observe(engine: Engine, ctx: ProbeContext, notes: Sequence[str]) -> Observed
     with engine.connect() as conn:
         views = list(iter_report_views(conn))
         facts = [f for batch in iter_paper_facts(conn, None) for f in batch]
+        stored = conn.execute(select(Repository.full_name, Repository.checklist)).all()
     if len(views) != 1 or len(facts) != 1:
         raise RuntimeError(f"expected one stored paper, found {len(views)}")
     view, judged = views[0], flag_paper(facts[0], ctx)
@@ -285,6 +315,7 @@ def observe(engine: Engine, ctx: ProbeContext, notes: Sequence[str]) -> Observed
         {label: _flag(by_code, code) for label, code in FLAG_LABELS.items()},
         evidence,
         tuple(notes),
+        {name.lower(): c for name, text_ in stored if (c := cl.from_json(text_)) is not None},
     )
 
 
@@ -353,6 +384,28 @@ class Agreement:
 
 
 @dataclass
+class ItemTally:
+    """One checklist item's counts: `yes` and `no` as rates, unknown answered `no`, answered."""
+
+    yes: Rate = field(default_factory=Rate)
+    no: Rate = field(default_factory=Rate)
+    unknown_as_no: int = 0
+    answered: int = 0
+    scored: int = 0
+
+    def add(self, said: str, truth: str) -> None:
+        self.scored += 1
+        self.answered += said in ("yes", "no")
+        self.yes.add(said == "yes", truth == "yes")
+        self.no.add(said == "no", truth == "no")
+        self.unknown_as_no += truth == "unknown" and said == "no"
+
+
+def _items() -> dict[str, ItemTally]:
+    return {k: ItemTally() for k in cl.ITEM_KEYS}
+
+
+@dataclass
 class Tally:
     """Everything counted over all scenarios and runs."""
 
@@ -367,6 +420,9 @@ class Tally:
     flags: dict[str, Agreement] = field(
         default_factory=lambda: {k: Agreement() for k in FLAG_LABELS if k != "placeholder"}
     )
+    checklist: dict[str, ItemTally] = field(default_factory=_items)
+    base_checklist: dict[str, ItemTally] = field(default_factory=_items)
+    checklist_repos: int = 0
     per_run: dict[int, dict[str, Any]] = field(default_factory=dict)
     rows: list[tuple[str, str, str, str, str, str, Observed]] = field(default_factory=list)
 
@@ -397,6 +453,60 @@ def baseline(scn: Scenario, day: dt.date) -> tuple[bool, bool]:
     return weights, placeholder
 
 
+def _tree(repo: dict[str, Any], day: dt.date) -> list[str]:
+    """The paths of a scenario repository's files on `day` (its commits applied in order)."""
+    commits = repo.get("commits")
+    if commits is None:
+        return sorted(repo.get("files", {}))
+    paths: set[str] = set()
+    for c in sorted(commits, key=lambda c: str(c["date"])):
+        if dt.date.fromisoformat(str(c["date"])[:10]) <= day:
+            paths |= set(c.get("files", {}))
+            paths -= set(c.get("removed", []))
+    return sorted(paths)
+
+
+def baseline_checklist(repo: dict[str, Any], day: dt.date) -> dict[str, str]:
+    """The naive filename rules (module docstring), `yes` or `no`, never `unknown`."""
+    names = [p.rsplit("/", 1)[-1] for p in _tree(repo, day)]
+    assets = [
+        str(a.get("name", ""))
+        for r in repo.get("releases", [])
+        if dt.date.fromisoformat(str(r.get("date", "2000-01-01"))[:10]) <= day
+        for a in r.get("assets", [])
+    ]
+    readme = str(repo.get("readme", ""))
+    said = {
+        "dependencies": any(BASE_DEPS.match(n) for n in names),
+        "training": any(BASE_TRAIN.match(n) for n in names),
+        "evaluation": any(BASE_EVAL.match(n) for n in names),
+        "pretrained_models": any(BASE_WEIGHTS.search(n) for n in (*names, *assets)),
+        "results": any(line.startswith("| ") for line in readme.splitlines()),
+    }
+    return {k: "yes" if v else "no" for k, v in said.items()}
+
+
+def score_checklist(t: Tally, scn: Scenario, i: int, day: dt.date, got: Observed) -> None:
+    """Each labelled repository's five items at run `i`, and the baseline's."""
+    labels = scn.label("checklist", i) or {}
+    repos = {
+        f"{r['owner']}/{r['name']}".lower(): r for r in scn.raw.get("github", {}).get("repos", [])
+    }
+    for name, want in labels.items():
+        t.checklist_repos += 1
+        judged = got.checklists.get(name.lower())
+        base = baseline_checklist(repos[name.lower()], day)
+        for key in cl.ITEM_KEYS:
+            truth = want[key]
+            item = judged.get(key) if judged else None
+            said = item.answer.value if item else "unknown"
+            t.checklist[key].add(said, truth)
+            t.base_checklist[key].add(base[key], truth)
+            if said != truth:
+                why = (item.reason or "; ".join(item.evidence)) if item else "not judged"
+                _row(t, scn.name, day, got, f"checklist.{key}", truth, said, why)
+
+
 def _row(
     t: Tally,
     name: str,
@@ -424,7 +534,8 @@ def score(t: Tally, scn: Scenario, seen: Sequence[Observed]) -> None:
         weights_want = scn.label("weights", i)
         row = partial(_row, t, scn.name, day, got)
 
-        if got.verdict != want:
+        score_checklist(t, scn, i, day, got)
+        if want is not None and got.verdict != want:
             t.wrong += 1
             run["wrong_verdicts"] += 1
             row("verdict", want, got.verdict, got.verdict_text)
@@ -479,6 +590,7 @@ def figures(t: Tally, seconds: float) -> dict[str, Any]:
     for code, a in t.flags.items():
         out[f"{code}_agreement"] = a.ratio
         out[f"{code}_answered"] = f"{a.answered}/{a.scored}"
+    out |= checklist_figures(t)
     out |= {
         "baseline_weights_precision": t.base_weights.precision,
         "baseline_weights_recall": t.base_weights.recall,
@@ -489,6 +601,27 @@ def figures(t: Tally, seconds: float) -> dict[str, Any]:
         ],
         "seconds": round(seconds, 1),
     }
+    return out
+
+
+def checklist_figures(t: Tally) -> dict[str, Any]:
+    """The per-item checklist figures (module docstring), the baseline's after them."""
+    out: dict[str, Any] = {"checklist_n_repos": t.checklist_repos}
+    for key, c in t.checklist.items():
+        out |= {
+            f"checklist_precision_{key}": c.yes.precision,
+            f"checklist_recall_{key}": c.yes.recall,
+            f"checklist_no_precision_{key}": c.no.precision,
+            f"checklist_no_recall_{key}": c.no.recall,
+            f"checklist_unknown_as_no_{key}": c.unknown_as_no,
+            f"checklist_answered_{key}": round(c.answered / c.scored, 4) if c.scored else None,
+        }
+    for key, c in t.base_checklist.items():
+        out |= {
+            f"baseline_checklist_precision_{key}": c.yes.precision,
+            f"baseline_checklist_recall_{key}": c.yes.recall,
+            f"baseline_checklist_unknown_as_no_{key}": c.unknown_as_no,
+        }
     return out
 
 
