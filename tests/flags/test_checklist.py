@@ -266,3 +266,93 @@ def test_the_flag_run_writes_checklists_and_judges_them_again_on_new_rules(
     assert {p.key for p in kept} == {k for k, s in scores.items() if s is not None and s >= 1}
     assert fast == joined == scores
     assert all((p.checklist is None) == (p.checklist_score is None) for p in ranked)
+
+
+def test_an_evaluations_folder_and_an_evaluator_script_are_evaluation() -> None:
+    e = RepoEvidence(
+        "lab/gd",
+        readme="# GD\n",
+        paths=("README.md", "gd.py", "evaluations/", "evaluations/evaluator.py"),
+    )
+    got = judge_checklist(e, judge(e).weights, "code").get("evaluation")
+    assert (got.answer, got.evidence) == (Answer.YES, ("evaluations/evaluator.py",))
+    named = RepoEvidence("lab/gd", readme="# GD\n", paths=("README.md", "gd.py", "evaluator.py"))
+    assert answers(named)["evaluation"] == "yes"
+
+
+def test_a_unit_test_beside_its_module_is_not_evaluation() -> None:
+    beside = RepoEvidence(
+        "lab/jax",
+        readme="# J\n",
+        paths=("README.md", "pkg/", "pkg/models.py", "pkg/models_test.py"),
+    )
+    assert answers(beside)["evaluation"] == "no"
+    alone = RepoEvidence("lab/jax", readme="# J\n", paths=("README.md", "pkg/", "pkg/run_test.py"))
+    assert answers(alone)["evaluation"] == "yes"
+
+
+def test_a_mode_flag_listing_train_and_eval_is_both() -> None:
+    readme = "# S\n\n```\npython main.py --config c.py --mode {train,eval} --workdir w\n```\n"
+    e = RepoEvidence("lab/s", readme=readme, paths=("README.md", "main.py"))
+    got = answers(e)
+    assert (got["training"], got["evaluation"]) == ("yes", "yes")
+
+
+def test_flags_on_continued_lines_belong_to_the_command() -> None:
+    readme = (
+        "# B\n\n```shell\npython run_classifier.py \\\n  --task_name=MRPC \\\n"
+        "  --do_eval=true \\\n  --output_dir=/tmp/out\n```\n"
+    )
+    e = RepoEvidence("lab/b", readme=readme, paths=("README.md", "run_classifier.py"))
+    got = judge_checklist(e, judge(e).weights, "code").get("evaluation")
+    assert got.answer is Answer.YES
+    assert got.evidence == (
+        "README: python run_classifier.py --task_name=MRPC --do_eval=true --output_dir=/tmp/out",
+    )
+
+
+def test_a_command_led_in_by_prose_on_reproducing_is_evaluation() -> None:
+    readme = (
+        "Nystrom GP\n==========\n\nReproduce the UCI numbers::\n\n"
+        "    python experiments/score_uci.py --seeds 10\n"
+    )
+    e = RepoEvidence("lab/gp", readme=readme, paths=("README.md", "experiments/score_uci.py"))
+    got = judge_checklist(e, judge(e).weights, "code").get("evaluation")
+    assert got.answer is Answer.YES
+    assert got.evidence == (
+        "README, after 'Reproduce the UCI numbers::': python experiments/score_uci.py --seeds 10",
+    )
+
+
+def test_unit_test_runs_are_neither_evaluation_nor_the_command_of_results() -> None:
+    readme = (
+        "# Opt\n\nRun the tests with `python -m pytest tests`.\n\n"
+        "| Model | SGD top-1 | SAM top-1 |\n|---|---|---|\n| R-50 | 76.0 | 76.9 |\n"
+    )
+    e = RepoEvidence("lab/opt", readme=readme, paths=("README.md", "opt.py"))
+    got = judge_checklist(e, judge(e).weights, "code")
+    assert got.get("evaluation").answer is Answer.NO
+    assert (got.get("results").answer, got.get("results").reason) == (
+        Answer.NO,
+        "a table of results but no command that reproduces it",
+    )
+
+
+def test_a_requirements_install_counts_only_while_the_tree_cannot_refute_it() -> None:
+    readme = "# D\n\n```\npip install -r requirements.txt\n```\n"
+    partial = RepoEvidence("lab/d", readme=readme, paths=("README.md", "ops/", "d.py"))
+    got = judge_checklist(partial, judge(partial).weights, "code").get("dependencies")
+    assert (got.answer, got.confidence) == (Answer.YES, 0.6)
+    complete = RepoEvidence("lab/d", readme=readme, paths=("README.md", "d.py"))
+    assert answers(complete)["dependencies"] == "no"
+
+
+def test_tables_under_self_supervised_and_embedding_metrics_are_results() -> None:
+    for header in ("| arch | params | k-NN | linear |", "| Model | Avg. STS |"):
+        cells = header.count("|") - 1
+        readme = (
+            f"# M\n\n{header}\n|{'---|' * cells}\n| ViT-S |{' 74.3 |' * (cells - 1)}\n\n"
+            "```\npython main.py\n```\n"
+        )
+        e = RepoEvidence("lab/m", readme=readme, paths=("README.md", "main.py"))
+        assert answers(e)["results"] == "yes", header

@@ -119,3 +119,14 @@ def test_the_probe_table_is_the_probes_own_definitions() -> None:
         "README's probe table differs from the probes' definitions; paste the output of "
         "python -c 'from tracker.flags.probes import probe_table; print(probe_table())'"
     )
+
+
+def test_the_checklist_table_is_the_items_own_definitions() -> None:
+    """The README's checklist item table is generated from `ITEMS` (`item_table()`), like the
+    probe table: the definitions `tracker flag --help` and `tracker show` use are the README's."""
+    from tracker.flags.checklist import item_table
+
+    assert item_table() in README, (
+        "README's checklist table differs from the item definitions; paste the output of "
+        "python -c 'from tracker.flags.checklist import item_table; print(item_table())'"
+    )

@@ -223,8 +223,8 @@ def _absent(key: str, r: _Read, what: str, *, readme: bool = True, conf: float =
     """`no` when everything was read, else `unknown` with what was not."""
     missing = _missing(r, readme=readme)
     if missing:
-        return ItemAnswer(key, Answer.UNKNOWN, (), 0.0, f"{what} not found, but {missing}")
-    return ItemAnswer(key, Answer.NO, (), conf, f"{what} not found")
+        return ItemAnswer(key, Answer.UNKNOWN, (), 0.0, f"{what} seen, but {missing}")
+    return ItemAnswer(key, Answer.NO, (), conf, what)
 
 
 # -- README reading --------------------------------------------------------------------------
@@ -268,15 +268,74 @@ def _sections(readme: str) -> list[_Section]:
     return out
 
 
-def _commands(text: str) -> list[str]:
-    """Commands that run something, in code blocks or inline code (installs left out)."""
-    found: list[str] = []
+_UNIT_TEST_RUN = re.compile(
+    r"^(?:\$\s*)?(?:python3?\s+-m\s+)?(?:pytest|py\.test|unittest|tox|nox)\b"
+    r"|^(?:\$\s*)?make\s+(?:test|tests|check|lint)\b"
+)
+"""A command that runs a project's unit tests: it checks the code, it reproduces no result."""
+_CONTINUED = re.compile(r"[ \t]*\\\n[ \t]*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    lead: str
+    """The last line of prose before the block ("To reproduce Table 2, run:")."""
+    code: str
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Fenced and indented code blocks, each with the prose line that leads into it; a line
+    continued with a backslash is joined to the next, so flags on later lines belong to it."""
+    out: list[_Block] = []
     for m in _FENCE.finditer(text):
-        found += [c.group(0).strip() for c in _COMMAND.finditer(m.group(2))]
-    for m in re.finditer(r"^(?: {4}|\t)(.+)$", text, re.M):  # indented code blocks
-        found += [c.group(0).strip() for c in _COMMAND.finditer(m.group(1))]
-    found += [m.group(1).strip() for m in _INLINE_COMMAND.finditer(text)]
+        out.append(_Block(_lead(text[: m.start()]), _CONTINUED.sub(" ", m.group(2))))
+    for m in re.finditer(r"(?:^(?: {4}|\t).+\n?)+", text, re.M):  # indented code blocks
+        if not _inside_fence(text, m.start()):
+            code = "\n".join(line.strip() for line in m.group(0).splitlines())
+            out.append(_Block(_lead(text[: m.start()]), _CONTINUED.sub(" ", code)))
+    return out
+
+
+def _inside_fence(text: str, at: int) -> bool:
+    return any(m.start() < at < m.end() for m in _FENCE.finditer(text))
+
+
+def _lead(before: str) -> str:
+    lines = [line.strip() for line in before.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def _runs(code: str) -> list[str]:
+    return [
+        c.group(0).strip()
+        for c in _COMMAND.finditer(code)
+        if not _UNIT_TEST_RUN.match(c.group(0).strip())
+    ]
+
+
+def _commands(text: str) -> list[str]:
+    """Commands that run something, in code blocks or inline code (installs and unit-test
+    runs left out)."""
+    found: list[str] = []
+    for b in _blocks(text):
+        found += _runs(b.code)
+    found += [
+        c
+        for m in _INLINE_COMMAND.finditer(text)
+        if not _UNIT_TEST_RUN.match(c := m.group(1).strip())
+    ]
     return [c for c in dict.fromkeys(found) if not re.search(r"\b(?:pip|conda)\s+install\b", c)]
+
+
+def _led_command(readme: str, lead: re.Pattern[str]) -> tuple[str, str] | None:
+    """(lead-in line, first command) of the first code block whose lead-in matches `lead`:
+    prose such as "Reproduce the numbers of Table 2::" names what the block below does."""
+    for b in _blocks(readme):
+        if b.lead and lead.search(b.lead):
+            cmds = _runs(b.code)
+            if cmds:
+                return b.lead, cmds[0]
+    return None
 
 
 def _section_command(readme: str, heading: re.Pattern[str]) -> tuple[str, str] | None:
@@ -329,6 +388,22 @@ def _install_command(readme: str) -> str | None:
     return None
 
 
+_INSTALL_FILE = re.compile(r"(?:-r|--requirement)\s+([\w./-]+)")
+
+
+def _installed_file(readme: str) -> tuple[str, str] | None:
+    """(file, README line) of a README install from a named requirements file."""
+    for m in _INSTALL.finditer(readme):
+        f = _INSTALL_FILE.search(m.group(1))
+        if f:
+            return f.group(1).lstrip("./"), m.group(0).strip()
+    for m in re.finditer(
+        r"conda\s+env\s+(?:create|update)\b[^\n]*?(?:-f|--file)\s+([\w./-]+)", readme
+    ):
+        return m.group(1).lstrip("./"), m.group(0).strip()
+    return None
+
+
 def dependencies(e: RepoEvidence, r: _Read) -> ItemAnswer:
     key = "dependencies"
     found = [p for p in r.files if _DEP_FILE.match(p.rsplit("/", 1)[-1])]
@@ -346,6 +421,11 @@ def dependencies(e: RepoEvidence, r: _Read) -> ItemAnswer:
     install = _install_command(r.readme)
     if install:
         return ItemAnswer(key, Answer.YES, (f"README: {_cut(install)}",), 0.75)
+    named = _installed_file(r.readme)
+    if named and r.tree_partial:
+        return ItemAnswer(
+            key, Answer.YES, (f"README: {_cut(named[1])} (the tree was not read in full)",), 0.6
+        )
     if unread:
         return ItemAnswer(
             key, Answer.UNKNOWN, (), 0.0, f"{unread[0]} is listed but its text was not read"
@@ -376,11 +456,11 @@ _TRAIN_NAME = re.compile(
 )
 _TRAIN_DIRS = re.compile(r"(?:^|/)(?:train|training|pretrain|finetune|fine_tune)/", re.I)
 _EVAL_NAME = re.compile(
-    r"(?:^|[_\-.])(?:eval(?:uate|uation|s)?|test|validat(?:e|ion)|val|benchmark(?:s|ing)?"
-    r"|bench)(?:[_\-.]|$)",
+    r"(?:^|[_\-.])(?:eval(?:uate|uation|uations|uator|s)?|test|validat(?:e|ion)|val"
+    r"|benchmark(?:s|ing)?|bench)(?:[_\-.]|$)",
     re.I,
 )
-_EVAL_DIRS = re.compile(r"(?:^|/)(?:eval|evals|evaluation|benchmark|benchmarks)/", re.I)
+_EVAL_DIRS = re.compile(r"(?:^|/)(?:eval|evals|evaluation|evaluations|benchmark|benchmarks)/", re.I)
 _UNIT_TEST_DIRS = re.compile(r"(?:^|/)(?:tests?|unittests?|unit_tests?|testing|spec)/", re.I)
 _TRAIN_HEADING = re.compile(
     r"\b(?:train(?:ing)?|pre-?train(?:ing)?|fine-?tun(?:e|ing)|reproduc)", re.I
@@ -391,25 +471,38 @@ _EVAL_HEADING = re.compile(
     re.I,
 )
 _TRAIN_COMMAND = re.compile(
-    r"(?:^|[\s/._-])(?:train|pretrain|finetune|fine_tune)\w*(?:\.py|\.sh|\b)|--(?:do_)?train\b|--mode[ =]train",
+    r"(?:^|[\s/._-])(?:train|pretrain|finetune|fine_tune)\w*(?:\.py|\.sh|\b)|--(?:do_)?train\b"
+    r"|--mode[ =][{<\[]?(?:\w+[,|])*train\b",
     re.I,
 )
 _EVAL_COMMAND = re.compile(
     r"(?:^|[\s/._-])(?:eval|evaluate|evaluation|test|benchmark|validate)\w*(?:\.py|\.sh|\b)"
-    r"|--(?:do_)?(?:eval|evaluate|test)\b|--mode[ =](?:eval|test)",
+    r"|--(?:do_)?(?:eval|evaluate|test)\b"
+    r"|--mode[ =][{<\[]?(?:\w+[,|])*(?:eval|test)\b",
     re.I,
 )
+
+
+def _beside_its_module(path: str, files: frozenset[str]) -> bool:
+    """`models_test.py` next to `models.py`: a unit test kept beside the module it tests
+    (the Go and Google convention), not a script that evaluates a model."""
+    stem, dot, ext = path.rpartition(".")
+    for suffix in ("_test", "_tests"):
+        if dot and stem.endswith(suffix) and f"{stem[: -len(suffix)]}.{ext}" in files:
+            return True
+    return False
 
 
 def _scripts(
     r: _Read, name: re.Pattern[str], folder: re.Pattern[str], *, unit_tests: bool
 ) -> list[str]:
     out = []
+    files = frozenset(r.files)
     for p in r.files:
         base = p.rsplit("/", 1)[-1]
         if not base.lower().endswith(_CODE_EXT):
             continue
-        if unit_tests and _UNIT_TEST_DIRS.search(p):
+        if unit_tests and (_UNIT_TEST_DIRS.search(p) or _beside_its_module(p, files)):
             continue
         stem = base.rsplit(".", 1)[0]
         if name.search(stem) or folder.search(p):
@@ -431,6 +524,12 @@ def _code_item(
     if found:
         title, cmd = found
         return ItemAnswer(key, Answer.YES, (f"README section {title!r}: {_cut(cmd)}",), 0.8)
+    led = _led_command(r.readme, heading)
+    if led:
+        lead, cmd = led
+        return ItemAnswer(
+            key, Answer.YES, (f"README, after {_cut(lead, 60)!r}: {_cut(cmd)}",), 0.75
+        )
     ran = next((c for c in _commands(r.readme) if command.search(c)), None)
     if ran:
         return ItemAnswer(key, Answer.YES, (f"README: {_cut(ran)}",), 0.75)
@@ -485,7 +584,8 @@ _NUMBER = re.compile(r"(?<![\w.])[-+]?\d{1,4}(?:\.\d+)?\s*%?(?![\w.])")
 _RESULT_WORDS = re.compile(
     r"\b(?:results?|accuracy|acc|top-?1|top-?5|map|ap|ap50|iou|miou|bleu|rouge|f1|psnr|ssim"
     r"|lpips|fid|is|wer|cer|perplexity|ppl|auc|recall|precision|em|pass@\d|score|performance"
-    r"|benchmark|mae|rmse|mse|ndcg|chrf|win rate|success rate)\b",
+    r"|benchmark|mae|rmse|mse|ndcg|chrf|win rate|success rate|k-?nn|linear(?: prob(?:e|ing))?"
+    r"|sts|glue|squad|avg|average|dice|nll|bpd|mrr|r@\d+|hits@\d+)\b",
     re.I,
 )
 
@@ -576,3 +676,9 @@ def judge_checklist(e: RepoEvidence, weights: WeightsEvidence, kind: str) -> Che
             for i in items
         ]
     return Checklist(tuple(items))
+
+
+def item_table() -> str:
+    """The README's table of the items, generated from `ITEMS` so the two cannot drift."""
+    rows = [f"| `{i.key}` | {i.definition} |" for i in ITEMS]
+    return "\n".join(["| item | yes when |", "| --- | --- |", *rows])
