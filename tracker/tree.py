@@ -197,15 +197,25 @@ def unexplored_dirs(paths: Iterable[str]) -> tuple[str, ...]:
     )
 
 
+TRUNCATED = "(listing truncated)/"
+"""A folder entry standing for the part of a tree a cut listing left out: listed with nothing
+under it, it is unexplored (`unexplored_dirs`), so nothing is judged absent from a tree that
+was not read whole, even when the cut fell inside a folder whose other files were listed."""
+
+
 def tree_paths(tree: dict[str, Any] | None) -> tuple[str, ...]:
     """Paths of a recursive `git/trees` answer, folders ending in `/` (at most
-    `MAX_TREE_PATHS`; a truncated listing leaves folders without children, read as unexplored)."""
+    `MAX_TREE_PATHS`). A listing GitHub marks `truncated`, or one longer than the cap, gets
+    the `TRUNCATED` entry."""
+    entries = (tree or {}).get("tree") or []
     paths = []
-    for e in ((tree or {}).get("tree") or [])[:MAX_TREE_PATHS]:
+    for e in entries[:MAX_TREE_PATHS]:
         if e.get("type") not in ("tree", "blob"):
             continue  # submodules are someone else's code, not listed
         path = str(e["path"])
         paths.append(path + "/" if e.get("type") == "tree" else path)
+    if (tree or {}).get("truncated") or len(entries) > MAX_TREE_PATHS:
+        paths.append(TRUNCATED)
     return tuple(sorted(paths))
 
 

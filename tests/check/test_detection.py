@@ -43,3 +43,23 @@ def test_quota_keeps_the_budget() -> None:
     assert (q.fits(2), q.fits(3)) == (True, False)
     q.record(5, 1, 100, None)
     assert (q.largest_fitting(4), q.exhausted(1)) == (1, False)
+
+
+def test_a_truncated_listing_leaves_its_tree_unexplored() -> None:
+    """GitHub cuts a large recursive listing (`truncated: true`), possibly inside a folder whose
+    other files it listed: the tree is then not complete, and nothing may be judged absent."""
+    from tracker.tree import TRUNCATED, source_files, tree_paths, unexplored_dirs
+
+    listing = {
+        "tree": [
+            {"path": "src", "type": "tree"},
+            {"path": "src/model.py", "type": "blob"},
+            {"path": "README.md", "type": "blob"},
+        ],
+        "truncated": True,
+    }
+    paths = tree_paths(listing)
+    assert TRUNCATED in paths and unexplored_dirs(paths) == (TRUNCATED,)
+    assert source_files(paths) == 1
+    whole = tree_paths({**listing, "truncated": False})
+    assert TRUNCATED not in whole and unexplored_dirs(whole) == ()

@@ -480,3 +480,18 @@ def test_megabytes_of_adversarial_text_finish_quickly(text: str) -> None:
     is_download_script("Makefile", text)
     is_download_script("x.sh", text)
     assert time.perf_counter() - started < 20
+
+
+def test_a_link_wrapped_onto_the_line_after_its_weight_words_keeps_them() -> None:
+    """Prose wrapped before its link ("fetches our pretrained weights from" / "[Drive](...)")
+    or a label above it ("Pretrained weights:") still says what the link holds; a sentence that
+    ended on the line before does not."""
+    wrapped = (
+        "The first cell fetches our pretrained weights from\n"
+        "[Google Drive](https://drive.google.com/file/d/1AbC/view).\n"
+    )
+    label = "Pretrained weights:\nhttps://drive.google.com/file/d/2DeF/view\n"
+    ended = "We also release pretrained weights.\nData: https://drive.google.com/file/d/3GhI/view\n"
+    assert [c.weight_context for c in checkpoint_links(wrapped)] == [True]
+    assert [c.weight_context for c in checkpoint_links(label)] == [True]
+    assert [c.weight_context for c in checkpoint_links(ended)] == [False]

@@ -585,6 +585,20 @@ def _line_contexts(text: str, markdown: bool) -> Iterator[tuple[int, str, str]]:
         prev = line
 
 
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def _open_clause(line: str) -> str:
+    """The clause a line leaves open for the next one: its text after its last sentence end,
+    when the line does not itself end a sentence ("... our pretrained weights from" wrapped
+    before the link, "Pretrained weights:" above it); empty for a blank line or a heading."""
+    text = line.strip()
+    if not text or text.startswith(("#", "|")) or text.endswith((".", "!", "?")):
+        return ""
+    ends = list(_SENTENCE_END.finditer(text))
+    return text[ends[-1].end() :] if ends else text
+
+
 def checkpoint_links(text: str, where: str = "README.md") -> tuple[CheckpointLink, ...]:
     """Links to file hosts and release assets that may hold checkpoints, each URL once.
 
@@ -600,7 +614,9 @@ def checkpoint_links(text: str, where: str = "README.md") -> tuple[CheckpointLin
     markdown = _is_markdown(where)
     order: list[str] = []
     by_url: dict[str, CheckpointLink] = {}
+    lead = ""
     for offset, line, context in _line_contexts(text, markdown):
+        said, lead = lead, _open_clause(line)
         if "." not in line:
             continue
         for m in _URL.finditer(line):
@@ -616,6 +632,7 @@ def checkpoint_links(text: str, where: str = "README.md") -> tuple[CheckpointLin
                 script_wide
                 or bool(_WEIGHT_WORD.search(line))
                 or bool(context and _WEIGHT_WORD.search(context))
+                or bool(said and _WEIGHT_WORD.search(said))
             )
             known = by_url.get(url)
             if known is not None and (known.weight_context or not weighty):
