@@ -75,8 +75,10 @@ BOOKKEEPING = frozenset(
         "first_ok_at",
         "last_checked_at",
         "last_changed_at",
+        "requests_checked_at",
     }
 )
+"""When things were asked and how the answer came: not facts, so not compared."""
 EVIDENCE = ("empty", "readme_text", "tree", "lfs_patterns", "files", "digest")
 NOT_FOUND = frozenset({"not_found", "gone"})
 BAD_BODIES = (b"null", b"[]", b"<html><body>Unicorn!</body></html>", b'{"name": "\xff\xfe')

@@ -154,7 +154,7 @@ def test_strict_fails_the_file_on_an_entry_over_the_limit(tmp_path: Path) -> Non
 
 PEAK = """
 import resource, sys
-from tracker.cli.app import main
+from tracker.cli import main
 sys.argv = ["tracker", *sys.argv[1:]]
 code = 0
 try:

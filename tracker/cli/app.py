@@ -244,10 +244,7 @@ def main() -> None:
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
         if _during_interrupt(exc):  # a rollback cut by Ctrl-C raises its own error
             _interrupted()
-        from click.exceptions import ClickException
-
-        # typer vendors its own click: its usage errors are TyperExceptions, not click's
-        if isinstance(exc, ClickException | typer.TyperException) and hasattr(exc, "show"):
+        if isinstance(exc, _usage_errors()) and hasattr(exc, "show"):
             exc.show()
             leave(getattr(exc, "exit_code", Exit.USAGE))
         raise
@@ -255,6 +252,16 @@ def main() -> None:
         _interrupted()
     if isinstance(code, int) and code:
         leave(code)
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """The usage errors the parser raises: typer's own (recent typer vendors click, so its
+    errors are `TyperException`s) and, with a typer that runs on an installed click, click's."""
+    try:
+        from click.exceptions import ClickException
+    except ImportError:
+        return (typer.TyperException,)
+    return (ClickException, typer.TyperException)
 
 
 def _interrupted() -> None:
