@@ -12,11 +12,11 @@ import os
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import pytest
 
+from tracker.demo.pdf import stream_pdf
 from tracker.extract import extract_paper
 from tracker.models import Location, PaperRecord
 from tracker.sources import ReadStats, read_source
@@ -43,28 +43,7 @@ def test_a_huge_abstract_is_extracted_in_seconds(text: str) -> None:
 
 def _pdf(content: bytes) -> bytes:
     """A one-page PDF whose page shows the compressed `content` stream."""
-    stream = zlib.compress(content, 9)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return stream_pdf(content, compress=True)
 
 
 def test_a_small_pdf_of_one_long_url_like_line_reads_in_seconds(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 
 
@@ -12,14 +13,21 @@ def _escape(line: str) -> str:
 def text_pdf(lines: Sequence[str]) -> bytes:
     """A valid PDF 1.4 file showing `lines` in Helvetica, one per line, with a correct xref."""
     shown = " ".join(f"({_escape(line)}) '" for line in lines)
-    stream = f"BT /F1 9 Tf 40 760 Td 12 TL {shown} ET".encode("latin-1")
+    return stream_pdf(f"BT /F1 9 Tf 40 760 Td 12 TL {shown} ET".encode("latin-1"))
+
+
+def stream_pdf(content: bytes, *, compress: bool = False) -> bytes:
+    """A valid one-page PDF 1.4 file whose page draws the content stream `content` (Flate
+    compressed with `compress`), Helvetica as `/F1`."""
+    stream = zlib.compress(content, 9) if compress else content
+    flate = b" /Filter /FlateDecode" if compress else b""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
         b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Length %d%s >>\nstream\n%s\nendstream" % (len(stream), flate, stream),
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
