@@ -39,7 +39,10 @@ MEASURED = (
     "sys.argv = ['tracker', *sys.argv[1:]]\n"
     "try:\n    main()\n"
     "finally:\n"
-    "    sys.stderr.write(f'\\nmaxrss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+    # VmHWM is this process's own peak: ru_maxrss keeps the forking parent's across exec
+    "    hwm = [int(x.split()[1]) for x in open('/proc/self/status') if x.startswith('VmHWM:')]\n"
+    "    peak = hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "    sys.stderr.write(f'\\nmaxrss {peak}\\n')\n"
 )
 FIRST = dt.date(2025, 4, 1)
 ARXIV_PACE_S = 3.0

@@ -140,7 +140,9 @@ try:
     main()
 except SystemExit as exit:
     code = exit.code
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, code)
+# VmHWM is this process's own peak: ru_maxrss keeps the forking parent's across exec
+hwm = [int(x.split()[1]) for x in open("/proc/self/status") if x.startswith("VmHWM:")]
+print((hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) // 1024, code)
 """
 
 
