@@ -40,6 +40,7 @@ MAX_JSON_BYTES = 8_000_000
 BODY_DEADLINE_S = 60.0
 """The longest one answer's body may take to arrive, however steadily it trickles."""
 DEAD_HTTP = frozenset({404, 410, 451})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,14 @@ class HostClient:
             return None
         query = f"?{where.query}" if where.query else ""
         return where.path[len(base.path) :] + query
+
+    def moved(self, answer: ApiAnswer, prefix: str) -> ApiAnswer:
+        """For a redirect that stays on this API under `prefix` (a renamed or moved repository,
+        as hosts answer its old name), the answer at its target, followed once; else `answer`."""
+        if answer.status not in REDIRECTS:
+            return answer
+        path = self.relative(answer.location)
+        return answer if path is None or not path.startswith(prefix) else self.get_json(path)
 
     def _get(
         self, path: str, params: Mapping[str, Any] | None, limit: int, method: str = "GET"

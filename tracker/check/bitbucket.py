@@ -37,7 +37,6 @@ MAX_TREE_PAGES = 100
 """A tree of more than 10,000 entries is read in part: source found is still source."""
 MAX_DEPTH = 10
 """Folders nested deeper are listed but not read: the evidence says so by their emptiness."""
-REDIRECTS = frozenset({301, 302, 307, 308})
 
 
 class BitbucketChecker(ApiChecker):
@@ -51,9 +50,7 @@ class BitbucketChecker(ApiChecker):
 
     def check(self, target: DueRepo) -> CheckResult:
         api = self.client(host_name(target.key))
-        answer = api.get_json(_repo_path(path_of(target.name)))
-        if answer.status in REDIRECTS and (moved := _moved_to(api, answer.location)):
-            answer = api.get_json(moved)
+        answer = api.moved(api.get_json(_repo_path(path_of(target.name))), "/repositories/")
         if not answer.ok:
             return self.failed(target, answer)
         repo = answer.data
@@ -90,12 +87,6 @@ class BitbucketChecker(ApiChecker):
 def _repo_path(full_name: str) -> str:
     workspace, _, slug = full_name.partition("/")
     return f"/repositories/{quote(workspace, safe='')}/{quote(slug, safe='')}"
-
-
-def _moved_to(api: HostClient, location: str) -> str | None:
-    """Where a redirect sends the repository, when it stays on the API's `/repositories/`."""
-    moved = api.relative(location)
-    return moved if moved is not None and moved.startswith("/repositories/") else None
 
 
 def _tree(api: HostClient, base: str, branch: str) -> tuple[str, ...]:

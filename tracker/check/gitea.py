@@ -31,7 +31,6 @@ PER_PAGE = 1000
 fewer per page, and the paging by `page` and `total_count` still reads them all."""
 MAX_TREE_PAGES = 100
 MAX_RELEASES = 20
-REDIRECTS = frozenset({301, 302, 307, 308})
 
 
 class GiteaChecker(ApiChecker):
@@ -47,9 +46,7 @@ class GiteaChecker(ApiChecker):
     def check(self, target: DueRepo) -> CheckResult:
         host = host_name(target.key)
         api = self.client(host)
-        answer = api.get_json(_repo_path(path_of(target.name)))
-        if answer.status in REDIRECTS and (moved := _moved_to(api, answer.location)):
-            answer = api.get_json(moved)
+        answer = api.moved(api.get_json(_repo_path(path_of(target.name))), "/repos/")
         if not answer.ok:
             return self.failed(target, answer)
         repo = answer.data
@@ -97,12 +94,6 @@ class GiteaChecker(ApiChecker):
 def _repo_path(full_name: str) -> str:
     owner, _, name = full_name.partition("/")
     return f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
-
-
-def _moved_to(api: HostClient, location: str) -> str | None:
-    """Where a redirect sends the repository, when it stays on the instance's `/repos/`."""
-    moved = api.relative(location)
-    return moved if moved is not None and moved.startswith("/repos/") else None
 
 
 def _tree(api: HostClient, base: str, branch: str) -> tuple[str, ...]:

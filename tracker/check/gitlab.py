@@ -11,7 +11,7 @@ A token (`GITLAB_TOKEN`, for gitlab.com only) goes in `Authorization: Bearer`.
 from __future__ import annotations
 
 from typing import Any, ClassVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from tracker.check.api import ApiChecker, HostClient, need, parse_time, read_files
 from tracker.check.evidence import (
@@ -41,8 +41,7 @@ class GitLabChecker(ApiChecker):
         host = host_name(target.key)
         api = self.client(host)
         answer = api.get_json(f"/projects/{quote(path_of(target.name), safe='')}", _LICENSE)
-        if answer.status in (301, 302, 307, 308) and _is_project(api, answer.location):
-            answer = api.get_json(urlsplit(answer.location).path.removeprefix(_api_path(api)))
+        answer = api.moved(answer, "/projects/")
         if not answer.ok:
             return self.failed(target, answer)
         project = answer.data
@@ -87,18 +86,6 @@ class GitLabChecker(ApiChecker):
 
 
 _LICENSE = {"license": "true"}
-
-
-def _api_path(api: HostClient) -> str:
-    return urlsplit(api.base_url).path
-
-
-def _is_project(api: HostClient, location: str) -> bool:
-    """A redirect to the same instance's `/projects/:id`: the project moved."""
-    where = urlsplit(location)
-    base = urlsplit(api.base_url)
-    same = not where.netloc or where.netloc == base.netloc
-    return same and where.path.startswith(f"{base.path}/projects/")
 
 
 def _tree(api: HostClient, pid: int, branch: str | None) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ repository answers with a redirect to its new name on the same API, followed onc
 from __future__ import annotations
 
 from typing import Any, ClassVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 
@@ -29,7 +29,6 @@ from tracker.hosts import Host, path_of
 from tracker.models import CheckResult, DueRepo, RepoFacts, RepoStatus
 from tracker.tree import MAX_TREE_PATHS
 
-REDIRECTS = frozenset({301, 302, 307, 308})
 HUB_STATUSES = frozenset({401, 403, 404, 410, 451})
 """Answers whose meaning the Hub's headers decide (`tracker.check.huggingface`)."""
 MAX_TOPICS = 20
@@ -56,9 +55,7 @@ class HfCodeChecker(ApiChecker):
     def check(self, target: DueRepo) -> CheckResult:
         api = self.client("hub")
         kind, repo_id = _split(path_of(target.name))
-        answer = api.get_json(f"/api/{kind}/{_quoted(repo_id)}")
-        if answer.status in REDIRECTS and _same_api(api, answer.location, kind):
-            answer = api.get_json(urlsplit(answer.location).path.removeprefix(_base_path(api)))
+        answer = api.moved(api.get_json(f"/api/{kind}/{_quoted(repo_id)}"), f"/api/{kind}/")
         if not answer.ok:
             return self._failed(target, answer)
         data = answer.data
@@ -125,17 +122,6 @@ def _split(path: str) -> tuple[str, str]:
 
 def _quoted(repo_id: str) -> str:
     return quote(repo_id, safe="/")
-
-
-def _base_path(api: HostClient) -> str:
-    return urlsplit(api.base_url).path.rstrip("/")
-
-
-def _same_api(api: HostClient, location: str, kind: str) -> bool:
-    """A redirect to the same Hub's `/api/{kind}/...`: the repository was renamed."""
-    where, base = urlsplit(location), urlsplit(api.base_url)
-    same = not where.netloc or where.netloc == base.netloc
-    return same and where.path.startswith(f"{_base_path(api)}/api/{kind}/")
 
 
 def _with_folders(files: list[str]) -> tuple[str, ...]:

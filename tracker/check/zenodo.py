@@ -24,14 +24,21 @@ from dataclasses import replace
 from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
-from tracker.check.api import ApiAnswer, ApiChecker, HostClient, host_stop, need, parse_time
+from tracker.check.api import (
+    REDIRECTS,
+    ApiAnswer,
+    ApiChecker,
+    HostClient,
+    host_stop,
+    need,
+    parse_time,
+)
 from tracker.check.evidence import EVIDENCE_COLUMNS, EVIDENCE_FILES, derive, found, readme_path
 from tracker.extract.licenses import spdx_of
 from tracker.hosts import Host, host_name, path_of
 from tracker.models import CheckResult, DueRepo, RepoFacts, RepoStatus
 from tracker.tree import MAX_TREE_PATHS, source_files
 
-REDIRECTS = frozenset({301, 302, 303, 307, 308})
 ARCHIVES = (".zip", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz", ".7z", ".rar")
 LISTED = (".zip",)
 """Archives InvenioRDM lists (`RECORDS_RESOURCES_ZIP_FORMATS`)."""
@@ -65,12 +72,10 @@ class ZenodoChecker(ApiChecker):
 
     def _follow(self, api: HostClient, answer: ApiAnswer) -> ApiAnswer:
         """The answer, or the record one redirect on the same API leads to."""
-        if answer.status not in REDIRECTS:
+        path = api.relative(answer.location) if answer.status in REDIRECTS else None
+        if path is None or not _RECORD_PATH.search(path):
             return answer
-        where, base = urlsplit(answer.location), urlsplit(api.base_url)
-        if (where.netloc and where.netloc != base.netloc) or not _RECORD_PATH.search(where.path):
-            return answer
-        return api.get_json(where.path.removeprefix(base.path.rstrip("/")))
+        return api.get_json(path)
 
     def _facts(
         self, api: HostClient, host: str, asked: str, target: DueRepo, r: dict[str, Any]
