@@ -51,7 +51,7 @@ class ReadOptions:
     """Fail the whole file on the first malformed entry instead of skipping it with a warning."""
     columns: Mapping[str, str] = field(default_factory=dict)
     """CSV header name -> field (`title`, `abstract`, `url`, `arxiv_id`, `doi`)."""
-    format: str | None = None
+    input_format: str | None = None
     """Force a source format (a key of `tracker.sources.FORMATS`) instead of detecting it."""
 
 
@@ -77,7 +77,7 @@ def _items(
             strict=options.strict,
             columns=options.columns,
             stats=stats,
-            format=options.format,
+            input_format=options.input_format,
             defer=defer,
         )
         for entry in entries:

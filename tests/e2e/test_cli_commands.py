@@ -34,6 +34,6 @@ def test_run_table_shows_flags_and_checked_repositories(tmp_path: Path, cli: Any
 def test_ingest_honours_a_forced_format(tmp_path: Path, cli: Any) -> None:
     papers = tmp_path / "papers.csv"
     papers.write_text(CSV, encoding="utf-8")
-    forced = cli("ingest", str(papers), "--format", "bibtex", "--db", str(tmp_path / "x.db"))
+    forced = cli("ingest", str(papers), "--input-format", "bibtex", "--db", str(tmp_path / "x.db"))
     assert forced.returncode == 3, forced.stderr
     assert f"{papers}: no papers found" in forced.stderr

@@ -171,7 +171,7 @@ def test_a_100_mb_single_line_listing_keeps_memory_flat(tmp_path: Path) -> None:
 def test_a_device_is_refused_not_read_forever(tmp_path: Path) -> None:
     link = tmp_path / "zero.txt"
     link.symlink_to("/dev/zero")
-    done = _ingest(str(link), "--format", "hf_listing", cwd=tmp_path)
+    done = _ingest(str(link), "--input-format", "hf_listing", cwd=tmp_path)
     assert done.returncode == 3
     said = " ".join(done.stderr.split())
     assert f"error: {link}: is a device, not a file (read a listing from `-` instead)" in said

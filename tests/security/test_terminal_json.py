@@ -87,7 +87,7 @@ def test_ingest_warnings_and_errors_echo_input_without_controls(tmp_path: Path, 
     listing = tmp_path / HOSTILE_FILE
     listing.write_text(f"2301.00001\nnot an id {ESC}[2J \u202e here\n", encoding="utf-8")
     db = str(tmp_path / "w.db")
-    done = cli("ingest", str(listing), "--format", "id_list", "--db", db)
+    done = cli("ingest", str(listing), "--input-format", "id_list", "--db", db)
     assert done.returncode == 0, done.stderr
     assert hidden(done.stderr) == [], done.stderr
     warning = next(ln for ln in done.stderr.splitlines() if ln.startswith("warning:"))

@@ -50,11 +50,28 @@ Columns = Annotated[
         show_default=False,
     ),
 ]
-Format = Annotated[
+
+
+def _input_format(value: str | None) -> str | None:
+    """A known source name, else a usage error (exit 2) listing them: the same mistake as an
+    unknown `--status`, and caught before anything is read."""
+    from tracker.sources import FORMATS
+
+    if value is not None and value not in FORMATS:
+        raise typer.BadParameter(
+            f"unknown input format {value}; choose from {', '.join(FORMATS)}",
+            param_hint="--input-format",
+        )
+    return value
+
+
+InputFormat = Annotated[
     str | None,
     typer.Option(
-        "--format",
-        help="Force the input format: hf_listing, hf_api, arxiv_atom, bibtex, csv, pdf, id_list.",
+        "--input-format",
+        help="Read every file as this format instead of detecting it: hf_listing, hf_api, "
+        "arxiv_atom, bibtex, csv, pdf, id_list.",
+        callback=_input_format,
         show_default=False,
     ),
 ]
@@ -73,14 +90,14 @@ Jobs = Annotated[
 ]
 
 
-def read_options(strict: bool, columns: list[str] | None, format: str | None) -> ReadOptions:
+def read_options(strict: bool, columns: list[str] | None, input_format: str | None) -> ReadOptions:
     mapping: dict[str, str] = {}
     for pair in columns or []:
         header, sep, field = pair.rpartition("=")
         if not sep or not header or not field:
             raise ConfigError(f"--column wants HEADER=FIELD, got {pair!r}")
         mapping[header] = field
-    return ReadOptions(strict=strict, columns=mapping, format=format)
+    return ReadOptions(strict=strict, columns=mapping, input_format=input_format)
 
 
 Sources = Annotated[
@@ -285,7 +302,7 @@ def ingest(
     watched: Watched = False,
     strict: Strict = False,
     column: Columns = None,
-    format: Format = None,
+    input_format: InputFormat = None,
     jobs: Jobs = None,
     since: Since = None,
     until: Until = None,
@@ -301,7 +318,7 @@ def ingest(
 
     Example: tracker ingest examples/hf-trending.txt arxiv:cs.LG --since 2025-04-01
     """
-    options = read_options(strict, column, format)
+    options = read_options(strict, column, input_format)
     files, feeds = split_inputs(sources or [])
     cfg = feed_settings(db, hf_endpoint, arxiv_api_url, openreview_api_url, openalex_api_url)
     if watched:

@@ -12,7 +12,7 @@ from tracker import pipeline
 from tracker.cli.app import DbOption, Exit, app, err, out, settings
 from tracker.cli.ingest import (
     Columns,
-    Format,
+    InputFormat,
     Jobs,
     Since,
     Strict,
@@ -69,7 +69,7 @@ def run(
     limit: Annotated[int | None, typer.Option(help="Show at most this many papers.")] = None,
     strict: Strict = False,
     column: Columns = None,
-    format: Format = None,
+    input_format: InputFormat = None,
     jobs: Jobs = None,
     no_enrich: Annotated[
         bool,
@@ -138,7 +138,7 @@ def run(
         allow_private=allow_private or None,
     )
     routes = connect_routes(connect_to)
-    options = read_options(strict, column, format)
+    options = read_options(strict, column, input_format)
     files, feeds = split_inputs(sources or [])
     if watched or not sources:
         with open_db(cfg.db_url).connect() as conn:

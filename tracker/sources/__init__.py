@@ -80,7 +80,7 @@ def read_source(
     strict: bool = False,
     columns: Mapping[str, str] | None = None,
     stats: ReadStats | None = None,
-    format: str | None = None,
+    input_format: str | None = None,
     defer: Literal[False] = False,
 ) -> Iterator[PaperRecord]: ...
 
@@ -92,7 +92,7 @@ def read_source(
     strict: bool = False,
     columns: Mapping[str, str] | None = None,
     stats: ReadStats | None = None,
-    format: str | None = None,
+    input_format: str | None = None,
     defer: bool,
 ) -> Iterator[PaperRecord | Entry]: ...
 
@@ -103,12 +103,12 @@ def read_source(
     strict: bool = False,
     columns: Mapping[str, str] | None = None,
     stats: ReadStats | None = None,
-    format: str | None = None,
+    input_format: str | None = None,
     defer: bool = False,
 ) -> Iterator[PaperRecord | Entry]:
     """Stream the papers in `path` (`-` reads standard input).
 
-    `columns` maps CSV header names to record fields; `format` forces a source by name (see
+    `columns` maps CSV header names to record fields; `input_format` forces a source by name (see
     `FORMATS`); `stats` collects counts and skipped-entry warnings. With `defer`, the source may
     leave entries unparsed (`Source.entries`): whoever parses them (`parse_entry`) counts them
     and passes on the reasons to skip them; without it, only records come.
@@ -117,7 +117,7 @@ def read_source(
     try:
         if not head.strip():
             raise InputError(path, "is empty")
-        source = detect(path, head, format)
+        source = detect(path, head, input_format)
         ctx = ReadContext(path, strict, dict(columns or {}), stats or ReadStats())
         if defer:
             yield from source.entries(fh, ctx)
