@@ -25,6 +25,8 @@ Behaviour of `request()` (and of `send()`, its raising twin for existing callers
   run. Without a budget, a host failing on every call would cost each target all its attempts
   and pauses, and a run over a few hundred targets minutes. Rate-limit waits are not charged:
   they are the server's schedule, bounded by `max_wait_s`.
+* A redirect whose `Location` httpx cannot parse is the server's answer: not retried, and
+  its reason says so.
 * Expected conditions are values, not exceptions: `HttpResult` holds the response, or a
   `Failure` kind with a one-line reason. Reasons name the status or the exception type, never
   a URL's query or a header, and every `Authorization` value the client or request carries is
@@ -49,7 +51,7 @@ from enum import StrEnum
 from typing import Any
 
 import httpx
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, retry_if_result
+from tenacity import RetryCallState, Retrying, retry_if_exception, retry_if_result
 
 from tracker.config import scrub
 
@@ -318,8 +320,24 @@ class _Attempts:
 _SPENT = " (the run's retry budget is spent)"
 
 
+def malformed_redirect(exc: BaseException) -> bool:
+    """httpx reads the `Location` of every redirect, followed or not, and raises a protocol
+    error for one its URL parser refuses (`http://0177.0.0.1/`): that is the server's answer,
+    not a dropped connection, so it is never retried."""
+    return isinstance(exc, httpx.RemoteProtocolError) and str(exc).startswith(
+        "Invalid URL in location header"
+    )
+
+
+def _transient(exc: BaseException) -> bool:
+    return isinstance(exc, httpx.TransportError) and not malformed_redirect(exc)
+
+
 def _failure_of(exc: BaseException) -> tuple[Failure, str]:
     name = type(exc).__name__
+    if malformed_redirect(exc):
+        detail = str(exc).removeprefix("Invalid URL in location header:").strip(" .")
+        return Failure.HTTP, f"redirect to a malformed URL ({detail[:160]})"
     if isinstance(exc, httpx.TimeoutException):
         return Failure.TIMEOUT, f"timeout ({name})"
     if isinstance(exc, httpx.ConnectError):
@@ -359,7 +377,7 @@ def request(
             p.retry_budget.charge(p.retry_budget.clock() - started)
 
     retrying = Retrying(
-        retry=retry_if_exception_type(httpx.TransportError) | retry_if_result(is_retryable),
+        retry=retry_if_exception(_transient) | retry_if_result(is_retryable),
         wait=attempts.wait,
         stop=attempts.stop,
         sleep=p.sleep,

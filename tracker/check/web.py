@@ -2,9 +2,14 @@
 
 Redirects are never followed automatically: every hop's host is resolved, and every address it
 resolves to must be public (no loopback, private, link-local such as 169.254.169.254,
-multicast, reserved or IPv6 unique-local space) before one byte is sent. The request then goes
-to the address that was checked, with the original `Host` (and TLS server name), so a second
-DNS answer cannot swap in an internal address between check and connect.
+multicast, reserved, IPv6 unique-local or site-local space, nor an IPv4 address of those
+inside IPv6) before one byte is sent. The request then goes to the address that was checked,
+with the original `Host` (and TLS server name), so a second DNS answer cannot swap in an
+internal address between check and connect.
+
+A host that is a number is read as the URL standard reads it (`2130706433`, `0x7f000001`,
+`0177.0.0.1`, `127.1` are 127.0.0.1), before and instead of any resolver: the guard judges
+what a browser or curl would connect to, whichever resolver it was given.
 
 `connect_to` is curl's `--connect-to`: an operator's explicit "serve this host from that
 origin" (offline demos and the local emulators). It is trusted as configuration and skips
@@ -17,6 +22,7 @@ import ipaddress
 import socket
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -69,6 +75,7 @@ def refusal(address: str) -> str | None:
         ("multicast", ip.is_multicast),
         ("unspecified", ip.is_unspecified),
         ("unique-local", isinstance(ip, ipaddress.IPv6Address) and ip in _ULA),
+        ("site-local", isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local),
         ("reserved", ip.is_reserved),
         ("private", ip.is_private),
     )
@@ -183,7 +190,47 @@ def _addresses(host: str, resolver: Resolver) -> Sequence[str]:
     try:
         return [str(ipaddress.ip_address(host.strip("[]")))]
     except ValueError:
-        return resolver(host)
+        pass
+    number = ipv4_number(host)
+    return [str(number)] if number is not None else resolver(host)
+
+
+_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+
+
+def ipv4_number(host: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a host written as numbers means (the WHATWG URL host parser): one to
+    four dot-separated parts, each decimal, `0x` hex or `0`-led octal, the last filling the
+    remaining bytes, and a trailing dot allowed. None when `host` is a name, or numbers that
+    make no address (those are left to the resolver, which finds nothing)."""
+    text = unicodedata.normalize("NFKC", host).translate(_DOTS)
+    parts = text.split(".")
+    if len(parts) > 1 and parts[-1] == "":
+        parts.pop()
+    if not 1 <= len(parts) <= 4:
+        return None
+    numbers = [_ipv4_part(p) for p in parts]
+    if any(n is None for n in numbers):
+        return None
+    *high, last = [n for n in numbers if n is not None]
+    if any(n > 255 for n in high) or last >= 256 ** (4 - len(high)):
+        return None
+    value = last + sum(n << (8 * (3 - i)) for i, n in enumerate(high))
+    return ipaddress.IPv4Address(value)
+
+
+def _ipv4_part(part: str) -> int | None:
+    digits, base = part, 10
+    if part[:2].lower() == "0x":
+        digits, base = part[2:] or "0", 16
+    elif len(part) > 1 and part.startswith("0"):
+        digits, base = part[1:], 8
+    if not digits.isascii() or not digits.isalnum():
+        return None
+    try:
+        return int(digits, base)
+    except ValueError:
+        return None
 
 
 def lands_on_code_host(url: str) -> bool:
