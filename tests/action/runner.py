@@ -1,10 +1,11 @@
 """A small stand-in for the Actions runner: runs a workflow job's `run:` steps with bash.
 
 It evaluates the `${{ }}` expressions the workflows use (contexts, `||`, `&&`, `==`, `!=`, `!`,
-`always()`, `success()`, `failure()`, `format()`), expands a local composite action
-(`uses: ./`) into its steps, and gives every step `GITHUB_OUTPUT`, `GITHUB_ENV` and
-`GITHUB_STEP_SUMMARY` files as the runner does. Steps that use other actions (checkout,
-setup-python, upload-artifact) are the runner's business and are recorded as skipped.
+`always()`, `success()`, `failure()`, `format()`), expands a composite action into its steps
+(the local one, `uses: ./`, and `uses: owner/name@ref` for a repository given in `Job.actions`,
+cloned at that ref as the runner downloads it), and gives every step `GITHUB_OUTPUT`,
+`GITHUB_ENV` and `GITHUB_STEP_SUMMARY` files as the runner does. Steps that use other actions
+(checkout, setup-python, upload-artifact) are the runner's business and are recorded as skipped.
 """
 
 from __future__ import annotations
@@ -190,6 +191,8 @@ class Job:
     failed: subprocess.CompletedProcess[str] | None = None
     log: list[str] = field(default_factory=list)
     skip_ids: frozenset[str] = frozenset({"install"})
+    actions: dict[str, Path] = field(default_factory=dict)
+    """`owner/name` -> the git repository that `uses: owner/name@ref` is fetched from."""
     _n: int = 0
 
     @property
@@ -227,8 +230,9 @@ class Job:
         if not condition(step.get("if"), ctx):
             self.skipped.append(f"{name} (if)")
             return
-        if step.get("uses") == "./":
-            outputs = self._composite(step, ctx)
+        action_dir = self._action_dir(step.get("uses"))
+        if action_dir is not None:
+            outputs = self._composite(step, ctx, action_dir)
             if step.get("id"):
                 steps[step["id"]] = {"outputs": outputs}
             return
@@ -240,8 +244,29 @@ class Job:
         if step.get("id"):
             steps[step["id"]] = {"outputs": outputs}
 
-    def _composite(self, step: dict[str, Any], ctx: dict[str, Any]) -> dict[str, str]:
-        action = yaml.safe_load((self.workspace / "action.yml").read_text(encoding="utf-8"))
+    def _action_dir(self, uses: str | None) -> Path | None:
+        """Where the composite action of `uses` is: the workspace for `./`, a clone at the
+        ref for a repository in `actions` (a missing ref fails as on GitHub), else None."""
+        if uses == "./":
+            return self.workspace
+        repo, _, ref = (uses or "").partition("@")
+        if repo not in self.actions:
+            return None
+        where = self.temp / "_actions" / repo / ref
+        if not where.exists():
+            source = str(self.actions[repo])
+            subprocess.run(
+                ["git", "clone", "-q", "--depth", "1", "--branch", ref, source, str(where)],
+                check=True,
+                capture_output=True,
+                env={**self.env, "GIT_CONFIG_NOSYSTEM": "1"},
+            )
+        return where
+
+    def _composite(
+        self, step: dict[str, Any], ctx: dict[str, Any], action_dir: Path
+    ) -> dict[str, str]:
+        action = yaml.safe_load((action_dir / "action.yml").read_text(encoding="utf-8"))
         given = {k: interpolate(v, ctx) for k, v in (step.get("with") or {}).items()}
         inputs = {
             k: given.get(k, interpolate(spec.get("default", ""), ctx))
@@ -253,7 +278,7 @@ class Job:
             raise AssertionError(f"required inputs missing: {missing}")
         inner: dict[str, Any] = {}
         github = self.github
-        self.github = {**github, "action_path": str(self.workspace)}
+        self.github = {**github, "action_path": str(action_dir)}
         try:
             for sub in action["runs"]["steps"]:
                 self._step(sub, {"inputs": inputs}, inner)

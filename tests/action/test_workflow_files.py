@@ -41,7 +41,16 @@ def _actionlint() -> str:
 
 
 def test_the_workflows_are_the_expected_ones() -> None:
-    assert [p.name for p in WORKFLOWS] == ["ci.yml", "track.yml"]
+    assert [p.name for p in WORKFLOWS] == ["ci.yml", "release.yml", "track.yml"]
+
+
+def test_the_release_workflow_runs_on_version_tags_only_and_may_only_push_tags() -> None:
+    doc = load(ROOT / ".github" / "workflows" / "release.yml")
+    assert doc[True] == {"push": {"tags": ["v[0-9]+.[0-9]+.[0-9]+"]}}  # YAML reads `on` as true
+    assert doc["concurrency"]["cancel-in-progress"] is False
+    assert {name: job["permissions"] for name, job in doc["jobs"].items()} == {
+        "major-tag": {"contents": "write"}
+    }
 
 
 @pytest.mark.parametrize("path", [*WORKFLOWS, ACTION], ids=lambda p: p.name)
