@@ -716,6 +716,9 @@ class FlagSummary:
     """Papers per probe code that answered true (acknowledged ones excluded)."""
     verdicts: dict[str, int] = field(default_factory=dict)
     """Papers per verdict kind."""
+    judged: int = field(default=0, compare=False)
+    """How many papers this run judged again (the others' facts had not changed): the work
+    done, not what was concluded, so two runs that leave the same verdicts compare equal."""
 
 
 @dataclass(frozen=True, slots=True)

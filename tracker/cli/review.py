@@ -60,17 +60,28 @@ def flag(
         int | None,
         typer.Option("--stale-months", help="Months without a push before `stale` (default 12)."),
     ] = None,
+    everything: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Judge every paper again, not only those whose facts changed or whose "
+            "deadline came.",
+        ),
+    ] = False,
 ) -> None:
     """Run every probe on the stored papers and store findings, verdicts and checklists.
 
     Example: tracker flag --grace-days 120
     """
     cfg = settings(db, grace_days=grace_days, stale_months=stale_months)
-    summary = flag_papers(open_db(cfg.db_url, create=False), cfg)
+    summary = flag_papers(open_db(cfg.db_url, create=False), cfg, everything=everything)
     verdicts = ", ".join(
         f"{k} {v:,}" for k, v in sorted(summary.verdicts.items(), key=lambda kv: -kv[1])
     )
-    err.print(f"flagged {summary.papers:,} papers: {verdicts or 'none'}")
+    err.print(
+        f"flagged {summary.papers:,} papers ({summary.judged:,} judged again): "
+        f"{verdicts or 'none'}"
+    )
 
 
 @app.command()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tracker.flags.dates import paper_date
 from tracker.flags.judge import WEIGHT_PREFIXES
@@ -34,13 +34,53 @@ _MONTH_YEAR = re.compile(r"\bin ([a-z]+) (\d{4})\b", re.I)
 _HF_OWNER = re.compile(r"huggingface\.co/(?!datasets/|spaces/)([^/\s]+)/", re.I)
 
 
+class Horizon:
+    """The first day after `today` on which the answers read so far may read differently.
+
+    Probes that compare a date with today note here when that comparison turns (a deadline
+    passes, a count of days moves on), so a flag run knows until when a judgement holds for
+    unchanged facts and judges the paper again only then (`tracker.flags.run`).
+    """
+
+    __slots__ = ("until",)
+
+    def __init__(self) -> None:
+        self.until: dt.date | None = None
+
+    def at(self, day: dt.date) -> None:
+        if self.until is None or day < self.until:
+            self.until = day
+
+
 @dataclass(frozen=True, slots=True)
 class ProbeContext:
-    """What probes need beyond the facts: today and the configured thresholds."""
+    """What probes need beyond the facts: today and the configured thresholds.
+
+    Probes ask about today only through the methods below, which note in `horizon` when the
+    answer changes."""
 
     today: dt.date
     grace_days: int = 90
     stale_months: int = 12
+    horizon: Horizon = field(default_factory=Horizon, compare=False, repr=False)
+
+    def not_after(self, day: dt.date) -> bool:
+        """Whether today is `day` or before it (true until the day after)."""
+        if self.today <= day:
+            self.horizon.at(day + dt.timedelta(days=1))
+            return True
+        return False
+
+    def days_since(self, day: dt.date) -> int:
+        """Days from `day` to today (negative before it); the count moves every day."""
+        self.horizon.at(self.today + dt.timedelta(days=1))
+        return (self.today - day).days
+
+    def periods_since(self, day: dt.date, days: int) -> int:
+        """Whole periods of `days` from `day` to today; moves when the next one completes."""
+        n = (self.today - day).days // days
+        self.horizon.at(day + dt.timedelta(days=days * (n + 1)))
+        return n
 
 
 def code_links(f: PaperFacts) -> list[LinkFacts]:
@@ -260,7 +300,7 @@ def unread_reason(lk: LinkFacts) -> str:
     return f"{lk.url}: could not be read ({why})"
 
 
-def not_yet_created(lk: LinkFacts, f: PaperFacts, grace_days: int, today: dt.date) -> bool:
+def not_yet_created(lk: LinkFacts, f: PaperFacts, ctx: ProbeContext) -> bool:
     """A linked repository that answers 404 but was never seen up, while the paper's code is
     still inside its grace period: promised (or still private), not dead."""
     r = lk.repo
@@ -268,8 +308,8 @@ def not_yet_created(lk: LinkFacts, f: PaperFacts, grace_days: int, today: dt.dat
         return False
     if r.http_status is not None and r.http_status not in DEAD_HTTP:
         return False
-    due = deadline(f.code, f, grace_days)
-    return due is None or today <= due.due
+    due = deadline(f.code, f, ctx.grace_days)
+    return due is None or ctx.not_after(due.due)
 
 
 def claims(claim: StatusClaim) -> bool:

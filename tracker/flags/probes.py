@@ -142,7 +142,7 @@ def code_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
     good = [lk for lk in links if lk.repo is not None and delivers_code(lk.repo)]
     if good:
         return _f(f, code, Outcome.FALSE, f"code delivered at {good[0].url}", subject=good[0].url)
-    awaited = [lk for lk in links if not_yet_created(lk, f, ctx.grace_days, ctx.today)]
+    awaited = [lk for lk in links if not_yet_created(lk, f, ctx)]
     unsettled = [lk for lk in links if is_unsettled(lk) and lk not in awaited]
     unread = unread_pages(f)
     if unsettled or unread:
@@ -185,7 +185,7 @@ def _against_deadline(
     if when is None:
         return _f(f, code, Outcome.NOT_AVAILABLE, "paper date unknown", claim.evidence)
     notes = [claim.evidence, f"due {when.due}: {when.basis}", *extra]
-    late = (ctx.today - when.due).days
+    late = ctx.days_since(when.due)
     if late <= 0:
         return _f(f, code, Outcome.FALSE, messages[0].format(-late), *notes, dated=when.due)
     return _f(
@@ -206,7 +206,7 @@ def code_link_dead(f: PaperFacts, ctx: ProbeContext) -> Finding:
     links = code_links(f)
     if not links:
         return _f(f, code, Outcome.NOT_AVAILABLE, "no code link")
-    awaited = [lk for lk in links if not_yet_created(lk, f, ctx.grace_days, ctx.today)]
+    awaited = [lk for lk in links if not_yet_created(lk, f, ctx)]
     dead = [lk for lk in links if lk.repo is not None and is_dead(lk.repo) and lk not in awaited]
     if dead:
         return _f(
@@ -483,11 +483,14 @@ def stale(f: PaperFacts, ctx: ProbeContext) -> Finding:
     lk = _primary(f)
     if lk is None or lk.repo is None or lk.repo.pushed_at is None:
         return _f(f, code, Outcome.NOT_AVAILABLE, "no last-push date")
-    months = (ctx.today - lk.repo.pushed_at.date()).days // 30
-    if months < ctx.stale_months:
+    pushed = lk.repo.pushed_at.date()
+    if ctx.not_after(pushed + dt.timedelta(days=30 * ctx.stale_months - 1)):
+        # a false answer is not stored, so its month count needs no note in the horizon
+        months = (ctx.today - pushed).days // 30
         return _f(
             f, code, Outcome.FALSE, f"last push {months} months ago", subject=lk.url, measure=months
         )
+    months = ctx.periods_since(pushed, 30)
     return _f(
         f,
         code,
@@ -616,11 +619,7 @@ def unknown(f: PaperFacts, ctx: ProbeContext) -> Finding:
     unread = _unread_code(f)
     if not checkable and not unread:
         return _f(f, code, Outcome.NOT_AVAILABLE, "nothing to check")
-    open_ = [
-        lk
-        for lk in checkable
-        if is_unsettled(lk) and not not_yet_created(lk, f, ctx.grace_days, ctx.today)
-    ]
+    open_ = [lk for lk in checkable if is_unsettled(lk) and not not_yet_created(lk, f, ctx)]
     if not open_ and not unread:
         return _f(f, code, Outcome.FALSE, "every link was checked")
     first = (open_ or unread)[0]

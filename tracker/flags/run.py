@@ -2,15 +2,21 @@
 
 The only module of `tracker.flags` that touches the database (through `tracker.store`), so
 `tracker run`, `tracker flag` and `tracker ack` share one code path.
+
+A run judges only what may have changed (`tracker.store.flag_due`): papers whose facts changed
+since their last judgement, and papers whose deadline came (each judgement is stored with the
+first day it may read differently, `ProbeContext.horizon`). It judges everything when asked,
+when the rules or settings differ from those the stored judgements were made under, or when
+`today` is earlier than a day already judged on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from tracker.config import Settings
 from tracker.flags.facts import ProbeContext
@@ -18,14 +24,24 @@ from tracker.flags.judge import RULES_VERSION, columns, judge
 from tracker.flags.probes import run_probes
 from tracker.flags.verdict import verdict
 from tracker.models import FlagSummary, Outcome, PaperFacts
-from tracker.store.facts import iter_paper_facts
+from tracker.store.facts import paper_facts
 from tracker.store.findings import PaperFlags, save_findings
+from tracker.store.flag_due import due_papers, load_state, save_state, spread_queue, totals
 from tracker.store.judged import pending_judgements, save_judgements
+from tracker.store.locks import lock_for_write
 from tracker.store.rollup import fingerprint, rollup_links, save_mark
+from tracker.store.tables import FLAG_NEVER, FLAG_NOW
+
+PROBE_RULES = "1"
+"""Bump when a probe or the verdict reads the same facts differently: the next flag run then
+judges every paper again (repository judgements have their own `RULES_VERSION`)."""
+BATCH = 2000
 
 
 def flag_paper(facts: PaperFacts, ctx: ProbeContext) -> PaperFlags:
-    """Every probe's answer and the verdict for one paper (pure)."""
+    """Every probe's answer and the verdict for one paper (pure), with the first day they may
+    read differently for the same facts."""
+    ctx.horizon.until = None
     findings = run_probes(facts, ctx)
     kind, text = verdict(facts, findings)
     true = sorted({f.code for f in findings if f.outcome is Outcome.TRUE} - {"code_delivered"})
@@ -45,6 +61,7 @@ def flag_paper(facts: PaperFacts, ctx: ProbeContext) -> PaperFlags:
             ),
             None,
         ),
+        due=ctx.horizon.until or FLAG_NEVER,
     )
 
 
@@ -59,42 +76,84 @@ def judge_repositories(engine: Engine, *, everything: bool = False) -> int:
     return changed
 
 
+def rules_of(settings: Settings) -> str:
+    """What a judgement depends on besides the facts and the day."""
+    return (
+        f"probes {PROBE_RULES}, repositories {RULES_VERSION}, "
+        f"grace {settings.grace_days} days, stale {settings.stale_months} months"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    everything: bool
+    rules: str
+    latest: dt.date
+    kept: bool
+    """Whether the judgements are made under the recorded rules (else they are stored due
+    now, so the next run under the recorded rules judges them again)."""
+
+
+def _plan(
+    conn: Connection, settings: Settings, today: dt.date, whole: bool, partial: bool
+) -> _Plan:
+    state = load_state(conn)
+    rules = rules_of(settings)
+    latest = dt.date.fromisoformat(state["latest"]) if "latest" in state else today
+    same = state.get("rules") == rules
+    if partial:
+        return _Plan(False, rules, max(latest, today), same or "rules" not in state)
+    return _Plan(whole or not same or today < latest, rules, max(latest, today), True)
+
+
 def flag_papers(
     engine: Engine,
     settings: Settings,
     *,
     keys: Sequence[str] | None = None,
     today: dt.date | None = None,
+    everything: bool = False,
 ) -> FlagSummary:
-    """Flag every stored paper (or those with `keys`); one transaction per batch.
+    """Judge the stored papers whose facts changed or whose deadline came (every paper with
+    `everything`, or those with `keys`); one transaction per batch. The summary counts every
+    stored paper's verdict and flags; `judged` says how many were judged again.
 
-    A run over every paper also marks the rolled-up link columns current (`tracker.store.rollup`)
-    as of what the database held when it started.
+    A run that is not limited to `keys` leaves every paper judged, so it also marks the
+    rolled-up link columns current (`tracker.store.rollup`) as of what the database held when
+    it started.
     """
+    day = today or dt.datetime.now(dt.UTC).date()
     ctx = ProbeContext(
-        today=today or dt.datetime.now(dt.UTC).date(),
-        grace_days=settings.grace_days,
-        stale_months=settings.stale_months,
+        today=day, grace_days=settings.grace_days, stale_months=settings.stale_months
     )
-    flagged: Counter[str] = Counter()
-    verdicts: Counter[str] = Counter()
-    papers = 0
-    judge_repositories(engine)
+    judge_repositories(engine, everything=everything)
+    judged = 0
     with engine.connect() as conn:
+        plan = _plan(conn, settings, day, everything, keys is not None)
         mark = fingerprint(conn) if keys is None else None
-        for batch in iter_paper_facts(conn, keys):
-            results = [flag_paper(f, ctx) for f in batch]
+        spread_queue(conn)
+        whole = plan.everything or keys is not None
+        after: tuple[dt.date, int] | int = 0 if whole else (FLAG_NOW, 0)
+        while True:
+            lock_for_write(conn)
+            rows = due_papers(conn, None if whole else day, after, BATCH, keys)
+            if not rows:
+                conn.rollback()
+                break
+            results = [flag_paper(f, ctx) for f in paper_facts(conn, rows)]
+            if not plan.kept:
+                results = [replace(r, due=FLAG_NOW) for r in results]
             save_findings(conn, results)
             conn.commit()
-            for facts, res in zip(batch, results, strict=True):
-                papers += 1
-                verdicts[res.verdict_kind] += 1
-                flagged.update(
-                    f.code
-                    for f in res.findings
-                    if f.outcome is Outcome.TRUE and f.code not in facts.acknowledged
-                )
+            judged += len(rows)
+            last = rows[-1]
+            after = last["id"] if isinstance(after, int) else (last["flag_due"], last["id"])
+        state = {"latest": plan.latest.isoformat()}
+        if keys is None:
+            state["rules"] = plan.rules
+        save_state(conn, state)
         if mark is not None:
             save_mark(conn, mark)
-            conn.commit()
-    return FlagSummary(papers=papers, flagged=dict(flagged), verdicts=dict(verdicts))
+        conn.commit()
+        papers, verdicts, flagged = totals(conn)
+    return FlagSummary(papers=papers, flagged=flagged, verdicts=verdicts, judged=judged)

@@ -233,26 +233,31 @@ def _facts_batch(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
     ]
 
 
+PAPER_FACT_COLUMNS = (
+    "id",
+    "key",
+    "title",
+    "published",
+    "venue_date",
+    "arxiv_id",
+    "date_basis",
+    "first_seen_at",
+    *(f"{a}_{s}" for a in ("code", "weights", "data") for s in ("status", "evidence", "condition")),
+)
+"""The paper columns the probes read (`db/versions/0010` fires its trigger on the same)."""
+
+
+def paper_facts(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
+    """Facts of these paper rows (with every `PAPER_FACT_COLUMNS`), in their order."""
+    return _facts_batch(conn, papers) if papers else []
+
+
 def iter_paper_facts(
     conn: Connection, keys: Sequence[str] | None = None, *, batch: int = BATCH
 ) -> Iterator[list[PaperFacts]]:
     """Batches of facts for every paper (or the papers with these keys), in id order."""
     p = table_of(Paper)
-    cols = [
-        p.c.id,
-        p.c.key,
-        p.c.title,
-        p.c.published,
-        p.c.venue_date,
-        p.c.arxiv_id,
-        p.c.date_basis,
-        p.c.first_seen_at,
-        *(
-            p.c[f"{a}_{s}"]
-            for a in ("code", "weights", "data")
-            for s in ("status", "evidence", "condition")
-        ),
-    ]
+    cols = [p.c[c] for c in PAPER_FACT_COLUMNS]
     last = 0
     while True:
         q = select(*cols).where(p.c.id > last).order_by(p.c.id).limit(batch)

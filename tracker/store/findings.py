@@ -8,6 +8,7 @@ also removes what no longer holds, and a rerun over unchanged facts writes nothi
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, insert, select, upda
 from tracker.models import Finding, Outcome
 from tracker.store.codes import CODE_COLUMNS, LICENSE, TALLY, code_ids, repo_ids, tally_value
 from tracker.store.rollup import ROLLUP_COLUMNS, PaperRollup
-from tracker.store.tables import Acknowledgement, Paper, table_of, utcnow
+from tracker.store.tables import FLAG_NEVER, Acknowledgement, Paper, table_of, utcnow
 from tracker.store.tables import Finding as FindingRow
 
 _KEPT = (Outcome.TRUE, Outcome.ERROR)
@@ -40,6 +41,8 @@ class PaperFlags:
     """The paper's links as exports show them, stored beside the verdict."""
     release_days: int | None = None
     """The true `code_delivered` finding's measure, if any."""
+    due: dt.date = FLAG_NEVER
+    """The first day this judgement may read differently for the same facts (`paper.flag_due`)."""
 
 
 def _values(f: Finding) -> dict[str, object]:
@@ -110,7 +113,14 @@ def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
 
 
 _VERDICT_COLS = ("verdict", "verdict_kind", "flags", "acknowledged")
-_STORED_COLS = (*_VERDICT_COLS, *ROLLUP_COLUMNS, "release_days", *CODE_COLUMNS, "code_status")
+_STORED_COLS = (
+    *_VERDICT_COLS,
+    *ROLLUP_COLUMNS,
+    "release_days",
+    *CODE_COLUMNS,
+    "code_status",
+    "flag_due",
+)
 
 
 def _save_verdicts(
@@ -139,6 +149,7 @@ def _save_verdicts(
         verdict = {c: getattr(b, c) for c in _VERDICT_COLS}
         rollup: dict[str, object] = {c: getattr(b.rollup, c) for c in ROLLUP_COLUMNS}
         rollup["release_days"] = b.release_days
+        rollup["flag_due"] = b.due
         repo, lic = b.rollup.checked_repo, b.rollup.checked_license
         rid = repos.get(repo) if repo and lic else None
         rollup["tally_code"] = tallies[tally(b)]

@@ -73,6 +73,8 @@ RULES: dict[str, Rule] = {
     "check_attempt": Rule(Kind.ONCE, ("checker", "target", "checked_at")),
     "finding": Rule(Kind.DERIVED),
     "summary_code": Rule(Kind.DERIVED),
+    "flag_queue": Rule(Kind.DERIVED),
+    "flag_state": Rule(Kind.DERIVED),
     "acknowledgement": Rule(Kind.ONCE, ("paper_id", "code")),
     "hf_repo": Rule(Kind.LATEST, ("key",), newer="last_checked_at"),
     "paper_enrichment": Rule(Kind.LATEST, ("paper_id",), newer="enriched_at"),
@@ -92,6 +94,7 @@ DERIVED_COLUMNS = {
             "verdict_kind",
             "flagged_at",
             "release_days",
+            "flag_due",
             *ROLLUP_COLUMNS,
             *CODE_COLUMNS,  # the source's numbers: the flag run writes the target's
         }

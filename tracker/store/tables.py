@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
-from sqlalchemy import Column, Index, Integer, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import Column, Date, Index, Integer, String, Table, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -23,6 +23,12 @@ def table_of(model: type[SQLModel]) -> Table:
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+FLAG_NOW = dt.date(1, 1, 1)
+"""`paper.flag_due` of a paper to judge at the next flag run."""
+FLAG_NEVER = dt.date(9999, 12, 31)
+"""`paper.flag_due` of a paper whose judgement holds until its facts change."""
 
 
 class Paper(SQLModel, table=True):
@@ -66,6 +72,8 @@ class Paper(SQLModel, table=True):
             sqlite_where=text("checked_repos > 1"),
             postgresql_where=text("checked_repos > 1"),
         ),
+        # the papers a flag run judges: changed ones (`FLAG_NOW`) and those whose deadline came
+        Index("ix_paper_flag_due", "flag_due", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -153,6 +161,37 @@ class Paper(SQLModel, table=True):
     """Rolled up: the id of the `checked_repo` repository."""
     license_code: int | None = None
     """Rolled up: `summary_code` of `checked_license`."""
+    flag_due: dt.date = Field(
+        default=FLAG_NOW,
+        sa_column=Column(Date, nullable=False, server_default=FLAG_NOW.isoformat()),
+    )
+    """The day the paper's judgement must be made again: `FLAG_NOW` for a new paper and for
+    one whose links, claims, acknowledgements or linked repositories changed (set by triggers,
+    `db/versions/0010`), else the first day its findings or verdict may read differently for
+    the same facts (a deadline passing), `FLAG_NEVER` when no day will (`tracker.flags.run`)."""
+
+
+class FlagQueue(SQLModel, table=True):
+    """Repositories and Hub models whose stored facts changed since the last flag run, filled
+    by triggers: the flag run marks the papers that link them (through `link.repo_key` and
+    repository aliases) for judging, then empties it. One row per changed thing, however many
+    papers share it, keeps a check's writes small."""
+
+    __tablename__ = "flag_queue"
+
+    kind: str = Field(max_length=8, primary_key=True)
+    """`repo` (a repository key or alias) or `hub` (an `hf_repo` key)."""
+    key: str = Field(max_length=300, primary_key=True)
+
+
+class FlagState(SQLModel, table=True):
+    """What the stored judgements were made under: the rules and settings of the last full or
+    incremental flag run, and the latest day any paper was judged on."""
+
+    __tablename__ = "flag_state"
+
+    name: str = Field(max_length=16, primary_key=True)
+    value: str = Field(max_length=255)
 
 
 class SummaryCode(SQLModel, table=True):

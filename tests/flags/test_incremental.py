@@ -1,0 +1,291 @@
+"""Incremental flagging: a run judges exactly the papers whose facts changed or whose deadline
+came, and leaves the database as a full re-judge would, row for row, on both backends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, insert, select, update
+
+from tracker import pipeline
+from tracker.config import Settings
+from tracker.demo import LISTING, load_scenario, services
+from tracker.enrich import enrich_papers
+from tracker.flags import run as flag_run
+from tracker.flags.facts import ProbeContext
+from tracker.schedule import check_targets
+from tracker.store import open_db
+from tracker.store.facts import iter_paper_facts
+from tracker.store.findings import paper_id, save_ack
+from tracker.store.tables import (
+    FLAG_NEVER,
+    FLAG_NOW,
+    FlagQueue,
+    Link,
+    Paper,
+    RepoAlias,
+    Repository,
+    table_of,
+)
+from tracker.store.tables import Finding as FindingRow
+
+TODAY = dt.date(2026, 12, 6)
+
+
+@dataclass
+class World:
+    engine: Engine
+    cfg: Settings
+
+
+@pytest.fixture
+def world(db_url: str) -> Iterator[World]:
+    engine = open_db(db_url)
+    with services(load_scenario()) as svc:
+        cfg = svc.settings(db_url)
+        pipeline.ingest(engine, [str(LISTING)], command="run")
+        enrich_papers(engine, cfg, options=svc.enrich_options())
+        check_targets(engine, cfg)
+    first = flag_run.flag_papers(engine, cfg, today=TODAY)
+    assert first.judged == first.papers > 5
+    yield World(engine, cfg)
+    engine.dispose()
+
+
+def _judged(world: World, monkeypatch: pytest.MonkeyPatch, **kw: Any) -> set[str]:
+    """Keys of the papers one flag run judges."""
+    seen: set[str] = set()
+    real = flag_run.flag_paper
+
+    def spy(facts: Any, ctx: ProbeContext) -> Any:
+        seen.add(facts.key)
+        return real(facts, ctx)
+
+    monkeypatch.setattr(flag_run, "flag_paper", spy)
+    try:
+        summary = flag_run.flag_papers(world.engine, world.cfg, **kw)
+    finally:
+        monkeypatch.setattr(flag_run, "flag_paper", real)
+    assert summary.judged == len(seen)
+    return seen
+
+
+def _stored(engine: Engine) -> tuple[list[Any], list[Any]]:
+    """Every finding row and every paper row, whole, in key order."""
+    p, f = table_of(Paper), table_of(FindingRow)
+    with engine.connect() as conn:
+        papers = list(conn.execute(select(p).order_by(p.c.key)).all())
+        findings = list(
+            conn.execute(
+                select(p.c.key, f)
+                .join(p, p.c.id == f.c.paper_id)
+                .order_by(p.c.key, f.c.code, f.c.id)
+            ).all()
+        )
+    return findings, papers
+
+
+def _same_as_a_full_run(world: World, today: dt.date = TODAY) -> None:
+    before = _stored(world.engine)
+    full = flag_run.flag_papers(world.engine, world.cfg, today=today, everything=True)
+    assert full.judged == full.papers
+    after = _stored(world.engine)
+    assert after[0] == before[0]  # findings, row by row (ids and timestamps included)
+    assert after[1] == before[1]  # papers: verdicts, flags, rolled-up columns, flag_due
+
+
+def _keys_linking(engine: Engine, repo: str) -> set[str]:
+    p, lk, a, r = (table_of(t) for t in (Paper, Link, RepoAlias, Repository))
+    with engine.connect() as conn:
+        names = {repo} | set(
+            conn.scalars(
+                select(a.c.alias).join(r, r.c.id == a.c.repository_id).where(r.c.key == repo)
+            )
+        )
+        return set(
+            conn.scalars(
+                select(p.c.key).join(lk, lk.c.paper_id == p.c.id).where(lk.c.repo_key.in_(names))
+            )
+        )
+
+
+def test_a_run_over_unchanged_facts_judges_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _stored(world.engine)
+    assert _judged(world, monkeypatch, today=TODAY) == set()
+    assert _stored(world.engine) == before
+    with world.engine.connect() as conn:
+        assert conn.scalars(select(table_of(FlagQueue).c.key)).all() == []
+
+
+def test_a_changed_link_rejudges_only_its_paper(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lk, p = table_of(Link), table_of(Paper)
+    with world.engine.begin() as conn:
+        pid, key = conn.execute(
+            select(p.c.id, p.c.key).join(lk, lk.c.paper_id == p.c.id).order_by(p.c.id).limit(1)
+        ).one()
+        first = conn.execute(select(lk.c.id).where(lk.c.paper_id == pid).limit(1)).scalar()
+        conn.execute(update(lk).where(lk.c.id == first).values(official="community"))
+    assert _judged(world, monkeypatch, today=TODAY) == {key}
+    _same_as_a_full_run(world)
+
+
+def test_a_new_link_and_a_changed_claim_each_rejudge_their_paper(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p, lk = table_of(Paper), table_of(Link)
+    with world.engine.begin() as conn:
+        (a_id, a_key), (b_id, b_key) = conn.execute(
+            select(p.c.id, p.c.key).order_by(p.c.id.desc()).limit(2)
+        ).all()
+        conn.execute(
+            insert(lk).values(
+                paper_id=a_id,
+                url="https://github.com/someone/else",
+                raw="github.com/someone/else",
+                kind="github_repo",
+                role="code",
+                provenance="abstract",
+                repo_key="someone/else",
+            )
+        )
+        conn.execute(update(p).where(p.c.id == b_id).values(code_condition="upon request"))
+        conn.execute(update(p).where(p.c.id == b_id).values(verdict="not an input"))
+    assert _judged(world, monkeypatch, today=TODAY) == {a_key, b_key}
+    _same_as_a_full_run(world)
+
+
+def test_new_facts_of_a_shared_repository_rejudge_the_papers_linking_it(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    r = table_of(Repository)
+    with world.engine.connect() as conn:
+        repos = conn.scalars(select(r.c.key).order_by(r.c.key)).all()
+    repo = max(repos, key=lambda k: len(_keys_linking(world.engine, k)))
+    linking = _keys_linking(world.engine, repo)
+    assert linking
+    with world.engine.begin() as conn:
+        conn.execute(update(r).where(r.c.key == repo).values(stars=123_456, archived=True))
+        conn.execute(update(r).where(r.c.key == repo).values(etag="W/not-read-by-probes"))
+    assert _judged(world, monkeypatch, today=TODAY) == linking
+    _same_as_a_full_run(world)
+
+
+def test_an_alias_rejudges_the_papers_using_the_old_name(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lk, p, r = table_of(Link), table_of(Paper), table_of(Repository)
+    with world.engine.begin() as conn:
+        key, old = conn.execute(
+            select(p.c.key, lk.c.repo_key)
+            .join(lk, lk.c.paper_id == p.c.id)
+            .where(lk.c.repo_key.is_not(None))
+            .order_by(lk.c.id)
+            .limit(1)
+        ).one()
+        target = conn.execute(select(r.c.id).where(r.c.key != old).limit(1)).scalar()
+        conn.execute(update(lk).where(lk.c.repo_key == old).values(repo_key=old + "-old"))
+    judged = _judged(world, monkeypatch, today=TODAY)
+    assert key in judged
+    with world.engine.begin() as conn:
+        conn.execute(insert(table_of(RepoAlias)).values(alias=old + "-old", repository_id=target))
+    assert _judged(world, monkeypatch, today=TODAY) == judged
+    _same_as_a_full_run(world)
+
+
+def test_an_acknowledgement_rejudges_its_paper(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = table_of(Paper)
+    with world.engine.begin() as conn:
+        key, flags = conn.execute(
+            select(p.c.key, p.c.flags).where(p.c.flags != "").order_by(p.c.key).limit(1)
+        ).one()
+        found = paper_id(conn, key)
+        assert found is not None
+        save_ack(conn, found[0], flags.split()[0], "reviewed: fine")
+    assert _judged(world, monkeypatch, today=TODAY) == {key}
+    with world.engine.connect() as conn:
+        acked = conn.execute(select(p.c.acknowledged).where(p.c.key == key)).scalar()
+    assert acked == flags.split()[0]
+    _same_as_a_full_run(world)
+
+
+def test_a_passing_deadline_rejudges_exactly_the_papers_due_by_then(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = table_of(Paper)
+    with world.engine.connect() as conn:
+        dues = dict(conn.execute(select(p.c.key, p.c.flag_due)).all())
+    timed = sorted({d for d in dues.values() if d != FLAG_NEVER})
+    assert timed and min(timed) > TODAY and FLAG_NOW not in dues.values()
+    later = max(d for d in timed if d <= timed[0] + dt.timedelta(days=120))
+    want = {k for k, d in dues.items() if d <= later}
+    assert want and want != set(dues)
+    assert _judged(world, monkeypatch, today=later - dt.timedelta(days=1)) == {
+        k for k, d in dues.items() if d < later
+    }
+    assert _judged(world, monkeypatch, today=later) == {k for k, d in dues.items() if d == later}
+    _same_as_a_full_run(world, later)
+
+
+def test_an_earlier_day_or_other_settings_judge_everything(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with world.engine.connect() as conn:
+        every = set(conn.scalars(select(table_of(Paper).c.key)))
+    assert _judged(world, monkeypatch, today=TODAY - dt.timedelta(days=1)) == every
+    world.cfg = replace(world.cfg, grace_days=30)
+    assert _judged(world, monkeypatch, today=TODAY) == every
+    assert _judged(world, monkeypatch, today=TODAY) == set()
+
+
+GRACES = (0, 30, 90)
+
+
+def test_a_judgement_reads_the_same_on_every_day_before_its_due_day(db_url: str) -> None:
+    """The day a flag run stores is never late: for the same facts, every day before it gives
+    the same stored findings and verdict (`ProbeContext.horizon`)."""
+    engine = open_db(db_url)
+    with services(load_scenario()) as svc:
+        cfg = svc.settings(db_url)
+        pipeline.ingest(engine, [str(LISTING)], command="run")
+        enrich_papers(engine, cfg, options=svc.enrich_options())
+        check_targets(engine, cfg)
+    with engine.connect() as conn:
+        facts = [f for batch in iter_paper_facts(conn) for f in batch]
+    moved = 0
+    for grace in GRACES:
+        for f in facts:
+            start = TODAY - dt.timedelta(days=400)
+            day = start
+            while day < TODAY + dt.timedelta(days=800):
+                first = flag_run.flag_paper(f, ProbeContext(day, grace_days=grace, stale_months=3))
+                view = _view(first)
+                step = day
+                while step < min(first.due, day + dt.timedelta(days=60)):
+                    again = flag_run.flag_paper(
+                        f, ProbeContext(step, grace_days=grace, stale_months=3)
+                    )
+                    assert _view(again) == view, (f.key, day, step)
+                    step += dt.timedelta(days=7 if step < first.due - dt.timedelta(days=8) else 1)
+                if first.due != FLAG_NEVER:
+                    moved += 1
+                    day = max(first.due, day + dt.timedelta(days=1))
+                else:
+                    break
+    assert moved > 0
+    engine.dispose()
+
+
+def _view(flags: Any) -> tuple[Any, ...]:
+    """What a flag run stores of a judgement (true and error findings, the verdict)."""
+    kept = tuple(f for f in flags.findings if f.outcome.value in ("true", "error"))
+    return (kept, flags.verdict_kind, flags.verdict, flags.flags, flags.acknowledged)
