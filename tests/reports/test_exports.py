@@ -1,4 +1,5 @@
-"""Exports through the real command line: CSV safety, JSON schema, Markdown size, exit codes."""
+"""Exports through the real command line: CSV shape, JSON schema, Markdown size, exit codes
+(formula cells and HTML escaping are tested in tests/security)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
-from reports_seed import EVIL_TITLE, Seeded, days_ago
+from reports_seed import Seeded, days_ago
 
 from tracker.models import LinkView, PaperView, ReportSummary
 from tracker.reports.csv_export import COLUMN_DOCS, LINK_COLUMNS, PAPER_COLUMNS
@@ -28,9 +29,7 @@ def conforms(value: Any, schema: dict[str, Any]) -> bool:
     return not errors
 
 
-def test_csv_is_rfc4180_and_never_starts_a_formula(
-    seeded: Seeded, cli: Any, tmp_path: Path
-) -> None:
+def test_csv_is_rfc4180_with_documented_columns(seeded: Seeded, cli: Any, tmp_path: Path) -> None:
     out = tmp_path / "papers.csv"
     res = cli("export", "--format", "csv", "-o", str(out), "--db", seeded.url)
     assert res.returncode == 0, res.stderr
@@ -40,9 +39,6 @@ def test_csv_is_rfc4180_and_never_starts_a_formula(
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
     assert tuple(rows[0]) == PAPER_COLUMNS
     assert set(PAPER_COLUMNS) | set(LINK_COLUMNS) <= set(COLUMN_DOCS)
-    evil = next(r for r in rows if r[0] == "arxiv:2401.00005")
-    assert evil[2] == "'" + EVIL_TITLE
-    assert not [c for r in rows for c in r if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
     by_key = {r[0]: dict(zip(PAPER_COLUMNS, r, strict=True)) for r in rows[1:]}
     assert by_key["arxiv:2401.00007"] | {"title": ""} == {
         "key": "arxiv:2401.00007",
@@ -129,9 +125,8 @@ def test_markdown_fits_a_github_comment_and_points_at_the_rest() -> None:
     assert "Paper 0 \\| with a pipe" in text
 
 
-def test_markdown_export_escapes_the_title(seeded: Seeded, cli: Any) -> None:
+def test_markdown_export_states_the_summary(seeded: Seeded, cli: Any) -> None:
     text = cli("export", "-f", "markdown", "--db", seeded.url).stdout
-    assert "<script>" not in text and "&lt;script&gt;" in text
     assert "- 7 papers, 2 with code (28.6%)" in text
 
 

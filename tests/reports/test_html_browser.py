@@ -70,7 +70,6 @@ def _rows(dom: str) -> list[str]:
 def test_page_is_self_contained(page: Path) -> None:
     text = page.read_text(encoding="utf-8")
     assert not re.search(r"<(?:script|link|img)[^>]+(?:src|href)=", text)
-    assert "<script>alert(1)</script>" not in text
     assert text.count("<script") == 2
 
 

@@ -1,5 +1,5 @@
 """Fixtures for the attack tests: the web emulator behind made-up names, a policy client, a file
-reader, the flagged report database, and a trace of every socket `connect()` the process makes."""
+reader, and a trace of every socket `connect()` the process makes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from tests.enrich.conftest import client  # noqa: F401  (fixture: enrichment's fast client)
-from tests.reports.reports_seed import Seeded, seed
 from tests.sources.conftest import read  # noqa: F401  (fixture: a file read as ingest reads it)
 from tests.web_pages import redirect_site
 from tracker.emulators.web import WebEmulator
@@ -23,11 +22,6 @@ from tracker.emulators.web import WebEmulator
 def web() -> Iterator[WebEmulator]:
     with redirect_site() as emu:
         yield emu
-
-
-@pytest.fixture
-def seeded(sqlite_url: str) -> Seeded:
-    return seed(sqlite_url)
 
 
 _TRACES: list[list[tuple[str, int]]] = []

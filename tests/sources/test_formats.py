@@ -182,15 +182,6 @@ def test_arxiv_atom_reads_comment_and_skips_an_entry_without_identity(read: Read
     assert (link.url, link.provenance) == ("https://github.com/o/atom", Provenance.COMMENT)
 
 
-def test_arxiv_atom_refuses_an_xml_bomb(read: Reader) -> None:
-    bomb = (
-        '<?xml version="1.0"?>\n<!DOCTYPE feed [\n<!ENTITY a "aaaaaaaaaa">\n'
-        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">\n]>\n<feed>&b;</feed>\n'
-    )
-    with pytest.raises(InputError, match=r"bomb\.xml:\d+: refused unsafe XML"):
-        read("bomb.xml", bomb)
-
-
 def test_arxiv_atom_truncated_file_names_the_line(read: Reader) -> None:
     with pytest.raises(InputError, match=r"cut\.xml:\d+: not well-formed XML"):
         read("cut.xml", ATOM[:400])
@@ -357,26 +348,3 @@ def test_stdin_is_read_with_the_dash() -> None:
         check=True,
     )
     assert done.stdout.decode().strip() == "['2401.00001', '2401.00002']"
-
-
-DEEP = "[" * 100_000 + "]" * 100_000
-
-
-@pytest.mark.parametrize(
-    ("name", "content"),
-    [
-        ("deep.json", DEEP),
-        ("deep.json", '{"title": "x",\n "abstract": ' + DEEP + "}"),
-    ],
-)
-def test_json_nested_beyond_any_use_is_an_input_error(
-    read: Reader, name: str, content: str
-) -> None:
-    with pytest.raises(InputError, match=r"deep\.json:1: not valid JSON here: nested too deeply"):
-        read(name, content)
-
-
-def test_a_json_line_nested_too_deeply_is_a_skipped_entry(read: Reader) -> None:
-    good = '{"title": "A Paper", "summary": "Text."}'
-    records, stats = read("deep.jsonl", f'{good}\n{{"title": "x", "y": {DEEP}}}\n{good}\n')
-    assert (len(records), stats.skipped) == (2, 1)
