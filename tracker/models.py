@@ -544,6 +544,19 @@ class LinkView:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimView:
+    """What a paper says about one artifact, as its report card shows it."""
+
+    artifact: str
+    """`code`, `weights` or `data`."""
+    status: str
+    condition: str = ""
+    """The condition of a promise ("upon acceptance"), when it states one."""
+    evidence: str = ""
+    """The sentence the status was read from."""
+
+
+@dataclass(frozen=True, slots=True)
 class PaperView:
     """A stored paper as reports see it."""
 
@@ -575,6 +588,11 @@ class PaperView:
     """How many of those items are `yes`; None when no such repository was judged."""
     open_requests: tuple[OpenRequest, ...] = ()
     """Open issues of its code repositories that ask for code, weights or data."""
+    venue: str = ""
+    """Where the paper appeared (an OpenReview venue, a journal reference), when a source says."""
+    claims: tuple[ClaimView, ...] = ()
+    """What it says about code, weights and data, with the sentences (filled only when asked
+    for: the HTML page's cards)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -797,6 +815,20 @@ class DiffEvent:
     at: dt.datetime
     before: str = ""
     after: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class KeptPromise:
+    """A paper that claimed code and delivered it (`tracker.store.kept` holds the rule)."""
+
+    paper_key: str
+    title: str
+    repository: str
+    """The repository its `code_delivered` finding names (`owner/name`), else the link."""
+    kept_at: dt.datetime | None
+    """When the tracker first saw code there, having checked it before without code; None
+    when the repository held code the first time it was checked (kept by then, not known
+    when)."""
 
 
 @dataclass(frozen=True, slots=True)

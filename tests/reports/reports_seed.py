@@ -50,6 +50,10 @@ PAPERS = [
 ]
 
 
+VENUES = {"2401.00001": "ICLR 2025 Poster", "2401.00007": "NeurIPS 2024"}
+"""Where two of the papers appeared (the others have no venue)."""
+
+
 def _repo(key: str, **kw: object) -> dict[str, object]:
     base: dict[str, object] = {
         "key": key,
@@ -153,6 +157,7 @@ def seed(url: str) -> Seeded:
             source_kind="test",
             arxiv_id=aid,
             published=days_ago(age),
+            venue=VENUES.get(aid, ""),
         )
         for i, (aid, t, age, a) in enumerate(PAPERS)
     ]

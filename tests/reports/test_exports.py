@@ -57,6 +57,7 @@ def test_csv_is_rfc4180_with_documented_columns(seeded: Seeded, cli: Any, tmp_pa
         "flags": "archived license_mismatch moved",
         "acknowledged": "",
         "checklist_score": "",
+        "venue": "NeurIPS 2024",
     }
 
 

@@ -12,32 +12,12 @@ from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import ClassVar, TextIO
 
-from tracker.hosts import REPO_LINK_KINDS
-from tracker.models import LinkView, PaperView
-from tracker.reports.cells import paper_stars
+from tracker.columns import CSV_COLUMNS, csv_paper
+from tracker.models import PaperView
 from tracker.reports.interface import Formatter, ReportSource
 
-PAPER_COLUMNS = (
-    "key",
-    "arxiv_id",
-    "title",
-    "published",
-    "code_status",
-    "weights_status",
-    "data_status",
-    "verdict",
-    "links",
-    "repo_status",
-    "stars",
-    "license",
-    "verdict_kind",
-    "flags",
-    "acknowledged",
-    "checklist_score",
-)
-"""One row per paper. `links` joins canonical URLs with a space; `repo_status` and `license` are
-the first GitHub repository's; `stars` is the most starred linked repository's; `flags` and
-`acknowledged` join probe codes with a space; `checklist_score` is the main code repository's."""
+PAPER_COLUMNS = tuple(c.name for c in CSV_COLUMNS)
+"""One row per paper: the paper's public columns (`tracker.columns`) a CSV carries."""
 
 LINK_COLUMNS = (
     "key",
@@ -57,30 +37,15 @@ LINK_COLUMNS = (
 """One row per link (`--per-link`); a paper without links gets one row with empty link cells."""
 
 COLUMN_DOCS = {
-    "key": "paper identity: arxiv:ID, doi:DOI or title:normalized title",
-    "arxiv_id": "bare arXiv ID, no version",
-    "title": "title as read",
-    "published": "paper date (YYYY-MM-DD)",
-    "code_status": "what the paper says about code: released, promised, mentioned_no_link, none",
-    "weights_status": "same, for model weights",
-    "data_status": "same, for datasets",
-    "verdict": "one readable line, e.g. `promised — overdue by 143 days`",
-    "links": "canonical URLs separated by spaces",
-    "repo_status": "latest check of the first GitHub repository (ok, not_found, unknown, ...)",
-    "stars": "stars of the most starred linked repository",
-    "license": "SPDX id of the first GitHub repository's LICENSE file",
-    "verdict_kind": "verdict category: available, overdue, pending, placeholder, dead, ...",
-    "flags": "probe codes that answered true, separated by spaces",
-    "acknowledged": "true probe codes a person marked as false positives",
-    "checklist_score": "completeness checklist score (0-5) of the main code repository: how many "
-    "of dependencies, training, evaluation, pretrained_models, results are yes; empty when "
-    "none was judged",
+    **{c.name: c.doc for c in CSV_COLUMNS},
     "url": "the link (per-link rows)",
     "kind": "github_repo, github_owner, hf_model, project_page, ...",
     "role": "code, project, data, weights, demo, other",
     "provenance": "where the link was found: abstract, comment, pdf, project_page, ...",
     "found_in": "input file and line, or API URL",
 }
+"""What each column holds: a paper's from `tracker.columns`, and those only per-link rows
+have (a per-link row's `repo_status`, `stars` and `license` are its own link's)."""
 
 _FORMULA_START = frozenset("=+-@\t\r")
 
@@ -94,31 +59,8 @@ def _safe_row(values: list[object]) -> list[str]:
     return out
 
 
-def _first_repo(p: PaperView) -> LinkView | None:
-    return next((lk for lk in p.links if lk.kind in REPO_LINK_KINDS), None)
-
-
 def _paper_row(p: PaperView) -> list[str]:
-    repo = _first_repo(p)
-    values: list[object] = [
-        p.key,
-        p.arxiv_id,
-        p.title,
-        p.published,
-        p.code_status,
-        p.weights_status,
-        p.data_status,
-        p.verdict,
-        " ".join(lk.url for lk in p.links),
-        repo.repo_status if repo else None,
-        paper_stars(p),
-        repo.license_spdx if repo else None,
-        p.verdict_kind,
-        " ".join(p.flags),
-        " ".join(p.acknowledged),
-        p.checklist_score,
-    ]
-    return _safe_row(values)
+    return _safe_row(csv_paper(p))
 
 
 def _link_rows(p: PaperView) -> Iterable[list[str]]:

@@ -14,10 +14,11 @@ import html
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import ClassVar, TextIO
+from typing import Any, ClassVar, TextIO
 
-from tracker.models import LinkView, PaperView, ReportSummary
-from tracker.reports.cells import code_link, paper_stars, summary_lines
+from tracker.columns import json_paper
+from tracker.models import KeptPromise, LinkView, PaperView, ReportSummary
+from tracker.reports.cells import code_link, summary_lines
 from tracker.reports.interface import Formatter, ReportSource
 from tracker.reports.text import printable
 
@@ -42,36 +43,97 @@ _VERDICT_COLORS = {
     "none": "#b0bec5",
 }
 
+_BADGES = {
+    "available": "code available",
+    "weights_missing": "weights missing",
+    "dead": "dead link",
+    "placeholder": "placeholder",
+    "overdue": "overdue",
+    "unknown": "unknown",
+    "owner_only": "owner page only",
+    "pending": "pending",
+    "no_link": "no link",
+    "none": "no code claimed",
+    "": "not flagged",
+}
+"""The words on each verdict's badge."""
+
 _CSS = """
-body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#222}
-h1{font-size:1.4rem;margin:0 0 .5rem} .summary li{margin:.1rem 0}
+*{box-sizing:border-box}
+body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem;color:#222;max-width:1400px}
+h1{font-size:1.4rem;margin:0 0 .3rem} .stamp{color:#666;margin:0 0 .5rem}
+.summary{padding-left:1.2rem} .summary li{margin:.1rem 0}
 .charts{display:flex;flex-wrap:wrap;gap:1.5rem;margin:1rem 0}
-.chart h2{font-size:1rem;margin:.2rem 0} .chart text{font-size:11px;fill:#333}
-.controls{margin:.8rem 0;display:flex;gap:.6rem;align-items:center}
-table{border-collapse:collapse;width:100%} th,td{border-bottom:1px solid #ddd;padding:.3rem .4rem;
-text-align:left;vertical-align:top} th{cursor:pointer;background:#f5f5f5;user-select:none}
+.chart{margin:0;min-width:0;flex:1 1 300px;max-width:380px}
+.chart h2{font-size:1rem;margin:.2rem 0} .chart svg{width:100%;height:auto;display:block}
+.chart text{font-size:11px;fill:#333} .chart p{margin:.2rem 0;color:#555;font-size:12px}
+.controls{margin:.8rem 0;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
+.controls input,.controls select{font:inherit;padding:.25rem .4rem;max-width:100%}
+.controls input{flex:1 1 14rem}
+table{border-collapse:collapse;width:100%}
+th,td{border-bottom:1px solid #ddd;padding:.35rem .4rem;text-align:left;vertical-align:top}
+th{cursor:pointer;background:#f5f5f5;user-select:none;white-space:nowrap}
 th[aria-sort=ascending]::after{content:" ▲"} th[aria-sort=descending]::after{content:" ▼"}
-td.num{text-align:right} .flag{display:inline-block;background:#fde0dc;border-radius:3px;
-padding:0 .3rem;margin:1px;font-size:12px} .ack{background:#e0e0e0;text-decoration:line-through}
+td{overflow-wrap:anywhere} td.num{text-align:right} td.published{white-space:nowrap}
+tr.paper{cursor:pointer} tr.paper:hover{background:#fafafa} tr.paper.open{background:#eef4fb}
+.toggle{font:inherit;border:1px solid #bbb;background:#fff;border-radius:3px;width:1.6rem;
+padding:0;margin-right:.4rem;cursor:pointer}
+.handle{font-family:ui-monospace,monospace;color:#555;font-size:12px;margin-right:.3rem}
+.badge{display:inline-block;border-radius:10px;padding:0 .55rem;color:#fff;font-size:12px;
+font-weight:600;white-space:nowrap}
+.verdict-line{display:block;color:#444;font-size:12px}
+.flag{display:inline-block;background:#fde0dc;border-radius:3px;padding:0 .3rem;margin:1px;
+font-size:12px} .ack{background:#e0e0e0;text-decoration:line-through}
+tr.card>td{background:#f8fafc;padding:.6rem 1rem 1rem}
+.card h3{font-size:.95rem;margin:.7rem 0 .3rem} .card ul{margin:.2rem 0;padding-left:1.2rem}
+.card dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:0}
+.card dt{color:#555} .card dd{margin:0}
+.card q{font-style:italic;color:#333} .muted{color:#666}
+.item{display:inline-block;border-radius:3px;padding:0 .35rem;margin:1px;font-size:12px}
+.item.yes{background:#c8e6c9} .item.no{background:#ffcdd2} .item.unknown{background:#eceff1}
+@media (max-width:720px){
+ body{margin:.7rem}
+ #papers thead{display:none}
+ #papers,#papers tbody,#papers tr,#papers td{display:block;width:100%}
+ #papers tr.paper{border:1px solid #ddd;border-radius:6px;margin:.6rem 0 0;padding:.2rem .3rem}
+ #papers td{border:0;padding:.15rem .3rem}
+ #papers td.trend,#papers td:empty{display:none}
+ #papers td[data-label]::before{content:attr(data-label) ": ";color:#666}
+ #papers td.num{text-align:left}
+ .card dl{grid-template-columns:1fr}
+}
 """
 
 _JS = r"""
 (function(){
 const data=JSON.parse(document.getElementById('data').textContent);
+const total=Number(document.body.dataset.total);
 const cols=[['title','Paper'],['verdict','Verdict'],['code','Code'],['stars','Stars'],
   ['trend','Star trend'],['flags','Flags'],['published','Published']];
-const state={q:'',verdict:'',sort:'',desc:false};
+const badges=JSON.parse(document.getElementById('badges').textContent);
+const state={q:'',verdict:null,flag:null,venue:null,sort:'',desc:false,open:new Set()};
 const hash=new URLSearchParams(location.hash.slice(1));
-state.q=hash.get('q')||''; state.verdict=hash.get('verdict')||'';
-state.sort=hash.get('sort')||''; state.desc=hash.get('desc')==='1';
-const q=document.getElementById('q'), vs=document.getElementById('verdict');
-q.value=state.q;
-[...new Set(data.map(p=>p.verdict_kind))].sort().forEach(v=>{
-  const o=document.createElement('option'); o.value=v; o.textContent=v||'(unflagged)'; vs.appendChild(o);});
-vs.value=state.verdict;
+state.q=hash.get('q')||''; state.sort=hash.get('sort')||''; state.desc=hash.get('desc')==='1';
+for(const k of ['verdict','flag','venue']) state[k]=hash.has(k)?hash.get(k):null;
+(hash.get('open')||'').split(' ').filter(Boolean).forEach(k=>state.open.add(k));
+const $=id=>document.getElementById(id);
+function el(tag,cls,text){const e=document.createElement(tag); if(cls) e.className=cls;
+  if(text!=null) e.textContent=text; return e;}
+const safe=u=>typeof u==='string'&&/^https?:\/\//i.test(u);
+function link(url,text,cls){if(!safe(url)) return el('span',cls,text);
+  const a=el('a',cls,text); a.href=url; a.rel='noopener noreferrer'; return a;}
+function choices(id,values,label){const sel=$(id);
+  values.forEach(v=>{const o=el('option',null,label(v)); o.value='='+v; sel.appendChild(o);});
+  sel.value=state[id]==null?'':'='+state[id];
+  sel.addEventListener('change',()=>{state[id]=sel.value?sel.value.slice(1):null; render();});}
+const uniq=xs=>[...new Set(xs)].sort();
+choices('verdict',uniq(data.map(p=>p.verdict_kind)),v=>badges[v]||v);
+choices('flag',uniq(data.flatMap(p=>p.flags)),v=>v);
+choices('venue',uniq(data.map(p=>p.venue)),v=>v||'(no venue)');
+const q=$('q'); q.value=state.q; q.addEventListener('input',()=>{state.q=q.value; render();});
 const head=document.querySelector('#papers thead tr');
-cols.forEach(([k,label])=>{const th=document.createElement('th'); th.textContent=label;
-  th.dataset.key=k; th.addEventListener('click',()=>{state.desc=state.sort===k?!state.desc:k==='stars';
+cols.forEach(([k,label])=>{const th=el('th',null,label); th.dataset.key=k;
+  th.addEventListener('click',()=>{state.desc=state.sort===k?!state.desc:k==='stars';
   state.sort=k; render();}); head.appendChild(th);});
 function spark(series){
   const ns='http://www.w3.org/2000/svg', svg=document.createElementNS(ns,'svg');
@@ -84,38 +146,91 @@ function spark(series){
   svg.appendChild(pl); return svg;}
 function key(p,k){ if(k==='stars') return p.stars==null?-1:p.stars;
   if(k==='flags') return p.flags.length; if(k==='code') return p.code_url||'';
+  if(k==='verdict') return p.verdict_kind||'';
   return (p[k]||'').toString().toLowerCase(); }
+function badge(p){const b=el('span','badge v-'+(p.verdict_kind||'unflagged'),
+  badges[p.verdict_kind]||p.verdict_kind); return b;}
+function section(card,title){card.appendChild(el('h3',null,title)); return card;}
+function details(p){
+  const card=el('div','card'); card.id='card-'+p.handle;
+  const dl=el('dl');
+  const row=(k,v)=>{dl.appendChild(el('dt',null,k)); const d=el('dd');
+    if(typeof v==='string') d.textContent=v; else d.appendChild(v); dl.appendChild(d);};
+  const verdict=el('span'); verdict.appendChild(badge(p));
+  if(p.verdict&&p.verdict!==badges[p.verdict_kind]) verdict.appendChild(document.createTextNode(' '+p.verdict));
+  row('Verdict',verdict);
+  row('Key',p.key); if(p.venue) row('Venue',p.venue); row('Published',p.published||'unknown');
+  card.appendChild(dl);
+  section(card,'What the paper says'); const claims=el('ul');
+  p.claims.forEach(c=>{const li=el('li'); li.appendChild(el('strong',null,c.artifact+': '));
+    li.appendChild(document.createTextNode(c.status.replace(/_/g,' ')+(c.condition?' ('+c.condition+')':'')));
+    if(c.evidence){li.appendChild(document.createTextNode(' — ')); li.appendChild(el('q',null,c.evidence));}
+    claims.appendChild(li);}); card.appendChild(claims);
+  section(card,'Links'); const links=el('ul');
+  if(!p.links.length) links.appendChild(el('li','muted','no links found'));
+  p.links.forEach(lk=>{const li=el('li'); li.className='link'; li.appendChild(link(lk.url,lk.url));
+    const facts=[lk.kind+' · '+lk.role];
+    if(lk.repo_status) facts.push(lk.repo_status.replace(/_/g,' '));
+    if(lk.stars!=null) facts.push('★'+lk.stars.toLocaleString('en'));
+    if(lk.license) facts.push('license '+lk.license);
+    else if(lk.repo_status==='ok'||lk.repo_status==='moved') facts.push('no license file');
+    li.appendChild(el('span','muted',' ('+facts.join(', ')+')'));
+    if(lk.archived_url){li.appendChild(document.createTextNode(' · '));
+      li.appendChild(link(lk.archived_url,'archived copy'+(lk.archived_at?' ('+lk.archived_at.slice(0,10)+')':''),'archived'));}
+    links.appendChild(li);}); card.appendChild(links);
+  section(card,p.checklist_score==null?'Checklist: not judged':'Checklist: '+p.checklist_score+' of '+Object.keys(p.checklist).length);
+  const items=el('div'); Object.entries(p.checklist).forEach(([k,v])=>{
+    items.appendChild(el('span','item '+v,k.replace(/_/g,' ')+': '+v));
+    items.appendChild(document.createTextNode(' '));});
+  card.appendChild(items);
+  if(p.open_requests.length){section(card,'Open requests for code, weights or data');
+    const asks=el('ul'); p.open_requests.forEach(r=>{const li=el('li');
+      li.appendChild(link(r.url,'#'+r.number+' '+r.title)); if(r.created_at)
+      li.appendChild(el('span','muted',' opened '+r.created_at.slice(0,10))); asks.appendChild(li);});
+    card.appendChild(asks);}
+  return card;}
+function matches(p){const n=state.q.toLowerCase();
+  return (state.verdict==null||p.verdict_kind===state.verdict)&&
+    (state.flag==null||p.flags.includes(state.flag))&&(state.venue==null||p.venue===state.venue)&&
+    (!n||[p.title,p.key,p.handle,p.verdict,p.venue,p.code_url||''].join(' ').toLowerCase().includes(n));}
+function remember(){const h=new URLSearchParams();
+  if(state.q) h.set('q',state.q); for(const k of ['verdict','flag','venue']) if(state[k]!=null) h.set(k,state[k]);
+  if(state.sort){h.set('sort',state.sort); if(state.desc) h.set('desc','1');}
+  if(state.open.size) h.set('open',[...state.open].join(' '));
+  try{history.replaceState(null,'',h.toString()?'#'+h.toString():location.pathname+location.search);}catch(e){}}
 function render(){
-  const needle=state.q.toLowerCase();
-  let rows=data.filter(p=>(!state.verdict||p.verdict_kind===state.verdict)&&
-    (!needle||(p.title+' '+p.key+' '+p.verdict+' '+(p.code_url||'')).toLowerCase().includes(needle)));
+  let rows=data.filter(matches);
   if(state.sort){rows=rows.slice().sort((a,b)=>{const x=key(a,state.sort),y=key(b,state.sort);
     return (x<y?-1:x>y?1:0)*(state.desc?-1:1);});}
   const body=document.querySelector('#papers tbody'); body.replaceChildren();
   for(const p of rows){
     const tr=document.createElement('tr'); tr.dataset.key=p.key; tr.className='paper';
-    const c=()=>{const td=document.createElement('td'); tr.appendChild(td); return td;};
-    const t=c(); if(p.arxiv_id){const a=document.createElement('a'); a.href='https://arxiv.org/abs/'+
-      encodeURIComponent(p.arxiv_id); a.textContent=p.title; t.appendChild(a);} else t.textContent=p.title;
-    const v=c(); v.textContent=p.verdict; v.className='verdict v-'+p.verdict_kind;
-    const cl=c(); if(p.code_url&&/^https?:\/\//.test(p.code_url)){const a=document.createElement('a');
-      a.href=p.code_url; a.textContent=p.code_url.replace(/^https?:\/\//,''); cl.appendChild(a);}
-    if(p.code_archived&&/^https?:\/\//.test(p.code_archived)){const a=document.createElement('a');
-      a.href=p.code_archived; a.className='archived'; a.textContent='archived copy';
-      cl.appendChild(document.createTextNode(' · ')); cl.appendChild(a);}
-    const s=c(); s.className='num stars'; s.textContent=p.stars==null?'':p.stars.toLocaleString('en');
-    c().appendChild(spark(p.star_history));
-    const f=c(); p.flags.forEach(x=>{const b=document.createElement('span'); b.className='flag';
-      b.textContent=x; f.appendChild(b);}); p.acknowledged.forEach(x=>{const b=document.createElement('span');
-      b.className='flag ack'; b.title='acknowledged'; b.textContent=x+' (acknowledged)'; f.appendChild(b);});
-    c().textContent=p.published||'';
-    body.appendChild(tr);}
+    const open=state.open.has(p.key); if(open) tr.classList.add('open');
+    const c=(cls,label)=>{const td=el('td',cls); if(label) td.dataset.label=label; tr.appendChild(td); return td;};
+    const t=c('title'); const tg=el('button','toggle',open?'−':'+'); tg.type='button';
+    tg.setAttribute('aria-expanded',String(open)); tg.setAttribute('aria-label','details of '+p.handle);
+    t.appendChild(tg); t.appendChild(el('span','handle',p.handle));
+    t.appendChild(p.arxiv_id?link('https://arxiv.org/abs/'+encodeURIComponent(p.arxiv_id),p.title,'paper-title'):el('span','paper-title',p.title));
+    const v=c('verdict'); v.appendChild(badge(p));
+    if(p.verdict&&p.verdict!==badges[p.verdict_kind]) v.appendChild(el('span','verdict-line',p.verdict));
+    const cl=c('code','Code'); if(safe(p.code_url)) cl.appendChild(link(p.code_url,p.code_url.replace(/^https?:\/\//i,'')));
+    if(safe(p.code_archived)){cl.appendChild(document.createTextNode(' · '));
+      cl.appendChild(link(p.code_archived,'archived copy','archived'));}
+    const s=c('num stars','Stars'); s.textContent=p.stars==null?'':p.stars.toLocaleString('en');
+    c('trend').appendChild(spark(p.star_history));
+    const f=c('flags'); p.flags.forEach(x=>f.appendChild(el('span','flag',x)));
+    p.acknowledged.forEach(x=>{const b=el('span','flag ack',x+' (acknowledged)'); b.title='acknowledged'; f.appendChild(b);});
+    c('published','Published').textContent=p.published||'';
+    tr.addEventListener('click',e=>{if(e.target.closest('a')) return;
+      if(state.open.has(p.key)) state.open.delete(p.key); else state.open.add(p.key); render();});
+    body.appendChild(tr);
+    if(open){const d=el('tr','card'); const td=el('td'); td.colSpan=cols.length;
+      td.appendChild(details(p)); d.appendChild(td); body.appendChild(d);}}
   document.querySelectorAll('#papers th').forEach(th=>{th.removeAttribute('aria-sort');
     if(th.dataset.key===state.sort) th.setAttribute('aria-sort',state.desc?'descending':'ascending');});
-  document.getElementById('shown').textContent=rows.length+' of '+data.length+' papers';
-  document.body.dataset.rendered=String(rows.length);}
-q.addEventListener('input',()=>{state.q=q.value; render();});
-vs.addEventListener('change',()=>{state.verdict=vs.value; render();});
+  $('shown').textContent=rows.length+' of '+data.length+' papers'+
+    (data.length<total?' (this page holds '+data.length+' of the '+total+' selected)':'');
+  document.body.dataset.rendered=String(rows.length); remember();}
 render();
 })();
 """
@@ -131,22 +246,41 @@ def _dead(p: PaperView, lk: LinkView) -> bool:
     return lk.repo_status == "not_found" or p.verdict_kind == "dead"
 
 
-def _row(p: PaperView) -> dict[str, object]:
+def _shown(value: Any) -> Any:
+    """`value` with every string made `printable` (no controls, no bidirectional overrides):
+    the page writes text with `textContent`, so markup is inert, but an override would still
+    make a title read as something else."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {k: _shown(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    return value
+
+
+def _row(p: PaperView) -> dict[str, Any]:
+    """The paper's public columns (`tracker.columns`, as the JSON export writes them) and
+    what the page adds: its handle, code link, star history and the claims' sentences."""
     lk = code_link(p)
-    return {
-        "key": p.key,
-        "arxiv_id": p.arxiv_id,
-        "title": printable(p.title),
-        "verdict": printable(p.verdict) if p.verdict else p.verdict,
-        "verdict_kind": p.verdict_kind,
-        "code_url": lk.url if lk else None,
-        "code_archived": lk.archived_url if lk and _dead(p, lk) else None,
-        "stars": paper_stars(p),
-        "star_history": list(p.star_history),
-        "flags": list(p.flags),
-        "acknowledged": list(p.acknowledged),
-        "published": p.published.isoformat() if p.published else None,
-    }
+    return _shown(
+        {
+            **json_paper(p),
+            "handle": p.arxiv_id or p.key,
+            "code_url": lk.url if lk else None,
+            "code_archived": lk.archived_url if lk and _dead(p, lk) else None,
+            "star_history": list(p.star_history),
+            "claims": [
+                {
+                    "artifact": c.artifact,
+                    "status": c.status,
+                    "condition": c.condition,
+                    "evidence": c.evidence,
+                }
+                for c in p.claims
+            ],
+        }
+    )
 
 
 def _bars(title: str, items: Sequence[tuple[str, int]], cls: str, colors: dict[str, str]) -> str:
@@ -159,51 +293,76 @@ def _bars(title: str, items: Sequence[tuple[str, int]], cls: str, colors: dict[s
         color = colors.get(label, "#1565c0")
         rows.append(
             f'<g class="bar" data-label="{html.escape(label)}" data-value="{value}">'
-            f'<text x="0" y="{y + 13}">{html.escape(label)}</text>'
+            f'<text x="0" y="{y + 13}">{html.escape(_BADGES.get(label, label))}</text>'
             f'<rect x="110" y="{y}" width="{w}" height="{bar_h}" fill="{color}"></rect>'
             f'<text x="{114 + w}" y="{y + 13}">{value:,}</text></g>'
         )
     h = max(len(items), 1) * (bar_h + 4)
     return (
         f'<figure class="chart {cls}"><h2>{html.escape(title)}</h2>'
-        f'<svg width="{width}" height="{h}" role="img" aria-label="{html.escape(title)}">'
-        + "".join(rows)
-        + "</svg></figure>"
+        f'<svg viewBox="0 0 {width} {h}" width="{width}" height="{h}" role="img" '
+        f'aria-label="{html.escape(title)}">' + "".join(rows) + "</svg></figure>"
     )
 
 
-def _kept_chart(by_month: Sequence[tuple[str, int]]) -> str:
-    """Promises kept per month as bars, with the running total as a line."""
-    width, height = 360, 140
-    if not by_month:
-        return (
-            '<figure class="chart kept"><h2>Promises kept over time</h2>'
-            "<p>No code delivered yet.</p></figure>"
-        )
-    total, cum = sum(v for _, v in by_month), 0
-    step = (width - 20) / len(by_month)
-    bars, pts = [], []
-    top = max(v for _, v in by_month)
-    for i, (month, v) in enumerate(by_month):
+def kept_counts(kept: Sequence[KeptPromise]) -> tuple[int, list[tuple[str, int]]]:
+    """How many promises were kept with no date (code there when first checked), and the
+    dated ones per month (`YYYY-MM`), oldest first: together, every one of `kept`."""
+    months: Counter[str] = Counter()
+    undated = 0
+    for k in kept:
+        if k.kept_at is None:
+            undated += 1
+        else:
+            months[f"{k.kept_at:%Y-%m}"] += 1
+    return undated, sorted(months.items())
+
+
+def _kept_chart(kept: Sequence[KeptPromise]) -> str:
+    """Promises kept: those whose code was there when first checked, then those seen kept
+    per month as bars, with the running total as a line. The bars add up to the summary's
+    `kept` (both count `kept`)."""
+    width, height = 360, 150
+    undated, by_month = kept_counts(kept)
+    head = f'<figure class="chart kept" data-total="{len(kept)}"><h2>Promises kept</h2>'
+    if not kept:
+        return head + "<p>No promise kept yet.</p></figure>"
+    bars = [("undated", "when first checked", undated)] if undated else []
+    bars += [("month", month, v) for month, v in by_month]
+    step = min((width - 20) / len(bars), 44)
+    top = max(v for _, _, v in bars)
+    shapes, pts, cum = [], [], 0
+    for i, (cls, label, v) in enumerate(bars):
         cum += v
         x = 10 + i * step
-        h = (height - 30) * v / top
-        bars.append(
-            f'<rect class="month" data-month="{month}" data-value="{v}" x="{x:.1f}" '
-            f'y="{height - 20 - h:.1f}" width="{max(step - 2, 1):.1f}" height="{h:.1f}" '
-            f'fill="#90caf9"></rect>'
+        h = (height - 40) * v / top
+        attr = f' data-month="{label}"' if cls == "month" else ""
+        color = "#cfd8dc" if cls == "undated" else "#90caf9"
+        shapes.append(
+            f'<rect class="{cls}"{attr} data-value="{v}" x="{x:.1f}" y="{height - 30 - h:.1f}" '
+            f'width="{max(step - 2, 1):.1f}" height="{h:.1f}" fill="{color}">'
+            f"<title>{html.escape(label)}: {v:,}</title></rect>"
         )
-        pts.append(f"{x + step / 2:.1f},{height - 20 - (height - 30) * cum / total:.1f}")
-    labels = (
-        f'<text x="10" y="{height - 5}">{by_month[0][0]}</text>'
-        f'<text x="{width - 60}" y="{height - 5}">{by_month[-1][0]}</text>'
+        pts.append(f"{x + step / 2:.1f},{height - 30 - (height - 40) * cum / len(kept):.1f}")
+    right = 10 + len(bars) * step
+    labels = f'<text x="10" y="{height - 17}">{html.escape(bars[0][1])}</text>'
+    if len(bars) > 1:  # under the last bar; a line lower when the two would meet
+        y = height - 17 if right > 220 else height - 4
+        labels += (
+            f'<text x="{right:.1f}" y="{y}" text-anchor="end">{html.escape(bars[-1][1])}</text>'
+        )
+    note = (
+        f"<p>{len(kept):,} kept; {undated:,} had code when the tracker first checked them, "
+        "so when is not known.</p>"
+        if undated
+        else f"<p>{len(kept):,} kept, each seen kept while tracked.</p>"
     )
     return (
-        '<figure class="chart kept"><h2>Promises kept over time</h2>'
-        f'<svg width="{width}" height="{height}" role="img" aria-label="promises kept">'
-        + "".join(bars)
+        head + f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="promises kept">'
+        + "".join(shapes)
         + f'<polyline points="{" ".join(pts)}" fill="none" stroke="#0d47a1" stroke-width="2">'
-        f"</polyline>{labels}</svg></figure>"
+        f"</polyline>{labels}</svg>{note}</figure>"
     )
 
 
@@ -216,15 +375,21 @@ def _star_buckets(rows: list[dict[str, object]]) -> list[tuple[str, int]]:
     return [(lbl, counts[lbl]) for _, lbl in _STAR_BUCKETS]
 
 
+def _badge_css() -> str:
+    colors = {**_VERDICT_COLORS, "unflagged": "#9e9e9e"}
+    return "".join(f".v-{k}{{background:{c}}}" for k, c in colors.items())
+
+
 def write_html(
     papers: Iterable[PaperView],
     summary: ReportSummary,
     fh: TextIO,
     *,
-    kept_by_month: Sequence[tuple[str, int]] = (),
+    kept: Sequence[KeptPromise] = (),
     title: str = "Paper code report",
 ) -> int:
-    """Write the page; returns the number of papers in its table."""
+    """Write the page; returns the number of papers in its table. `kept` are the kept
+    promises of the same selection as `summary` (`ReportSource.kept_promises`)."""
     rows = [_row(p) for p in papers]
     verdicts = sorted(summary.verdicts.items(), key=lambda kv: -kv[1])
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -232,19 +397,23 @@ def write_html(
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<style>{_CSS}</style></head><body>"
+        f"<style>{_CSS}{_badge_css()}</style></head>"
+        f'<body data-total="{summary.papers}">'
         f'<h1>{html.escape(title)}</h1><p class="stamp">Generated {stamp}</p>'
         '<ul class="summary">'
         + "".join(f"<li>{html.escape(ln)}</li>" for ln in summary_lines(summary))
         + '</ul><div class="charts">'
-        + _bars("Status breakdown", verdicts, "status", _VERDICT_COLORS)
-        + _kept_chart(kept_by_month)
+        + _bars("Verdicts", verdicts, "status", _VERDICT_COLORS)
+        + _kept_chart(kept)
         + _bars("Stars (most starred repository)", _star_buckets(rows), "stars", {})
-        + '</div><div class="controls"><input id="q" type="search" '
-        'placeholder="Filter by title, key, verdict or URL" size="40">'
-        '<select id="verdict"><option value="">all verdicts</option></select>'
-        '<span id="shown"></span></div>'
+        + '</div><div class="controls"><input id="q" type="search" aria-label="search" '
+        'placeholder="Search title, handle, verdict, venue or URL">'
+        '<select id="verdict" aria-label="verdict"><option value="">all verdicts</option>'
+        '</select><select id="flag" aria-label="flag"><option value="">all flags</option>'
+        '</select><select id="venue" aria-label="venue"><option value="">all venues</option>'
+        '</select><span id="shown"></span></div>'
         '<table id="papers"><thead><tr></tr></thead><tbody></tbody></table>'
+        f'<script type="application/json" id="badges">{_json_for_script(_BADGES)}</script>'
         f'<script type="application/json" id="data">{_json_for_script(rows)}</script>'
         f"<script>{_JS}</script></body></html>\n"
     )
@@ -252,14 +421,11 @@ def write_html(
 
 
 class HtmlFormat(Formatter):
-    """A self-contained page: summary, charts, and a filterable table."""
+    """A self-contained page: summary, charts, and a filterable table with a card per paper."""
 
     name: ClassVar[str] = "html"
 
     def write(self, source: ReportSource, fh: TextIO) -> int:
         return write_html(
-            source.papers(history=True),
-            source.summary(),
-            fh,
-            kept_by_month=source.kept_by_month(),
+            source.papers(cards=True), source.summary(), fh, kept=source.kept_promises()
         )

@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from typing import ClassVar, Protocol, TextIO
 
-from tracker.models import PaperView, ReportSummary
+from tracker.models import KeptPromise, PaperView, ReportSummary
 
 
 class ReportSource(Protocol):
@@ -27,8 +27,9 @@ class ReportSource(Protocol):
     def per_link(self) -> bool:
         """One row per link instead of per paper (CSV)."""
 
-    def papers(self, *, history: bool = False) -> Iterable[PaperView]:
-        """Every paper in report order; `history` adds each repository's history points."""
+    def papers(self, *, cards: bool = False) -> Iterable[PaperView]:
+        """Every paper in report order; `cards` adds what the HTML page's cards show beyond
+        the exports: its repository's star history and the claims' sentences."""
 
     def summary(self) -> ReportSummary: ...
 
@@ -38,8 +39,9 @@ class ReportSource(Protocol):
     def link_rows(self) -> Iterable[Sequence[object]]:
         """One plain row per link in `csv_export.LINK_COLUMNS` order."""
 
-    def kept_by_month(self) -> Sequence[tuple[str, int]]:
-        """Promises kept per month (`YYYY-MM`, count), for charts."""
+    def kept_promises(self) -> Sequence[KeptPromise]:
+        """The kept promises of the selected papers (`tracker.store.kept`): as many as the
+        summary's `kept`, for charts."""
 
 
 class Formatter(ABC):

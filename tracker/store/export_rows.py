@@ -16,16 +16,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import String
 
+from tracker.columns import CSV_COLUMNS
 from tracker.flags.checklist import is_main_candidate
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import (
     ReportFilter,
 )
-from tracker.store.selection import BATCH, P, _mode, _selected, _view_query
+from tracker.store.selection import BATCH, VENUE, P, _mode, _selected, _view_query
+
+PAPER_COLUMNS = tuple(c.name for c in CSV_COLUMNS)
 
 
 def iter_csv_rows(conn: Connection, flt: ReportFilter = ReportFilter()) -> Iterator[Sequence[Any]]:
-    """One row per paper in the order of `csv_export.PAPER_COLUMNS`.
+    """One row per paper in the order of `PAPER_COLUMNS` (the CSV columns of `tracker.columns`).
 
     While the rolled-up columns are current this is one scan of the paper table; otherwise it
     is `joined_csv_rows`.
@@ -66,49 +69,54 @@ def joined_csv_rows(
         yield _csv_tuple(current, urls, repo, stars, main)
 
 
-_CSV_ROLLED = (
-    P.c.key,
-    P.c.arxiv_id,
-    P.c.title,
-    type_coerce(P.c.published, String),  # SQLite's stored text, not parsed to a date and back
-    P.c.code_status,
-    P.c.weights_status,
-    P.c.data_status,
-    P.c.verdict,
-    P.c.link_urls,
-    P.c.repo_status,
-    P.c.stars,
-    P.c.repo_license,
-    P.c.verdict_kind,
-    P.c.flags,
-    P.c.acknowledged,
-    P.c.checklist_score,
-)
-"""`csv_export.PAPER_COLUMNS` off the paper row alone."""
+_ROLLED = {
+    "key": P.c.key,
+    "arxiv_id": P.c.arxiv_id,
+    "title": P.c.title,
+    "published": type_coerce(P.c.published, String),  # SQLite's text, not parsed and rewritten
+    "code_status": P.c.code_status,
+    "weights_status": P.c.weights_status,
+    "data_status": P.c.data_status,
+    "verdict": P.c.verdict,
+    "links": P.c.link_urls,
+    "repo_status": P.c.repo_status,
+    "stars": P.c.stars,
+    "license": P.c.repo_license,
+    "verdict_kind": P.c.verdict_kind,
+    "flags": P.c.flags,
+    "acknowledged": P.c.acknowledged,
+    "checklist_score": P.c.checklist_score,
+    "venue": P.c.venue,
+}
+"""Each CSV column off the paper row alone."""
+_CSV_ROLLED = tuple(_ROLLED[name] for name in PAPER_COLUMNS)
 
 
 def _csv_tuple(
     p: Any, urls: list[str], repo: Any, stars: int | None, main: Any = None
 ) -> tuple[Any, ...]:
-    status = (repo[19] or "unchecked") if repo is not None else None
-    return (
-        p[1],
-        p[3],
-        p[2],
-        p[4],
-        p[5],
-        p[6],
-        p[7],
-        p[9],
-        " ".join(urls),
-        status,
-        stars,
-        repo[21] if repo is not None else None,
-        p[10],
-        p[11],
-        p[12],
-        main[25] if main is not None else None,
-    )
+    """One CSV row from the first joined row of a paper (`p`), its link URLs, its first
+    repository link's row, its stars and its main code repository's row."""
+    cells = {
+        "key": p[1],
+        "arxiv_id": p[3],
+        "title": p[2],
+        "published": p[4],
+        "code_status": p[5],
+        "weights_status": p[6],
+        "data_status": p[7],
+        "verdict": p[9],
+        "links": " ".join(urls),
+        "repo_status": (repo[19] or "unchecked") if repo is not None else None,
+        "stars": stars,
+        "license": repo[21] if repo is not None else None,
+        "verdict_kind": p[10],
+        "flags": p[11],
+        "acknowledged": p[12],
+        "checklist_score": main[25] if main is not None else None,
+        "venue": p[VENUE],
+    }
+    return tuple(cells[name] for name in PAPER_COLUMNS)
 
 
 def iter_link_rows(

@@ -18,6 +18,7 @@ from tracker.models import (
     HistoryPoint,
 )
 from tracker.store.facts import _utc
+from tracker.store.kept import kept_promises
 from tracker.store.selection import AL, H, L, P, R
 
 
@@ -114,7 +115,7 @@ def _papers_of(conn: Connection, rids: set[int]) -> dict[int, list[tuple[str, st
 
 
 def diff_events(conn: Connection, since: dt.datetime, *, star_jump: int = 100) -> list[DiffEvent]:
-    """What happened to linked repositories since `since`: code delivered, deaths, moves,
+    """What happened to linked repositories since `since`: promises kept, deaths, moves,
     archiving, licenses, weights and star jumps, oldest first."""
     changed = select(H.c.repository_id).where(H.c.observed_at >= since).distinct()
     q = (
@@ -133,24 +134,23 @@ def diff_events(conn: Connection, since: dt.datetime, *, star_jump: int = 100) -
                 for k, b, a in _changes(prev, cur, star_jump)
             ]
         prev = cur
-    # Delivered means code appeared in a repository already seen without it; a repository that
-    # had code when first checked was not a kept promise, only a new observation.
-    seen_before = (
-        select(H.c.id)
-        .where(H.c.repository_id == R.c.id, H.c.observed_at < R.c.first_ok_at)
-        .exists()
-    )
-    delivered = select(R.c.id, R.c.full_name, R.c.first_ok_at).where(
-        R.c.first_ok_at >= since, seen_before
-    )
-    found += [
-        (rid, name, "code_delivered", _utc(when) or since, "", "code")
-        for rid, name, when in conn.execute(delivered)
-    ]
     papers = _papers_of(conn, {f[0] for f in found})
     events = [
         DiffEvent(kind=kind, paper_key=key, title=title, subject=name, at=at, before=b, after=a)
         for rid, name, kind, at, b, a in found
         for key, title in papers.get(rid, [])
+    ]
+    # the promises kept in the window, by the rule every count uses (`tracker.store.kept`)
+    events += [
+        DiffEvent(
+            kind="code_delivered",
+            paper_key=k.paper_key,
+            title=k.title,
+            subject=k.repository,
+            at=k.kept_at,
+            after="code",
+        )
+        for k in kept_promises(conn, since=since)
+        if k.kept_at is not None
     ]
     return sorted(events, key=lambda e: (e.at, e.kind, e.paper_key))

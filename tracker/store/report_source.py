@@ -11,14 +11,15 @@ from itertools import islice
 
 from sqlalchemy import Connection
 
-from tracker.models import PaperView, ReportFilter, ReportSummary
+from tracker.models import KeptPromise, PaperView, ReportFilter, ReportSummary
 from tracker.store.archives import with_archives
+from tracker.store.claims import with_claims
 from tracker.store.open_requests import with_open_requests
 from tracker.store.reporting import (
-    delivered_by_month,
     iter_csv_rows,
     iter_link_rows,
     iter_report_views,
+    kept_promises,
     report_summary,
 )
 
@@ -41,12 +42,14 @@ class StoredReport:
         self.per_link, self.more_url = per_link, more_url
         self._summary: ReportSummary | None = None
 
-    def papers(self, *, history: bool = False) -> Iterator[PaperView]:
+    def papers(self, *, cards: bool = False) -> Iterator[PaperView]:
         """The papers in report order, each link with its archived copy and each paper with
-        its open requests (read a batch at a time beside the ordered join)."""
-        views = iter_report_views(self.conn, self.flt, history=history)
+        its open requests (read a batch at a time beside the ordered join); with `cards`, also
+        its star history and claims."""
+        views = iter_report_views(self.conn, self.flt, history=cards)
         while batch := list(islice(views, CARD_BATCH)):
-            yield from with_open_requests(self.conn, with_archives(self.conn, batch))
+            batch = with_open_requests(self.conn, with_archives(self.conn, batch))
+            yield from with_claims(self.conn, batch) if cards else batch
 
     def summary(self) -> ReportSummary:
         if self._summary is None:
@@ -59,5 +62,5 @@ class StoredReport:
     def link_rows(self) -> Iterator[Sequence[object]]:
         return iter_link_rows(self.conn, self.flt)
 
-    def kept_by_month(self) -> list[tuple[str, int]]:
-        return delivered_by_month(self.conn, self.flt)
+    def kept_promises(self) -> list[KeptPromise]:
+        return kept_promises(self.conn, self.flt)

@@ -272,6 +272,7 @@ def _paper_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
         P.c.verdict_kind,
         P.c.flags,
         P.c.acknowledged,
+        P.c.venue,
     ]
     if flt.sort in NULLS_LOW:
         cols.append(_order(flt, mode.fresh).label("sort_value"))
@@ -301,6 +302,10 @@ _PAPER_COLS = (
     "flags",
     "acknowledged",
 )
+
+
+VENUE = len(_PAPER_COLS) + 13
+"""Where `_view_query` puts the paper's venue: after its columns and the link's 13."""
 
 
 def _view_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
@@ -339,6 +344,7 @@ def _view_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
             L.c.official,
             func.coalesce(R.c.checklist, r2.c.checklist),
             func.coalesce(R.c.checklist_score, r2.c.checklist_score),
+            sub.c.venue,
         )
         .select_from(joined)
         .order_by(_directed(outer, flt, mode.fresh), sub.c.id, L.c.id)
@@ -420,6 +426,7 @@ def _views(rows: Iterator[Any]) -> Iterator[PaperView]:
             stars=max(stars) if stars else None,
             checklist=checklist,
             checklist_score=score,
+            venue=items[0][VENUE],
         )
 
 

@@ -1,7 +1,8 @@
 """The numbers above a report: papers, code, promises kept and broken, licenses, flags.
 
 Every count a report, an export or the Action shows comes from `report_summary` over the same
-selection (`tracker.store.selection`), so they cannot disagree.
+selection (`tracker.store.selection`), so they cannot disagree; what a kept promise is, and
+when it was kept, is `tracker.store.kept`'s alone.
 """
 
 from __future__ import annotations
@@ -30,11 +31,11 @@ from tracker.models import (
     ReportSummary,
 )
 from tracker.store.codes import can_pack, tally_counts
+from tracker.store.kept import DELIVERED_KINDS, is_kept
 from tracker.store.rollup import CHECKED
 from tracker.store.search import phrase
 from tracker.store.selection import (
     AL,
-    CLAIMS,
     F,
     L,
     P,
@@ -56,10 +57,6 @@ def _scope(conn: Connection, flt: ReportFilter | None) -> Select[Any] | None:
     return select(P.c.id).where(*conds) if conds else None
 
 
-def _in(col: Any, scope: Select[Any] | None) -> list[Any]:
-    return [col.in_(scope)] if scope is not None else []
-
-
 def _median(conn: Connection) -> float | None:
     """The median days to release over all `code_delivered` findings, read off the index."""
     base = and_(
@@ -73,10 +70,6 @@ def _median(conn: Connection) -> float | None:
     q = select(F.c.measure).where(base).order_by(F.c.code, F.c.outcome, F.c.measure)
     mid = [int(v) for (v,) in conn.execute(q.offset((n - 1) // 2).limit(2 - n % 2))]
     return sum(mid) / len(mid)
-
-
-DELIVERED_KINDS = frozenset({"available", "weights_missing"})
-"""Verdict kinds given exactly when `code_delivered` is true (see `tracker.flags.verdict`)."""
 
 
 def report_summary(
@@ -174,7 +167,8 @@ class _Tally:
         self.verdicts[kind or "unflagged"] += n
         if kind in DELIVERED_KINDS:
             self.with_code += n
-            self.kept += n if status in CLAIMS else 0
+        if is_kept(kind, status):
+            self.kept += n
         for code in (flags or "").split():
             self.flagged[code] += n
         if days is not None:
@@ -283,18 +277,3 @@ def count_failing(
     failing = select(F.c.paper_id).where(_unacked(codes)).correlate(None)
     conds = [*_where(flt, _mode(conn)), P.c.id.in_(failing)]
     return _count(conn, select(func.count()).select_from(P).where(*conds))
-
-
-def delivered_by_month(conn: Connection, flt: ReportFilter | None = None) -> list[tuple[str, int]]:
-    """Promises kept per month (`YYYY-MM`, by the day code was first seen), oldest first."""
-    scope = _scope(conn, flt)
-    q = select(F.c.dated).where(
-        F.c.code == "code_delivered",
-        F.c.outcome == "true",
-        F.c.dated.is_not(None),
-        *_in(F.c.paper_id, scope),
-    )
-    months: dict[str, int] = defaultdict(int)
-    for (day,) in conn.execution_options(yield_per=10_000).execute(q):
-        months[f"{day:%Y-%m}"] += 1
-    return sorted(months.items())
