@@ -4,10 +4,9 @@ A paper is matched by arXiv ID, then DOI, then normalized title, so the same pap
 listing (title only) and later from the arXiv API (with an ID) stays one row, whose key is
 upgraded to the stronger identity. Re-saving what is stored changes nothing.
 
-Bulk ingest is bound by per-row overhead, so new rows go to the driver in one `executemany` per
-batch with parameters built as plain tuples (the statement is still compiled by SQLAlchemy for
-the connection's dialect, so SQLite and PostgreSQL get the same SQL they would otherwise), and
-the links of a paper inserted in the same batch are not looked up: it cannot have any yet.
+Bulk ingest is bound by per-row overhead, so a batch is decided here and written in bulk by
+the database's writer (`tracker.store.bulk`: multi-row INSERTs on SQLite, COPY on PostgreSQL),
+and the links of a paper inserted in the same batch are not looked up: it cannot have any yet.
 Papers arrive as `PaperRows` (plain tuples built by `tracker.rows`, possibly in another process),
 and the per-batch look-ups (stored identities, the ids of new papers with links, their stored
 links) are plain DBAPI statements (`_rows_in`).
@@ -15,30 +14,24 @@ links) are plain DBAPI statements (`_rows_in`).
 
 from __future__ import annotations
 
-import sqlite3
 from bisect import insort
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, islice
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, select
 
-from tracker.errors import StoreError
 from tracker.extract.identity import paper_key
 from tracker.models import ExtractedPaper
-from tracker.rows import LINK_COLUMNS, PAPER_COLUMNS, SOURCE_REF, PaperRows, paper_rows
-from tracker.store.tables import Link as LinkRow
-from tracker.store.tables import Paper, PaperAuthor, utcnow
+from tracker.rows import PAPER_COLUMNS, SOURCE_REF, PaperRows, paper_rows
+from tracker.store.bulk import AUTHOR_UPDATES, AUTHORS, LINKS, PAPERS, Changes, Writer, writer_for
+from tracker.store.tables import utcnow
 
 BATCH = 2000
-_ROWS_PER_INSERT = 500
-_PAPERS: Table = Paper.__table__  # type: ignore[attr-defined]
-_LINKS: Table = LinkRow.__table__  # type: ignore[attr-defined]
-_AUTHORS: Table = PaperAuthor.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -159,14 +152,25 @@ def _rows_in(
     """Rows of `SELECT selected FROM table WHERE column IN values ORDER BY column, id`, as plain
     DBAPI SQL: SQLAlchemy's expanding parameters render and process every value again on each
     call, which cost more per saved paper than its insert. Only for columns whose values need
-    no type conversion (text and integers)."""
-    padded = _padded(values)
+    no type conversion (text and integers). PostgreSQL gets the values as one array
+    parameter (`= ANY`), which it binds and plans once instead of a parameter per value."""
     q = conn.dialect.identifier_preparer.quote
-    sql = (
-        f"SELECT {', '.join(map(q, selected))} FROM {q(table.name)} WHERE {q(column)} "
-        f"IN ({_marks(_MARKS[conn.dialect.paramstyle], len(padded))}) ORDER BY {q(column)}, {q('id')}"
-    )
+    head = f"SELECT {', '.join(map(q, selected))} FROM {q(table.name)} WHERE {q(column)}"
+    order = f"ORDER BY {q(column)}, {q('id')}"
+    if conn.dialect.name == "postgresql":
+        sql = f"{head} = ANY(%(values)s) {order}"
+        return list(conn.exec_driver_sql(sql, {"values": list(values)}).fetchall())
+    padded = _padded(values)
+    marks = _marks(_MARKS[conn.dialect.paramstyle], len(padded))
+    sql = f"{head} IN ({marks}) {order}"
     return list(conn.exec_driver_sql(sql, tuple(padded)).fetchall())  # at once, not row by row
+
+
+def _padded(values: Iterable[object]) -> list[object]:
+    """`values` with the last one repeated up to a power of two, so SQLite's cache of prepared
+    statements (each as large as its parameter list) holds a few sizes only, not one per batch."""
+    out = list(values)
+    return out + out[-1:] * ((1 << (len(out) - 1).bit_length()) - len(out))
 
 
 def _find_existing(conn: Connection, idents: list[_Ident]) -> _Stored:
@@ -181,118 +185,13 @@ def _find_existing(conn: Connection, idents: list[_Ident]) -> _Stored:
         ("doi", {d for _, d, _ in idents if d}),
     ):
         if values:
-            for (pid,) in _rows_in(conn, _PAPERS, ("id",), column, values):
+            for (pid,) in _rows_in(conn, PAPERS, ("id",), column, values):
                 order.setdefault(int(pid), None)
     if not order:
         return _Stored(())
-    found = conn.execute(select(_PAPERS).where(_PAPERS.c.id.in_(list(order)))).mappings()
+    found = conn.execute(select(PAPERS).where(PAPERS.c.id.in_(list(order)))).mappings()
     rows = {int(r["id"]): dict(r) for r in found}
     return _Stored(rows[pid] for pid in order)
-
-
-class _BulkInsert:
-    """One INSERT compiled by SQLAlchemy for the connection's dialect, run on tuples with no
-    per-row statement processing: a DBAPI `executemany`, or on SQLite one statement per
-    `_ROWS_PER_INSERT` rows with that many VALUES groups. The search triggers
-    (`tracker.store.search`) feed SQLite's FTS5 tables, which flush their pending terms at
-    every statement's end: one statement per row made a paper cost twice as much to save.
-
-    Columns the caller does not give take their scalar Python default, as SQLAlchemy would
-    fill them in; values pass through the column types' bind processors (SQLite stores dates as
-    text), once per batch for values shared by every row.
-    """
-
-    def __init__(
-        self, conn: Connection, table: Table, row_keys: tuple[str, ...], shared: tuple[str, ...]
-    ) -> None:
-        dialect = conn.dialect
-        defaults: dict[str, object] = {}
-        for col in table.columns:
-            if col.name in row_keys or col.name in shared or col.primary_key:
-                continue
-            if col.default is not None:
-                if not col.default.is_scalar:
-                    raise StoreError(f"column {table.name}.{col.name} needs an explicit value")
-                defaults[col.name] = col.default.arg  # type: ignore[attr-defined]
-        self._shared = (*shared, *defaults)
-        self._defaults = defaults
-        keys = (*row_keys, *self._shared)
-        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
-        self._sql = str(compiled)
-        procs = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.c}
-        self._procs = procs
-        self._row_procs = [(i, procs[k]) for i, k in enumerate(row_keys) if procs[k]]
-        self._keys = keys
-        names = compiled.positiontup if compiled.positional else None
-        self._order: Callable[[tuple[object, ...]], Any] | None = (
-            itemgetter(*(keys.index(n) for n in names)) if names else None
-        )
-        head, sep, group = self._sql.rpartition(" VALUES ")
-        self._multi = dialect.name == "sqlite" and bool(sep) and group.startswith("(")
-        self._head, self._group = head + sep, group
-        self._per = max(1, min(_ROWS_PER_INSERT, _sqlite_max_params(conn) // len(keys)))
-        self._multi_sql: dict[int, str] = {}
-
-    def run(self, conn: Connection, rows: list[tuple[object, ...]], **shared: object) -> None:
-        values = {**shared, **self._defaults}
-        tail = tuple(
-            self._procs[k](values[k]) if self._procs[k] else values[k]  # type: ignore[misc]
-            for k in self._shared
-        )
-        params: list[Any] = []
-        for row in rows:
-            if self._row_procs:
-                cells = list(row)
-                for i, proc in self._row_procs:
-                    cells[i] = proc(cells[i])  # type: ignore[misc]
-                row = tuple(cells)
-            full = row + tail
-            params.append(
-                self._order(full) if self._order else dict(zip(self._keys, full, strict=True))
-            )
-        if not self._multi:
-            conn.exec_driver_sql(self._sql, params)
-            return
-        start = 0
-        while start < len(params):
-            n = _bucket(min(self._per, len(params) - start))
-            if n not in self._multi_sql:
-                self._multi_sql[n] = self._head + ", ".join([self._group] * n)
-            part = params[start : start + n]
-            conn.exec_driver_sql(self._multi_sql[n], tuple(chain.from_iterable(part)))
-            start += n
-
-
-def _bucket(n: int) -> int:
-    """The largest power of two up to `n`: statements of a few sizes only, so SQLite's cache of
-    prepared statements (each as large as its parameter list) does not fill up with one
-    statement per batch size."""
-    return 1 << (n.bit_length() - 1)
-
-
-def _padded(values: Iterable[object]) -> list[object]:
-    """`values` with the last one repeated up to a power of two, for the same reason."""
-    out = list(values)
-    return out + out[-1:] * ((1 << (len(out) - 1).bit_length()) - len(out))
-
-
-def _sqlite_max_params(conn: Connection) -> int:
-    """Bound parameters one SQLite statement may have (999 before SQLite 3.32)."""
-    if conn.dialect.name != "sqlite":
-        return _ROWS_PER_INSERT
-    raw = conn.connection.dbapi_connection
-    return int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))  # type: ignore[union-attr]
-
-
-class _Writer:
-    """The two bulk INSERTs of a save, compiled once per call."""
-
-    def __init__(self, conn: Connection) -> None:
-        shared = ("first_seen_at", "updated_at")
-        self.papers = _BulkInsert(conn, _PAPERS, PAPER_COLUMNS, shared)
-        self.links = _BulkInsert(
-            conn, _LINKS, ("paper_id", "found_in", *LINK_COLUMNS), ("first_seen_at",)
-        )
 
 
 def save_papers(conn: Connection, papers: Iterable[ExtractedPaper]) -> SaveCounts:
@@ -310,7 +209,7 @@ def save_rows(
     `saved`, when given, is called after each batch with its papers and their ids (a feed
     records which papers it brought)."""
     counts = SaveCounts()
-    writer = _Writer(conn)
+    writer = writer_for(conn)
     with _bulk_cache(conn):
         for batch in _batches(papers, BATCH):
             unique = _dedupe(batch)
@@ -342,16 +241,18 @@ def _bulk_cache(conn: Connection) -> Iterator[None]:
 
 def _save_batch(
     conn: Connection,
-    writer: _Writer,
+    writer: Writer,
     batch: list[PaperRows],
     counts: SaveCounts,
     need_ids: bool = False,
 ) -> list[int]:
     """Save one batch; the papers' ids, in order (-1 for a new paper whose id nothing needed,
-    unless `need_ids`)."""
+    unless `need_ids`). What changes is decided here, against the stored rows read once per
+    batch; the writer only writes it (`tracker.store.bulk`)."""
     stored = _find_existing(conn, [p.ident for p in batch])
     ids: list[int] = []
     inserts: list[int] = []
+    updates: list[Changes] = []
     for i, p in enumerate(batch):
         counts.papers_seen += 1
         row = stored.match(*p.ident)
@@ -365,28 +266,31 @@ def _save_batch(
             changes["updated_at"] = utcnow()
             if "code_status" in changes:  # its summary code names the old status
                 changes["tally_code"] = None
-            conn.execute(update(_PAPERS).where(_PAPERS.c.id == row["id"]).values(**changes))
+            updates.append((ids[-1], dict(changes)))
             stored.update(row, changes)
+    writer.update_papers(conn, updates)
     if inserts:
         now = utcnow()
-        writer.papers.run(
-            conn, [batch[i].paper for i in inserts], first_seen_at=now, updated_at=now
-        )
-        # only the links and authors of a new paper need its id: most papers have neither
-        linked = [i for i in inserts if need_ids or batch[i].links or batch[i].authors]
-        keys = [batch[i].paper[0] for i in linked]
-        if keys:
-            id_of: dict[object, int] = dict(_rows_in(conn, _PAPERS, ("key", "id"), "key", keys))
-            for i in linked:
-                ids[i] = id_of[batch[i].paper[0]]
+        new_ids = writer.insert_papers(conn, [batch[i].paper for i in inserts], now)
+        if new_ids is not None:
+            for i, pid in zip(inserts, new_ids, strict=True):
+                ids[i] = pid
+        else:
+            # only the links and authors of a new paper need its id: most papers have neither
+            linked = [i for i in inserts if need_ids or batch[i].links or batch[i].authors]
+            keys = [batch[i].paper[0] for i in linked]
+            if keys:
+                id_of: dict[object, int] = dict(_rows_in(conn, PAPERS, ("key", "id"), "key", keys))
+                for i in linked:
+                    ids[i] = id_of[batch[i].paper[0]]
         counts.papers_new += len(inserts)
     _save_links(conn, writer, batch, ids, set(inserts), counts)
-    _save_authors(conn, batch, ids, set(inserts))
+    _save_authors(conn, writer, batch, ids, set(inserts))
     return ids
 
 
 def _save_authors(
-    conn: Connection, batch: list[PaperRows], ids: list[int], fresh: set[int]
+    conn: Connection, writer: Writer, batch: list[PaperRows], ids: list[int], fresh: set[int]
 ) -> None:
     """Authors of papers that have none stored; of a paper that has, the identifiers a source
     gives for an author stored without them (same position, same name) are filled in."""
@@ -401,39 +305,35 @@ def _save_authors(
     stored: dict[int, dict[int, tuple[Any, ...]]] = {}
     if old:
         columns = ("paper_id", "position", "id", "name", "orcid", "openalex_id", "profile")
-        for row in _rows_in(conn, _AUTHORS, columns, "paper_id", old):
+        for row in _rows_in(conn, AUTHORS, columns, "paper_id", old):
             stored.setdefault(int(row[0]), {})[int(row[1])] = tuple(row[2:])
-    rows: list[dict[str, object]] = []
+    rows: list[tuple[object, ...]] = []
+    fills: list[Changes] = []
     for pid, authors in named:
         have = stored.get(pid)
         if have is None:
             stored[pid] = {}
-            rows.extend(
-                {"paper_id": pid, "position": n, "name": a[0], "orcid": a[1],
-                 "openalex_id": a[2], "profile": a[3]}
-                for n, a in enumerate(authors)
-            )  # fmt: skip
+            rows.extend((pid, n, *a) for n, a in enumerate(authors))
             continue
         for n, a in enumerate(authors):
             known = have.get(n)
             if known is None or known[1] != a[0]:
                 continue
-            fill = {
+            fill: dict[str, object] = {
                 k: v
-                for k, v, old_v in zip(
-                    ("orcid", "openalex_id", "profile"), a[1:], known[2:], strict=True
-                )
+                for k, v, old_v in zip(AUTHOR_UPDATES, a[1:], known[2:], strict=True)
                 if v and not old_v
             }
             if fill:
-                conn.execute(update(_AUTHORS).where(_AUTHORS.c.id == known[0]).values(**fill))
+                fills.append((int(known[0]), fill))
+    writer.update_authors(conn, fills)
     if rows:
-        conn.execute(insert(_AUTHORS), rows)
+        writer.insert_authors(conn, rows)
 
 
 def _save_links(
     conn: Connection,
-    writer: _Writer,
+    writer: Writer,
     batch: list[PaperRows],
     ids: list[int],
     fresh: set[int],
@@ -445,7 +345,7 @@ def _save_links(
     ]
     have: set[tuple[int, object]] = set()
     if old:
-        stored = _rows_in(conn, _LINKS, ("paper_id", "url"), "paper_id", old)
+        stored = _rows_in(conn, LINKS, ("paper_id", "url"), "paper_id", old)
         have = {(pid, url) for pid, url in stored}
     rows = []
     for pid, p in zip(ids, batch, strict=True):
@@ -459,5 +359,5 @@ def _save_links(
             have.add((pid, lk[0]))
             rows.append((pid, where, *lk))
     if rows:
-        writer.links.run(conn, rows, first_seen_at=utcnow())
+        writer.insert_links(conn, rows, utcnow())
         counts.links_new += len(rows)

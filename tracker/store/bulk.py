@@ -1,0 +1,343 @@
+"""How the rows of a save reach the database: one writer per backend, the same rows on both.
+
+`tracker.store.papers` decides what a batch writes -- the new papers, the stored papers a merge
+improves, the missing links and authors -- and hands it to a writer, which only writes:
+
+- `RowWriter` (SQLite, and any other database): INSERTs compiled by SQLAlchemy for the
+  dialect and run on plain tuples (`_BulkInsert`), UPDATEs one row each, in the order given.
+- `CopyWriter` (PostgreSQL): `COPY ... FROM STDIN` straight into `paper`, `link` and
+  `paper_author`, with the ids of new papers drawn from their sequence first, so links and
+  authors need no look-up; the updates of a batch are copied into a temporary staging table
+  and applied by one `UPDATE ... FROM` per table. Per-row statements, even pipelined, left a
+  PostgreSQL ingest far behind SQLite's (`benchmarks/bench_scale.py` measures both).
+
+A writer is given values already checked against the stored rows, so neither needs
+`ON CONFLICT`: a key inserted by another process in the meantime fails the batch, as it did
+before. Columns a caller does not give take their scalar Python default, as SQLAlchemy would
+fill them in, and every value passes through its column type's bind processor, so both writers
+store what an ORM insert would.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
+from operator import itemgetter
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Dialect, Table, insert, update
+
+from tracker.errors import StoreError
+from tracker.rows import LINK_COLUMNS, PAPER_COLUMNS
+from tracker.store.tables import Link as LinkRow
+from tracker.store.tables import Paper, PaperAuthor
+
+PAPERS: Table = Paper.__table__  # type: ignore[attr-defined]
+LINKS: Table = LinkRow.__table__  # type: ignore[attr-defined]
+AUTHORS: Table = PaperAuthor.__table__  # type: ignore[attr-defined]
+LINK_KEYS = ("paper_id", "found_in", *LINK_COLUMNS)
+"""The columns of each link row given to `insert_links`."""
+AUTHOR_KEYS = ("paper_id", "position", "name", "orcid", "openalex_id", "profile")
+"""The columns of each author row given to `insert_authors`."""
+_ROWS_PER_INSERT = 500
+
+Changes = tuple[int, dict[str, object]]
+"""`(id, {column: new value})`: one UPDATE of one row."""
+
+
+class Writer(Protocol):
+    """What `save_rows` asks of a backend, once per batch and table."""
+
+    def update_papers(self, conn: Connection, changes: Sequence[Changes]) -> None:
+        """Apply each change in order (a later change of a row wins)."""
+
+    def insert_papers(
+        self, conn: Connection, rows: list[tuple[object, ...]], now: object
+    ) -> list[int] | None:
+        """Insert papers (`PAPER_COLUMNS` values); their ids in order, when known without a look-up."""
+
+    def insert_links(self, conn: Connection, rows: list[tuple[object, ...]], now: object) -> None:
+        """Insert links (`LINK_KEYS` values)."""
+
+    def insert_authors(self, conn: Connection, rows: list[tuple[object, ...]]) -> None:
+        """Insert authors (`AUTHOR_KEYS` values)."""
+
+    def update_authors(self, conn: Connection, changes: Sequence[Changes]) -> None:
+        """Apply each change of an author row in order."""
+
+
+def writer_for(conn: Connection) -> Writer:
+    """The writer for the connection's database."""
+    if conn.dialect.name == "postgresql":
+        return CopyWriter(conn)
+    return RowWriter(conn)
+
+
+class _Columns:
+    """The values one bulk write gives a table: `row_keys` from each row, `shared` once per
+    call, and every other column with a scalar Python default at that default, all through the
+    columns' bind processors (once per call for the values shared by every row)."""
+
+    def __init__(
+        self, dialect: Dialect, table: Table, row_keys: tuple[str, ...], shared: tuple[str, ...]
+    ) -> None:
+        defaults: dict[str, object] = {}
+        for col in table.columns:
+            if col.name in row_keys or col.name in shared or col.primary_key:
+                continue
+            if col.default is not None:
+                if not col.default.is_scalar:
+                    raise StoreError(f"column {table.name}.{col.name} needs an explicit value")
+                defaults[col.name] = col.default.arg  # type: ignore[attr-defined]
+        self.shared = (*shared, *defaults)
+        self.defaults = defaults
+        self.keys = (*row_keys, *self.shared)
+        self.procs = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.c}
+        self._row_procs = [(i, self.procs[k]) for i, k in enumerate(row_keys) if self.procs[k]]
+
+    def rows(
+        self, rows: Iterable[tuple[object, ...]], shared: dict[str, object]
+    ) -> list[tuple[object, ...]]:
+        """Every row's values in `keys` order."""
+        values = {**shared, **self.defaults}
+        tail = tuple(
+            self.procs[k](values[k]) if self.procs[k] else values[k]  # type: ignore[misc]
+            for k in self.shared
+        )
+        if not self._row_procs:
+            return [row + tail for row in rows]
+        out = []
+        for row in rows:
+            cells = list(row)
+            for i, proc in self._row_procs:
+                cells[i] = proc(cells[i])  # type: ignore[misc]
+            out.append((*cells, *tail))
+        return out
+
+
+class _BulkInsert:
+    """One INSERT compiled by SQLAlchemy for the connection's dialect, run on tuples with no
+    per-row statement processing: a DBAPI `executemany`, or on SQLite one statement per
+    `_ROWS_PER_INSERT` rows with that many VALUES groups. The search triggers
+    (`tracker.store.search`) feed SQLite's FTS5 tables, which flush their pending terms at
+    every statement's end: one statement per row made a paper cost twice as much to save."""
+
+    def __init__(
+        self, conn: Connection, table: Table, row_keys: tuple[str, ...], shared: tuple[str, ...]
+    ) -> None:
+        dialect = conn.dialect
+        self._columns = _Columns(dialect, table, row_keys, shared)
+        keys = self._columns.keys
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+        self._sql = str(compiled)
+        self._keys = keys
+        names = compiled.positiontup if compiled.positional else None
+        self._order: Callable[[tuple[object, ...]], Any] | None = (
+            itemgetter(*(keys.index(n) for n in names)) if names else None
+        )
+        head, sep, group = self._sql.rpartition(" VALUES ")
+        self._multi = dialect.name == "sqlite" and bool(sep) and group.startswith("(")
+        self._head, self._group = head + sep, group
+        self._per = max(1, min(_ROWS_PER_INSERT, _sqlite_max_params(conn) // len(keys)))
+        self._multi_sql: dict[int, str] = {}
+
+    def run(self, conn: Connection, rows: list[tuple[object, ...]], **shared: object) -> None:
+        full = self._columns.rows(rows, shared)
+        params: list[Any] = [
+            self._order(r) if self._order else dict(zip(self._keys, r, strict=True)) for r in full
+        ]
+        if not self._multi:
+            conn.exec_driver_sql(self._sql, params)
+            return
+        start = 0
+        while start < len(params):
+            n = _bucket(min(self._per, len(params) - start))
+            if n not in self._multi_sql:
+                self._multi_sql[n] = self._head + ", ".join([self._group] * n)
+            part = params[start : start + n]
+            conn.exec_driver_sql(self._multi_sql[n], tuple(chain.from_iterable(part)))
+            start += n
+
+
+def _bucket(n: int) -> int:
+    """The largest power of two up to `n`: statements of a few sizes only, so SQLite's cache of
+    prepared statements (each as large as its parameter list) does not fill up with one
+    statement per batch size."""
+    return 1 << (n.bit_length() - 1)
+
+
+def _sqlite_max_params(conn: Connection) -> int:
+    """Bound parameters one SQLite statement may have (999 before SQLite 3.32)."""
+    if conn.dialect.name != "sqlite":
+        return _ROWS_PER_INSERT
+    raw = conn.connection.dbapi_connection
+    return int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))  # type: ignore[union-attr]
+
+
+class RowWriter:
+    """Bulk INSERTs through the DBAPI and one UPDATE per changed row, compiled once per save."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._papers = _BulkInsert(conn, PAPERS, PAPER_COLUMNS, ("first_seen_at", "updated_at"))
+        self._links = _BulkInsert(conn, LINKS, LINK_KEYS, ("first_seen_at",))
+        self._authors = _BulkInsert(conn, AUTHORS, AUTHOR_KEYS, ())
+
+    def update_papers(self, conn: Connection, changes: Sequence[Changes]) -> None:
+        for pid, values in changes:
+            conn.execute(update(PAPERS).where(PAPERS.c.id == pid).values(**values))
+
+    def insert_papers(
+        self, conn: Connection, rows: list[tuple[object, ...]], now: object
+    ) -> list[int] | None:
+        self._papers.run(conn, rows, first_seen_at=now, updated_at=now)
+        return None
+
+    def insert_links(self, conn: Connection, rows: list[tuple[object, ...]], now: object) -> None:
+        self._links.run(conn, rows, first_seen_at=now)
+
+    def insert_authors(self, conn: Connection, rows: list[tuple[object, ...]]) -> None:
+        self._authors.run(conn, rows)
+
+    def update_authors(self, conn: Connection, changes: Sequence[Changes]) -> None:
+        for aid, values in changes:
+            conn.execute(update(AUTHORS).where(AUTHORS.c.id == aid).values(**values))
+
+
+class _StagedUpdate:
+    """The UPDATEs of one batch on one table as a single `UPDATE ... FROM` a temporary table
+    filled by COPY: a row per changed id with its final values and a bit mask of the columns
+    that change, so a column no change names keeps what is stored (as a per-row UPDATE of the
+    changed columns would leave it, whatever another transaction wrote there)."""
+
+    def __init__(self, conn: Connection, table: Table, columns: tuple[str, ...]) -> None:
+        q = conn.dialect.identifier_preparer.quote
+        self._table = table
+        self._columns = columns
+        self._bit = {c: 1 << n for n, c in enumerate(columns)}
+        self._procs = {
+            c: table.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+            for c in columns
+        }
+        self._stage = q(f"tracker_stage_{table.name}")
+        cols = ", ".join(q(c) for c in columns)
+        self._create = (
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {self._stage} ON COMMIT DROP AS "
+            f"SELECT {q('id')}, 0 AS mask, {cols} FROM {q(table.name)} WITH NO DATA"
+        )
+        self._copy = f"COPY {self._stage} ({q('id')}, mask, {cols}) FROM STDIN"
+        sets = ", ".join(
+            f"{q(c)} = CASE WHEN s.mask & {self._bit[c]} <> 0 THEN s.{q(c)} ELSE t.{q(c)} END"
+            for c in columns
+        )
+        self._update = (
+            f"UPDATE {q(table.name)} AS t SET {sets} FROM {self._stage} AS s "
+            f"WHERE t.{q('id')} = s.{q('id')}"
+        )
+
+    def run(self, raw: Any, changes: Sequence[Changes]) -> None:
+        final: dict[int, dict[str, object]] = {}
+        for rid, values in changes:
+            unknown = set(values) - set(self._columns)
+            if unknown:
+                raise StoreError(f"no staged update of {self._table.name}.{min(unknown)}")
+            final.setdefault(rid, {}).update(values)
+        with raw.cursor() as cur:
+            cur.execute(self._create)
+            cur.execute(f"TRUNCATE {self._stage}")
+            with cur.copy(self._copy) as copy:
+                for rid, values in final.items():
+                    copy.write_row((rid, self._mask(values), *self._cells(values)))
+            cur.execute(self._update)
+
+    def _mask(self, values: dict[str, object]) -> int:
+        return sum(self._bit[c] for c in values)
+
+    def _cells(self, values: dict[str, object]) -> list[object]:
+        out = []
+        for c in self._columns:
+            v = values.get(c)
+            proc = self._procs[c]
+            out.append(proc(v) if proc and v is not None else v)
+        return out
+
+
+PAPER_UPDATES = (
+    "key", "arxiv_id", "doi", "abstract", "comment", "published", "venue", "venue_date",
+    "code_status", "code_evidence", "code_condition", "weights_status", "weights_evidence",
+    "weights_condition", "data_status", "data_evidence", "data_condition", "updated_at",
+    "tally_code",
+)  # fmt: skip
+"""The paper columns a save changes on a stored paper (what `papers._merge` may improve,
+the time it changed and the summary code it voids)."""
+AUTHOR_UPDATES = ("orcid", "openalex_id", "profile")
+"""The author columns a save fills in on a stored author."""
+
+
+class CopyWriter:
+    """PostgreSQL: every insert of a batch one `COPY` per table, every update one
+    `UPDATE ... FROM` a staging table, on the psycopg connection under the caller's
+    transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        dialect = conn.dialect
+        q = dialect.identifier_preparer.quote
+        self._papers = _Columns(
+            dialect, PAPERS, ("id", *PAPER_COLUMNS), ("first_seen_at", "updated_at")
+        )
+        self._links = _Columns(dialect, LINKS, LINK_KEYS, ("first_seen_at",))
+        self._authors = _Columns(dialect, AUTHORS, AUTHOR_KEYS, ())
+        self._copy = {
+            name: f"COPY {q(table.name)} ({', '.join(map(q, cols.keys))}) FROM STDIN"
+            for name, table, cols in (
+                ("paper", PAPERS, self._papers),
+                ("link", LINKS, self._links),
+                ("author", AUTHORS, self._authors),
+            )
+        }
+        self._sequence = conn.exec_driver_sql(
+            "SELECT pg_get_serial_sequence(%(t)s, 'id')", {"t": q(PAPERS.name)}
+        ).scalar()
+        if not self._sequence:
+            raise StoreError("paper.id has no sequence to draw new ids from")
+        self._paper_updates = _StagedUpdate(conn, PAPERS, PAPER_UPDATES)
+        self._author_updates = _StagedUpdate(conn, AUTHORS, AUTHOR_UPDATES)
+
+    @staticmethod
+    def _raw(conn: Connection) -> Any:
+        return conn.connection.driver_connection
+
+    def _write(self, conn: Connection, which: str, rows: list[tuple[object, ...]]) -> None:
+        with self._raw(conn).cursor() as cur, cur.copy(self._copy[which]) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def update_papers(self, conn: Connection, changes: Sequence[Changes]) -> None:
+        if changes:
+            self._paper_updates.run(self._raw(conn), changes)
+
+    def insert_papers(
+        self, conn: Connection, rows: list[tuple[object, ...]], now: object
+    ) -> list[int] | None:
+        with self._raw(conn).cursor() as cur:
+            cur.execute(
+                "SELECT nextval(%s) FROM generate_series(1, %s)", (self._sequence, len(rows))
+            )
+            ids = sorted(int(r[0]) for r in cur.fetchall())
+        shared = {"first_seen_at": now, "updated_at": now}
+        self._write(
+            conn,
+            "paper",
+            self._papers.rows(((i, *r) for i, r in zip(ids, rows, strict=True)), shared),
+        )
+        return ids
+
+    def insert_links(self, conn: Connection, rows: list[tuple[object, ...]], now: object) -> None:
+        self._write(conn, "link", self._links.rows(rows, {"first_seen_at": now}))
+
+    def insert_authors(self, conn: Connection, rows: list[tuple[object, ...]]) -> None:
+        self._write(conn, "author", self._authors.rows(rows, {}))
+
+    def update_authors(self, conn: Connection, changes: Sequence[Changes]) -> None:
+        if changes:
+            self._author_updates.run(self._raw(conn), changes)
