@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -256,3 +257,20 @@ def test_screenshots_and_no_horizontal_overflow(
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
     assert int.from_bytes(data[16:20], "big") == width
     _keep(shot, f"report-html-{width}.png")
+
+
+@pytest.mark.slow
+def test_the_readme_screenshot_command(chromium: str, tmp_path: Path) -> None:
+    """`python -m tracker.demo.screenshot` (the README's picture) runs offline from the demo."""
+    out = tmp_path / "img" / "report.png"
+    res = subprocess.run(
+        [sys.executable, "-m", "tracker.demo.screenshot", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "CHROMIUM": chromium},
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
+    assert int.from_bytes(data[16:20], "big") == 1280

@@ -40,7 +40,7 @@ _VERDICT_COLORS = {
     "unknown": "#757575",
     "owner_only": "#5d4037",
     "no_link": "#0277bd",
-    "none": "#b0bec5",
+    "none": "#78909c",
 }
 
 _BADGES = {
@@ -324,7 +324,9 @@ def _kept_chart(kept: Sequence[KeptPromise]) -> str:
     `kept` (both count `kept`)."""
     width, height = 360, 150
     undated, by_month = kept_counts(kept)
-    head = f'<figure class="chart kept" data-total="{len(kept)}"><h2>Promises kept</h2>'
+    head = (
+        f'<figure class="chart kept" data-total="{len(kept)}"><h2>Promises kept: {len(kept):,}</h2>'
+    )
     if not kept:
         return head + "<p>No promise kept yet.</p></figure>"
     bars = [("undated", "when first checked", undated)] if undated else []
@@ -335,15 +337,17 @@ def _kept_chart(kept: Sequence[KeptPromise]) -> str:
     for i, (cls, label, v) in enumerate(bars):
         cum += v
         x = 10 + i * step
-        h = (height - 40) * v / top
+        h = (height - 50) * v / top
         attr = f' data-month="{label}"' if cls == "month" else ""
         color = "#cfd8dc" if cls == "undated" else "#90caf9"
         shapes.append(
             f'<rect class="{cls}"{attr} data-value="{v}" x="{x:.1f}" y="{height - 30 - h:.1f}" '
             f'width="{max(step - 2, 1):.1f}" height="{h:.1f}" fill="{color}">'
             f"<title>{html.escape(label)}: {v:,}</title></rect>"
+            f'<text x="{x + step / 2 - 1:.1f}" y="{height - 33 - h:.1f}" '
+            f'text-anchor="middle">{v:,}</text>'
         )
-        pts.append(f"{x + step / 2:.1f},{height - 30 - (height - 40) * cum / len(kept):.1f}")
+        pts.append(f"{x + step / 2:.1f},{height - 30 - (height - 50) * cum / len(kept):.1f}")
     right = 10 + len(bars) * step
     labels = f'<text x="10" y="{height - 17}">{html.escape(bars[0][1])}</text>'
     if len(bars) > 1:  # under the last bar; a line lower when the two would meet
