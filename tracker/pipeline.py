@@ -32,6 +32,7 @@ from tracker.open_requests import MAX_REPOS, ask_open_requests
 from tracker.rows import PaperRows
 from tracker.schedule import check_targets
 from tracker.sources import Entry, ReadContext, ReadStats, read_source
+from tracker.store.engine import write_failure
 from tracker.store.papers import save_rows
 from tracker.store.runs import drop_run, finish_run, start_run
 from tracker.verify import verify_hub_models
@@ -111,6 +112,12 @@ def _papers(
             yield cast(PaperRows, result)
 
 
+NOTHING_KEPT = "nothing of this ingest was stored; run it again"
+UNSURE = (
+    "whether this ingest was stored is unknown; run it again (what it stored is not stored twice)"
+)
+
+
 def ingest(
     engine: Engine,
     paths: list[str],
@@ -121,24 +128,37 @@ def ingest(
     jobs: int = 1,
 ) -> IngestSummary:
     """Read, extract and store every paper in `paths`, all or nothing; `jobs` > 1 extracts in
-    that many worker processes (see `tracker.workers.default_jobs`)."""
+    that many worker processes (see `tracker.workers.default_jobs`). A database that fails
+    or goes away on the way is a `StoreError` saying so, and whether the ingest was kept: it
+    was not, unless the connection was lost while committing, when nobody can tell."""
     stats = ReadStats()
     options = options or ReadOptions()
     items = _items(paths, options, stats, progress, defer=jobs > 1)
-    with engine.begin() as conn, Extraction(jobs) as extraction:
-        run_id = start_run(conn, command, paths)
-        counts = save_rows(conn, _papers(extraction.rows(items), options, stats))
-        if counts.papers_new or counts.links_new:
-            finish_run(
-                conn,
-                run_id,
-                "done",
-                papers_seen=counts.papers_seen,
-                papers_new=counts.papers_new,
-                links_new=counts.links_new,
-            )
-        else:
-            drop_run(conn, run_id)
+    committing = False
+    try:
+        with engine.connect() as conn:
+            transaction = conn.begin()
+            with Extraction(jobs) as extraction:
+                run_id = start_run(conn, command, paths)
+                counts = save_rows(conn, _papers(extraction.rows(items), options, stats))
+                if counts.papers_new or counts.links_new:
+                    finish_run(
+                        conn,
+                        run_id,
+                        "done",
+                        papers_seen=counts.papers_seen,
+                        papers_new=counts.papers_new,
+                        links_new=counts.links_new,
+                    )
+                else:
+                    drop_run(conn, run_id)
+            committing = True
+            transaction.commit()
+    except Exception as exc:
+        failure = write_failure(exc, "storing papers", UNSURE if committing else NOTHING_KEPT)
+        if failure is None:
+            raise
+        raise failure from exc
     return IngestSummary(
         papers_seen=counts.papers_seen,
         papers_new=counts.papers_new,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import sys
 import time
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, SQLAlchemyError
 
 from tracker.config import DEFAULT_DB_URL
 from tracker.errors import StoreError
@@ -144,3 +146,45 @@ def open_db(url: str, *, migrate: bool = True, create: bool = True) -> Engine:
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open database: {exc}") from None
     return engine
+
+
+_GONE_CLASSES = ("08", "57")
+"""SQLSTATE classes of a server that went away: connection exception, operator intervention
+(a shutdown or restart ended the session)."""
+
+
+def write_failure(exc: BaseException, doing: str, outcome: str) -> StoreError | None:
+    """`exc` as the one line a user reads when the database failed while `doing` (a
+    transaction's work), followed by `outcome` (what of the work was kept); None when `exc`
+    is not the database's failure.
+
+    The error first raised is the one described: when the server goes away, the rollback
+    after it fails too, and SQLAlchemy's wrapper of the second hides the first."""
+    first = None
+    seen: BaseException | None = exc
+    while seen is not None:
+        if _database_error(seen):
+            first = seen
+        seen = seen.__cause__ or seen.__context__
+    if first is None:
+        return None
+    orig = getattr(first, "orig", None) or first
+    reason = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    state = getattr(orig, "sqlstate", None)
+    gone = (
+        getattr(first, "connection_invalidated", False)
+        or state is None
+        or (str(state)[:2] in _GONE_CLASSES)
+    )
+    if gone and not isinstance(orig, sqlite3.Error):
+        return StoreError(f"the database connection was lost while {doing} ({reason}); {outcome}")
+    return StoreError(f"the database refused {doing} ({reason}); {outcome}")
+
+
+def _database_error(exc: BaseException) -> bool:
+    if isinstance(exc, OperationalError | InterfaceError | sqlite3.OperationalError):
+        return True
+    psycopg = sys.modules.get("psycopg")  # loaded by whatever talked to PostgreSQL
+    return psycopg is not None and isinstance(
+        exc, psycopg.OperationalError | psycopg.InterfaceError
+    )
