@@ -755,9 +755,14 @@ class ReportFilter:
     query: str = ""
     """Case-insensitive substring of the title, key or a link URL."""
     sort: str = "id"
-    """`id`, `published`, `stars`, `title`, `verdict` or `score` (the checklist score)."""
+    """One of `SORTS`."""
     descending: bool = False
     limit: int | None = None
+
+
+SORTS = ("id", "published", "stars", "title", "verdict", "score")
+"""The orders a report can take (`ReportFilter.sort`); `score` is the checklist score. Defined
+here, apart from the queries that apply them, so `--sort`'s help needs no database module."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,6 +126,17 @@ class TrackerGroup(TyperGroup):
                 option.metavar = ""
         super().format_help(ctx, formatter)
 
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The root's commands in the order of `SUMMARIES`, whichever modules were imported
+        first; a group's own commands in the order they were registered."""
+        from tracker.cli import SUMMARIES
+
+        names = super().list_commands(ctx)
+        if ctx.parent is not None:
+            return names
+        order = {name: i for i, name in enumerate(SUMMARIES)}
+        return sorted(names, key=lambda n: order.get(n, len(order)))
+
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name, command, rest = super().resolve_command(ctx, args)
         if command is not None and not isinstance(command, TyperGroup):

@@ -11,10 +11,8 @@ import typer
 
 from tracker import durations
 from tracker.errors import ConfigError
-from tracker.flags.probes import PROBE_CODES
 from tracker.flags.verdict import VerdictKind
-from tracker.models import Availability, ReportFilter
-from tracker.store.reporting import SORTS
+from tracker.models import SORTS, Availability, ReportFilter
 
 
 def _routes(pairs: list[str]) -> dict[str, str]:
@@ -126,6 +124,10 @@ def _choices(
 
 def split_codes(values: list[str] | None, option: str) -> tuple[str, ...]:
     """Probe codes (`--flag`, `--fail-on`), each a known one."""
+    if not values:
+        return ()
+    from tracker.flags.probes import PROBE_CODES  # the probes import extraction: only when asked
+
     return _choices(values, PROBE_CODES, "probe", option)
 
 

@@ -1,22 +1,27 @@
-"""Opening the database: URL handling, SQLite pragmas, and migrations on first use."""
+"""Opening the database: URL handling, SQLite pragmas, and migrations on first use.
+
+Alembic (with Mako and every dialect's DDL) is imported only when a migration is due or the
+stored revision cannot be read plainly: a database already at head is opened without it.
+"""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, SQLAlchemyError
 
 from tracker.config import DEFAULT_DB_URL
 from tracker.errors import StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -83,6 +88,8 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     cfg.attributes["engine"] = engine
@@ -90,16 +97,63 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def head_revision(engine: Engine) -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+_REVISION = re.compile(r"^revision(?:: str)? = ['\"](\w+)['\"]$", re.M)
+_DOWN_REVISION = re.compile(r"^down_revision(?:: str \| None)? = (?:None|['\"](\w+)['\"])$", re.M)
+_DEPENDS_ON = re.compile(r"^depends_on\b(?!.*= None$)", re.M)
+
+
+def plain_head_revision(versions: Path | None = None) -> str | None:
+    """The newest migration read from the scripts' text (in `versions`, by default this
+    installation's), without Alembic: the one revision no other script revises. None when any
+    script is not in the plain form `db/make_migration.py` writes (one revision, at most one
+    parent, no dependencies) or the scripts have no single head: then only Alembic can tell."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (versions or migrations_dir() / "versions").glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        revision, down = _REVISION.findall(source), _DOWN_REVISION.findall(source)
+        if len(revision) != 1 or len(down) != 1 or _DEPENDS_ON.search(source):
+            return None
+        revisions.add(revision[0])
+        parents.add(down[0])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def plain_current_revision(engine: Engine) -> str | None:
+    """The revision recorded in the database (Alembic's one-row table), read with one query;
+    None when there is no such single row to read."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError:
+        return None
+    return str(rows[0][0]) if len(rows) == 1 else None
+
+
+def at_head(engine: Engine) -> bool:
+    """Whether the database is known, without Alembic, to need no migration. False means only
+    "not known": `open_db` then asks Alembic."""
+    current = plain_current_revision(engine)
+    return current is not None and current == plain_head_revision()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to `revision` (idempotent)."""
+    from alembic import command
+
     try:
         command.upgrade(alembic_config(engine), revision)
     except OperationalError as exc:
@@ -139,7 +193,7 @@ def open_db(url: str, *, migrate: bool = True, create: bool = True) -> Engine:
     if not migrate:
         return engine
     try:
-        if current_revision(engine) != head_revision(engine):
+        if not at_head(engine) and current_revision(engine) != head_revision(engine):
             _upgrade_once(engine)
     except OperationalError as exc:
         raise StoreError(f"cannot open database: {exc.orig}") from None

@@ -30,6 +30,7 @@ from sqlalchemy.types import Integer
 from tracker.flags.checklist import MAIN_STATUSES, from_json, is_main_candidate
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import (
+    SORTS,
     LinkView,
     Outcome,
     PaperView,
@@ -49,7 +50,6 @@ from tracker.store.tables import (
 from tracker.store.tables import Finding as FindingRow
 
 BATCH = 2000
-SORTS = ("id", "published", "stars", "title", "verdict", "score")
 NULLS_LOW = ("stars", "score")
 """Sorts whose papers without a value come below every paper with one, in either order."""
 CLAIMS = ("promised", "released")
