@@ -3,22 +3,34 @@
     python benchmarks/bench_scale.py                                 # 1,000,000 / 300,000
     python benchmarks/bench_scale.py --papers 100000 --repos 30000   # quicker
     python benchmarks/bench_scale.py --pg-url postgresql://postgres@127.0.0.1:54329/postgres
+    python benchmarks/bench_scale.py --papers 200000 --repos 60000 --phases ingest --jobs 2
 
 One synthetic HF-listing file is written (every paper links one of `--repos` GitHub
 repositories; a tenth promise code instead), then each backend runs in a fresh process:
 
-1. ingest: the real `pipeline.ingest` (read, extract, save) of the whole file;
+1. ingest: the real `pipeline.ingest` (read, extract, save) of the whole file, extracting in
+   `--jobs` processes (1: in the saving process, as before); `ingest_extract_s` is the time the
+   saving process waited for extracted papers, the rest (`ingest_store_s`) its own work on
+   them -- identity look-ups and writes, most of it the database's;
 2. repository facts for every linked repository, bulk-inserted as a check would leave them
    (ok, unknown, not found, some never checked), untimed setup;
-3. check planning: what `tracker check` decides before its first request -- due repositories,
-   open promises first, `--max-age 7d` -- for all repositories and for `--shard 1/4`;
-4. flag: `flag_papers` over every paper (what the scheduled job runs after the check);
+3. check planning: what `tracker check` decides before its first request
+   (`tracker.schedule.plan`: due repositories, open promises first, `--max-age 7d`) for all
+   repositories and for `--shard 1/4`;
+4. flag: `flag_papers` over every paper (`flag_all_s`), then, after new facts of every
+   hundredth repository (a check's new star counts: about 1% of the papers link one), the
+   incremental run the scheduled job makes after a check (`incremental_flag_s`, and its share
+   of the full run, `incremental_flag_ratio`);
 5. report: the headline summary, the Markdown report and the full CSV export.
 
-Each phase runs in a fresh process, so its peak memory (Linux `VmHWM`) is its own. The
+Each phase runs in a fresh process, so its peak memory (Linux `VmHWM`) is its own;
+`peak_rss_mb` is the largest of planning, flagging and reporting. The
 backends are each other's baseline: the same work, the same data. PostgreSQL runs when
 `--pg-url` or TRACKER_TEST_POSTGRES_URL names a server; a fresh database is created and
-dropped. The last line printed is one JSON object.
+dropped. `--phases` runs some phases only (in order; each needs the ones before it, so
+`ingest` is always run). The last line printed is one JSON object, with the ingest rates of
+both backends and their ratio at its top level (`sqlite_ingest_per_s`, `pg_ingest_per_s`,
+`pg_to_sqlite_ingest`).
 """
 
 from __future__ import annotations
@@ -150,15 +162,10 @@ def _insert_repositories(engine: Any, repos: int) -> None:
 
 
 def _plan(engine: Any, shard: Any) -> int:
-    from tracker.check.shard import in_shard
-    from tracker.schedule import choose
-    from tracker.store.repos import due_repos
-    from tracker.store.tracking import open_promise_repos
+    from tracker.schedule import plan
 
     with engine.connect() as conn:
-        repos = [r for r in due_repos(conn) if shard is None or in_shard(r.key, shard.k, shard.n)]
-        urgent = open_promise_repos(conn)
-    return len(choose(repos, dt.datetime.now(dt.UTC), dt.timedelta(days=7), None, urgent))
+        return len(plan(conn, dt.datetime.now(dt.UTC), dt.timedelta(days=7), None, shard))
 
 
 def _report(engine: Any, out: Path) -> int:
@@ -173,18 +180,44 @@ def _report(engine: Any, out: Path) -> int:
             return write_csv(iter_report_views(conn), fh)
 
 
-def _ingest(url: str, listing: Path, repos: int) -> dict[str, Any]:
+def _timed_extraction(pipeline: Any) -> list[float]:
+    """Make `pipeline.ingest` add to the returned cell the time its saving loop waits for
+    each extracted paper (reading and extracting it, or taking it from a worker)."""
+    waited = [0.0]
+    papers = pipeline._papers
+
+    def timed(*args: Any) -> Iterator[Any]:
+        it = papers(*args)
+        while True:
+            t = time.perf_counter()
+            try:
+                row = next(it)
+            except StopIteration:
+                waited[0] += time.perf_counter() - t
+                return
+            waited[0] += time.perf_counter() - t
+            yield row
+
+    pipeline._papers = timed
+    return waited
+
+
+def _ingest(url: str, listing: Path, repos: int, jobs: int) -> dict[str, Any]:
     from tracker import pipeline
     from tracker.store import open_db
 
     engine = open_db(url)
-    took, peak, summary = _phase(lambda: pipeline.ingest(engine, [str(listing)]))
+    waited = _timed_extraction(pipeline)
+    took, peak, summary = _phase(lambda: pipeline.ingest(engine, [str(listing)], jobs=jobs))
     t = time.perf_counter()
     _insert_repositories(engine, repos)
     return {
         "papers": summary.papers_seen,
+        "ingest_jobs": jobs,
         "ingest_s": round(took, 2),
         "ingest_papers_per_s": round(summary.papers_seen / took),
+        "ingest_extract_s": round(waited[0], 2),
+        "ingest_store_s": round(took - waited[0], 2),
         "ingest_peak_mb": round(peak),
         "setup_repositories_s": round(time.perf_counter() - t, 2),
     }
@@ -201,14 +234,34 @@ def _planning(url: str) -> dict[str, Any]:
     return figures | {"plan_shard_s": round(took, 2), "plan_shard_due": due}
 
 
+def _new_facts(engine: Any, every: int = 100) -> None:
+    """New star counts for every `every`-th repository, as a check writes them."""
+    from sqlalchemy import update
+
+    from tracker.store.tables import Repository
+
+    r = Repository.__table__  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.execute(update(r).where(r.c.id % every == 0).values(stars=r.c.stars + 1))
+
+
 def _flagging(url: str) -> dict[str, Any]:
     from tracker.config import Settings
     from tracker.flags.run import flag_papers
     from tracker.store import open_db
 
     engine = open_db(url)
-    took, peak, _ = _phase(lambda: flag_papers(engine, Settings(db_url=url)))
-    return {"flag_s": round(took, 2), "flag_peak_mb": round(peak)}
+    cfg = Settings(db_url=url)
+    took, peak, _ = _phase(lambda: flag_papers(engine, cfg))
+    _new_facts(engine)
+    again, again_peak, summary = _phase(lambda: flag_papers(engine, cfg))
+    return {
+        "flag_all_s": round(took, 2),
+        "flag_peak_mb": round(max(peak, again_peak)),
+        "incremental_flag_s": round(again, 2),
+        "incremental_flag_papers": summary.judged,
+        "incremental_flag_ratio": round(again / took, 4),
+    }
 
 
 def _reporting(url: str, out: Path) -> dict[str, Any]:
@@ -219,10 +272,12 @@ def _reporting(url: str, out: Path) -> dict[str, Any]:
     return {"report_s": round(took, 2), "report_rows": rows, "report_peak_mb": round(peak)}
 
 
-def worker(phase: str, url: str, listing: Path, repos: int, work: Path) -> dict[str, Any]:
+def worker(
+    phase: str, url: str, listing: Path, repos: int, work: Path, jobs: int = 1
+) -> dict[str, Any]:
     """One phase in a fresh process, so its peak memory is its own."""
     if phase == "ingest":
-        return _ingest(url, listing, repos)
+        return _ingest(url, listing, repos, jobs)
     if phase == "plan":
         return _planning(url)
     if phase == "flag":
@@ -231,6 +286,18 @@ def worker(phase: str, url: str, listing: Path, repos: int, work: Path) -> dict[
 
 
 # -- driver -----------------------------------------------------------------------------------
+
+
+def _phases(text: str) -> tuple[str, ...]:
+    """`--phases`: the named phases in their running order, with `ingest`, which the others
+    read the database of."""
+    names = {n.strip() for n in text.split(",") if n.strip()}
+    unknown = names - set(PHASES)
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown phase {sorted(unknown)[0]!r}; phases: {', '.join(PHASES)}"
+        )
+    return tuple(p for p in PHASES if p in names or p == "ingest")
 
 
 def _pg_database(admin: str) -> tuple[str, Callable[[], None]]:
@@ -250,18 +317,30 @@ def _pg_database(admin: str) -> tuple[str, Callable[[], None]]:
     return admin.rsplit("/", 1)[0] + "/" + name, drop
 
 
-def _run_backend(backend: str, url: str, listing: Path, repos: int, work: Path) -> dict[str, Any]:
-    """Every phase of one backend, each in its own process."""
+def _run_backend(
+    backend: str,
+    url: str,
+    listing: Path,
+    repos: int,
+    work: Path,
+    phases: tuple[str, ...] = PHASES,
+    jobs: int = 1,
+) -> dict[str, Any]:
+    """The phases of one backend, each in its own process."""
     figures: dict[str, Any] = {}
-    for phase in PHASES:
+    for phase in phases:
         cmd = [sys.executable, __file__, "--worker", phase, "--url", url]
         cmd += ["--listing", str(listing), "--repos", str(repos), "--work", str(work)]
+        cmd += ["--jobs", str(jobs)]
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(
                 f"{backend} {phase} failed:\n{done.stderr[:1500]}\n...\n{done.stderr[-1500:]}"
             )
         figures |= json.loads(done.stdout.strip().splitlines()[-1])
+    peaks = [figures[k] for k in ("plan_peak_mb", "flag_peak_mb", "report_peak_mb") if k in figures]
+    if peaks:
+        figures["peak_rss_mb"] = max(peaks)
     return figures
 
 
@@ -269,17 +348,23 @@ ROWS = [
     ("papers ingested", "papers", "{:,}"),
     ("ingest time (s)", "ingest_s", "{:,.1f}"),
     ("ingest rate (papers/s)", "ingest_papers_per_s", "{:,}"),
+    ("  waiting for extraction (s)", "ingest_extract_s", "{:,.1f}"),
+    ("  storing (s)", "ingest_store_s", "{:,.1f}"),
     ("ingest peak memory (MB)", "ingest_peak_mb", "{:,}"),
     ("check planning, all (s)", "plan_s", "{:,.2f}"),
     ("  repositories due", "plan_due", "{:,}"),
     ("check planning, shard 1/4 (s)", "plan_shard_s", "{:,.2f}"),
     ("  repositories due", "plan_shard_due", "{:,}"),
     ("planning peak memory (MB)", "plan_peak_mb", "{:,}"),
-    ("flag all papers (s)", "flag_s", "{:,.1f}"),
+    ("flag all papers (s)", "flag_all_s", "{:,.1f}"),
+    ("flag after new facts of 1% (s)", "incremental_flag_s", "{:,.2f}"),
+    ("  papers judged again", "incremental_flag_papers", "{:,}"),
+    ("  share of the full run", "incremental_flag_ratio", "{:.2%}"),
     ("flag peak memory (MB)", "flag_peak_mb", "{:,}"),
     ("report: summary + Markdown + CSV (s)", "report_s", "{:,.1f}"),
     ("  CSV rows", "report_rows", "{:,}"),
     ("report peak memory (MB)", "report_peak_mb", "{:,}"),
+    ("peak memory after ingest (MB)", "peak_rss_mb", "{:,}"),
 ]
 
 
@@ -300,13 +385,23 @@ def main() -> None:
     ap.add_argument("--papers", type=int, default=1_000_000)
     ap.add_argument("--repos", type=int, default=300_000)
     ap.add_argument("--pg-url", default=os.environ.get("TRACKER_TEST_POSTGRES_URL"))
+    ap.add_argument(
+        "--phases",
+        type=_phases,
+        default=PHASES,
+        help=f"comma-separated phases to run, of {','.join(PHASES)} (ingest always runs)",
+    )
+    ap.add_argument(
+        "--jobs", type=int, default=1, help="extraction processes of the ingest (default 1)"
+    )
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--url", help=argparse.SUPPRESS)
     ap.add_argument("--listing", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.url, args.listing, args.repos, args.work)))
+        figures = worker(args.worker, args.url, args.listing, args.repos, args.work, args.jobs)
+        print(json.dumps(figures))
         return
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         work = Path(tmp)
@@ -320,21 +415,33 @@ def main() -> None:
         )
         results: dict[str, dict[str, Any] | None] = {}
         print("sqlite ...", flush=True)
+        chosen = {"phases": args.phases, "jobs": args.jobs}
         results["sqlite"] = _run_backend(
-            "sqlite", f"sqlite:///{work / 'bench.db'}", listing, args.repos, work
+            "sqlite", f"sqlite:///{work / 'bench.db'}", listing, args.repos, work, **chosen
         )
         if args.pg_url:
             print("postgres ...", flush=True)
             url, drop = _pg_database(args.pg_url)
             try:
-                results["postgres"] = _run_backend("postgres", url, listing, args.repos, work)
+                results["postgres"] = _run_backend(
+                    "postgres", url, listing, args.repos, work, **chosen
+                )
             finally:
                 drop()
         else:
             results["postgres"] = None
             print("postgres: skipped (no --pg-url / TRACKER_TEST_POSTGRES_URL)")
         print(_table(results))
-    print(json.dumps({"benchmark": "scale", "papers": args.papers, "repos": args.repos, **results}))
+    head = {"benchmark": "scale", "papers": args.papers, "repos": args.repos}
+    print(json.dumps({**head, **ingest_rates(results), **results}))
+
+
+def ingest_rates(results: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
+    """The ingest rates of both backends and PostgreSQL's as a fraction of SQLite's (the
+    target: at least 0.8), None for a backend that did not run."""
+    lite, pg = ((results.get(n) or {}).get("ingest_papers_per_s") for n in ("sqlite", "postgres"))
+    ratio = round(pg / lite, 2) if lite and pg else None
+    return {"sqlite_ingest_per_s": lite, "pg_ingest_per_s": pg, "pg_to_sqlite_ingest": ratio}
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -40,3 +42,26 @@ def test_bench_reports_times_every_filter_and_the_csv_export(tmp_path: Path) -> 
     assert float(got["summary_s"]) >= 0 and int(got["csv_rows_per_s"]) > 0  # type: ignore[arg-type]
     assert float(got["peak_rss_mb"]) > 0  # type: ignore[arg-type]
     assert not list(tmp_path.iterdir())
+
+
+def test_bench_scale_ingests_on_both_backends_and_compares_their_rates(tmp_path: Path) -> None:
+    pg = os.environ.get("TRACKER_TEST_POSTGRES_URL")
+    if not pg:
+        pytest.skip("PostgreSQL not configured (TRACKER_TEST_POSTGRES_URL)")
+    got = figures(
+        "bench_scale.py", "--papers", "3000", "--repos", "500", "--phases", "ingest",
+        "--jobs", "2", "--pg-url", pg, cwd=tmp_path,
+    )  # fmt: skip
+    lite, post = got["sqlite"], got["postgres"]
+    assert isinstance(lite, dict) and isinstance(post, dict)
+    for figures_of in (lite, post):
+        assert figures_of["papers"] == 3000 and figures_of["ingest_jobs"] == 2
+        assert "plan_s" not in figures_of and "flag_s" not in figures_of  # only the ingest ran
+        parts = figures_of["ingest_extract_s"] + figures_of["ingest_store_s"]
+        assert parts == pytest.approx(figures_of["ingest_s"], abs=0.02)
+    assert (got["sqlite_ingest_per_s"], got["pg_ingest_per_s"]) == (
+        lite["ingest_papers_per_s"],
+        post["ingest_papers_per_s"],
+    )
+    ratio = post["ingest_papers_per_s"] / lite["ingest_papers_per_s"]
+    assert got["pg_to_sqlite_ingest"] == round(ratio, 2)

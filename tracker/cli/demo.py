@@ -16,7 +16,7 @@ from tracker.demo import LISTING, load_scenario, services, what_it_showed
 from tracker.pipeline import ReadOptions
 from tracker.reports.table import papers_table
 from tracker.store import open_db
-from tracker.store.reporting import iter_report_views
+from tracker.store.reporting import iter_report_views, report_summary
 
 
 def _temporary_db() -> str:
@@ -56,9 +56,10 @@ def demo(
     found, checked = ran.found, ran.checked
     with engine.connect() as conn:
         papers = list(iter_report_views(conn))
+        summary = report_summary(conn)
     out.print(papers_table(papers, width=out.width))
     out.print("What this showed:")
-    for line in what_it_showed(papers, found, checked):
+    for line in what_it_showed(papers, summary, found, checked):
         out.print(f"  {line}", markup=False)
     out.print(f"Explore it: tracker report --db {cfg.db_url}", markup=False)
     if found.unknown or checked.unknown or checked.unchecked:

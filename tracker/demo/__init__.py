@@ -32,7 +32,7 @@ from tracker.emulators.web import WebEmulator
 from tracker.enrich import EnrichOptions
 from tracker.flags.verdict import VerdictKind
 from tracker.hosts import REPO_LINK_KINDS
-from tracker.models import CheckSummary, EnrichSummary, PaperView
+from tracker.models import CheckSummary, EnrichSummary, PaperView, ReportSummary
 from tracker.pipeline import RunPlan
 
 HERE = Path(__file__).resolve().parent
@@ -167,10 +167,14 @@ def _counted(counts: Counter[str], order: dict[str, int] | None = None) -> str:
 
 
 def what_it_showed(
-    papers: Sequence[PaperView], found: EnrichSummary, checked: CheckSummary
+    papers: Sequence[PaperView],
+    summary: ReportSummary,
+    found: EnrichSummary,
+    checked: CheckSummary,
 ) -> list[str]:
-    """A few lines that say what the run demonstrated, counted from what was stored."""
-    verdicts = Counter(p.verdict_kind or "unflagged" for p in papers)
+    """A few lines that say what the run demonstrated, counted from what was stored: verdicts
+    and flags as every report counts them (`summary`, `tracker.store.summary`)."""
+    verdicts = Counter(summary.verdicts)
     discovered = Counter(
         lk.provenance for p in papers for lk in p.links if lk.provenance != "abstract"
     )
@@ -180,7 +184,7 @@ def what_it_showed(
         for lk in p.links
         if lk.kind in REPO_LINK_KINDS
     )
-    flags = Counter(code for p in papers for code in p.flags)
+    flags = Counter(summary.flagged)
     return [
         f"{len(papers)} papers from the bundled listing, checked against local emulators of "
         "GitHub, GitLab, the Hugging Face Hub, arXiv and the web (no network, no account)",
