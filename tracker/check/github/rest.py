@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from github import Auth, Github, GithubException
+from github.Requester import Requester
 
 from tracker.check.evidence import (
     EVIDENCE_FILES,
@@ -67,28 +70,56 @@ def make_github(api_url: str, token: str | None, policy: HttpPolicy) -> Github:
     )
 
 
+class Unusable(ValueError):
+    """An answer that is not what was asked: a body that is not JSON (an HTML page, cut-off
+    UTF-8), or a redirect PyGithub will not follow (another host or scheme, a loop)."""
+
+
 class _Calls:
-    """Counts requests and quota for one repository's check."""
+    """Counts requests and quota for one repository's check, and keeps the last answer's
+    status: a 304 and a 200 whose body is empty or `null` both come back as None."""
 
     def __init__(self, gh: Github) -> None:
         self.gh = gh
         self.requests = 0
         self.points = 0
         self.headers: dict[str, str] = {}
+        self.status: int | None = None
 
     def get(self, url: str, headers: dict[str, str] | None = None, **params: Any) -> Any:
         self.requests += 1
         try:
-            hdrs, data = self.gh.requester.requestJsonAndCheck(
+            status, hdrs, body = self.gh.requester.requestJson(
                 "GET", url, parameters=params or None, headers=headers
             )
-        except GithubException as exc:
-            self.headers = {k.lower(): str(v) for k, v in (exc.headers or {}).items()}
-            self.points += 1
-            raise
+        except RecursionError:  # PyGithub follows same-host 301s by recursion, without a limit
+            raise Unusable("redirect loop") from None
+        except RuntimeError as exc:  # PyGithub's refusal of a redirect to another host
+            if "redirected" not in str(exc):
+                raise
+            raise Unusable(str(exc).split(",")[0].replace("Github server r", "r")) from None
+        self.status = status
         self.headers = {k.lower(): str(v) for k, v in hdrs.items()}
-        self.points += 0 if data is None else 1
+        self.points += 0 if status == 304 else 1
+        if 300 <= status < 400 and status != 304:  # not followed: PyGithub follows only 301
+            where = urlsplit(self.headers.get("location", ""))
+            raise Unusable(f"HTTP {status} redirect to {where.netloc}{where.path}"[:300])
+        data = _json(body, status)
+        if status >= 400:
+            raise Requester.createException(status, hdrs, data)
         return data
+
+
+def _json(body: str, status: int) -> Any:
+    """The answer's JSON (None for an empty body); an error status may carry any text."""
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        if status >= 400:
+            return {"message": body[:300]}
+        raise Unusable(f"HTTP {status} answer is not JSON") from None
 
 
 def _cannot_connect(exc: Exception) -> bool:
@@ -215,7 +246,7 @@ def fetch_rest(gh: Github, due: DueRepo) -> RestAnswer:
         headers["If-Modified-Since"] = due.last_modified
     try:
         repo = calls.get(f"/repos/{due.name}", headers=headers or None)
-        if repo is None:
+        if calls.status == 304:
             result = CheckResult(
                 due.key,
                 RepoStatus.OK,
@@ -228,7 +259,7 @@ def fetch_rest(gh: Github, due: DueRepo) -> RestAnswer:
             return RestAnswer(result, calls.requests, calls.points, calls.headers)
         etag, modified = calls.headers.get("etag"), calls.headers.get("last-modified")
         if not isinstance(repo, dict) or not repo.get("full_name"):
-            raise ValueError("not a repository")
+            raise Unusable(f"HTTP {calls.status} answer is not a repository")
     except GithubException as exc:
         return _repo_error(due, calls, exc)
     except requests.exceptions.RequestException as exc:
@@ -237,8 +268,9 @@ def fetch_rest(gh: Github, due: DueRepo) -> RestAnswer:
             return RestAnswer(None, calls.requests, calls.points, None, no_network=True, reason=why)
         result = CheckResult(due.key, RepoStatus.UNKNOWN, f"request failed ({type(exc).__name__})")
         return RestAnswer(result, calls.requests, calls.points, None)
-    except ValueError:
-        result = CheckResult(due.key, RepoStatus.UNKNOWN, "malformed JSON answer")
+    except ValueError as exc:
+        why = f"malformed answer: {exc}" if isinstance(exc, Unusable) else "malformed JSON answer"
+        result = CheckResult(due.key, RepoStatus.UNKNOWN, why)
         return RestAnswer(result, calls.requests, calls.points, None)
     return _with_facts(due, calls, repo, etag, modified)
 
@@ -271,8 +303,11 @@ def _with_facts(
         why = f"partial answer: a sub-request answered HTTP {exc.status} {_message(exc)}".strip()
         result = CheckResult(due.key, RepoStatus.UNKNOWN, why)
         return RestAnswer(result, calls.requests, calls.points, calls.headers)
-    except (KeyError, TypeError, AttributeError, ValueError, IndexError):
-        result = CheckResult(due.key, RepoStatus.UNKNOWN, "partial answer: malformed sub-answer")
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+        why = f": {exc}" if isinstance(exc, Unusable) else ""
+        result = CheckResult(
+            due.key, RepoStatus.UNKNOWN, f"partial answer: malformed sub-answer{why}"
+        )
         return RestAnswer(result, calls.requests, calls.points, calls.headers)
     except requests.exceptions.RequestException as exc:
         result = CheckResult(due.key, RepoStatus.UNKNOWN, f"request failed ({type(exc).__name__})")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -10,11 +13,12 @@ from sqlalchemy import select
 from tests.check.conftest import NAMES, TOKEN, linked_db, scenario
 from tests.check.test_github_checks import FAST, cfg, repos
 from tracker.check.github.graphql import parse_batch
+from tracker.config import Settings
 from tracker.emulators.github import GitHubEmulator
 from tracker.flags.run import judge_repositories
 from tracker.models import RepoStatus
 from tracker.schedule import check_targets
-from tracker.store.tables import RepoEvidence, RepoHistory
+from tracker.store.tables import IngestRun, RepoEvidence, RepoHistory
 
 VERDICTS = ("status", "license_spdx", "placeholder", "has_weights", "source_files", "stars")
 
@@ -96,3 +100,67 @@ def test_a_refused_token_stops_the_check_before_writing(sqlite_url: str, cli: An
 def test_a_malformed_node_is_unknown_never_a_crash_or_a_fact(body: dict[str, Any]) -> None:
     (result,) = parse_batch(["lab/code"], body).values()
     assert (result.status, result.facts) == (RepoStatus.UNKNOWN, None)
+
+
+class _Misanswering(BaseHTTPRequestHandler):
+    """A GitHub API answering every request 200 with the body `server.body`."""
+
+    server: Any
+
+    def _answer(self) -> None:
+        body: bytes = self.server.body
+        self.send_response(200)
+        self.send_header("Content-Type", self.server.content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def misanswering() -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Misanswering)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+
+
+def _runs(engine: Any) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.scalars(select(IngestRun.status)))
+
+
+MALFORMED_BODIES = {
+    "null": (b"null", "application/json"),
+    "array": (b"[]", "application/json"),
+    "html": (b"<html><body>Sign in to continue</body></html>", "text/html"),
+    "cut utf-8": ('{"data": {"r0": {"name": "caf\u00e9'.encode()[:-1], "application/json"),
+    "empty": (b"", "application/json"),
+}
+
+
+@pytest.mark.parametrize("body", MALFORMED_BODIES, ids=list(MALFORMED_BODIES))
+@pytest.mark.parametrize("rest", [False, True], ids=["graphql", "rest"])
+def test_a_malformed_200_answer_is_unknown_and_changes_nothing(
+    sqlite_url: str, misanswering: ThreadingHTTPServer, body: str, rest: bool
+) -> None:
+    """Item 4: a `null`, `[]`, HTML, cut-off or empty body that says 200 is no fact about any
+    repository (an empty REST body once made 54 live repositories `empty`; now it must not
+    pass for a 304 "not modified" either). The run finishes; nothing stored changes."""
+    engine = linked_db(sqlite_url, NAMES)
+    token = None if rest else TOKEN
+    with GitHubEmulator(scenario()) as gh:
+        check_targets(engine, cfg(gh, token), policy=FAST, rest=rest)
+    clean = _state(engine)
+    misanswering.body, misanswering.content_type = MALFORMED_BODIES[body]  # type: ignore[attr-defined]
+    api = f"http://127.0.0.1:{misanswering.server_address[1]}"
+    settings = Settings(github_token=token, github_api_url=api)
+    done = check_targets(engine, settings, policy=FAST, rest=rest, max_age=None)
+    assert (done.checked, done.unknown, done.changed) == (8, 8, 0)
+    assert _state(engine) == clean
+    assert {r["status_reason"] for r in repos(engine).values()} != {"not modified"}
+    assert _runs(engine) == ["done", "done"]
