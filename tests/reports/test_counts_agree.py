@@ -24,8 +24,9 @@ from sqlalchemy import insert, select
 from tracker.config import Settings
 from tracker.extract import extract_paper
 from tracker.flags.run import flag_papers
-from tracker.models import Location, PaperRecord
+from tracker.models import Location, PaperRecord, ReportFilter
 from tracker.store import save_papers
+from tracker.store.reporting import kept_promises, report_summary
 from tracker.store.tables import Link, Paper, RepoHistory, Repository
 
 LATE = "2401.00008"
@@ -239,3 +240,21 @@ def test_a_filtered_report_counts_its_own_papers_everywhere(
     assert counts["counts"] == _json_counts(report["summary"])
     # the page holds the first two but counts all three, and says so
     assert (counts["rows"], counts["total"]) == (2, 3)
+
+
+FILTERS = [
+    ReportFilter(),
+    ReportFilter(statuses=("available",)),
+    ReportFilter(flags=("moved",)),
+    ReportFilter(min_stars=10),
+    ReportFilter(query="lab"),
+    ReportFilter(query="Promise Kept"),
+    ReportFilter(since=(NOW - dt.timedelta(days=120)).date()),
+    ReportFilter(statuses=("overdue", "dead")),
+]
+
+
+def test_kept_promises_are_the_summarys_under_every_filter(world: Seeded) -> None:
+    with world.engine.connect() as conn:
+        got = [(len(kept_promises(conn, f)), report_summary(conn, f).kept) for f in FILTERS]
+    assert got == [(3, 3), (3, 3), (1, 1), (3, 3), (2, 2), (1, 1), (1, 1), (0, 0)]
