@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -43,14 +43,11 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from ..base import Request
 from . import shapes as S
 from .rest import languages
+from .routing import Ctx, ServerState
 from .scenario import Commit, Release, Repo, RepoState, TreeEntry, at_time, iso, parse_time
-
-if TYPE_CHECKING:
-    from ..base import Request
-    from .rest import Ctx
-    from .server import GitHubEmulator
 
 SCHEMA_PATH = Path(__file__).with_name("schema.graphql")
 MAX_FIRST = 100
@@ -276,8 +273,10 @@ def _cursor_index(cursor: str) -> int:
 
 
 class GraphQLApi:
-    def __init__(self, emu: GitHubEmulator):
+    def __init__(self, emu: ServerState):
         self.emu = emu
+        self._partial_rng: random.Random | None = None
+        """Drawn from by `graphql_partial` faults; seeded by the first plan that asks."""
 
     def handle(self, req: Request, ctx: Ctx, key: str, rid: str):
         """(status, body, headers) for one POST /graphql."""
@@ -370,7 +369,9 @@ class GraphQLApi:
         if not plan or not isinstance(body.get("data"), dict):
             return
         with self.emu.lock:
-            rng = self.emu.__dict__.setdefault("_partial_rng", random.Random(plan.get("seed", 0)))
+            if self._partial_rng is None:
+                self._partial_rng = random.Random(plan.get("seed", 0))
+            rng = self._partial_rng
         fields = list(plan.get("fields", ["tree", "licenseInfo"]))
         rate = float(plan.get("rate", 1.0))
         for alias, node in body["data"].items():
@@ -393,7 +394,7 @@ class GraphQLApi:
 class Resolvers:
     """Dict views of scenario objects at one instant, for one viewer."""
 
-    def __init__(self, emu: GitHubEmulator, ctx: Ctx, cost: Cost, bucket: Any):
+    def __init__(self, emu: ServerState, ctx: Ctx, cost: Cost, bucket: Any):
         self.emu = emu
         self.ctx = ctx
         self.now: datetime = ctx.now

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..base import Request
 from . import shapes as S
-from .rest import Ctx, Reply, not_found, paginate
+from .rest import not_found, paginate
+from .routing import Ctx, Reply, ServerState
 from .scenario import Repo, RepoState, iso
-
-if TYPE_CHECKING:
-    from ..base import Request
-    from .server import GitHubEmulator
 
 DOC = "/issues/issues"
 
@@ -44,7 +42,7 @@ def seed_issues(repo: Repo) -> list[dict[str, Any]]:
 
 
 class IssueRoutes:
-    def __init__(self, emu: GitHubEmulator):
+    def __init__(self, emu: ServerState):
         self.emu = emu
         self._comment_ids = itertools.count(9_000_000)
 

@@ -7,36 +7,16 @@ ETag, conditional requests, rate-limit headers and pagination links.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
+from ..base import Request
 from . import shapes as S
+from .routing import Ctx, Reply, ServerState
 from .scenario import Blob, Commit, Repo, RepoState, parse_time
 
-if TYPE_CHECKING:
-    from ..base import Request
-    from .server import GitHubEmulator
-
 MAX_PER_PAGE = 100
-
-
-@dataclass
-class Reply:
-    data: Any
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    last_modified: datetime | None = None
-
-
-@dataclass
-class Ctx:
-    """Per-request view: the API base URL, the scenario clock and who is asking."""
-
-    api: str
-    now: datetime
-    viewer: str | None
 
 
 def not_found(doc: str = "") -> Reply:
@@ -66,7 +46,7 @@ def paginate(req: Request, ctx: Ctx, items: list[Any], default: int = 30) -> tup
 
 
 class Rest:
-    def __init__(self, emu: GitHubEmulator):
+    def __init__(self, emu: ServerState):
         self.emu = emu
 
     @property

@@ -21,7 +21,8 @@ from . import shapes as S
 from .graphql_api import GraphQLApi
 from .issues import IssueRoutes, seed_issues
 from .limits import RateLimiter, caller_key
-from .rest import Ctx, Reply, Rest
+from .rest import Rest
+from .routing import Ctx, Reply
 from .scenario import Repo, RepoState, World, load_scenario, parse_time
 
 DEFAULT_VIEWER = "emulator-user"
