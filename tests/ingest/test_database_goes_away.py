@@ -10,15 +10,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
-from sqlalchemy import DateTime, Engine, create_engine, select, text
+from sqlalchemy import DateTime, Engine, select
 from sqlmodel import SQLModel
 
 from tests.pg_server import PostgresServer, postgres_server
 from tracker.store import open_db
 from tracker.store.bulk import PAPERS
+from tracker.store.papers import BATCH
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,11 +61,14 @@ def _ingest(url: str, listing: Path) -> subprocess.Popen[str]:
     )
 
 
-def _copying(admin: Engine) -> bool:
-    """Whether a session has sent a COPY into `paper` (the ingest is writing its batches)."""
-    with admin.connect() as conn:
-        q = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY paper %%'"
-        return bool(conn.execute(text(q)).scalar())
+def _stuck_in_batch(conn: Any) -> bool:
+    """Whether a session waits to COPY links: the papers of its batch are written, the
+    links wait for a lock."""
+    q = (
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE wait_event_type = 'Lock' AND query LIKE 'COPY link %'"
+    )
+    return bool(conn.execute(q).fetchone()[0])
 
 
 def _content(engine: Engine) -> dict[str, list[tuple[str, ...]]]:
@@ -89,31 +96,34 @@ def _content(engine: Engine) -> dict[str, list[tuple[str, ...]]]:
 def test_a_restart_mid_ingest_exits_4_keeps_committed_work_and_a_rerun_finishes(
     server: PostgresServer, tmp_path: Path
 ) -> None:
-    admin = create_engine(server.url.replace("postgresql://", "postgresql+psycopg://"))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("CREATE DATABASE interrupted"))
-        conn.execute(text("CREATE DATABASE clean"))
+    with psycopg.connect(server.url, autocommit=True) as admin:
+        admin.execute("CREATE DATABASE interrupted")
+        admin.execute("CREATE DATABASE clean")
     base = server.url.rsplit("/", 1)[0]
     url, clean_url = f"{base}/interrupted", f"{base}/clean"
     earlier = _listing(tmp_path / "earlier.txt", 0, 300)
-    big = _listing(tmp_path / "big.txt", 200, 20_000)  # overlaps the earlier listing
+    big = _listing(tmp_path / "big.txt", 200, 3 * BATCH)  # overlaps the earlier listing
 
     assert _ingest(url, earlier).wait(timeout=120) == 0
     committed = _content(open_db(url))
-    proc = _ingest(url, big)
-    deadline = time.monotonic() + 120
-    while not _copying(admin):
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "the ingest never wrote a batch"
-        time.sleep(0.02)
-    admin.dispose()
-    server.restart()
+    # one session holds the ingest in its first batch, half written; another watches (the
+    # restart ends both: closing them commits nothing)
+    holder, watcher = psycopg.connect(url), psycopg.connect(url, autocommit=True)
+    with closing(holder), closing(watcher):
+        holder.execute("LOCK TABLE link IN SHARE MODE")
+        proc = _ingest(url, big)
+        deadline = time.monotonic() + 120
+        while not _stuck_in_batch(watcher):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the ingest never reached its links"
+            time.sleep(0.05)
+        server.restart()
     _, stderr = proc.communicate(timeout=120)
 
     lines = stderr.strip().splitlines()
     assert proc.returncode == 4, stderr
     assert lines[-2].startswith("error: the database connection was lost while storing papers")
-    assert "nothing of this ingest was stored; run it again" in lines[-2]
+    assert lines[-2].endswith("; nothing of this ingest was stored; run it again")
     assert lines[-1] == (
         "exit 4: the database could not be opened, migrated or written (see --db and TRACKER_DB)"
     )
