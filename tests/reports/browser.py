@@ -68,7 +68,6 @@ class Browser:
         self._write, self._read = ours_write, ours_read
         self._buf = b""
         self._next = 0
-        self._events: list[dict[str, Any]] = []
         targets = self.call("Target.getTargets")["targetInfos"]
         page = next(t for t in targets if t["type"] == "page")
         self._session = self.call("Target.attachToTarget", targetId=page["targetId"], flatten=True)[
@@ -104,23 +103,10 @@ class Browser:
                     raise BrowserError(f"{method}: {answer['error']}")
                 result: dict[str, Any] = answer.get("result", {})
                 return result
-            if "method" in answer:
-                self._events.append(answer)
+            # anything else is an event, which nothing here waits for
 
     def page(self, method: str, **params: Any) -> dict[str, Any]:
         return self.call(method, self._session, **params)
-
-    def _wait_for(self, event: str) -> None:
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            for i, e in enumerate(self._events):
-                if e["method"] == event:
-                    del self._events[: i + 1]
-                    return
-            msg = self._message()
-            if "method" in msg:
-                self._events.append(msg)
-        raise BrowserError(f"no {event}")
 
     def open(self, url: str, width: int, height: int = 900) -> None:
         """Load `url` in a viewport `width` CSS pixels wide (a phone's below 600)."""
@@ -131,9 +117,16 @@ class Browser:
             deviceScaleFactor=1,
             mobile=width < 600,
         )
-        self._events.clear()
         self.page("Page.navigate", url=url)
-        self._wait_for("Page.loadEventFired")
+        # a load event may still be on its way from the page before: wait for this document
+        want = url.split("#")[0]
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            state, href = self.eval("[document.readyState, location.href]")
+            if state == "complete" and href.split("#")[0] == want:
+                return
+            time.sleep(0.05)
+        raise BrowserError(f"{url} did not load")
 
     def eval(self, expression: str) -> Any:
         """The value of a JavaScript expression in the page (JSON-serializable)."""

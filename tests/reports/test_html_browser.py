@@ -8,6 +8,7 @@ interactive tests drive Chromium over the DevTools protocol (`browser.Browser`):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -274,3 +275,42 @@ def test_the_readme_screenshot_command(chromium: str, tmp_path: Path) -> None:
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
     assert int.from_bytes(data[16:20], "big") == 1280
+
+
+def test_a_long_report_shows_its_rows_a_page_at_a_time(browser: Browser, tmp_path: Path) -> None:
+    base = _hostile_paper()
+    papers = [
+        dataclasses.replace(
+            base, key=f"arxiv:2402.{i:05d}", arxiv_id=f"2402.{i:05d}", title=f"P{i}"
+        )
+        for i in range(1200)
+    ]
+    summary = ReportSummary(
+        papers=1200,
+        with_code=0,
+        kept=0,
+        broken=0,
+        pending=0,
+        unknown=0,
+        median_days_to_release=None,
+    )
+    path = tmp_path / "long.html"
+    with path.open("w", encoding="utf-8") as fh:
+        assert write_html(papers, summary, fh) == 1200
+    browser.open(path.as_uri(), 1280)
+    assert len(_shown(browser)) == 500
+    assert browser.eval("document.querySelector('button.more').textContent") == (
+        "Show 500 more (700 not shown)"
+    )
+    browser.click("button.more")
+    browser.click("button.more")
+    assert (
+        len(_shown(browser)) == 1200
+        and browser.eval("document.querySelector('button.more')") is None
+    )
+    assert browser.eval("document.getElementById('shown').textContent") == "1200 of 1200 papers"
+    browser.eval(
+        "(()=>{const q=document.getElementById('q'); q.value='P11';"
+        "q.dispatchEvent(new Event('input')); return 0;})()"
+    )
+    assert len(_shown(browser)) == 111  # P11, P110-P119, P1100-P1199

@@ -111,7 +111,8 @@ const total=Number(document.body.dataset.total);
 const cols=[['title','Paper'],['verdict','Verdict'],['code','Code'],['stars','Stars'],
   ['trend','Star trend'],['flags','Flags'],['published','Published']];
 const badges=JSON.parse(document.getElementById('badges').textContent);
-const state={q:'',verdict:null,flag:null,venue:null,sort:'',desc:false,open:new Set()};
+const PAGE=500;
+const state={q:'',verdict:null,flag:null,venue:null,sort:'',desc:false,open:new Set(),upto:PAGE};
 const hash=new URLSearchParams(location.hash.slice(1));
 state.q=hash.get('q')||''; state.sort=hash.get('sort')||''; state.desc=hash.get('desc')==='1';
 for(const k of ['verdict','flag','venue']) state[k]=hash.has(k)?hash.get(k):null;
@@ -125,12 +126,12 @@ function link(url,text,cls){if(!safe(url)) return el('span',cls,text);
 function choices(id,values,label){const sel=$(id);
   values.forEach(v=>{const o=el('option',null,label(v)); o.value='='+v; sel.appendChild(o);});
   sel.value=state[id]==null?'':'='+state[id];
-  sel.addEventListener('change',()=>{state[id]=sel.value?sel.value.slice(1):null; render();});}
+  sel.addEventListener('change',()=>{state[id]=sel.value?sel.value.slice(1):null; state.upto=PAGE; render();});}
 const uniq=xs=>[...new Set(xs)].sort();
 choices('verdict',uniq(data.map(p=>p.verdict_kind)),v=>badges[v]||v);
 choices('flag',uniq(data.flatMap(p=>p.flags)),v=>v);
 choices('venue',uniq(data.map(p=>p.venue)),v=>v||'(no venue)');
-const q=$('q'); q.value=state.q; q.addEventListener('input',()=>{state.q=q.value; render();});
+const q=$('q'); q.value=state.q; q.addEventListener('input',()=>{state.q=q.value; state.upto=PAGE; render();});
 const head=document.querySelector('#papers thead tr');
 cols.forEach(([k,label])=>{const th=el('th',null,label); th.dataset.key=k;
   th.addEventListener('click',()=>{state.desc=state.sort===k?!state.desc:k==='stars';
@@ -203,7 +204,7 @@ function render(){
   if(state.sort){rows=rows.slice().sort((a,b)=>{const x=key(a,state.sort),y=key(b,state.sort);
     return (x<y?-1:x>y?1:0)*(state.desc?-1:1);});}
   const body=document.querySelector('#papers tbody'); body.replaceChildren();
-  for(const p of rows){
+  for(const p of rows.slice(0,state.upto)){
     const tr=document.createElement('tr'); tr.dataset.key=p.key; tr.className='paper';
     const open=state.open.has(p.key); if(open) tr.classList.add('open');
     const c=(cls,label)=>{const td=el('td',cls); if(label) td.dataset.label=label; tr.appendChild(td); return td;};
@@ -226,6 +227,11 @@ function render(){
     body.appendChild(tr);
     if(open){const d=el('tr','card'); const td=el('td'); td.colSpan=cols.length;
       td.appendChild(details(p)); d.appendChild(td); body.appendChild(d);}}
+  if(rows.length>state.upto){const tr=el('tr','more'); const td=el('td'); td.colSpan=cols.length;
+    const left=rows.length-state.upto;
+    const b=el('button','more','Show '+Math.min(PAGE,left).toLocaleString('en')+' more ('+left.toLocaleString('en')+' not shown)');
+    b.type='button'; b.addEventListener('click',()=>{state.upto+=PAGE; render();});
+    td.appendChild(b); tr.appendChild(td); body.appendChild(tr);}
   document.querySelectorAll('#papers th').forEach(th=>{th.removeAttribute('aria-sort');
     if(th.dataset.key===state.sort) th.setAttribute('aria-sort',state.desc?'descending':'ascending');});
   $('shown').textContent=rows.length+' of '+data.length+' papers'+
