@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from tracker.check.interface import Checker, CheckOptions, CheckStopped, Progress, ProgressFn
 from tracker.check.registry import CHECKERS
@@ -75,6 +75,26 @@ def choose(
         )
     )
     return due if limit is None else due[:limit]
+
+
+def plan(
+    conn: Connection,
+    now: dt.datetime,
+    max_age: dt.timedelta | None,
+    limit: int | None = None,
+    shard: Shard | None = None,
+) -> list[DueRepo]:
+    """What a check does before its first request: the due repositories (of `shard`) in check
+    order. The database leaves out those checked too recently to be due (`due_repos`), so a
+    daily run over hundreds of thousands of repositories reads only what it may check."""
+    recent = now - max_age if max_age is not None else None
+    dead = now - max(max_age or DEAD_RECHECK, DEAD_RECHECK)
+    mine = [
+        r
+        for r in due_repos(conn, recent, dead)
+        if shard is None or in_shard(r.key, shard.k, shard.n)
+    ]
+    return choose(mine, now, max_age, limit, open_promise_repos(conn))
 
 
 def default_policy(settings: Settings) -> HttpPolicy:
@@ -147,8 +167,7 @@ def check_targets(
     """Check the repositories (on every host with a checker) that links point at and that are
     due."""
     with engine.connect() as conn:
-        mine = [r for r in due_repos(conn) if shard is None or in_shard(r.key, shard.k, shard.n)]
-        due = choose(mine, dt.datetime.now(dt.UTC), max_age, limit, open_promise_repos(conn))
+        due = plan(conn, dt.datetime.now(dt.UTC), max_age, limit, shard)
     groups = _by_host(due)
     checkable = sum(len(v) for v in groups.values())
     with engine.begin() as conn:

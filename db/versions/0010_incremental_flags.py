@@ -4,6 +4,9 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-06 17:30:00.000000
 
+Also `ix_paper_open_promise`, a partial index of the papers with an open promise, whose
+repositories a check plan puts first: without it that query reads every link.
+
 A flag run judges only the papers whose facts changed or whose deadline came, found through
 `ix_paper_flag_due`. What changed is recorded by the database itself, so every writer (ingest,
 its PostgreSQL COPY path, checks, merges, acknowledgements, plain SQL) is covered:
@@ -33,6 +36,10 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 NOW = "0001-01-01"
+OPEN_PROMISE = (
+    "(code_status = 'promised' OR weights_status = 'promised') AND verdict_kind != 'available'"
+)
+"""As `tracker.store.tables.OPEN_PROMISE` (a migration keeps its own copy of what it creates)."""
 
 PAPER_INPUTS = (
     "key",
@@ -215,6 +222,14 @@ def upgrade() -> None:
     # paper starts due, so the first run after the upgrade judges them all
     op.add_column("paper", sa.Column("flag_due", sa.Date(), server_default=NOW, nullable=False))
     op.create_index("ix_paper_flag_due", "paper", ["flag_due", "id"], unique=False)
+    op.create_index(
+        "ix_paper_open_promise",
+        "paper",
+        ["id"],
+        unique=False,
+        sqlite_where=sa.text(OPEN_PROMISE),
+        postgresql_where=sa.text(OPEN_PROMISE),
+    )
     bind = op.get_bind()
     for sql in _pg_triggers() if bind.dialect.name == "postgresql" else _sqlite_triggers():
         bind.exec_driver_sql(sql)
@@ -233,6 +248,7 @@ def downgrade() -> None:
         for table in (*PAPER_SIDE, *QUEUED):
             for suffix in ("rows", "row"):
                 bind.exec_driver_sql(f"DROP FUNCTION IF EXISTS tracker_flag_{table}_{suffix}()")
+    op.drop_index("ix_paper_open_promise", table_name="paper")
     op.drop_index("ix_paper_flag_due", table_name="paper")
     op.execute("ALTER TABLE paper DROP COLUMN flag_due")
     op.drop_table("flag_state")

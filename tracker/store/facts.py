@@ -71,17 +71,66 @@ def repo_state(m: Any) -> RepoState:
     )
 
 
+REPO_FACT_COLUMNS = (
+    "key",
+    "full_name",
+    "status",
+    "status_reason",
+    "http_status",
+    "dead_confirmations",
+    "stars",
+    "archived",
+    "pushed_at",
+    "last_commit_at",
+    "license_spdx",
+    "license_claims",
+    "placeholder",
+    "placeholder_reasons",
+    "has_weights",
+    "weights_evidence",
+    "source_files",
+    "first_ok_at",
+    "last_checked_at",
+    "created_at",
+    "full_checked_at",
+    "repo_kind",
+    "license_terms",
+    "license_file",
+    "checklist",
+    "checklist_score",
+)
+"""The repository columns `repo_state` reads (`db/versions/0010` fires its trigger on the same):
+not the description, README digest or open requests a flag run never looks at."""
+LINK_FACT_COLUMNS = (
+    "id",
+    "paper_id",
+    "url",
+    "kind",
+    "role",
+    "provenance",
+    "official",
+    "sentence",
+    "found_in",
+    "repo_key",
+    "resolve_status",
+    "resolve_reason",
+)
+
+
 def repo_states(conn: Connection, keys: set[str]) -> dict[str, RepoState]:
     """Latest facts by the key a link used, following renames through `repo_alias`."""
     if not keys:
         return {}
     r, a = table_of(Repository), table_of(RepoAlias)
+    cols = [r.c[c] for c in REPO_FACT_COLUMNS]
     found = {
-        m["key"]: repo_state(m) for m in conn.execute(select(r).where(r.c.key.in_(keys))).mappings()
+        m["key"]: repo_state(m)
+        for m in conn.execute(select(*cols).where(r.c.key.in_(keys))).mappings()
     }
     missing = keys - found.keys()
     if missing:
-        q = select(a.c.alias, r).join(r, r.c.id == a.c.repository_id).where(a.c.alias.in_(missing))
+        q = select(a.c.alias, *cols).join(r, r.c.id == a.c.repository_id)
+        q = q.where(a.c.alias.in_(missing))
         for m in conn.execute(q).mappings():
             found[m["alias"]] = repo_state(m)
     named = {i for st in found.values() for i in hub_keys_named(st.weights_evidence)}
@@ -188,8 +237,9 @@ def _claim(m: Any, art: str) -> StatusClaim:
 def _facts_batch(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
     lk, ack = table_of(Link), table_of(Acknowledgement)
     ids = [m["id"] for m in papers]
+    cols = [lk.c[c] for c in LINK_FACT_COLUMNS]
     links = list(
-        conn.execute(select(lk).where(lk.c.paper_id.in_(ids)).order_by(lk.c.id)).mappings()
+        conn.execute(select(*cols).where(lk.c.paper_id.in_(ids)).order_by(lk.c.id)).mappings()
     )
     repos = repo_states(conn, {m["repo_key"] for m in links if m["repo_key"]})
     hubs = hub_states(conn, {m["url"] for m in links if m["kind"] in HUB_LINK_KINDS})

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, true, update
 
 from tracker.hosts import Host, host_of
 from tracker.models import CheckResult, DueRepo, RepoFacts, RepoStatus
@@ -44,6 +44,8 @@ from tracker.store.tables import (
 )
 
 DEAD_STATUSES = frozenset({404, 410, 451})
+DEAD_CONFIRMATIONS = 2
+"""Dead after this many consecutive definite answers (as `tracker.flags.facts`)."""
 TRACKED = (
     "status",
     "stars",
@@ -85,9 +87,60 @@ class SavedChecks:
     unknown: int = 0
 
 
-def due_repos(conn: Connection) -> list[DueRepo]:
+def due_repos(
+    conn: Connection,
+    checked_before: dt.datetime | None = None,
+    dead_checked_before: dt.datetime | None = None,
+) -> list[DueRepo]:
     """Every repository (on any host, `tracker.hosts`) a link points at, once, with its
-    last check's state."""
+    last check's state.
+
+    With `dead_checked_before`, only those a plan may find due: never checked or unknown, or
+    checked before `checked_before` (any time when None), or, when confirmed dead, before
+    `dead_checked_before`. The database filters them with two index-driven queries instead of
+    every linked key coming back to be looked up (`tracker.schedule.is_due` decides)."""
+    if dead_checked_before is None:
+        return _every_linked_repo(conn)
+    out = [_due_repo(m) for m in conn.execute(_due_rows(checked_before, dead_checked_before))]
+    unseen = (
+        select(_L.c.repo_key.label("k")).where(_L.c.repo_key.is_not(None)).distinct().subquery()
+    )
+    fresh = select(unseen.c.k).where(
+        ~exists().where(_R.c.key == unseen.c.k), ~exists().where(_A.c.alias == unseen.c.k)
+    )
+    out += [DueRepo(k, k) for (k,) in conn.execute(fresh)]
+    return out
+
+
+def _due_rows(checked_before: dt.datetime | None, dead_checked_before: dt.datetime) -> Any:
+    linked = exists().where(_L.c.repo_key == _R.c.key)
+    renamed = exists().where(_A.c.repository_id == _R.c.id, _L.c.repo_key == _A.c.alias)
+    dead = func.coalesce(_R.c.dead_confirmations, 0) >= DEAD_CONFIRMATIONS
+    due = or_(
+        _R.c.status.in_(("unknown", "unchecked")),
+        _R.c.last_checked_at.is_(None),
+        and_(dead, _R.c.last_checked_at <= dead_checked_before),
+        and_(~dead, true() if checked_before is None else _R.c.last_checked_at <= checked_before),
+    )
+    return select(*(_R.c[c] for c in _DUE_COLUMNS)).where(due, or_(linked, renamed))
+
+
+def _due_repo(row: Any) -> DueRepo:
+    return DueRepo(
+        row.key,
+        row.full_name or row.key,
+        row.status,
+        row.last_checked_at,
+        row.etag,
+        row.last_modified,
+        row.probe_digest,
+        row.full_checked_at,
+        int(row.dead_confirmations or 0),
+        row.releases_count,
+    )
+
+
+def _every_linked_repo(conn: Connection) -> list[DueRepo]:
     keys = {
         k
         for (k,) in conn.execute(select(_L.c.repo_key).where(_L.c.repo_key.is_not(None)).distinct())

@@ -25,6 +25,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+OPEN_PROMISE = (
+    "(code_status = 'promised' OR weights_status = 'promised') AND verdict_kind != 'available'"
+)
+"""A paper that promised code or weights and has not delivered, as `ix_paper_open_promise` and
+the query it serves (`tracker.store.tracking.open_promise_repos`) both write it."""
 FLAG_NOW = dt.date(1, 1, 1)
 """`paper.flag_due` of a paper to judge at the next flag run."""
 FLAG_NEVER = dt.date(9999, 12, 31)
@@ -74,6 +79,13 @@ class Paper(SQLModel, table=True):
         ),
         # the papers a flag run judges: changed ones (`FLAG_NOW`) and those whose deadline came
         Index("ix_paper_flag_due", "flag_due", "id"),
+        # open promises, whose repositories a check plan puts first (`open_promise_repos`)
+        Index(
+            "ix_paper_open_promise",
+            "id",
+            sqlite_where=text(OPEN_PROMISE),
+            postgresql_where=text(OPEN_PROMISE),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, and_, exists, or_, select
+from sqlalchemy import Connection, and_, exists, select, text
 
 from tracker.models import OpenFlag, Outcome, Severity
-from tracker.store.tables import Acknowledgement, Finding, Link, Paper, table_of
+from tracker.store.tables import OPEN_PROMISE, Acknowledgement, Finding, Link, Paper, table_of
 
 SEVERITY_ORDER = (Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH)
 
@@ -61,11 +61,11 @@ def open_promise_repos(conn: Connection) -> frozenset[str]:
     """Repositories of papers that promised code or weights and have not delivered yet: the
     checks most worth a scarce rate limit."""
     p, lk = table_of(Paper), table_of(Link)
-    promised = or_(p.c.code_status == "promised", p.c.weights_status == "promised")
     q = (
         select(lk.c.repo_key)
         .join(p, p.c.id == lk.c.paper_id)
-        .where(promised, p.c.verdict_kind != "available", lk.c.repo_key.is_not(None))
+        # literally the condition of `ix_paper_open_promise`, so the database reads that index
+        .where(text(OPEN_PROMISE), lk.c.repo_key.is_not(None))
         .distinct()
     )
     return frozenset(conn.scalars(q))
