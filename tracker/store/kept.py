@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, select
+from sqlalchemy import Connection, and_, exists, func, select, union
 
 from tracker.models import KeptPromise, Outcome, ReportFilter
 from tracker.store.facts import _utc
@@ -55,7 +55,15 @@ def _query(flt: ReportFilter | None, since: dt.datetime | None, conn: Connection
     if flt is not None:
         conds += _where(flt, _mode(conn))
     if since is not None:
-        conds += [first_ok >= since, watched]
+        # the few papers linking a repository first seen with code since then, found from the
+        # repository table (as `diff` did before) rather than by joining every kept promise
+        fresh = select(R.c.id).where(R.c.first_ok_at >= since)
+        named = union(
+            select(R.c.key).where(R.c.id.in_(fresh)),
+            select(AL.c.alias).where(AL.c.repository_id.in_(fresh)),
+        )
+        linking = select(L.c.paper_id).where(L.c.repo_key.in_(named))
+        conds += [P.c.id.in_(linking), first_ok >= since, watched]
     return (
         select(P.c.key, P.c.title, func.coalesce(name, F.c.subject), first_ok, watched)
         .select_from(
