@@ -230,3 +230,85 @@ def test_a_hub_organization_the_paper_links_is_looked_up_as_its_weights(sqlite_u
         "weights",
         HubState("ok", weight_files=1, private=False),
     )
+
+
+ZOO = """# Detector model zoo
+
+## COCO instance segmentation
+
+| Name | box AP | mask AP | download |
+|---|---|---|---|
+| R50-FPN 3x | 41.0 | 37.2 | [model](https://files.lab.example/det/r50_fpn_3x/model_final.pkl) |
+
+Numbers from `python tools/train_net.py --config-file configs/r50_fpn_3x.yaml --eval-only`.
+"""
+DOCS_WORLD: dict[str, Any] = {
+    "now": "2025-01-01T00:00:00Z",
+    "repos": [
+        {
+            "owner": "lab",
+            "name": name,
+            "readme": (
+                "# Detector\n\nTrained models and their numbers are in the "
+                "[model zoo](MODEL_ZOO.md); see [how to contribute](CONTRIBUTING.md).\n"
+            ),
+            "files": {
+                "MODEL_ZOO.md": ZOO,
+                "CONTRIBUTING.md": "Open a pull request.\n",
+                "tools/train_net.py": {"size": 4000},
+                "setup.py": "setup(name='det', install_requires=['torch'])\n",
+            },
+        }
+        for name in ("zoo", "zoo-unreadable")
+    ],
+    "faults": {
+        "error_rate": 1.0,
+        "error_statuses": [503],
+        "only_paths": ["/repos/lab/zoo-unreadable/contents/"],
+    },
+}
+
+
+def test_the_documents_a_readme_links_are_read_and_one_not_read_is_never_an_absence(
+    sqlite_url: str,
+) -> None:
+    """MODEL_ZOO.md is read beside the README (CONTRIBUTING.md is not: it says nothing of the
+    work); its checkpoint links are weights and its table is the results. Where the document
+    cannot be read, weights and results are unknown, never no."""
+    engine = linked_db(sqlite_url, ["lab/zoo", "lab/zoo-unreadable"])
+    with GitHubEmulator(DOCS_WORLD) as gh:
+        done = check_targets(engine, cfg(gh, TOKEN), policy=FAST)
+    assert done.checked == 2
+    judge_repositories(engine)
+    rows = repos(engine)
+    with engine.connect() as conn:
+        stored = {r.repository_id: r for r in conn.execute(select(RepoEvidence.__table__))}
+    read = json.loads(stored[rows["lab/zoo"]["id"]].files)
+    assert sorted(read) == ["MODEL_ZOO.md", "setup.py"]
+    assert read["MODEL_ZOO.md"] == ZOO
+    assert sorted(json.loads(stored[rows["lab/zoo-unreadable"]["id"]].files)) == ["setup.py"]
+    assert rows["lab/zoo"]["weights_evidence"].split("\n") == [
+        "checkpoint link https://files.lab.example/det/r50_fpn_3x/model_final.pkl "
+        "(other in MODEL_ZOO.md)"
+    ]
+    answers = {
+        k: {i: v["answer"] for i, v in json.loads(rows[k]["checklist"]).items()} for k in rows
+    }
+    assert answers == {
+        "lab/zoo": {
+            "dependencies": "yes",
+            "training": "yes",
+            "evaluation": "yes",
+            "pretrained_models": "yes",
+            "results": "yes",
+        },
+        "lab/zoo-unreadable": {
+            "dependencies": "yes",
+            "training": "yes",
+            "evaluation": "unknown",
+            "pretrained_models": "unknown",
+            "results": "unknown",
+        },
+    }
+    why = json.loads(rows["lab/zoo-unreadable"]["checklist"])["pretrained_models"]["reason"]
+    assert why.endswith("the README points to MODEL_ZOO.md, which was not read")

@@ -26,6 +26,7 @@ from tracker.flags.weights import WeightsEvidence
 from tracker.models import LinkFacts, ReleaseAsset, RepoEvidence, ReportFilter, RepoState
 from tracker.schedule import check_targets
 from tracker.store import open_db
+from tracker.store.export_rows import PAPER_COLUMNS
 from tracker.store.reporting import iter_csv_rows, iter_report_views, joined_csv_rows
 from tracker.store.tables import Paper, Repository
 
@@ -258,8 +259,9 @@ def test_the_flag_run_writes_checklists_and_judges_them_again_on_new_rules(
     with engine.connect() as conn:
         ranked = list(iter_report_views(conn, ReportFilter(sort="score", descending=True)))
         kept = list(iter_report_views(conn, ReportFilter(min_score=1)))
-        fast = {r[0]: r[-1] for r in iter_csv_rows(conn)}
-        joined = {r[0]: r[-1] for r in joined_csv_rows(conn)}
+        at = PAPER_COLUMNS.index("checklist_score")
+        fast = {r[0]: r[at] for r in iter_csv_rows(conn)}
+        joined = {r[0]: r[at] for r in joined_csv_rows(conn)}
     got = [p.checklist_score for p in ranked]
     known = [s for s in got if s is not None]
     assert known == sorted(known, reverse=True) and got[: len(known)] == known  # unscored last
@@ -356,3 +358,163 @@ def test_tables_under_self_supervised_and_embedding_metrics_are_results() -> Non
         )
         e = RepoEvidence("lab/m", readme=readme, paths=("README.md", "main.py"))
         assert answers(e)["results"] == "yes", header
+
+
+def test_checkpoint_archives_under_a_weights_heading_are_the_authors_weights() -> None:
+    """A `.zip` of a checkpoint under "Pre-trained models" counts; a `.zip` of data does not,
+    even beside the words "pretrained weights"."""
+    readme = (
+        "# Encoder\n\n## Pre-trained models\n\n"
+        "* [Base, cased](https://store.example/enc/cased_L-12_H-768.zip)\n\n"
+        "## Data\n\nDownload the [dataset](https://store.example/enc/glue.zip) first; "
+        "the pretrained weights are above.\n"
+    )
+    e = RepoEvidence("lab/enc", readme=readme, paths=("README.md", "run_classifier.py"))
+    c = judge_checklist(e, judge(e).weights, "code")
+    assert c.get("pretrained_models").evidence == (
+        "checkpoint link https://store.example/enc/cased_L-12_H-768.zip (archive in README.md)",
+    )
+    data_only = RepoEvidence(
+        "lab/enc",
+        readme=readme.split("## Data")[0]
+        .replace("## Pre-trained models", "## Data")
+        .replace("cased_L-12_H-768", "corpus"),
+        paths=("README.md", "run_classifier.py"),
+    )
+    assert answers(data_only)["pretrained_models"] == "no"
+
+
+ZOO_README = (
+    "# Detector\n\nTrained models and their numbers are in the [model zoo](docs/MODEL_ZOO.md).\n"
+    "[GETTING_STARTED](GETTING_STARTED.md) says how to train and evaluate.\n"
+)
+ZOO_PATHS = (
+    "README.md",
+    "GETTING_STARTED.md",
+    "docs/",
+    "docs/MODEL_ZOO.md",
+    "det/",
+    "det/model.py",
+    "setup.py",
+)
+ZOO_DOC = (
+    "# Model zoo\n\n| Name | box AP | download |\n|---|---|---|\n"
+    "| R50 | 40.2 | [model](https://files.example/det/r50/model_final.pkl) |\n"
+)
+START_DOC = (
+    "# Getting started\n\n## Training\n\n```\npython -m det.launch --config r50.yaml\n```\n\n"
+    "## Evaluation\n\n```\npython -m det.launch --config r50.yaml --eval-only\n```\n"
+)
+
+
+def test_the_documents_a_readme_links_are_read_like_the_readme() -> None:
+    files = {
+        "setup.py": "setup(install_requires=['torch'])",
+        "docs/MODEL_ZOO.md": ZOO_DOC,
+        "GETTING_STARTED.md": START_DOC,
+    }
+    e = RepoEvidence("lab/det", readme=ZOO_README, paths=ZOO_PATHS, files=files)
+    c = judge_checklist(e, judge(e).weights, "code")
+    assert c.answers() == dict.fromkeys(ITEM_KEYS, "yes")
+    assert c.get("training").evidence == (
+        "GETTING_STARTED.md section 'Training': python -m det.launch --config r50.yaml",
+    )
+    assert c.get("evaluation").evidence == (
+        "GETTING_STARTED.md section 'Evaluation': python -m det.launch --config r50.yaml "
+        "--eval-only",
+    )
+    assert c.get("pretrained_models").evidence == (
+        "checkpoint link https://files.example/det/r50/model_final.pkl (other in "
+        "docs/MODEL_ZOO.md)",
+    )
+    assert c.get("results").evidence == (
+        "docs/MODEL_ZOO.md section 'Model zoo': table | Name | box AP | download |",
+        "command: python -m det.launch --config r50.yaml",
+    )
+
+
+def test_a_linked_document_not_read_is_never_evidence_of_absence() -> None:
+    """Each item that the unread document could answer stays unknown and names it."""
+    files = {"setup.py": "setup(install_requires=['torch'])"}
+    e = RepoEvidence("lab/det", readme=ZOO_README, paths=ZOO_PATHS, files=files)
+    c = judge_checklist(e, judge(e).weights, "code")
+    assert c.answers() == {
+        "dependencies": "yes",
+        "training": "unknown",
+        "evaluation": "unknown",
+        "pretrained_models": "unknown",
+        "results": "unknown",
+    }
+    assert c.get("pretrained_models").reason == (
+        "no weights of the authors' seen, but the README points to docs/MODEL_ZOO.md, which "
+        "was not read"
+    )
+    assert c.get("training").reason == (
+        "no training script or command seen, but the README points to GETTING_STARTED.md, "
+        "which was not read"
+    )
+    read_all = RepoEvidence(
+        "lab/det",
+        readme=ZOO_README,
+        paths=ZOO_PATHS,
+        files={
+            **files,
+            "docs/MODEL_ZOO.md": "# Model zoo\n\nComing later.\n",
+            "GETTING_STARTED.md": "Install it.\n",
+        },
+    )
+    assert answers(read_all) == {
+        "dependencies": "yes",
+        "training": "no",
+        "evaluation": "no",
+        "pretrained_models": "no",
+        "results": "no",
+    }
+
+
+def test_a_model_zoo_on_a_documentation_site_or_in_a_folder_is_not_read() -> None:
+    for link in ("https://det.readthedocs.io/en/latest/model_zoo.html", "configs/"):
+        readme = f"# Det\n\nResults and trained models are in the [model zoo]({link}).\n"
+        e = RepoEvidence(
+            "lab/det", readme=readme, paths=("README.md", "det.py", "configs/", "configs/a.py")
+        )
+        c = judge_checklist(e, judge(e).weights, "code")
+        assert c.get("pretrained_models").answer is Answer.UNKNOWN
+        assert link in c.get("pretrained_models").reason
+
+
+def test_metric_scripts_and_prose_that_reproduces_a_table() -> None:
+    readme = (
+        "# Solver\n\nRun `run_experiments.m` to reproduce Table 2.\n\n"
+        "| n | p | time (s) | objective |\n|---|---|---|---|\n| 1000 | 5000 | 1.8 | 412.3 |\n"
+    )
+    e = RepoEvidence(
+        "lab/solver", readme=readme, paths=("README.md", "solver.m", "run_experiments.m")
+    )
+    c = judge_checklist(e, judge(e).weights, "code")
+    assert (c.get("evaluation").answer, c.get("evaluation").evidence) == (
+        Answer.YES,
+        ("run_experiments.m",),
+    )
+    assert c.get("results").evidence == (
+        "README section 'Solver': table | n | p | time (s) | objective |",
+        "command: run_experiments.m",
+    )
+    gan = RepoEvidence(
+        "lab/gan",
+        readme="# GAN\n\n## Quality metrics\n\n```\npython calc_metrics.py --metrics=fid50k\n```\n",
+        paths=("README.md", "gen.py", "calc_metrics.py", "metrics/", "metrics/fid.py"),
+    )
+    assert judge_checklist(gan, judge(gan).weights, "code").get("evaluation").evidence == (
+        "calc_metrics.py",
+        "metrics/fid.py",
+    )
+    losses = RepoEvidence(
+        "lab/lm",
+        readme=(
+            "# LM\n\n## baselines\n\n```\npython train.py config/eval_small.py\n```\n\n"
+            "| model | params | val loss |\n|---|---|---|\n| small | 124M | 3.12 |\n"
+        ),
+        paths=("README.md", "train.py", "config/", "config/eval_small.py"),
+    )
+    assert answers(losses)["results"] == "yes"

@@ -26,7 +26,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-from tracker.check.evidence import MAX_FILE_CHARS, files_to_read, readme_path
+from tracker.check.evidence import MAX_FILE_CHARS, docs_to_read, files_to_read, readme_path
 from tracker.check.interface import Checker, CheckOptions, CheckStopped
 from tracker.check.web import Refused, Target, Unresolved, WebPolicy, route
 from tracker.config import HOST_TOKEN_ENV, Settings, scrub
@@ -346,10 +346,19 @@ def read_files(
     paths: tuple[str, ...],
     where: Callable[[str], tuple[str, Mapping[str, Any] | None]],
 ) -> dict[str, str]:
-    """The README and the evidence files the tree holds, by path; `where(path)` is the request
-    (path below the API root, query) that reads one file's raw text on this host."""
+    """The README, the evidence files the tree holds and the documents the README links, by
+    path; `where(path)` is the request (path below the API root, query) that reads one file's
+    raw text on this host. A linked document that cannot be read is left out (unread, not
+    absent); the README and evidence files must be read for the answer to stand."""
     texts = {}
-    for path in (p for p in (readme_path(paths), *files_to_read(paths)) if p):
+    readme = readme_path(paths)
+    for path in (p for p in (readme, *files_to_read(paths)) if p):
         url, params = where(path)
         texts[path] = str(need(api.get_text(url, params), path))
+    for path in docs_to_read(texts.get(readme, "") if readme else "", paths):
+        answer = api.get_text(*where(path))
+        if (stop := host_stop(answer)) is not None:
+            raise HostStopped(stop)
+        if answer.ok:
+            texts[path] = str(answer.text)
     return texts

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
+from tracker.linked_docs import MAX_LINKED_DOCS, linked_docs
 from tracker.models import CheckResult, RepoFacts, RepoStatus
 from tracker.tree import languages, source_files, vendored_dirs
 
@@ -113,6 +114,24 @@ def files_to_read(paths: tuple[str, ...]) -> list[str]:
     """The evidence files (`EVIDENCE_FILES`) and `.gitattributes` the tree holds."""
     present = set(paths)
     return [f for f in (*EVIDENCE_FILES, ".gitattributes") if f in present]
+
+
+def docs_to_read(readme: str, paths: tuple[str, ...], full_name: str = "") -> list[str]:
+    """The in-repository documents the README links (`tracker.linked_docs`) that a check
+    reads beside it, at most `MAX_LINKED_DOCS`, the evidence files already read left out.
+    A model zoo, a results page or a training guide often lives there and not in the README;
+    one that cannot be read stays unread, and the flag run then cannot claim an absence."""
+    fixed = set(files_to_read(paths))
+    docs = [d.path for d in linked_docs(readme, paths, full_name) if d.path not in fixed]
+    return docs[:MAX_LINKED_DOCS]
+
+
+def with_docs(facts: RepoFacts, texts: Mapping[str, str]) -> RepoFacts:
+    """`facts` with the linked documents read (`docs_to_read`) among its evidence files."""
+    if not texts:
+        return facts
+    merged = dict(facts.files) | {p: t[:MAX_FILE_CHARS] for p, t in texts.items()}
+    return replace(facts, files=tuple(sorted(merged.items())))
 
 
 def with_files(facts: RepoFacts, paths: tuple[str, ...], texts: Mapping[str, str]) -> RepoFacts:

@@ -22,6 +22,7 @@ from enum import StrEnum
 
 from tracker.flags.weights import WeightsEvidence
 from tracker.hosts import REPO_LINK_KINDS
+from tracker.linked_docs import DocLink, docs_read_and_unread
 from tracker.models import LinkFacts, RepoEvidence
 from tracker.tree import own_files, unexplored_dirs
 
@@ -48,38 +49,45 @@ ITEMS: tuple[Item, ...] = (
         "a file that pins the environment (requirements*.txt, environment.yml or a conda env, "
         "Pipfile, poetry/uv/pdm lock, Dockerfile, renv.lock or an R DESCRIPTION, Project.toml, "
         "package.json, Cargo.toml, go.mod), a pyproject.toml, setup.py or setup.cfg that "
-        "declares dependencies, or a README command that installs named packages",
+        "declares dependencies, or a command that installs named packages in the README or "
+        "a document it links (INSTALL.md)",
     ),
     Item(
         "training",
         "Training code",
         "a training script or entry point in the tree (train*, pretrain*, finetune*, "
-        "trainer scripts or notebooks, a train/ folder of code), or a README section on "
-        "training that holds a command, or a command that runs training",
+        "trainer scripts or notebooks, a train/ folder of code), or a section on training "
+        "that holds a command, or a command that runs training, in the README or a document "
+        "it links",
     ),
     Item(
         "evaluation",
         "Evaluation code",
         "an evaluation script in the tree (eval*, evaluate*, test.py or test_* outside unit "
-        "test folders, validate*, benchmark*, an eval/ folder of code), or a README section "
-        "on evaluation or testing that holds a command, or a command that runs evaluation",
+        "test folders, validate*, benchmark*, calc_metrics*, reproduce*, run_experiments*, "
+        "an eval/ or metrics/ folder of code), or a section on evaluation, testing or metrics "
+        "that holds a command, or a command that runs evaluation, in the README or a document "
+        "it links",
     ),
     Item(
         "pretrained_models",
         "Pretrained models",
         "the authors' own weights, as the weights judgement counts them: weight files, release "
         "assets or LFS patterns in the repository, own Hub models, collections or org pages, "
-        "checkpoint links in a model-zoo table or download script",
+        "checkpoint links (.zip/.tar archives under a weights heading included) in a "
+        "model-zoo table, a linked MODEL_ZOO.md or a download script",
     ),
     Item(
         "results",
         "Results with the command to reproduce them",
-        "the README holds a table of results (numbers under metric or result headings) and "
-        "a command that runs the code (python, bash, torchrun ...)",
+        "the README or a document it links holds a table of results (numbers with a metric or "
+        "benchmark in the header, row labels or heading, or prose saying it reproduces a "
+        "table of the paper) and a command that runs the code (python, bash, torchrun ...)",
     ),
 )
 """The items in the checklist's order; `Item.definition` says when each is `yes`. Each is
-`no` when everything it depends on was read and none of that was found, else `unknown`."""
+`no` when everything it depends on was read and none of that was found, else `unknown` (a
+linked document about the item that was not read counts as not read)."""
 ITEM_KEYS = tuple(i.key for i in ITEMS)
 
 
@@ -190,6 +198,14 @@ class _Read:
     readme_unread: bool
     tree_partial: str
     """Why the tree cannot prove an absence ("" when it can)."""
+    docs: tuple[tuple[str, str], ...] = ()
+    """The documents the README links that the check read: (path, text)."""
+    unread_docs: tuple[DocLink, ...] = ()
+    """The documents the README links that the check did not read."""
+
+    def texts(self) -> list[tuple[str, str]]:
+        """The README, then the linked documents read, as (where, text)."""
+        return [("README", self.readme), *self.docs]
 
 
 _README = re.compile(r"^readme(?:\.(?:md|rst|txt|markdown))?$", re.I)
@@ -203,12 +219,15 @@ def _read(e: RepoEvidence) -> _Read:
         partial = "the tree was not read"
     elif unexplored := unexplored_dirs(e.paths):
         partial = f"{len(unexplored)} folders not read (e.g. {unexplored[0]})"
+    read, unread = docs_read_and_unread(e.readme or "", e.paths, e.files, e.full_name)
     return _Read(
         files,
         frozenset(p.rsplit("/", 1)[-1].lower() for p in files),
         e.readme or "",
         readme_listed and not e.readme.strip(),
         partial,
+        tuple((d.path, e.files[d.path]) for d in read),
+        unread,
     )
 
 
@@ -219,9 +238,28 @@ def _missing(r: _Read, *, readme: bool = True) -> str:
     return "; ".join(reasons)
 
 
-def _absent(key: str, r: _Read, what: str, *, readme: bool = True, conf: float = 0.8) -> ItemAnswer:
-    """`no` when everything was read, else `unknown` with what was not."""
-    missing = _missing(r, readme=readme)
+def _unread_doc(r: _Read, about: re.Pattern[str]) -> str:
+    """Why a linked document that was not read may hold what an item looks for ("" when
+    none does): its path or the README line linking it names the item's subject."""
+    named = (d for d in r.unread_docs if about.search(d.path))
+    doc = next(named, None) or next((d for d in r.unread_docs if about.search(d.line)), None)
+    return f"the README points to {doc.path}, which was not read" if doc else ""
+
+
+def _absent(
+    key: str,
+    r: _Read,
+    what: str,
+    *,
+    readme: bool = True,
+    conf: float = 0.8,
+    docs: re.Pattern[str] | None = None,
+) -> ItemAnswer:
+    """`no` when everything was read, else `unknown` with what was not (the tree, the README,
+    or a linked document about the item's subject, `docs`)."""
+    missing = "; ".join(
+        m for m in (_missing(r, readme=readme), _unread_doc(r, docs) if docs else "") if m
+    )
     if missing:
         return ItemAnswer(key, Answer.UNKNOWN, (), 0.0, f"{what} seen, but {missing}")
     return ItemAnswer(key, Answer.NO, (), conf, what)
@@ -238,8 +276,15 @@ _COMMAND = re.compile(
     re.M,
 )
 _INLINE_COMMAND = re.compile(
-    r"`((?:python3?|torchrun|bash|sh|accelerate launch|deepspeed)\s[^`\n]+)`"
+    r"`((?:python3?|torchrun|bash|sh|accelerate launch|deepspeed|Rscript|julia|matlab|octave)"
+    r"\s[^`\n]+)`"
 )
+_RUN_SCRIPT = re.compile(
+    r"\b(?:run|execute|launch|call)\s+(?:the\s+)?(?:script\s+)?"
+    r"`((?:\./)?[\w./-]+\.(?:py|sh|m|jl|r|lua|ipynb))`",
+    re.I,
+)
+"""Prose that runs a script by name ("Run `run_experiments.m` to reproduce Table 2")."""
 _INSTALL = re.compile(
     r"^\s*(?:\$\s*)?(?:pip3?|python3?\s+-m\s+pip|conda|mamba|uv\s+pip)\s+install\s+([^\n]+)",
     re.M,
@@ -252,19 +297,27 @@ class _Section:
     body: str
 
 
-def _sections(readme: str) -> list[_Section]:
-    """The README cut at its headings (Markdown `#` or setext, and reST underlines)."""
+def _level(m: re.Match[str]) -> int:
+    if m.group(1):
+        return len(m.group(1))
+    return 1 if m.group(0).rstrip().endswith("=") else 2
+
+
+def _sections(readme: str, *, nested: bool = False) -> list[_Section]:
+    """The README cut at its headings (Markdown `#` or setext, and reST underlines); each body
+    runs to the next heading, or with `nested` to the next one of the same or a higher level
+    (so "## Training" holds its "### Single GPU")."""
     out: list[_Section] = []
     marks = [
-        (m.start(), m.end(), (m.group(2) or m.group(3) or "").strip())
+        (m.start(), m.end(), (m.group(2) or m.group(3) or "").strip(), _level(m))
         for m in _HEADING.finditer(readme)
     ]
     if not marks:
         return [_Section("", readme)]
     out.append(_Section("", readme[: marks[0][0]]))
-    for i, (_, end, title) in enumerate(marks):
-        stop = marks[i + 1][0] if i + 1 < len(marks) else len(readme)
-        out.append(_Section(title, readme[end:stop]))
+    for i, (_, end, title, level) in enumerate(marks):
+        later = (m[0] for m in marks[i + 1 :] if not nested or m[3] <= level)
+        out.append(_Section(title, readme[end : next(later, len(readme))]))
     return out
 
 
@@ -324,6 +377,7 @@ def _commands(text: str) -> list[str]:
         for m in _INLINE_COMMAND.finditer(text)
         if not _UNIT_TEST_RUN.match(c := m.group(1).strip())
     ]
+    found += [m.group(1) for m in _RUN_SCRIPT.finditer(text)]
     return [c for c in dict.fromkeys(found) if not re.search(r"\b(?:pip|conda)\s+install\b", c)]
 
 
@@ -340,12 +394,13 @@ def _led_command(readme: str, lead: re.Pattern[str]) -> tuple[str, str] | None:
 
 def _section_command(readme: str, heading: re.Pattern[str]) -> tuple[str, str] | None:
     """(section title, first command) of the first section whose heading matches and whose
-    body (up to the next heading of any level) holds a command."""
-    for s in _sections(readme):
-        if heading.search(s.heading):
-            cmds = _commands(s.body)
-            if cmds:
-                return s.heading, cmds[0]
+    body holds a command: up to the next heading of any level, else with its subsections."""
+    for nested in (False, True):
+        for s in _sections(readme, nested=nested):
+            if heading.search(s.heading):
+                cmds = _commands(s.body)
+                if cmds:
+                    return s.heading, cmds[0]
     return None
 
 
@@ -366,6 +421,8 @@ _DEP_FILE = re.compile(
     re.I,
 )
 _DEP_DIRS = ("requirements/",)
+_DEPS_DOC = re.compile(r"install|setup|environment|getting[_ -]?started|quick[_ -]?start", re.I)
+"""A linked document that may name the environment (`INSTALL.md`, `docs/getting_started.md`)."""
 _PY_DECLARES = re.compile(
     r"install_requires|^\s*dependencies\s*=|\[tool\.poetry\.dependencies\]"
     r"|\[project\.optional-dependencies\]|^\s*requires\s*=\s*\[\s*['\"](?!setuptools|wheel|hatch|flit|poetry|pdm|scikit-build)",
@@ -418,9 +475,10 @@ def dependencies(e: RepoEvidence, r: _Read) -> ItemAnswer:
                 unread.append(p)
             elif _PY_DECLARES.search(text):
                 return ItemAnswer(key, Answer.YES, (f"{p} declares dependencies",), 0.9)
-    install = _install_command(r.readme)
-    if install:
-        return ItemAnswer(key, Answer.YES, (f"README: {_cut(install)}",), 0.75)
+    for where, text in r.texts():
+        install = _install_command(text)
+        if install:
+            return ItemAnswer(key, Answer.YES, (f"{where}: {_cut(install)}",), 0.75)
     named = _installed_file(r.readme)
     if named and r.tree_partial:
         return ItemAnswer(
@@ -430,7 +488,7 @@ def dependencies(e: RepoEvidence, r: _Read) -> ItemAnswer:
         return ItemAnswer(
             key, Answer.UNKNOWN, (), 0.0, f"{unread[0]} is listed but its text was not read"
         )
-    return _absent(key, r, "no requirements, environment, lock or container file")
+    return _absent(key, r, "no requirements, environment, lock or container file", docs=_DEPS_DOC)
 
 
 # -- training and evaluation -----------------------------------------------------------------
@@ -457,17 +515,29 @@ _TRAIN_NAME = re.compile(
 _TRAIN_DIRS = re.compile(r"(?:^|/)(?:train|training|pretrain|finetune|fine_tune)/", re.I)
 _EVAL_NAME = re.compile(
     r"(?:^|[_\-.])(?:eval(?:uate|uation|uations|uator|s)?|test|validat(?:e|ion)|val"
-    r"|benchmark(?:s|ing)?|bench)(?:[_\-.]|$)",
+    r"|benchmark(?:s|ing)?|bench|reproduce|reproduction|run[_-]?experiments?"
+    r"|(?:calc|compute|run|measure)[_-]?(?:metrics?|scores?|fid))(?:[_\-.]|$)",
     re.I,
 )
-_EVAL_DIRS = re.compile(r"(?:^|/)(?:eval|evals|evaluation|evaluations|benchmark|benchmarks)/", re.I)
+"""Evaluation scripts: `eval*`, `test*`, `benchmark*`, and scripts that compute the reported
+metrics (`calc_metrics.py`) or reproduce the paper's tables (`reproduce_table2.sh`,
+`run_experiments.m`)."""
+_EVAL_DIRS = re.compile(
+    r"(?:^|/)(?:eval|evals|evaluation|evaluations|benchmark|benchmarks|metrics)/", re.I
+)
+_HOWTO_DOC = re.compile(
+    r"getting[_ -]?started|get[_ -]?started|usage|quick[_ -]?start|tutorial|instructions"
+    r"|experiments?",
+    re.I,
+)
+"""A linked document that may say how to train and evaluate, whatever the item."""
 _UNIT_TEST_DIRS = re.compile(r"(?:^|/)(?:tests?|unittests?|unit_tests?|testing|spec)/", re.I)
 _TRAIN_HEADING = re.compile(
     r"\b(?:train(?:ing)?|pre-?train(?:ing)?|fine-?tun(?:e|ing)|reproduc)", re.I
 )
 _EVAL_HEADING = re.compile(
     r"\b(?:eval(?:uat(?:e|ion|ing))?|test(?:ing)?|benchmark(?:s|ing)?|validat(?:e|ion)"
-    r"|reproduc(?:e|ing|tion)|zero-?shot|linear prob(?:e|ing)|k-?nn)",
+    r"|reproduc(?:e|ing|tion)|zero-?shot|linear prob(?:e|ing)|k-?nn|metrics?)",
     re.I,
 )
 _TRAIN_COMMAND = re.compile(
@@ -476,7 +546,8 @@ _TRAIN_COMMAND = re.compile(
     re.I,
 )
 _EVAL_COMMAND = re.compile(
-    r"(?:^|[\s/._-])(?:eval|evaluate|evaluation|test|benchmark|validate)\w*(?:\.py|\.sh|\b)"
+    r"(?:^|[\s/._-])(?:eval|evaluate|evaluation|test|benchmark|validate|reproduce"
+    r"|(?:calc|compute)_metrics)\w*(?:\.py|\.sh|\.m|\b)"
     r"|--(?:do_)?(?:eval|evaluate|test)\b"
     r"|--mode[ =][{<\[]?(?:\w+[,|])*(?:eval|test)\b",
     re.I,
@@ -517,23 +588,31 @@ def _code_item(
     heading: re.Pattern[str],
     command: re.Pattern[str],
     what: str,
+    also: re.Pattern[str] | None = None,
 ) -> ItemAnswer:
+    """Scripts in the tree, else a command under a heading, after a lead-in line, or that
+    names the item, in the README or a linked document the check read; `no` only when none
+    of these is there and no linked document about the item went unread."""
     if scripts:
         return ItemAnswer(key, Answer.YES, tuple(scripts[:5]), 0.9)
-    found = _section_command(r.readme, heading)
-    if found:
-        title, cmd = found
-        return ItemAnswer(key, Answer.YES, (f"README section {title!r}: {_cut(cmd)}",), 0.8)
-    led = _led_command(r.readme, heading)
-    if led:
-        lead, cmd = led
-        return ItemAnswer(
-            key, Answer.YES, (f"README, after {_cut(lead, 60)!r}: {_cut(cmd)}",), 0.75
-        )
-    ran = next((c for c in _commands(r.readme) if command.search(c)), None)
-    if ran:
-        return ItemAnswer(key, Answer.YES, (f"README: {_cut(ran)}",), 0.75)
-    return _absent(key, r, what)
+    for where, text in r.texts():
+        found = _section_command(text, heading)
+        if found:
+            title, cmd = found
+            return ItemAnswer(key, Answer.YES, (f"{where} section {title!r}: {_cut(cmd)}",), 0.8)
+    for where, text in r.texts():
+        led = _led_command(text, heading)
+        if led:
+            lead, cmd = led
+            return ItemAnswer(
+                key, Answer.YES, (f"{where}, after {_cut(lead, 60)!r}: {_cut(cmd)}",), 0.75
+            )
+    for where, text in r.texts():
+        ran = next((c for c in _commands(text) if command.search(c)), None)
+        if ran:
+            return ItemAnswer(key, Answer.YES, (f"{where}: {_cut(ran)}",), 0.75)
+    about = [heading.pattern, _HOWTO_DOC.pattern, *([also.pattern] if also else [])]
+    return _absent(key, r, what, docs=re.compile("|".join(about), re.I))
 
 
 def training(e: RepoEvidence, r: _Read) -> ItemAnswer:
@@ -552,15 +631,50 @@ def evaluation(e: RepoEvidence, r: _Read) -> ItemAnswer:
         _EVAL_HEADING,
         _EVAL_COMMAND,
         "no evaluation script or command",
+        also=_RESULTS_DOC,
     )
 
 
 # -- pretrained models -----------------------------------------------------------------------
 
 
+_MODELS_DOC = re.compile(
+    r"model|zoo|checkpoint|ckpt|weight|pre-?train|download|result|benchmark", re.I
+)
+"""A linked document that may list the trained models (`MODEL_ZOO.md`, `docs/results.md`)."""
+_MODELS_LINE = re.compile(
+    r"(?<![A-Za-z])(?:model[\s_-]?zoo|(?:pre-?)?trained\s+(?:models?|weights|networks|checkpoints)"
+    r"|checkpoints?|model\s+weights)(?![A-Za-z])",
+    re.I,
+)
+_DOCS_SITE = re.compile(
+    r"\]\(\s*(https?://(?:[\w-]+\.readthedocs\.io|[\w-]+\.github\.io|docs\.[\w.-]+"
+    r"|[\w.-]+/docs?/)[^)\s]*)\)",
+    re.I,
+)
+_RELATIVE_FOLDER = re.compile(r"\]\(\s*(?!https?:|#|mailto:)([\w./-]+/)\s*\)")
+
+
+def _elsewhere(r: _Read, docs: re.Pattern[str], line: re.Pattern[str], what: str) -> str:
+    """Where the README sends its reader for `what` without the check reading it ("" when
+    nowhere): a linked document of the repository about it (`docs`) that was not read, or a
+    folder of the repository or a documentation site linked on a line naming it (`line`)."""
+    unread = _unread_doc(r, docs)
+    if unread:
+        return unread
+    for text in r.readme.splitlines():
+        if not line.search(text):
+            continue
+        m = _DOCS_SITE.search(text) or _RELATIVE_FOLDER.search(text)
+        if m:
+            return f"the README points to {_cut(m.group(1), 80)} for the {what}, not read"
+    return ""
+
+
 def pretrained_models(w: WeightsEvidence, r: _Read) -> ItemAnswer:
     """The weights judgement's own evidence; a Hub model no rule ties to the authors leaves it
-    `unknown` (weights under another name, or someone else's), as it does the weights verdict."""
+    `unknown` (weights under another name, or someone else's), as it does the weights verdict,
+    and so does a README that sends its reader to a page the check did not read for them."""
     key = "pretrained_models"
     if w.own:
         strong = any(x.startswith(("file ", "release asset ", "LFS pattern ")) for x in w.own)
@@ -572,6 +686,11 @@ def pretrained_models(w: WeightsEvidence, r: _Read) -> ItemAnswer:
             w.unattributed[:5],
             0.0,
             "a Hub model of another owner: the authors' own, or someone else's",
+        )
+    elsewhere = _elsewhere(r, _MODELS_DOC, _MODELS_LINE, "models")
+    if elsewhere and not _missing(r):
+        return ItemAnswer(
+            key, Answer.UNKNOWN, (), 0.0, f"no weights of the authors' seen, but {elsewhere}"
         )
     return _absent(key, r, "no weights of the authors'")
 
@@ -585,9 +704,19 @@ _RESULT_WORDS = re.compile(
     r"\b(?:results?|accuracy|acc|top-?1|top-?5|map|ap|ap50|iou|miou|bleu|rouge|f1|psnr|ssim"
     r"|lpips|fid|is|wer|cer|perplexity|ppl|auc|recall|precision|em|pass@\d|score|performance"
     r"|benchmark|mae|rmse|mse|ndcg|chrf|win rate|success rate|k-?nn|linear(?: prob(?:e|ing))?"
-    r"|sts|glue|squad|avg|average|dice|nll|bpd|mrr|r@\d+|hits@\d+)\b",
+    r"|sts|glue|squad|avg|average|dice|nll|bpd|mrr|r@\d+|hits@\d+|metrics?|loss|error|err"
+    r"|objective|runtime|latency|throughput|fps|evaluation|experiments?|baselines?|leaderboard"
+    r"|imagenet(?:-1k|-22k)?|coco|cifar-?\d*|ade20k|cityscapes|kitti|mmlu|gsm8k|humaneval|mbpp"
+    r"|hellaswag|vqa(?:v2)?|gqa|mme|mmbench|squad|superglue|wikitext|librispeech)\b",
     re.I,
 )
+"""Metric names, and the names of common benchmarks a column of scores is headed with."""
+_REPRODUCES = re.compile(
+    r"\breproduc\w*\b[^\n]{0,80}?\b(?:table|tab\.|figure|fig\.|results?|numbers)"
+    r"|\b(?:table|tab\.)\s*\d+\b[^\n]{0,40}\b(?:paper|reported)",
+    re.I,
+)
+"""Prose that says a table holds the paper's numbers ("run X to reproduce Table 2")."""
 
 
 def _tables(text: str) -> list[list[str]]:
@@ -611,39 +740,85 @@ def _tables(text: str) -> list[list[str]]:
 
 
 def _results_table(s: _Section) -> str | None:
-    """A table of results: at least one row of figures, under a results heading or with a
-    metric in its header row."""
+    """A table of results: at least one row of figures, under a results heading, with a
+    metric in its header row, or in a section whose prose says it reproduces the paper's
+    table."""
     for table in _tables(s.body):
         if len(table) < 2:
             continue
-        numeric = [
-            row
-            for row in table[1:]
-            if len(_NUMBER.findall(re.sub(r"\(http[^)]*\)|\[[^\]]*\]\([^)]*\)", "", row))) >= 1
-        ]
+        unlinked = (_LINKS.sub("", row) for row in table[1:])
+        numeric = [row for row in unlinked if _NUMBER.search(row)]
         if not numeric:
             continue
-        if _RESULT_WORDS.search(table[0]) or _RESULT_WORDS.search(s.heading):
+        if (
+            _RESULT_WORDS.search(table[0])
+            or _RESULT_WORDS.search(s.heading)
+            or any(_RESULT_WORDS.search(_first_cell(row)) for row in numeric)
+            or _REPRODUCES.search(_TABLES_OUT.sub("", s.body))
+            or (_MODELS_HEADING.search(s.heading) and any(_DECIMAL.search(r) for r in numeric))
+        ):
             return _cut(table[0], 80)
     return None
 
 
+_LINKS = re.compile(r"\(http[^)]*\)|\[[^\]]*\]\([^)]*\)|<a\b[^>]*>|https?://\S+")
+
+
+def _first_cell(row: str) -> str:
+    """The label of a row ("ImageNet-1K top-1", "| 83.4 | ..."): metrics are often rows."""
+    cells = [c.strip() for c in row.strip().strip("|").split("|")]
+    return next((c for c in cells if c), "")
+
+
+_MODELS_HEADING = re.compile(
+    r"(?<![A-Za-z])(?:model[\s_-]?zoo|(?:pre-?)?trained\s+models|models|checkpoints)(?![A-Za-z])",
+    re.I,
+)
+_DECIMAL = re.compile(r"(?<![\w.])\d{1,3}\.\d{1,3}\s*%?(?![\w.])")
+"""A score such as 78.5 or 62.04% (sizes like 1.5B and versions like v1.5 left out): under a
+model zoo heading, a table of them is the models' results."""
+
+_TABLES_OUT = re.compile(r"^\s*\|[^\n]*$|<table\b.*?</table>", re.M | re.S | re.I)
+
+
+_RESULTS_DOC = re.compile(
+    r"result|benchmark|model[_ -]?zoo|zoo|performance|leaderboard|experiment|reproduc|baseline",
+    re.I,
+)
+"""A linked document that may hold the results table (`MODEL_ZOO.md`, `docs/results.md`)."""
+_RESULTS_LINE = re.compile(
+    r"(?<![A-Za-z])(?:results?|benchmarks?|model[\s_-]?zoo|leaderboard|performance)(?![A-Za-z])",
+    re.I,
+)
+
+
 def results(e: RepoEvidence, r: _Read) -> ItemAnswer:
+    """A results table and a command, each in the README or a linked document read."""
     key = "results"
     if r.readme_unread:
         return ItemAnswer(key, Answer.UNKNOWN, (), 0.0, "the README was not read")
-    tables = [(s.heading, t) for s in _sections(r.readme) if (t := _results_table(s))]
+    texts = r.texts()
+    tables = [
+        (where, s.heading, t)
+        for where, text in texts
+        for s in _sections(text)
+        if (t := _results_table(s))
+    ]
+    commands = [c for _, text in texts for c in _commands(text)]
+    if not tables or not commands:
+        unread = _elsewhere(r, _RESULTS_DOC, _RESULTS_LINE, "results")
+        if unread:
+            return ItemAnswer(key, Answer.UNKNOWN, (), 0.0, unread)
     if not tables:
         return ItemAnswer(key, Answer.NO, (), 0.8, "no table of results in the README")
-    commands = _commands(r.readme)
     if not commands:
         return ItemAnswer(
             key, Answer.NO, (), 0.7, "a table of results but no command that reproduces it"
         )
-    heading, header = tables[0]
-    where = f"README section {heading!r}" if heading else "README"
+    where, heading, header = tables[0]
+    place = f"{where} section {heading!r}" if heading else where
     return ItemAnswer(
-        key, Answer.YES, (f"{where}: table {header}", f"command: {_cut(commands[0])}"), 0.8
+        key, Answer.YES, (f"{place}: table {header}", f"command: {_cut(commands[0])}"), 0.8
     )
 
 

@@ -30,7 +30,7 @@ from tracker.flags.weights import WeightsEvidence, weights_evidence
 from tracker.models import RepoEvidence, RepoFacts
 from tracker.tree import languages, source_files, unexplored_dirs, vendored_dirs
 
-RULES_VERSION = "8"
+RULES_VERSION = "9"
 """Bump when a judgement rule changes: every stored repository is judged again."""
 
 LICENSE_FILES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "COPYING")

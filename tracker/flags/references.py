@@ -481,6 +481,15 @@ _WEIGHT_EXT = re.compile(
     re.I,
 )
 _IMAGE_EXT = re.compile(r"\.(?:svg|png|jpe?g|gif|webp)$", re.I)
+_ARCHIVE_EXT = re.compile(r"\.(?:zip|tar|tar\.gz|tgz|tar\.xz|tar\.bz2|7z)$", re.I)
+"""Archives hold checkpoints as often as data: one counts only in a weights context
+(`_archive_weighty`)."""
+_ARCHIVE_NAME = re.compile(r"checkpoint|ckpt|weights|pretrained|model", re.I)
+_DATA_WORDS = re.compile(
+    r"(?<![A-Za-z])(?:data(?:sets?)?|corpus|corpora|annotations?|images|videos|features"
+    r"|splits?|samples)(?![A-Za-z])",
+    re.I,
+)
 _KNOWN_HOSTS = (
     r"(?:drive|docs|drive\.usercontent)\.google\.com|(?:www\.|dl\.)?dropbox\.com"
     r"|dl\.dropboxusercontent\.com|onedrive\.live\.com|1drv\.ms|[A-Za-z0-9-]{1,63}\.sharepoint\.com"
@@ -541,6 +550,8 @@ def _host_kind(url: str) -> str | None:
         return "github_release"
     if _WEIGHT_EXT.search(path):
         return "other"
+    if _ARCHIVE_EXT.search(path):
+        return "archive"
     return None
 
 
@@ -599,18 +610,38 @@ def _open_clause(line: str) -> str:
     return text[ends[-1].end() :] if ends else text
 
 
-def checkpoint_links(text: str, where: str = "README.md") -> tuple[CheckpointLink, ...]:
+def _archive_weighty(url: str, line: str, context: str, script_wide: bool) -> bool:
+    """A `.zip`/`.tar` link holds checkpoints when its file is named for them, a download
+    script fetches weights, or it sits under a weights heading or table header ("Pre-trained
+    models", "Checkpoints") on a line that does not name data. The line's own weight words are
+    not enough: "the dataset (data.zip) and the pretrained weights" names both."""
+    name = re.split(r"[?#]", url, maxsplit=1)[0].rsplit("/", 1)[-1]
+    if _ARCHIVE_NAME.search(name) or script_wide:
+        return True
+    if _DATA_WORDS.search(name) or _DATA_WORDS.search(re.sub(r"\([^)]*\)", "", line)):
+        return False
+    return bool(context and _WEIGHT_WORD.search(context))
+
+
+def checkpoint_links(
+    text: str, where: str = "README.md", *, weights_page: bool = False
+) -> tuple[CheckpointLink, ...]:
     """Links to file hosts and release assets that may hold checkpoints, each URL once.
 
     Hosts: Google Drive (`drive.google.com`, `docs.google.com/uc`), Dropbox, OneDrive
     (`1drv.ms`, SharePoint), Zenodo records and `10.5281` DOIs, figshare, Baidu pan, GitHub
     release assets (`/releases/download/`), and any other direct link to a file with a weight
-    extension (`.pth`, `.safetensors`, ...). Hugging Face links are left to `hub_refs`; images
-    and badges are skipped. A URL written twice is reported once, at its first occurrence, with
-    `weight_context` true when any occurrence has it (and that occurrence's line).
+    extension (`.pth`, `.safetensors`, ...) or an archive (`.zip`, `.tar`, ..., host `archive`,
+    in a weights context only when `_archive_weighty` says so). Hugging Face links are left to
+    `hub_refs`; images and badges are skipped. A URL written twice is reported once, at its first occurrence, with
+    `weight_context` true when any occurrence has it (and that occurrence's line). In a
+    download script that names weights, or a `weights_page` (a model zoo page the README sends
+    its reader to for the trained models), every link is in a weights context.
     """
     embeds = _embeds(text)
-    script_wide = is_download_script(where, text) and bool(_WEIGHT_WORD.search(text))
+    script_wide = weights_page or (
+        is_download_script(where, text) and bool(_WEIGHT_WORD.search(text))
+    )
     markdown = _is_markdown(where)
     order: list[str] = []
     by_url: dict[str, CheckpointLink] = {}
@@ -628,12 +659,15 @@ def checkpoint_links(text: str, where: str = "README.md") -> tuple[CheckpointLin
             host = _host_kind(url)
             if host is None:
                 continue
-            weighty = (
-                script_wide
-                or bool(_WEIGHT_WORD.search(line))
-                or bool(context and _WEIGHT_WORD.search(context))
-                or bool(said and _WEIGHT_WORD.search(said))
-            )
+            if host == "archive":
+                weighty = _archive_weighty(url, line, context, script_wide)
+            else:
+                weighty = (
+                    script_wide
+                    or bool(_WEIGHT_WORD.search(line))
+                    or bool(context and _WEIGHT_WORD.search(context))
+                    or bool(said and _WEIGHT_WORD.search(said))
+                )
             known = by_url.get(url)
             if known is not None and (known.weight_context or not weighty):
                 continue

@@ -7,7 +7,8 @@ organization the README presents as its own (its org page or a collection), unle
 calls it unofficial or a community port; Drive/Dropbox/Zenodo/release links in a weights context (a "Model
 Zoo" table, a "Pretrained models" heading, a download script). Never counted: badges and
 figures, models of well-known base-model publishers fetched as a starting point, and anything
-in a reading list. A Hub model of another owner that none of these rules claims is kept apart
+in a reading list. The documents the README links (a `MODEL_ZOO.md`), when the check read them,
+are read like the README. A Hub model of another owner that none of these rules claims is kept apart
 as *unattributed*: it cannot tell "weights missing" from "weights released under another name",
 so it makes the weights verdict `unknown`, never "no". The number of links never decides.
 """
@@ -15,10 +16,11 @@ so it makes the weights verdict `unknown`, never "no". The number of links never
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from tracker.flags.references import HubRef, checkpoint_links, hub_refs, is_download_script
+from tracker.linked_docs import linked_docs
 from tracker.models import ReleaseAsset
 
 WEIGHT_EXTENSIONS = (
@@ -77,6 +79,10 @@ _WEIGHT_WORD = re.compile(
     r"|\.(?:pth|pt|safetensors|ckpt|gguf)\b",
     re.I,
 )
+
+
+_WEIGHTS_PAGE = re.compile(r"model[\s_-]?(?:zoo|hub|card)|checkpoints?|weights|pretrained", re.I)
+"""A linked document named for the trained models (`MODEL_ZOO.md`, `docs/checkpoints.md`)."""
 
 
 def is_weight_file(path: str) -> bool:
@@ -162,7 +168,7 @@ def weights_evidence(
     *,
     full_name: str,
     readme: str,
-    paths: Iterable[str],
+    paths: Collection[str],
     lfs_patterns: Iterable[str],
     assets: Iterable[ReleaseAsset],
     files: Mapping[str, str],
@@ -174,21 +180,20 @@ def weights_evidence(
     own = [f"release asset {a.name}" for a in assets if is_weight_file(a.name)]
     own += [f"file {p}" for p in paths if not p.endswith("/") and is_weight_file(p)]
     own += [f"LFS pattern {p}" for p in lfs_patterns if _lfs_weight_pattern(p)]
-    texts = {"README.md": readme or ""}
-    texts |= {p: t for p, t in files.items() if is_download_script(p, t)}
+    scripts = {p: t for p, t in files.items() if is_download_script(p, t)}
+    linked = [d for d in linked_docs(readme or "", paths, full_name) if d.path in files]
+    docs = {d.path: files[d.path] for d in linked if d.path not in scripts}
+    zoos = {d.path for d in linked if _WEIGHTS_PAGE.search(d.path) or _WEIGHT_WORD.search(d.line)}
+    texts = {"README.md": readme or ""} | docs | scripts
     refs = [ref for where, text in texts.items() for ref in hub_refs(text, where)]
     hub = _hub_evidence(refs, full_name)
     own += hub.own
     for where, text in texts.items():
-        for cp in checkpoint_links(text, where):
+        for cp in checkpoint_links(text, where, weights_page=where in zoos):
             if cp.weight_context:
                 own.append(f"checkpoint link {cp.url} ({cp.host} in {where})")
-    for p, text in files.items():
-        if (
-            p in texts
-            and p != "README.md"
-            and (_WEIGHT_WORD.search(p) or _WEIGHT_WORD.search(text))
-        ):
+    for p, text in scripts.items():
+        if _WEIGHT_WORD.search(p) or _WEIGHT_WORD.search(text):
             own.append(f"download script {p}")
     return WeightsEvidence(
         tuple(dict.fromkeys(own)),

@@ -25,7 +25,7 @@ from typing import ClassVar
 
 import httpx
 
-from tracker.check.github.graphql import Batch, deepen, fetch_graphql, fetch_probe
+from tracker.check.github.graphql import Batch, deepen, fetch_graphql, fetch_probe, read_docs
 from tracker.check.github.planner import BatchSizer, Quota, probe_unchanged, wants_probe
 from tracker.check.github.rest import RestAnswer, fetch_rest, make_github
 from tracker.check.interface import Checker, CheckOptions, CheckStopped, Progress
@@ -144,9 +144,11 @@ class GitHubChecker(Checker):
     def _whole(
         self, client: httpx.Client, settings: Settings, answer: Batch, d: DueRepo
     ) -> CheckResult:
-        """The answer with its whole tree (`deepen`), counting the REST request it took."""
+        """The answer with its whole tree (`deepen`) and the documents its README links
+        (`read_docs`), counting the REST requests they took."""
         result, spent = deepen(client, settings.github_api_url, answer.results[d.name])
-        self.tally.requests += spent
+        result, read = read_docs(client, settings.github_api_url, result)
+        self.tally.requests += spent + read
         return result
 
     def _take(self, queue: deque[DueRepo], sizer: BatchSizer) -> list[DueRepo]:

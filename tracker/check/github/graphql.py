@@ -26,6 +26,7 @@ import json
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -35,8 +36,10 @@ from tracker.check.evidence import (
     MAX_FILE_CHARS,
     README_NAMES,
     derive,
+    docs_to_read,
     found,
     lfs_patterns,
+    with_docs,
 )
 from tracker.http import Failure, HttpResult, request
 from tracker.models import CheckResult, ReleaseAsset, RepoFacts, RepoStatus
@@ -463,6 +466,26 @@ def deepen(client: httpx.Client, api_url: str, result: CheckResult) -> tuple[Che
         return result, 1
     facts = derive(replace(f, tree_paths=tree_paths(listing)), empty=f.empty)
     return replace(result, facts=facts), 1
+
+
+def read_docs(client: httpx.Client, api_url: str, result: CheckResult) -> tuple[CheckResult, int]:
+    """The in-repository documents the README links (`docs_to_read`), each from one raw
+    contents request at the checked commit (REST requests, not GraphQL points), after `deepen`
+    so documents deep in the tree are known. A document whose request fails stays unread.
+    Returns the result and the requests spent."""
+    f = result.facts
+    if f is None or not f.head_oid or "evidence" in result.unanswered:
+        return result, 0
+    wanted = docs_to_read(f.readme_text, f.tree_paths, f.full_name)
+    texts: dict[str, str] = {}
+    headers = {"Accept": "application/vnd.github.raw"}
+    for path in wanted:
+        url = f"{api_url.rstrip('/')}/repos/{f.full_name}/contents/{quote(path)}"
+        req = client.build_request("GET", url, params={"ref": f.head_oid}, headers=headers)
+        res = request(client, req)
+        if res.response is not None and res.status == 200:
+            texts[path] = res.response.text[:MAX_FILE_CHARS]
+    return replace(result, facts=with_docs(f, texts)), len(wanted)
 
 
 def fetch_probe(client: httpx.Client, url: str, names: Sequence[str]) -> Batch:

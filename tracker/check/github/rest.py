@@ -20,7 +20,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 from github import Auth, Github, GithubException
@@ -30,6 +30,7 @@ from tracker.check.evidence import (
     EVIDENCE_FILES,
     MAX_FILE_CHARS,
     derive,
+    docs_to_read,
     found,
     lfs_patterns,
 )
@@ -170,6 +171,21 @@ def _text(blob: dict[str, Any] | None) -> str:
     return base64.b64decode(blob["content"]).decode("utf-8", errors="replace")
 
 
+def _docs(
+    calls: _Calls, base: str, readme: str, paths: tuple[str, ...], full_name: str
+) -> tuple[tuple[str, str], ...]:
+    """The documents the README links (`docs_to_read`); one that fails to read stays unread."""
+    out = []
+    for path in docs_to_read(readme, paths, full_name):
+        try:
+            blob = calls.get(f"{base}/contents/{quote(path)}")
+        except (GithubException, requests.exceptions.RequestException):
+            continue
+        if isinstance(blob, dict) and blob.get("encoding") == "base64":
+            out.append((path, _text(blob)[:MAX_FILE_CHARS]))
+    return tuple(out)
+
+
 def _facts(calls: _Calls, repo: dict[str, Any]) -> tuple[RepoFacts, bool]:
     """Facts after the repository JSON; second value is True for an empty repository."""
     base = f"/repos/{repo['full_name']}"
@@ -196,6 +212,7 @@ def _facts(calls: _Calls, repo: dict[str, Any]) -> tuple[RepoFacts, bool]:
             for name in EVIDENCE_FILES
             if name in paths
         )
+        files += _docs(calls, base, _text(readme), paths, repo["full_name"])
     releases = calls.get(f"{base}/releases", per_page=1)
     latest = releases[0] if releases else {}
     lic = repo.get("license") or {}
