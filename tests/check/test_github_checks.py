@@ -175,17 +175,10 @@ def test_unknown_never_kills_or_erases(engine: Engine, gh: GitHubEmulator) -> No
     failed = check_targets(engine, cfg(gh), policy=FAST.with_(max_attempts=2))
     assert (failed.checked, failed.unknown) == (8, 8)
     assert repos(engine) == before
-    gh.faults = {"error_rate": 1.0, "error_statuses": [403, 429]}
-    check_targets(engine, cfg(gh, None), policy=FAST.with_(max_attempts=2), no_wait=True)
-    after = repos(engine)
-    assert {k: r["dead_confirmations"] for k, r in after.items()} == {
-        k: r["dead_confirmations"] for k, r in before.items()
-    }
-    assert {k: r["status"] for k, r in after.items() if r["status"] != "forbidden"} == {
-        "lab/gone": "not_found",
-        "lab/dmca": "blocked",
-    } or all(r["status"] in ("forbidden", before[k]["status"]) for k, r in after.items())
-    assert all(r["stars"] == before[k]["stars"] for k, r in after.items())
+    gh.faults = {"error_rate": 1.0, "error_statuses": [429]}
+    limited = check_targets(engine, cfg(gh, None), policy=FAST.with_(max_attempts=2), no_wait=True)
+    assert (limited.checked, limited.unknown) == (8, 8)
+    assert repos(engine) == before  # a 403 on every call is tests/security/test_partial_answers
 
 
 @pytest.mark.parametrize("token", [TOKEN, None], ids=["graphql", "rest"])

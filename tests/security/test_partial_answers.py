@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -84,6 +85,34 @@ def test_a_refused_token_stops_the_check_before_writing(sqlite_url: str, cli: An
             assert "401" in ran.stderr and "GITHUB_TOKEN" in ran.stderr
             assert "ghp_revoked" not in ran.stderr + ran.stdout
     assert repos(engine) == {}
+
+
+def test_a_403_on_every_call_stops_the_check_before_writing(sqlite_url: str, cli: Any) -> None:
+    """Item 2: a 403 that is no rate limit, on every call, made every repository `forbidden`
+    over REST, and over GraphQL was waited on as a rate limit, forever. GitHub refusing the
+    client everything is a configuration error: exit 5, nothing written, what to fix."""
+    engine = linked_db(sqlite_url, NAMES)
+    with GitHubEmulator(scenario(faults={"error_rate": 1.0, "error_statuses": [403]})) as gh:
+        env = {"GITHUB_TOKEN": TOKEN, "TRACKER_GITHUB_API_URL": gh.url}
+        for transport in ([], ["--rest"]):
+            started = time.monotonic()
+            ran = cli("check", "--db", sqlite_url, *transport, env=env)
+            assert ran.returncode == 5, ran.stderr
+            assert "403" in ran.stderr and "GITHUB_TOKEN" in ran.stderr
+            assert time.monotonic() - started < 60
+    assert repos(engine) == {}
+
+
+def test_a_403_from_one_repository_is_its_own_forbidden(sqlite_url: str) -> None:
+    """The same status from one repository's endpoint, while GitHub answers the client, is
+    that repository's: `forbidden`, and the others are checked."""
+    engine = linked_db(sqlite_url, NAMES)
+    refused = {"error_rate": 1.0, "error_statuses": [403], "only_paths": ["/repos/lab/code"]}
+    with GitHubEmulator(scenario(faults=refused)) as gh:
+        done = check_targets(engine, cfg(gh, None), policy=FAST)
+    statuses = {k: r["status"] for k, r in repos(engine).items()}
+    assert done.checked == 8 and statuses["lab/code"] == "forbidden"
+    assert statuses["lab/soon"] == "ok" and statuses["lab/gone"] == "not_found"
 
 
 @pytest.mark.parametrize(

@@ -24,10 +24,11 @@ from dataclasses import replace
 from typing import ClassVar
 
 import httpx
+from github import Github
 
 from tracker.check.github.graphql import Batch, deepen, fetch_graphql, fetch_probe, read_docs
 from tracker.check.github.planner import BatchSizer, Quota, probe_unchanged, wants_probe
-from tracker.check.github.rest import RestAnswer, fetch_rest, make_github
+from tracker.check.github.rest import RestAnswer, fetch_rest, make_github, refused_everywhere
 from tracker.check.interface import Checker, CheckOptions, CheckStopped, Progress
 from tracker.config import Settings
 from tracker.errors import ConfigError
@@ -55,6 +56,8 @@ class GitHubChecker(Checker):
         self.tally.transport = "rest" if self.use_rest else "graphql"
         self.quota = Quota(budget=options.budget, guess=5.0 if self.use_rest else 0.06)
         self.no_wait = options.no_wait
+        self.api_open = False
+        """GitHub answered this run's client once: a 403 since is the repository's own."""
         self.done = self.total = 0
         self.sizer = BatchSizer(size=min(25, options.max_batch), maximum=options.max_batch)
         self.probe_sizer = BatchSizer(size=options.max_batch, maximum=options.max_batch)
@@ -173,6 +176,11 @@ class GitHubChecker(Checker):
         queue.extendleft(reversed(batch))
         if answer.http_status == 401:
             raise ConfigError(f"GitHub answered 401 ({answer.reason}): check GITHUB_TOKEN")
+        if answer.http_status == 403 and answer.failure is Failure.HTTP:
+            raise ConfigError(
+                "GitHub answered 403 to the GraphQL API (not a rate limit): check GITHUB_TOKEN"
+                " (its access, SSO authorization) and that this network may reach the API"
+            )
         if answer.failure is Failure.NO_NETWORK:
             raise CheckStopped(f"GitHub unreachable ({answer.reason})")
         if answer.failure is Failure.RATE_LIMITED:
@@ -228,6 +236,9 @@ class GitHubChecker(Checker):
                     raise CheckStopped(f"GitHub unreachable ({answer.reason})")
                 if answer.bad_token:
                     raise ConfigError(answer.reason)
+                refusal = self._refusal(gh, answer)
+                if refusal is not None:
+                    raise ConfigError(refusal)
                 if answer.result is None and limit_hits >= MAX_LIMIT_HITS:
                     why = f"{answer.reason} {limit_hits} times in a row"
                     answer = replace(
@@ -250,6 +261,17 @@ class GitHubChecker(Checker):
         finally:
             self.save(pending)
             gh.close()
+
+    def _refusal(self, gh: Github, answer: RestAnswer) -> str | None:
+        """For a repository's 403 that is not a rate limit: why GitHub refuses every request
+        (a configuration error: stop before writing), or None when it stands as that
+        repository's `forbidden`. Asked once per run, at the first such 403."""
+        if self.api_open or answer.result is None or answer.result.http_status != 403:
+            return None
+        self.tally.requests += 1
+        why = refused_everywhere(gh)
+        self.api_open = why is None
+        return why
 
     def _rest_quota(self, answer: RestAnswer) -> None:
         h = answer.headers or {}

@@ -421,7 +421,9 @@ def _post(
             {}, answer.failure, answer.reason, answer.status, 0, None, answer.retry_at, elapsed
         )
     if response.status_code != 200:
-        kind = Failure.RATE_LIMITED if response.status_code in (403, 429) else Failure.HTTP
+        # the policy answers a rate limit (429, or a 403 that says so) as RATE_LIMITED above:
+        # a status here is no limit, and a 403 to the endpoint refuses every query
+        kind = Failure.RATE_LIMITED if response.status_code == 429 else Failure.HTTP
         return None, Batch(
             {}, kind, f"HTTP {response.status_code}", response.status_code, elapsed_s=elapsed
         )

@@ -253,6 +253,23 @@ def _facts(calls: _Calls, repo: dict[str, Any]) -> tuple[RepoFacts, bool]:
     return derive(facts, empty=head is None), head is None
 
 
+def refused_everywhere(gh: Github) -> str | None:
+    """After a repository answered 403 without a rate limit: whether GitHub refuses this
+    client everything (a token without access, an organization's SSO or IP allow list), asked
+    of `/rate_limit`, which is free and answers any client GitHub serves at all. None when it
+    answers: the 403 was that repository's own."""
+    try:
+        status, _, _ = gh.requester.requestJson("GET", "/rate_limit")
+    except (requests.exceptions.RequestException, RuntimeError):
+        return None
+    if status not in (401, 403):
+        return None
+    return (
+        f"GitHub answered {status} to every request, not only for one repository: check"
+        " GITHUB_TOKEN (its access, SSO authorization) and that this network may reach the API"
+    )
+
+
 def fetch_rest(gh: Github, due: DueRepo) -> RestAnswer:
     """Check one repository over REST; conditional on `due.etag`/`due.last_modified`."""
     calls = _Calls(gh)
