@@ -68,8 +68,9 @@ class Writer(Protocol):
 
 
 def writer_for(conn: Connection) -> Writer:
-    """The writer for the connection's database."""
-    if conn.dialect.name == "postgresql":
+    """The writer for the connection's database: COPY through psycopg 3 (what a
+    `postgresql://` URL gets), rows through any other driver."""
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         return CopyWriter(conn)
     return RowWriter(conn)
 

@@ -210,7 +210,7 @@ def save_rows(
     records which papers it brought)."""
     counts = SaveCounts()
     writer = writer_for(conn)
-    with _bulk_cache(conn):
+    with _bulk_settings(conn):
         for batch in _batches(papers, BATCH):
             unique = _dedupe(batch)
             ids = _save_batch(conn, writer, unique, counts, need_ids=saved is not None)
@@ -224,6 +224,33 @@ BULK_CACHE_KIB = 64 * 1024
 at scattered places; with the default, their pages are evicted and read back over and over
 (`benchmarks/bench_scale.py` measures the save). Pages are cached only as they are
 read, so a small save never fills it, and the connection gets its own size back after."""
+
+
+@contextmanager
+def _bulk_settings(conn: Connection) -> Iterator[None]:
+    """The database's settings for a bulk save (`_bulk_cache`, `_index_lookups`), restored
+    after it."""
+    with _bulk_cache(conn), _index_lookups(conn):
+        yield
+
+
+@contextmanager
+def _index_lookups(conn: Connection) -> Iterator[None]:
+    """PostgreSQL plans the look-ups of a save by their indexes, not by scanning the table.
+
+    A table filled in the save's own transaction has no statistics (ANALYZE runs after commit),
+    so the planner guesses that `title_norm = ANY(2000 titles)` matches a good part of the
+    table and scans all of it, in parallel: each batch then read every paper saved before it,
+    which made a large first ingest quadratic. Every look-up here has an index (see `_rows_in`),
+    so scans are priced out for the save (`SET LOCAL`, undone with the transaction if the
+    save fails, set back after it otherwise)."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    before = conn.exec_driver_sql("SELECT current_setting('enable_seqscan')").scalar()
+    conn.exec_driver_sql("SELECT set_config('enable_seqscan', 'off', true)")
+    yield
+    conn.exec_driver_sql("SELECT set_config('enable_seqscan', %(v)s, true)", {"v": before})
 
 
 @contextmanager
