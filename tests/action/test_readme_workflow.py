@@ -340,3 +340,24 @@ def test_feeds_alone_are_enough(tmp_path: Path) -> None:
     assert "::notice::papers: no file matches listings/*.txt" in log
     assert "papers: 0 listing files" in log
     assert "hf:daily: 1 papers read (1 new)" in log
+
+
+def test_patterns_reach_any_depth_and_a_file_matched_twice_is_read_once(tmp_path: Path) -> None:
+    with GitHubEmulator({}) as gh:
+        job = _bare_workspace(tmp_path, {"token": TOKEN, "api_url": gh.url})
+        (job.workspace / "listings" / "2024" / "spring").mkdir(parents=True)
+        (job.workspace / "listings" / "top.txt").write_text(LISTING, encoding="utf-8")
+        deep = job.workspace / "listings" / "2024" / "spring" / "deep.txt"
+        deep.write_text(LISTING.replace("Gradient Lanterns", "Quiet Lanterns"), "utf-8")
+        job.run_action_steps(
+            PIPELINE,
+            {
+                "papers": "listings/**/*.txt\nlistings/*.txt",
+                "data-branch": "",
+                "enrich-budget": "0",
+            },
+        )
+    log = "\n".join(job.log)
+    assert job.failed is None, log
+    assert "papers: 2 listing files" in log and "no file matches" not in log
+    assert "2 papers read (2 new)" in log
