@@ -36,6 +36,10 @@ class Column:
     """Its CSV cell; None when the CSV has no such column."""
     json: Read | None = None
     """Its JSON value; None when the JSON has no such field."""
+    tool_words: bool = False
+    """It holds only dates, counts, canonical URLs, keys the tool builds (`arxiv:`, `doi:`,
+    `title:`) and the tool's own status words and codes: no cell of it can start a spreadsheet
+    formula, so the CSV fast path need not check it (`tracker.reports.csv_export`)."""
 
 
 def _first_repo(p: PaperView) -> LinkView | None:
@@ -149,6 +153,7 @@ PAPER_COLUMNS: tuple[Column, ...] = (
         _TEXT,
         lambda p: p.key,
         lambda p: p.key,
+        tool_words=True,
     ),
     Column(
         "arxiv_id",
@@ -164,6 +169,7 @@ PAPER_COLUMNS: tuple[Column, ...] = (
         {"type": ["string", "null"], "format": "date"},
         lambda p: p.published,
         _date,
+        tool_words=True,
     ),
     Column(
         "code_status",
@@ -171,6 +177,7 @@ PAPER_COLUMNS: tuple[Column, ...] = (
         _STATUS,
         lambda p: p.code_status,
         lambda p: p.code_status,
+        tool_words=True,
     ),
     Column(
         "weights_status",
@@ -178,6 +185,7 @@ PAPER_COLUMNS: tuple[Column, ...] = (
         _STATUS,
         lambda p: p.weights_status,
         lambda p: p.weights_status,
+        tool_words=True,
     ),
     Column(
         "data_status",
@@ -185,6 +193,7 @@ PAPER_COLUMNS: tuple[Column, ...] = (
         _STATUS,
         lambda p: p.data_status,
         lambda p: p.data_status,
+        tool_words=True,
     ),
     Column(
         "verdict",
@@ -199,11 +208,13 @@ PAPER_COLUMNS: tuple[Column, ...] = (
         {"type": "array", "items": LINK_SCHEMA},
         lambda p: " ".join(lk.url for lk in p.links),
         lambda p: [_link(lk) for lk in p.links],
+        tool_words=True,
     ),
     Column(
         "repo_status",
         "latest check of the first repository link (ok, not_found, unknown, ...)",
         csv=lambda p: lk.repo_status if (lk := _first_repo(p)) else None,
+        tool_words=True,
     ),
     Column(
         "stars",
@@ -211,6 +222,7 @@ PAPER_COLUMNS: tuple[Column, ...] = (
         {"type": ["integer", "null"]},
         paper_stars,
         paper_stars,
+        tool_words=True,
     ),
     Column(
         "license",
@@ -223,6 +235,7 @@ PAPER_COLUMNS: tuple[Column, ...] = (
         _TEXT,
         lambda p: p.verdict_kind,
         lambda p: p.verdict_kind,
+        tool_words=True,
     ),
     Column(
         "flags",
@@ -230,6 +243,7 @@ PAPER_COLUMNS: tuple[Column, ...] = (
         _CODES,
         lambda p: _words(p.flags),
         lambda p: list(p.flags),
+        tool_words=True,
     ),
     Column(
         "acknowledged",
@@ -237,6 +251,7 @@ PAPER_COLUMNS: tuple[Column, ...] = (
         _CODES,
         lambda p: _words(p.acknowledged),
         lambda p: list(p.acknowledged),
+        tool_words=True,
     ),
     Column(
         "checklist_score",
@@ -245,6 +260,7 @@ PAPER_COLUMNS: tuple[Column, ...] = (
         {"type": ["integer", "null"], "minimum": 0, "maximum": len(ITEMS)},
         lambda p: p.checklist_score,
         lambda p: p.checklist_score,
+        tool_words=True,
     ),
     Column(
         "checklist",

@@ -98,28 +98,11 @@ def write_csv(papers: Iterable[PaperView], fh: TextIO, *, per_link: bool = False
 
 
 _TOOL_VALUES = frozenset(
-    {
-        "key",
-        "published",
-        "stars",
-        "code_status",
-        "weights_status",
-        "data_status",
-        "links",
-        "url",
-        "repo_status",
-        "verdict_kind",
-        "flags",
-        "acknowledged",
-        "kind",
-        "role",
-        "provenance",
-    }
+    {c.name for c in CSV_COLUMNS if c.tool_words} | {"url", "kind", "role", "provenance"}
 )
-"""Columns holding only dates, counts, canonical URLs, keys the tool builds (`arxiv:`, `doi:`,
-`title:` and the rest) and the tool's own status words and codes: nothing there can start a
-formula, so the fast path checks only the other columns (titles, IDs, verdicts, licenses,
-input locations)."""
+"""Columns no cell of which can start a formula (`Column.tool_words`, and the per-link URL and
+the tool's link words): the fast path checks only the others (titles, IDs, verdicts, licenses,
+venues, input locations)."""
 _CHUNK = 5000
 
 
