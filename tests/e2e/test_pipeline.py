@@ -53,7 +53,7 @@ FIRST_REPOSITORIES = {
     # key: full name, status, HTTP, stars, license, source files, placeholder, reasons,
     # weights, dead confirmations
     "example-lab/sparse-routing": (
-        "example-lab/sparse-routing", "ok", 200, 1200, "MIT", 3, False, "", False, 0
+        "example-lab/sparse-routing", "ok", 200, 1200, "MIT", 4, False, "", True, 0
     ),
     "example-lab/pixeldiff": (
         "example-lab/pixeldiff", "ok", 200, 410, "Apache-2.0", 4, False, "", True, 0
@@ -70,6 +70,10 @@ FIRST_REPOSITORIES = {
     ),
     "example-lab/speech-tome": (
         "example-lab/speech-tome", "not_found", 404, None, None, None, None, "", None, 1
+    ),
+    # the first version's repository, still linked from the project page: deleted since
+    "example-lab/pixeldiff-v1": (
+        "example-lab/pixeldiff-v1", "not_found", 404, None, None, None, None, "", None, 1
     ),
     "gitlab.com/example-chem/wl-edge-kernels": (
         "gitlab.com/example-chem/wl-edge-kernels", "ok", 200, 34, "MIT", 3, False, "", False, 0
@@ -221,20 +225,21 @@ def test_first_run_tells_each_papers_story(world: World) -> None:
     assert ran.ingested == IngestSummary(papers_seen=8, papers_new=8, links_seen=7, links_new=7)
     assert (ran.found.papers_enriched, ran.found.links_found, ran.found.arxiv_ids_found) == (
         8,
-        3,
+        4,
         6,
     )
     assert (ran.found.hf_repos_checked, ran.found.web_resolved, ran.found.unknown) == (1, 2, 0)
     # GitHub: one GraphQL query; GitLab: the project, its tree, three files and its releases;
-    # then the archives asked about every code repository and page (none keeps a copy), and
-    # one more query reads the open issues of the one repository with an open promise
+    # then the archives asked about every code repository and page (Software Heritage keeps
+    # only the deleted first version of PixelDiff), and one more query reads the open issues
+    # of the one repository with an open promise
     assert ran.checked == CheckSummary(
-        checked=7,
-        changed=7,
+        checked=8,
+        changed=8,
         requests=7,
         points=1,
         transport="graphql + gitlab",
-        archives_asked=8,
+        archives_asked=9,
         requests_asked=1,
         requests_points=1,
     )
@@ -244,6 +249,17 @@ def test_first_run_tells_each_papers_story(world: World) -> None:
         (
             "arxiv:2511.14203",
             "https://github.com/example-lab/pixeldiff",
+            "github_repo",
+            "code",
+            "project_page",
+            "official",
+            "https://pixeldiff-demo.github.io",
+            0.85,
+        ),
+        # its "Code (v1)" button: a repository deleted since
+        (
+            "arxiv:2511.14203",
+            "https://github.com/example-lab/pixeldiff-v1",
             "github_repo",
             "code",
             "project_page",
@@ -314,7 +330,7 @@ def test_promised_code_created_later_is_delivered_and_reported(world: World, cli
     assert open_findings(world.engine, SPEECH_KEY) == set()  # 404 in its grace period: awaited
     world.svc.github.advance(days=30)  # the authors create the repository
     ran = run_pipeline(world, max_age=dt.timedelta(0))
-    assert (ran.checked.checked, ran.checked.changed) == (7, 1)
+    assert (ran.checked.checked, ran.checked.changed) == (8, 1)
     with world.engine.connect() as conn:
         first_ok = conn.execute(
             select(Repository.first_ok_at).where(Repository.key == "example-lab/speech-tome")
@@ -360,15 +376,58 @@ def test_tracker_demo_through_the_entry_point(tmp_path: Path, cli: Any) -> None:
         "7 papers from the bundled listing, checked against local emulators of GitHub, GitLab, "
         "the Hugging Face Hub, arXiv and the web (no network, no account)",
         "verdicts: 4 available, 1 placeholder, 1 pending, 1 none",
-        "beyond the abstract: 3 links found (1 github_search, 1 project_page, 1 shortlink); "
+        "beyond the abstract: 4 links found (1 github_search, 2 project_page, 1 shortlink); "
         "arXiv IDs matched by exact title: 6; Hub repositories checked: 1",
-        "code hosts (graphql + gitlab): 6 repositories checked; linked repositories 1 moved, 5 ok",
+        "code hosts (graphql + gitlab): 7 repositories checked; linked repositories 1 moved, "
+        "1 not_found, 5 ok",
         "flags: 1 code_placeholder, 1 moved, 1 no_license",
         f"Explore it: tracker report --db {db}",
     ]
     for text in ("promised — due in 88 days", "placeholder", "code_placeholder, no_license"):
         assert text in result.stdout
-    assert "6 repositories checked (graphql + gitlab; 6 changed, 0 unknown)" in result.stderr
+    assert "7 repositories checked (graphql + gitlab; 7 changed, 0 unknown)" in result.stderr
+    exported = cli("export", "--db", db, "--format", "jsonl")
+    assert exported.returncode == 0, exported.stderr
+    papers = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert demo_cards(papers) == DEMO_CARDS
+
+
+DEMO_CARDS = {
+    # every item of the checklist: requirements, train.py, evaluate.py, a release checkpoint
+    # and a results table with the commands
+    "full score": ["arxiv:2511.14201"],
+    # some items, not all: Hub weights only, an evaluation script only, a training command only
+    "partial checklist": ["arxiv:2511.14203", "arxiv:2511.14206", GITLAB_KEY],
+    # a placeholder whose issues ask for the code and the data
+    "open requests": [
+        (
+            "arxiv:2511.14204",
+            [(2, "Dataset download link?"), (1, "When will the code be released?")],
+        )
+    ],
+    # the project page still links a deleted repository that Software Heritage keeps
+    "archived dead link": [("arxiv:2511.14203", "https://github.com/example-lab/pixeldiff-v1")],
+}
+"""`tracker demo` shows a paper of each kind of reproducibility card."""
+
+
+def demo_cards(papers: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The exported papers sorted into the kinds of reproducibility card."""
+    return {
+        "full score": [p["key"] for p in papers if p["checklist_score"] == 5],
+        "partial checklist": [p["key"] for p in papers if p["checklist_score"] in (1, 2, 3, 4)],
+        "open requests": [
+            (p["key"], [(r["number"], r["title"]) for r in p["open_requests"]])
+            for p in papers
+            if p["open_requests"]
+        ],
+        "archived dead link": [
+            (p["key"], lk["url"])
+            for p in papers
+            for lk in p["links"]
+            if lk["repo_status"] == "not_found" and lk["archived_url"]
+        ],
+    }
 
 
 def test_scenario_dates_follow_today_and_nothing_else_moves() -> None:
