@@ -238,8 +238,12 @@ def test_a_filtered_report_counts_its_own_papers_everywhere(
     ]
     assert report["summary"]["promises"]["kept"] == counts["kept_total"] == 3
     assert counts["counts"] == _json_counts(report["summary"])
-    # the page holds the first two but counts all three, and says so
+    # the page holds the first two but counts all three, and says so; its stars chart is of
+    # the papers it holds
     assert (counts["rows"], counts["total"]) == (2, 3)
+    assert "Stars (most starred repository) of the 2 papers on this page" in page.read_text(
+        encoding="utf-8"
+    )
 
 
 FILTERS = [

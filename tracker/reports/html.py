@@ -385,6 +385,12 @@ def _star_buckets(rows: list[dict[str, object]]) -> list[tuple[str, int]]:
     return [(lbl, counts[lbl]) for _, lbl in _STAR_BUCKETS]
 
 
+def _stars_title(rows: int, papers: int) -> str:
+    """The stars chart counts the papers on the page: it says so when `--limit` left some off."""
+    title = "Stars (most starred repository)"
+    return title if rows >= papers else f"{title} of the {rows:,} papers on this page"
+
+
 def _badge_css() -> str:
     colors = {**_VERDICT_COLORS, "unflagged": "#9e9e9e"}
     return "".join(f".v-{k}{{background:{c}}}" for k, c in colors.items())
@@ -415,7 +421,7 @@ def write_html(
         + '</ul><div class="charts">'
         + _bars("Verdicts", verdicts, "status", _VERDICT_COLORS)
         + _kept_chart(kept)
-        + _bars("Stars (most starred repository)", _star_buckets(rows), "stars", {})
+        + _bars(_stars_title(len(rows), summary.papers), _star_buckets(rows), "stars", {})
         + '</div><div class="controls"><input id="q" type="search" aria-label="search" '
         'placeholder="Search title, handle, verdict, venue or URL">'
         '<select id="verdict" aria-label="verdict"><option value="">all verdicts</option>'
