@@ -193,3 +193,23 @@ def test_a_malformed_200_answer_is_unknown_and_changes_nothing(
     assert _state(engine) == clean
     assert {r["status_reason"] for r in repos(engine).values()} != {"not modified"}
     assert _runs(engine) == ["done", "done"]
+
+
+def test_a_linked_document_answered_malformed_stays_unread(sqlite_url: str) -> None:
+    """A document the README links is extra evidence: when its answer is not JSON it stays
+    unread, and the repository's own answer stands (REST)."""
+    repo = {
+        "owner": "lab",
+        "name": "zoo",
+        "created_at": "2024-01-01T00:00:00Z",
+        "readme": "# Zoo\nWeights are listed in [the zoo](MODEL_ZOO.md).\n",
+        "files": {"train.py": "import torch\n", "MODEL_ZOO.md": "| model | link |\n"},
+    }
+    cut = {"malformed_rate": 1.0, "only_paths": ["/repos/lab/zoo/contents/MODEL_ZOO.md"]}
+    engine = linked_db(sqlite_url, ["lab/zoo"])
+    with GitHubEmulator({"now": "2025-01-01T00:00:00Z", "repos": [repo], "faults": cut}) as gh:
+        done = check_targets(engine, cfg(gh, None), policy=FAST)
+        asked = [r.path for r in gh.requests if r.fault == "malformed"]
+    row = repos(engine)["lab/zoo"]
+    assert asked == ["/repos/lab/zoo/contents/MODEL_ZOO.md"]
+    assert (done.unknown, row["status"], row["status_reason"]) == (0, "ok", "")

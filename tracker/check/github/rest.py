@@ -179,7 +179,7 @@ def _docs(
     for path in docs_to_read(readme, paths, full_name):
         try:
             blob = calls.get(f"{base}/contents/{quote(path)}")
-        except (GithubException, requests.exceptions.RequestException):
+        except (GithubException, Unusable, requests.exceptions.RequestException):
             continue
         if isinstance(blob, dict) and blob.get("encoding") == "base64":
             out.append((path, _text(blob)[:MAX_FILE_CHARS]))
