@@ -30,7 +30,7 @@ from tracker.store.engine import current_revision, head_revision, make_engine
 from tracker.store.locks import lock_for_write
 from tracker.store.papers import CLAIM_RANK
 from tracker.store.rollup import ROLLUP_COLUMNS
-from tracker.store.tables import Paper, utcnow
+from tracker.store.tables import FLAG_NOW, Paper, utcnow
 
 BATCH = 2000
 
@@ -254,8 +254,9 @@ def _insert(
 ) -> None:
     """Insert the first row of each new identity; every source row of it maps to that row."""
     rows = [{c: v for c, v in same[0].items() if c != "id"} for same in fresh.values()]
-    if table.name == Paper.__tablename__:  # a new paper arrives without the source's codes
-        rows = [{**r, **dict.fromkeys(CODE_COLUMNS)} for r in rows]
+    if table.name == Paper.__tablename__:  # a new paper arrives without the source's codes,
+        # and is judged at the next flag run whatever the source's judgement said
+        rows = [{**r, **dict.fromkeys(CODE_COLUMNS), "flag_due": FLAG_NOW} for r in rows]
     dst.execute(insert(table), rows)
     if ids is None:
         return
