@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tracker.handles import paper_handle
+
 
 class LinkKind(StrEnum):
     """What a URL points at, judged from the URL alone (see the corpus FORMAT)."""
@@ -594,6 +596,11 @@ class PaperView:
     """What it says about code, weights and data, with the sentences (filled only when asked
     for: the HTML page's cards)."""
 
+    @property
+    def handle(self) -> str:
+        """The short name tables show and commands accept (`tracker.handles`)."""
+        return paper_handle(self.key)
+
 
 @dataclass(frozen=True, slots=True)
 class ArxivEntry:
@@ -785,6 +792,9 @@ class ReportSummary:
     """Linked repositories per license (`none` when they carry none)."""
     flagged: dict[str, int] = field(default_factory=dict)
     """Papers per unacknowledged true probe."""
+    claimed: int = 0
+    """Papers whose own text says their code is released (`code_status` `released`), checked
+    or not: beside `with_code` and `unknown`, what was claimed, found and left unanswered."""
 
     @property
     def share_with_code(self) -> float:
@@ -820,6 +830,11 @@ class DiffEvent:
     at: dt.datetime
     before: str = ""
     after: str = ""
+
+    @property
+    def handle(self) -> str:
+        """The paper's handle (`tracker.handles`)."""
+        return paper_handle(self.paper_key)
 
 
 @dataclass(frozen=True, slots=True)

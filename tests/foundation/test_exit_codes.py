@@ -18,8 +18,13 @@ def test_readme_table_is_the_definition() -> None:
     assert [(int(code), meaning) for code, meaning in rows] == [(e.value, e.meaning) for e in Exit]
 
 
-def test_codes_3_to_6_end_with_their_meaning(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_codes_1_and_3_to_6_end_with_their_meaning(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    flagged_db = str(tmp_path / "flagged.db")
+    offline = ("run", str(EXAMPLE), "--no-enrich", "--no-check", "--db", flagged_db)
+    assert cli(*offline, cwd=tmp_path).returncode == 0
     runs = {
+        # the example's repositories were not checked: four papers carry `unknown`
+        Exit.FLAGGED: cli("report", "--db", flagged_db, "--fail-on", "unknown", cwd=tmp_path),
         Exit.BAD_INPUT: cli("ingest", "missing.txt", cwd=tmp_path),
         Exit.DATABASE: cli("report", "--db", "typo.db", cwd=tmp_path),
         Exit.CONFIG: cli("ingest", str(EXAMPLE), "--column", "bad", cwd=tmp_path),
@@ -38,6 +43,10 @@ def test_codes_3_to_6_end_with_their_meaning(tmp_path: Path, cli) -> None:  # ty
     for code, done in runs.items():
         assert done.returncode == code, done.stderr
         assert done.stderr.splitlines()[-1] == f"exit {code.value}: {code.meaning}"
+    assert runs[Exit.FLAGGED].stderr.splitlines()[-2:] == [
+        "4 papers flagged unknown (--fail-on)",
+        "exit 1: papers carry a flag listed in --fail-on",
+    ]
     assert runs[Exit.INCOMPLETE].stderr.splitlines()[-1] == (
         "exit 6: some links could not be checked (no network, rate limit, budget); "
         "what was learned is stored, rerun later"

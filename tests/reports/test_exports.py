@@ -128,7 +128,7 @@ def test_markdown_fits_a_github_comment_and_points_at_the_rest() -> None:
 
 def test_markdown_export_states_the_summary(seeded: Seeded, cli: Any) -> None:
     text = cli("export", "-f", "markdown", "--db", seeded.url).stdout
-    assert "- 7 papers, 2 with code (28.6%)" in text
+    assert "- 7 papers: 5 claim released code · 2 verified · 1 not checked\n" in text
 
 
 def test_fail_on_exits_1_and_ignores_acknowledged(seeded: Seeded, cli: Any) -> None:
@@ -139,7 +139,8 @@ def test_fail_on_exits_1_and_ignores_acknowledged(seeded: Seeded, cli: Any) -> N
         "ack", "2401.00003", "code_link_dead", "--note", "moved to GitLab", "--db", seeded.url
     )
     assert ack.returncode == 0, ack.stderr
-    assert "recorded acknowledgement of code_link_dead on arxiv:2401.00003" in ack.stderr
+    said = "recorded acknowledgement of code_link_dead on 2401.00003 (arxiv:2401.00003)"
+    assert said in ack.stderr
     res = cli("report", "--db", seeded.url, "--fail-on", "code_link_dead", "-f", "json")
     assert res.returncode == 0, res.stderr
     paper = next(p for p in json.loads(res.stdout)["papers"] if p["key"] == "arxiv:2401.00003")

@@ -90,6 +90,7 @@ def test_summary_counts_promises_and_median(seeded: Seeded) -> None:
             "moved": 1,
             "unknown": 1,
         },
+        claimed=5,  # "Code: URL", "Code is at URL"...: all but the promise and "No Code Here"
     )
     assert round(s.share_with_code, 3) == 0.286
 

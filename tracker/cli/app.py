@@ -6,6 +6,7 @@ Exit codes and what each means are defined once, in `Exit` (the README's table i
 from __future__ import annotations
 
 import importlib.machinery
+import importlib.util
 import sys
 from enum import IntEnum
 from typing import Annotated, Any
@@ -57,8 +58,9 @@ class Exit(IntEnum):
     """Each step is its own transaction, so what finished is kept and nothing half."""
 
 
-EXPLAINED = frozenset({Exit.BAD_INPUT, Exit.DATABASE, Exit.CONFIG, Exit.INCOMPLETE})
-"""Codes whose meaning ends stderr: the usage error, `--fail-on` and Ctrl-C say theirs already."""
+EXPLAINED = frozenset({Exit.FLAGGED, Exit.BAD_INPUT, Exit.DATABASE, Exit.CONFIG, Exit.INCOMPLETE})
+"""Codes whose meaning ends stderr, so that a log read from the bottom says why the job failed:
+the usage error and Ctrl-C say theirs already."""
 
 
 def leave(code: int) -> None:
@@ -146,10 +148,13 @@ class TrackerGroup(TyperGroup):
 
 def version_line() -> str:
     """The version, and whether extraction runs compiled (mypyc) or as pure Python: the build
-    chooses at install time (hatch_build.py), and this is where a user can see which it chose."""
-    import tracker.extract
+    chooses at install time (hatch_build.py), and this is where a user can see which it chose.
+    The file the import system would load tells, without running extraction's imports."""
+    import tracker
 
-    compiled = tracker.extract.__file__.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+    spec = importlib.util.find_spec("tracker.extract")
+    origin = (spec.origin if spec else None) or ""
+    compiled = origin.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
     return f"tracker {tracker.__version__} (extraction {'compiled' if compiled else 'pure Python'})"
 
 

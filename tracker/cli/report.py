@@ -35,7 +35,7 @@ from tracker.models import ReportFilter
 from tracker.reports.formats import ExportFormat
 from tracker.reports.json_export import paper_dict, summary_dict
 from tracker.reports.markdown import write_markdown
-from tracker.reports.table import report_view
+from tracker.reports.table import ROWS_SHOWN, report_view
 from tracker.reports.text import json_text
 from tracker.store import open_db
 from tracker.store.report_source import StoredReport
@@ -62,6 +62,49 @@ def fail_on(conn: Connection, codes: tuple[str, ...], flt: ReportFilter) -> None
         raise typer.Exit(Exit.FLAGGED)
 
 
+Wide = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="Wide table whatever the terminal: weights, data, stars, flags and the code link "
+        "too (the default from 120 columns).",
+    ),
+]
+Narrow = Annotated[
+    bool,
+    typer.Option(
+        "--narrow",
+        help="Narrow table whatever the terminal: handle, title and verdict (the default under "
+        "120 columns).",
+    ),
+]
+TableLimit = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        help=f"At most this many papers (table default {ROWS_SHOWN}; 0 for all).",
+        show_default=False,
+    ),
+]
+
+
+def layout(wide: bool, narrow: bool) -> bool | None:
+    """Wide (True), narrow (False), or as wide as the terminal allows (None)."""
+    if wide and narrow:
+        raise typer.BadParameter("choose one of --wide and --narrow", param_hint="--wide")
+    return True if wide else False if narrow else None
+
+
+def rows_shown(limit: int | None, table: bool) -> int | None:
+    """The papers a listing shows: `--limit N`, all for `--limit 0`, and by default
+    `ROWS_SHOWN` in a table and all in an export."""
+    if limit is None:
+        return ROWS_SHOWN if table else None
+    if limit < 0:
+        raise typer.BadParameter("give 0 (all) or a positive number", param_hint="--limit")
+    return limit or None
+
+
 @app.command()
 def report(
     db: DbOption = None,
@@ -73,24 +116,28 @@ def report(
     query: QueryOpt = None,
     sort: SortOpt = "id",
     desc: DescOpt = False,
-    limit: LimitOpt = None,
+    limit: TableLimit = None,
     format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ReportFormat.TABLE,
     fail_on_: FailOnOpt = None,
+    wide: Wide = False,
+    narrow: Narrow = False,
 ) -> None:
     """Show a summary and a table of stored papers with verdicts and flags.
 
     Example: tracker report --flag code_promised_missing --sort stars --desc --limit 20
     """
-    flt = build_filter(flag, status, since, min_stars, query, sort, desc, limit, min_score)
+    shown = rows_shown(limit, format is ReportFormat.TABLE)
+    layout_ = layout(wide, narrow)
+    flt = build_filter(flag, status, since, min_stars, query, sort, desc, shown, min_score)
     codes = split_codes(fail_on_, "--fail-on")
     engine = open_db(settings(db).db_url, create=False)
     with engine.connect() as conn:
         summary = report_summary(conn, flt)
         papers = iter_report_views(conn, flt)
         if format is ReportFormat.TABLE:
-            out.print(report_view(summary, papers))
+            out.print(report_view(summary, list(papers), out.width, layout_), soft_wrap=False)
         elif format is ReportFormat.JSON:
             doc = {"summary": summary_dict(summary), "papers": [paper_dict(p) for p in papers]}
             sys.stdout.write(json_text(doc) + "\n")

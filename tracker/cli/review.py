@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,13 +19,17 @@ from tracker.flags.run import flag_paper, flag_papers
 from tracker.reports.markdown import diff_markdown
 from tracker.reports.show import PaperDetail, detail_dict, detail_markdown, detail_view
 from tracker.reports.table import diff_table
-from tracker.reports.text import json_text
+from tracker.reports.text import json_text, printable
 from tracker.store import open_db
 from tracker.store.archives import archived_copies
 from tracker.store.facts import iter_paper_facts
-from tracker.store.findings import ack_notes, delete_ack, paper_id, save_ack
+from tracker.store.findings import ack_notes, delete_ack, save_ack
+from tracker.store.lookup import MAX_CANDIDATES, PaperRef, find_papers
 from tracker.store.open_requests import open_requests_of
 from tracker.store.reporting import diff_events, repo_history
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 
 class ViewFormat(StrEnum):
@@ -43,7 +47,33 @@ CHECKLIST_HELP = (
 """The checklist items as `tracker flag --help` lists them (`tracker.flags.checklist.ITEMS`)."""
 
 FormatOpt = Annotated[ViewFormat, typer.Option("--format", "-f", help="Output format.")]
-PaperArg = Annotated[str, typer.Argument(help="Paper key, arXiv ID or DOI.", show_default=False)]
+PaperArg = Annotated[
+    str,
+    typer.Argument(
+        help="Paper handle (as tables show it) or a unique prefix of it, key, arXiv ID or URL, "
+        "or DOI.",
+        show_default=False,
+    ),
+]
+
+
+def one_paper(conn: Connection, ref: str) -> PaperRef:
+    """The paper `ref` names; exit 3 when none, the usage code listing them when several."""
+    found = find_papers(conn, ref)
+    if not found:
+        raise InputError(
+            ref, "no such paper in the database (use its handle, key, arXiv ID or DOI)"
+        )
+    if len(found) > 1:
+        listed = [f"{r.handle}  {printable(r.title)}" for r in found[:MAX_CANDIDATES]]
+        more = len(found) - len(listed)
+        raise typer.BadParameter(
+            f"{ref!r} names {len(found):,} papers; type more of the handle:\n  "
+            + "\n  ".join(listed)
+            + (f"\n  ... and {more:,} more" if more else ""),
+            param_hint="PAPER",
+        )
+    return found[0]
 
 
 @app.command(epilog=CHECKLIST_HELP)
@@ -93,10 +123,8 @@ def show(paper: PaperArg, db: DbOption = None, format: FormatOpt = ViewFormat.TA
     cfg = settings(db)
     engine = open_db(cfg.db_url, create=False)
     with engine.connect() as conn:
-        found = paper_id(conn, paper)
-        if found is None:
-            raise InputError(paper, "no such paper in the database (use its key, arXiv ID or DOI)")
-        pid, key = found
+        named = one_paper(conn, paper)
+        pid, key = named.id, named.key
         facts = next(iter(next(iter_paper_facts(conn, [key]))))
         keys = sorted({lk.repo.key for lk in facts.links if lk.repo is not None})
         history = repo_history(conn, keys)
@@ -141,6 +169,7 @@ def diff(
                 {
                     "kind": e.kind,
                     "paper": e.paper_key,
+                    "handle": e.handle,
                     "title": e.title,
                     "repository": e.subject,
                     "at": e.at.isoformat(),
@@ -176,13 +205,11 @@ def ack(
     cfg = settings(db)
     engine = open_db(cfg.db_url, create=False)
     with engine.begin() as conn:
-        found = paper_id(conn, paper)
-        if found is None:
-            raise InputError(paper, "no such paper in the database (use its key, arXiv ID or DOI)")
-        pid, key = found
+        named = one_paper(conn, paper)
+        pid, key = named.id, named.key
         changed = delete_ack(conn, pid, code) if remove else save_ack(conn, pid, code, note)
     flag_papers(engine, cfg, keys=[key])
     verb = (
         ("removed" if changed else "had no") if remove else ("recorded" if changed else "updated")
     )
-    err.print(f"{verb} acknowledgement of {code} on {key}")
+    err.print(f"{verb} acknowledgement of {code} on {named.handle} ({key})", markup=False)

@@ -41,11 +41,11 @@ from tracker.cli.options import (
     parse_max_age,
     split_codes,
 )
-from tracker.cli.report import fail_on
+from tracker.cli.report import Narrow, TableLimit, Wide, fail_on, layout, rows_shown
 from tracker.cli.stages import Shown
 from tracker.enrich import DEFAULT_BUDGET, EnrichOptions
 from tracker.models import ReportFilter
-from tracker.reports.table import papers_table
+from tracker.reports.table import listing
 from tracker.sources.feeds import FeedApi, parse_feed
 from tracker.store import count_rows, open_db
 from tracker.store.feeds import watched_feeds
@@ -66,7 +66,9 @@ def run(
     sources: RunSources = None,
     db: DbOption = None,
     watched: Watched = False,
-    limit: Annotated[int | None, typer.Option(help="Show at most this many papers.")] = None,
+    limit: TableLimit = None,
+    wide: Wide = False,
+    narrow: Narrow = False,
     strict: Strict = False,
     column: Columns = None,
     input_format: InputFormat = None,
@@ -125,6 +127,8 @@ def run(
     Example: tracker run examples/hf-trending.txt
     """
     codes = split_codes(fail_on_, "--fail-on")
+    shown_rows = rows_shown(limit, table=True)
+    layout_ = layout(wide, narrow)
     age = parse_max_age(max_age)
     cfg = settings(
         db,
@@ -174,8 +178,9 @@ def run(
     engine = open_db(cfg.db_url)
     ran = pipeline.run(engine, cfg, read, plan, Shown())
     with engine.connect() as conn:
-        out.print(papers_table(iter_report_views(conn, ReportFilter(limit=limit)), width=out.width))
         rows = count_rows(conn)
+        shown = list(iter_report_views(conn, ReportFilter(limit=shown_rows)))
+        out.print(listing(shown, rows["papers"], out.width, layout_), soft_wrap=False)
         err.print(f"database: {rows['papers']:,} papers, {rows['links']:,} links")
         fail_on(conn, codes, ReportFilter())
     if ran.incomplete:

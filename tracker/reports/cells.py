@@ -29,11 +29,28 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
+NOT_CHECKED = "not checked: --no-check, no network or token, a rate limit, an error answer"
+"""Why a code link ends `unknown` (`tracker.flags.verdict`), as the summary says it."""
+
+
+def code_lines(s: ReportSummary) -> list[str]:
+    """How many papers have code. While some links are unanswered, a share would read as a
+    finding ("0 with code (0.0%)" when nothing could be checked), so the lines say instead
+    what was claimed, what was verified and what could not be checked, and why."""
+    if not s.unknown:
+        return [f"{s.papers:,} papers, {s.with_code:,} with code ({_pct(s.share_with_code)})"]
+    return [
+        f"{s.papers:,} papers: {s.claimed:,} claim released code · {s.with_code:,} verified · "
+        f"{s.unknown:,} not checked",
+        NOT_CHECKED,
+    ]
+
+
 def summary_lines(s: ReportSummary) -> list[str]:
     """The summary as a few plain lines (the terminal and Markdown add their own markup)."""
     median = "n/a" if s.median_days_to_release is None else f"{s.median_days_to_release:g} days"
     lines = [
-        f"{s.papers:,} papers, {s.with_code:,} with code ({_pct(s.share_with_code)})",
+        *code_lines(s),
         f"promises: {s.kept:,} kept, {s.broken:,} broken, {s.pending:,} pending; "
         f"{s.unknown:,} unknown; median time to release {median}",
     ]

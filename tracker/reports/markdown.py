@@ -64,10 +64,10 @@ def _code_cell(p: PaperView) -> str:
     return f"[{cell(lk.url.split('://', 1)[-1])}]({href(lk.url)})"
 
 
-def _row(i: int, p: PaperView) -> str:
+def _row(p: PaperView) -> str:
     stars = paper_stars(p)
     cells = [
-        str(i),
+        f"`{cell(p.handle)}`",
         paper_link(p.title, p.arxiv_id),
         cell(p.verdict),
         _code_cell(p),
@@ -94,12 +94,12 @@ def write_markdown(
     """Write the summary and as many rows as fit in `limit` characters; returns rows written."""
     parts = [
         summary_markdown(summary, title),
-        "| # | Paper | Verdict | Code | Stars | Flags |\n|---:|---|---|---|---:|---|\n",
+        "| Handle | Paper | Verdict | Code | Stars | Flags |\n|---|---|---|---|---:|---|\n",
     ]
     used = sum(len(x) for x in parts)
     n = 0
     for n_seen, p in enumerate(papers, 1):
-        row = _row(n_seen, p)
+        row = _row(p)
         if used + len(row) > limit - _FOOTER_ROOM:
             break
         parts.append(row)
@@ -117,13 +117,14 @@ def diff_markdown(events: list[DiffEvent], title: str, *, limit: int = GITHUB_LI
         return head + "No changes.\n"
     out = [
         head,
-        "| When | Change | Repository | Before | After | Paper |\n|---|---|---|---|---|---|\n",
+        "| When | Change | Repository | Before | After | Handle | Paper |\n"
+        "|---|---|---|---|---|---|---|\n",
     ]
     used = sum(len(x) for x in out)
     for i, e in enumerate(events):
         row = (
             f"| {e.at:%Y-%m-%d} | {e.kind} | {cell(e.subject)} | {cell(e.before)} | "
-            f"{cell(e.after)} | {cell(e.title)} |\n"
+            f"{cell(e.after)} | `{cell(e.handle)}` | {cell(e.title)} |\n"
         )
         if used + len(row) > limit - _FOOTER_ROOM:
             out.append(f"\n_{len(events) - i:,} more changes not shown._\n")

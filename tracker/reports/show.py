@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 
 from tracker.flags.checklist import ITEMS, Checklist, from_json, main_repository
+from tracker.handles import paper_handle
 from tracker.models import Finding, HistoryPoint, OpenRequest, PaperFacts
 from tracker.reports.markdown import cell
 from tracker.reports.text import rich_text
@@ -115,6 +116,7 @@ def detail_dict(d: PaperDetail) -> dict[str, Any]:
     f = d.facts
     return {
         "key": f.key,
+        "handle": paper_handle(f.key),
         "title": f.title,
         "published": f.published.isoformat() if f.published else None,
         "venue_date": f.venue_date.isoformat() if f.venue_date else None,
@@ -190,7 +192,7 @@ def detail_dict(d: PaperDetail) -> dict[str, Any]:
 def detail_view(d: PaperDetail) -> RenderableType:
     f = d.facts
     head = rich_text(
-        f"{f.title}\n{f.key}  published {f.published or 'unknown'}"
+        f"{f.title}\n{paper_handle(f.key)}  {f.key}  published {f.published or 'unknown'}"
         + (f"  venue {f.venue_date}" if f.venue_date else "")
         + f"\nverdict: {d.verdict}"
     )
@@ -264,7 +266,8 @@ def detail_view(d: PaperDetail) -> RenderableType:
 def detail_markdown(d: PaperDetail) -> str:
     f = d.facts
     out = [
-        f"## {cell(f.title)}\n\n`{f.key}` · published {f.published or 'unknown'} · "
+        f"## {cell(f.title)}\n\n`{paper_handle(f.key)}` · `{f.key}` · "
+        f"published {f.published or 'unknown'} · "
         f"**{cell(d.verdict)}**\n\n### Links\n\n| URL | Kind | Role | Provenance | Repository |\n"
         "|---|---|---|---|---|\n"
     ]

@@ -159,6 +159,7 @@ class _Tally:
         self.verdicts: dict[str, int] = defaultdict(int)
         self.flagged: dict[str, int] = defaultdict(int)
         self.with_code = self.kept = 0
+        self.claimed = 0
         self.release_days: dict[int, int] = defaultdict(int)
 
     def add(
@@ -169,6 +170,8 @@ class _Tally:
             self.with_code += n
         if is_kept(kind, status):
             self.kept += n
+        if status == "released":
+            self.claimed += n
         for code in (flags or "").split():
             self.flagged[code] += n
         if days is not None:
@@ -198,6 +201,7 @@ class _Tally:
             verdicts=dict(sorted(self.verdicts.items())),
             licenses=dict(sorted(licenses.items(), key=lambda kv: (-kv[1], kv[0]))),
             flagged=dict(sorted(self.flagged.items(), key=lambda kv: (-kv[1], kv[0]))),
+            claimed=self.claimed,
         )
 
 
