@@ -72,6 +72,12 @@ def test_the_top_level_help_imports_no_command_and_no_database_or_http(tmp_path:
     ]
 
 
+def test_the_version_is_told_without_running_extraction(tmp_path: Path) -> None:
+    modules = imported("--version", cwd=tmp_path)
+    assert "tracker.cli.app" in modules
+    assert under(modules, (*HEAVY, "tracker.extract", "tracker.models")) == []
+
+
 def test_a_report_imports_no_checker_http_pdf_or_migration(tmp_path: Path) -> None:
     db = tmp_path / "small.db"
     ingest = [sys.executable, "-m", "tracker", "ingest", str(EXAMPLE), "--db", str(db)]
