@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import json
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ import pytest
 from browser import FLAGS, Browser
 from reports_seed import EVIL_TITLE, Seeded
 
+from tracker.handles import paper_handle
 from tracker.models import (
     ClaimView,
     LinkView,
@@ -97,6 +99,27 @@ def test_page_is_self_contained(page: Path) -> None:
     assert not re.search(r"<(?:script|link|img|iframe)[^>]+(?:src|href)=", text)
     assert not re.search(r"@import|url\(", text)
     assert text.count("<script") == 3
+
+
+def test_each_row_shows_the_papers_handle(browser: Browser, tmp_path: Path) -> None:
+    titled = dataclasses.replace(_hostile_paper(), key="title:a paper without an id", arxiv_id=None)
+    summary = ReportSummary(
+        papers=2, with_code=0, kept=0, broken=0, pending=0, unknown=0, median_days_to_release=None
+    )
+    path = tmp_path / "handles.html"
+    with path.open("w", encoding="utf-8") as fh:
+        write_html([_hostile_paper(), titled], summary, fh)
+    browser.open(path.as_uri(), 1280)
+    shown = browser.eval("[...document.querySelectorAll('tr.paper .handle')].map(e=>e.textContent)")
+    assert shown == ["2402.00009", paper_handle("title:a paper without an id")]
+    assert re.fullmatch(r"[0-9a-hjkmnp-tv-z]{8}", shown[1])
+    # a handle is what `tracker show` takes, so the search finds a paper by it too
+    browser.eval(
+        "(()=>{const q=document.getElementById('q'); q.value="
+        + json.dumps(shown[1][:5])
+        + "; q.dispatchEvent(new Event('input')); return 0;})()"
+    )
+    assert _shown(browser) == ["title:a paper without an id"]
 
 
 def test_rendered_table_filters_sorts_and_draws(chromium: str, page: Path, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, TextIO
 
 from tracker.columns import json_paper
+from tracker.handles import paper_handle
 from tracker.models import KeptPromise, LinkView, PaperView, ReportSummary
 from tracker.reports.cells import code_link, summary_lines
 from tracker.reports.interface import Formatter, ReportSource
@@ -272,7 +273,7 @@ def _row(p: PaperView) -> dict[str, Any]:
     return _shown(
         {
             **json_paper(p),
-            "handle": p.arxiv_id or p.key,
+            "handle": paper_handle(p.key),
             "code_url": lk.url if lk else None,
             "code_archived": lk.archived_url if lk and _dead(p, lk) else None,
             "star_history": list(p.star_history),
