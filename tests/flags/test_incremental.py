@@ -232,6 +232,8 @@ def test_a_passing_deadline_rejudges_exactly_the_papers_due_by_then(
     assert _judged(world, monkeypatch, today=later - dt.timedelta(days=1)) == {
         k for k, d in dues.items() if d < later
     }
+    with world.engine.connect() as conn:  # those judged the day before have their next day
+        dues = dict(conn.execute(select(p.c.key, p.c.flag_due)).all())
     assert _judged(world, monkeypatch, today=later) == {k for k, d in dues.items() if d == later}
     _same_as_a_full_run(world, later)
 
