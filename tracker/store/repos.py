@@ -101,7 +101,7 @@ def due_repos(
     every linked key coming back to be looked up (`tracker.schedule.is_due` decides)."""
     if dead_checked_before is None:
         return _every_linked_repo(conn)
-    out = [_due_repo(m) for m in conn.execute(_due_rows(checked_before, dead_checked_before))]
+    out = [DueRepo(*row) for row in conn.execute(_due_rows(checked_before, dead_checked_before))]
     unseen = (
         select(_L.c.repo_key.label("k")).where(_L.c.repo_key.is_not(None)).distinct().subquery()
     )
@@ -122,22 +122,19 @@ def _due_rows(checked_before: dt.datetime | None, dead_checked_before: dt.dateti
         and_(dead, _R.c.last_checked_at <= dead_checked_before),
         and_(~dead, true() if checked_before is None else _R.c.last_checked_at <= checked_before),
     )
-    return select(*(_R.c[c] for c in _DUE_COLUMNS)).where(due, or_(linked, renamed))
-
-
-def _due_repo(row: Any) -> DueRepo:
-    return DueRepo(
-        row.key,
-        row.full_name or row.key,
-        row.status,
-        row.last_checked_at,
-        row.etag,
-        row.last_modified,
-        row.probe_digest,
-        row.full_checked_at,
-        int(row.dead_confirmations or 0),
-        row.releases_count,
+    fields = (  # `DueRepo`'s, in its order, so each row is its arguments as they come
+        _R.c.key,
+        func.coalesce(func.nullif(_R.c.full_name, ""), _R.c.key),
+        _R.c.status,
+        _R.c.last_checked_at,
+        _R.c.etag,
+        _R.c.last_modified,
+        _R.c.probe_digest,
+        _R.c.full_checked_at,
+        func.coalesce(_R.c.dead_confirmations, 0),
+        _R.c.releases_count,
     )
+    return select(*fields).where(due, or_(linked, renamed))
 
 
 def _every_linked_repo(conn: Connection) -> list[DueRepo]:
