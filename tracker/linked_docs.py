@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 MAX_LINKED_DOCS = 4
-"""Documents read per repository: the most relevant first (`_relevant`), the rest unread."""
+"""Documents read per repository: the most relevant first (`_RELEVANT`), the rest unread."""
+STORED_CHARS = 65536
+"""Evidence files, linked documents among them, are stored up to this many characters
+(`tracker.check.evidence.MAX_FILE_CHARS`); a document this long was read only in part."""
 DOC_SUFFIXES = (".md", ".markdown", ".mdown", ".rst", ".txt")
 _NOT_READ = re.compile(
     r"^(?:contributing|code[_-]of[_-]conduct|licen[cs]e|copying|notice|changelog|changes"
@@ -111,6 +114,11 @@ def linked_docs(readme: str, paths: Iterable[str], full_name: str = "") -> tuple
             rank = 0 if _RELEVANT.search(path) or _RELEVANT.search(text) else 1
             found[path] = (rank, len(found), DocLink(path, _line_at(readme, at)))
     return tuple(d for _, _, d in sorted(found.values(), key=lambda v: (v[0], v[1])))
+
+
+def read_in_part(text: str) -> bool:
+    """Whether a stored document was cut at `STORED_CHARS`: what it lacks may come later."""
+    return len(text) >= STORED_CHARS
 
 
 def docs_read_and_unread(

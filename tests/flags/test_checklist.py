@@ -23,6 +23,7 @@ from tracker.flags.checklist import (
 )
 from tracker.flags.judge import columns, judge
 from tracker.flags.weights import WeightsEvidence
+from tracker.linked_docs import STORED_CHARS
 from tracker.models import LinkFacts, ReleaseAsset, RepoEvidence, ReportFilter, RepoState
 from tracker.schedule import check_targets
 from tracker.store import open_db
@@ -518,3 +519,20 @@ def test_metric_scripts_and_prose_that_reproduces_a_table() -> None:
         paths=("README.md", "train.py", "config/", "config/eval_small.py"),
     )
     assert answers(losses)["results"] == "yes"
+
+
+def test_a_linked_document_cut_at_the_stored_length_was_read_only_in_part() -> None:
+    """The check stores a file up to `STORED_CHARS`: a model zoo that long may list its
+    checkpoints further down, so finding none in the stored part is no absence."""
+    zoo = ("| R50 | 40.2 | config |\n" * 4000)[:STORED_CHARS]
+    files = {"setup.py": "setup(install_requires=['torch'])", "docs/MODEL_ZOO.md": zoo}
+    e = RepoEvidence("lab/det", readme=ZOO_README, paths=ZOO_PATHS, files=files)
+    c = judge_checklist(e, judge(e).weights, "code")
+    assert (c.get("pretrained_models").answer, c.get("pretrained_models").reason) == (
+        Answer.UNKNOWN,
+        "no weights of the authors' seen, but the README points to docs/MODEL_ZOO.md, which "
+        "was read only in part",
+    )
+    whole = {**files, "docs/MODEL_ZOO.md": zoo[: STORED_CHARS // 2]}
+    e = RepoEvidence("lab/det", readme=ZOO_README, paths=ZOO_PATHS, files=whole)
+    assert answers(e)["pretrained_models"] == "no"

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
-from tracker.linked_docs import MAX_LINKED_DOCS, linked_docs
+from tracker.linked_docs import MAX_LINKED_DOCS, STORED_CHARS, linked_docs
 from tracker.models import CheckResult, RepoFacts, RepoStatus
 from tracker.tree import languages, source_files, vendored_dirs
 
@@ -87,8 +87,9 @@ Fixed names, so GraphQL reads them as free `object(expression:)` lookups."""
 EVIDENCE_COLUMNS = ("evidence", "source_files", "lfs_patterns", "readme_size", "readme_sha")
 """What an unanswered tree, README, or evidence file leaves as stored: the evidence row and
 the counts and hashes read from it (`CheckResult.unanswered`)."""
-MAX_FILE_CHARS = 65536
-"""A longer file is cut: the parts the judgement reads (fields, targets, URLs) come early."""
+MAX_FILE_CHARS = STORED_CHARS
+"""A longer file is cut: the parts the judgement reads (fields, targets, URLs) come early; a
+linked document cut so is judged as read in part (`tracker.linked_docs.read_in_part`)."""
 
 
 def derive(facts: RepoFacts, *, empty: bool = False) -> RepoFacts:

@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from tracker.flags.weights import WeightsEvidence
 from tracker.hosts import REPO_LINK_KINDS
-from tracker.linked_docs import DocLink, docs_read_and_unread
+from tracker.linked_docs import DocLink, docs_read_and_unread, read_in_part
 from tracker.models import LinkFacts, RepoEvidence
 from tracker.tree import own_files, unexplored_dirs
 
@@ -202,6 +202,8 @@ class _Read:
     """The documents the README links that the check read: (path, text)."""
     unread_docs: tuple[DocLink, ...] = ()
     """The documents the README links that the check did not read."""
+    doc_links: tuple[DocLink, ...] = ()
+    """The documents the README links that the check read (`docs`), with their lines."""
 
     def texts(self) -> list[tuple[str, str]]:
         """The README, then the linked documents read, as (where, text)."""
@@ -228,6 +230,7 @@ def _read(e: RepoEvidence) -> _Read:
         partial,
         tuple((d.path, e.files[d.path]) for d in read),
         unread,
+        read,
     )
 
 
@@ -241,9 +244,14 @@ def _missing(r: _Read, *, readme: bool = True) -> str:
 def _unread_doc(r: _Read, about: re.Pattern[str]) -> str:
     """Why a linked document that was not read may hold what an item looks for ("" when
     none does): its path or the README line linking it names the item's subject."""
-    named = (d for d in r.unread_docs if about.search(d.path))
-    doc = next(named, None) or next((d for d in r.unread_docs if about.search(d.line)), None)
-    return f"the README points to {doc.path}, which was not read" if doc else ""
+    cut = {p for p, text in r.docs if read_in_part(text)}
+    unseen = [*r.unread_docs, *(d for d in r.doc_links if d.path in cut)]
+    named = (d for d in unseen if about.search(d.path))
+    doc = next(named, None) or next((d for d in unseen if about.search(d.line)), None)
+    if doc is None:
+        return ""
+    how = "was read only in part" if doc.path in cut else "was not read"
+    return f"the README points to {doc.path}, which {how}"
 
 
 def _absent(
