@@ -102,9 +102,10 @@ def enrich_papers(
     settings: Settings,
     *,
     options: EnrichOptions | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> EnrichSummary:
-    """Discover code and weights for up to `options.budget` papers not yet enriched."""
+    """Discover code and weights for up to `options.budget` papers not yet enriched;
+    `progress` is told how many of how many were looked at, after each."""
     opts = options or EnrichOptions()
     with engine.connect() as conn:
         waiting = count_to_enrich(conn)
@@ -133,7 +134,7 @@ def enrich_papers(
                 totals["unknown"] += d.unknown
                 notes.extend(f"{d.target.title[:60]}: {n}" for n in d.notes)
                 if progress is not None:
-                    progress(totals["enriched"])
+                    progress(totals["enriched"], len(targets))
     return EnrichSummary(
         papers_considered=len(targets),
         papers_enriched=totals["enriched"],

@@ -126,12 +126,14 @@ def ingest(
     options: ReadOptions | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
+    stats: ReadStats | None = None,
 ) -> IngestSummary:
     """Read, extract and store every paper in `paths`, all or nothing; `jobs` > 1 extracts in
     that many worker processes (see `tracker.workers.default_jobs`). A database that fails
     or goes away on the way is a `StoreError` saying so, and whether the ingest was kept: it
-    was not, unless the connection was lost while committing, when nobody can tell."""
-    stats = ReadStats()
+    was not, unless the connection was lost while committing, when nobody can tell. A
+    caller's `stats` tells `progress` how far the read is (`ReadStats.bytes_read`)."""
+    stats = stats if stats is not None else ReadStats()
     options = options or ReadOptions()
     items = _items(paths, options, stats, progress, defer=jobs > 1)
     committing = False
@@ -227,8 +229,9 @@ class Observer:
     """How a caller shows the stages: a progress callback while one runs, its summary after.
     The default shows nothing (tests, library use); the CLI draws bars and prints lines."""
 
-    def running(self, stage: str) -> AbstractContextManager[Callable[[Any], None] | None]:
-        """Entered around `stage`; yields the progress callback it reports to (or None)."""
+    def running(self, stage: str) -> AbstractContextManager[Callable[..., None] | None]:
+        """Entered around `stage`; yields the progress callback it reports to (or None): the
+        check's `Progress`, or the papers done and their total for enrich and flag."""
         return nullcontext(None)
 
     def done(self, stage: str, summary: object) -> None:
@@ -285,7 +288,7 @@ def run(
             checked = check(engine, settings, **{**plan.check, "progress": progress})
         shown.done("check", checked)
         incomplete += _check_missed(checked)
-    with shown.running("flag"):
-        flagged = flag_papers(engine, settings)
+    with shown.running("flag") as progress:
+        flagged = flag_papers(engine, settings, progress=progress)
     shown.done("flag", flagged)
     return RunSummary(found, checked, flagged, tuple(incomplete))

@@ -204,6 +204,7 @@ def _root(
 
 
 err = Console(stderr=True, highlight=False)
+err.soft_wrap = not err.is_terminal  # a log (CI, cron, `2> file`) has no width to wrap at
 out = Console(highlight=False, soft_wrap=True)
 
 DbOption = Annotated[

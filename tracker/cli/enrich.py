@@ -14,6 +14,7 @@ from tracker.cli.options import (
     HfEndpoint,
     connect_routes,
 )
+from tracker.cli.progress import Meter
 from tracker.enrich import DEFAULT_BUDGET, EnrichOptions, enrich_papers
 from tracker.models import EnrichSummary
 from tracker.store import open_db
@@ -56,7 +57,9 @@ def enrich(
         allow_private=allow_private or None,
     )
     options = EnrichOptions(budget=budget, pdf=not no_pdf, connect_to=connect_routes(connect_to))
-    summary = enrich_papers(open_db(cfg.db_url, create=False), cfg, options=options)
+    engine = open_db(cfg.db_url, create=False)
+    with Meter(err, "looking beyond the abstract", "papers") as meter:
+        summary = enrich_papers(engine, cfg, options=options, progress=meter)
     _say(summary)
     if summary.unknown or summary.over_budget:
         # SystemExit, not typer.Exit: `main` runs click with standalone_mode=False, where an

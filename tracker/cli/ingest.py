@@ -11,6 +11,7 @@ their cursors (`tracker.follow`).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,12 +26,14 @@ from tracker.cli.options import (
     OpenReviewApiUrl,
     parse_since,
 )
+from tracker.cli.progress import Meter
 from tracker.config import Settings
 from tracker.errors import ConfigError, InputError
 from tracker.follow import FollowResult, follow, probe
 from tracker.models import IngestSummary
 from tracker.pipeline import ReadOptions
 from tracker.reports.text import printable
+from tracker.sources import ReadStats
 from tracker.sources.feeds import Feed, FeedApi, Window, is_feed, parse_feed
 from tracker.store import open_db
 from tracker.store.feeds import watched_feeds
@@ -252,24 +255,35 @@ def feeds_missed(results: list[FollowResult]) -> list[str]:
 def ingest_with_progress(
     db_url: str, sources: list[str], command: str, options: ReadOptions, jobs: int | None = None
 ) -> IngestSummary:
+    """`pipeline.ingest` under a meter: megabytes read of the files' total size (none when
+    standard input is read), and the papers read so far."""
     engine = open_db(db_url)
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("reading papers", total=None)
-        summary = pipeline.ingest(
+    stats = ReadStats()
+    total = None if "-" in sources else sum(_size(s) for s in sources) or None
+    with Meter(err, "reading", "papers", in_bytes=total is not None) as meter:
+
+        def shown(n: int) -> None:
+            if total is None:
+                meter(n)
+            else:
+                meter(min(stats.bytes_read, total), total, f"{n:,} papers")
+
+        return pipeline.ingest(
             engine,
             sources,
             command=command,
             options=options,
-            progress=lambda n: bar.update(task, description=f"read {n:,} papers"),
+            progress=shown,
             jobs=jobs or default_jobs(),
+            stats=stats,
         )
-    return summary
+
+
+def _size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:  # read_source says what is wrong with it
+        return 0
 
 
 def say_ingest(summary: IngestSummary) -> None:

@@ -11,6 +11,7 @@ import typer
 
 from tracker.cli.app import DbOption, app, err, out, settings
 from tracker.cli.options import parse_since, split_codes
+from tracker.cli.progress import Meter
 from tracker.errors import InputError
 from tracker.flags.checklist import ITEMS
 from tracker.flags.facts import ProbeContext
@@ -104,7 +105,9 @@ def flag(
     Example: tracker flag --grace-days 120
     """
     cfg = settings(db, grace_days=grace_days, stale_months=stale_months)
-    summary = flag_papers(open_db(cfg.db_url, create=False), cfg, everything=everything)
+    engine = open_db(cfg.db_url, create=False)
+    with Meter(err, "flagging", "papers") as meter:
+        summary = flag_papers(engine, cfg, everything=everything, progress=meter)
     verdicts = ", ".join(
         f"{k} {v:,}" for k, v in sorted(summary.verdicts.items(), key=lambda kv: -kv[1])
     )

@@ -1,5 +1,5 @@
-"""How the command line shows the stages of a run (`tracker.pipeline.Observer`): a progress bar
-on standard error while a stage runs, one line of what it did after."""
+"""How the command line shows the stages of a run (`tracker.pipeline.Observer`): a meter on
+standard error while a stage runs (`tracker.cli.progress`), one line of what it did after."""
 
 from __future__ import annotations
 
@@ -8,18 +8,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-
 from tracker.check.interface import Progress as CheckProgress
 from tracker.cli.app import err
+from tracker.cli.progress import Meter
 from tracker.models import CheckSummary, EnrichSummary
 from tracker.pipeline import Observer
 
@@ -33,36 +24,10 @@ def _quota(p: CheckProgress) -> str:
 
 @contextmanager
 def check_bar() -> Iterator[Callable[[CheckProgress], None]]:
-    """The check's bar: done/left, ETA, and the rate-limit quota or countdown."""
+    """The check's meter: done/left, ETA, and the rate-limit quota or countdown."""
     logging.getLogger("github").setLevel(logging.WARNING)
-    with Progress(
-        TextColumn("checking"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("", total=None)
-
-        def show(p: CheckProgress) -> None:
-            bar.update(task, completed=p.done, total=p.total, description=_quota(p))
-
-        yield show
-
-
-@contextmanager
-def _counter(label: str, unit: str) -> Iterator[Callable[[int], None]]:
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda n: bar.update(task, description=f"{label}: {n:,} {unit}")
+    with Meter(err, "checking", "repositories") as meter:
+        yield lambda p: meter(p.done, p.total, _quota(p))
 
 
 def say_check(s: CheckSummary) -> None:
@@ -95,14 +60,14 @@ def say_enrich(s: EnrichSummary) -> None:
 
 
 class Shown(Observer):
-    """Bars while the stages run, a line after each."""
+    """Meters while the stages run (`tracker.cli.progress`), a line after each."""
 
     def running(self, stage: str) -> Any:
         if stage == "check":
             return check_bar()
         if stage == "enrich":
-            return _counter("looking beyond the abstract", "papers")
-        return _counter("flagging", "papers")
+            return Meter(err, "looking beyond the abstract", "papers")
+        return Meter(err, "flagging", "papers")
 
     def done(self, stage: str, summary: object) -> None:
         if isinstance(summary, CheckSummary):

@@ -13,7 +13,7 @@ when the rules or settings differ from those the stored judgements were made und
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, Engine
@@ -26,7 +26,14 @@ from tracker.flags.verdict import verdict
 from tracker.models import FlagSummary, Outcome, PaperFacts
 from tracker.store.facts import paper_facts
 from tracker.store.findings import PaperFlags, save_findings
-from tracker.store.flag_due import due_papers, load_state, save_state, spread_queue, totals
+from tracker.store.flag_due import (
+    count_due,
+    due_papers,
+    load_state,
+    save_state,
+    spread_queue,
+    totals,
+)
 from tracker.store.judged import pending_judgements, save_judgements
 from tracker.store.locks import lock_for_write
 from tracker.store.rollup import fingerprint, rollup_links, save_mark
@@ -113,6 +120,7 @@ def flag_papers(
     keys: Sequence[str] | None = None,
     today: dt.date | None = None,
     everything: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> FlagSummary:
     """Judge the stored papers whose facts changed or whose deadline came (every paper with
     `everything`, or those with `keys`); one transaction per batch. The summary counts every
@@ -120,7 +128,8 @@ def flag_papers(
 
     A run that is not limited to `keys` leaves every paper judged, so it also marks the
     rolled-up link columns current (`tracker.store.rollup`) as of what the database held when
-    it started.
+    it started. `progress` is told how many papers were judged of how many were due when the
+    run began, after each batch.
     """
     day = today or dt.datetime.now(dt.UTC).date()
     ctx = ProbeContext(
@@ -134,6 +143,7 @@ def flag_papers(
         spread_queue(conn)
         whole = plan.everything or keys is not None
         after: tuple[dt.date, int] | int = 0 if whole else (FLAG_NOW, 0)
+        due = count_due(conn, None if whole else day, keys) if progress is not None else 0
         while True:
             lock_for_write(conn)
             rows = due_papers(conn, None if whole else day, after, BATCH, keys)
@@ -146,6 +156,8 @@ def flag_papers(
             save_findings(conn, results)
             conn.commit()
             judged += len(rows)
+            if progress is not None:
+                progress(judged, max(due, judged))
             last = rows[-1]
             after = last["id"] if isinstance(after, int) else (last["flag_due"], last["id"])
         state = {"latest": plan.latest.isoformat()}

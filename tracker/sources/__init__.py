@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO, Literal, overload
 
@@ -119,15 +119,31 @@ def read_source(
             raise InputError(path, "is empty")
         source = detect(path, head, input_format)
         ctx = ReadContext(path, strict, dict(columns or {}), stats or ReadStats())
+        read = _position(fh, path, ctx.stats)
         if defer:
-            yield from source.entries(fh, ctx)
+            for entry in source.entries(fh, ctx):
+                read()
+                yield entry
             return
         for record in source.read(fh, ctx):
             ctx.stats.records += 1
+            read()
             yield record
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()
+
+
+def _position(fh: BinaryIO, path: str, stats: ReadStats) -> Callable[[], None]:
+    """What updates `stats.bytes_read` to where the read of `path` is (nothing for stdin)."""
+    if path == "-":
+        return lambda: None
+    base = stats.bytes_read
+
+    def read() -> None:
+        stats.bytes_read = base + fh.tell()
+
+    return read
 
 
 def parse_entry(entry: Entry) -> Iterator[tuple[int, PaperRecord | str]]:

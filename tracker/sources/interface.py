@@ -26,6 +26,9 @@ class ReadStats:
     records: int = 0
     skipped: int = 0
     warnings: list[str] = field(default_factory=list)
+    bytes_read: int = 0
+    """Bytes of the input files read so far, over every file this was passed to (standard
+    input is not counted): with their sizes, how far an ingest is."""
 
     def skip(self, error: InputError) -> None:
         self.skipped += 1

@@ -134,6 +134,17 @@ def due_papers(
     return list(conn.execute(q).mappings())
 
 
+def count_due(conn: Connection, today: dt.date | None, keys: Sequence[str] | None = None) -> int:
+    """How many papers `due_papers` lists from the start, as one count (for a progress bar)."""
+    p = table_of(Paper)
+    q = select(func.count()).select_from(p)
+    if today is not None:
+        q = q.where(p.c.flag_due <= today)
+    elif keys is not None:
+        q = q.where(p.c.key.in_(list(keys)))
+    return int(conn.execute(q).scalar_one())
+
+
 def load_state(conn: Connection) -> dict[str, str]:
     s = table_of(FlagState)
     return {r.name: r.value for r in conn.execute(select(s.c.name, s.c.value))}
