@@ -285,6 +285,13 @@ PAPER_COLUMNS: tuple[Column, ...] = (
         lambda p: p.venue,
         lambda p: p.venue,
     ),
+    Column(
+        "handle",
+        "the paper's short name, as tables show it and `tracker show` and `tracker ack` accept: "
+        "its arXiv ID, else 8 base32 characters of its key's hash (`tracker.handles`)",
+        _TEXT,
+        json=lambda p: p.handle,
+    ),
 )
 """Every public column of a paper, in CSV order."""
 

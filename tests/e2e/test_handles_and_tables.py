@@ -102,6 +102,17 @@ def test_a_shared_prefix_lists_the_papers_and_exits_with_the_usage_code(
     assert done.returncode == Exit.USAGE, done.stderr
 
 
+def test_exports_carry_the_handle_the_tables_show(
+    example_db: str, tmp_path: Path, cli: Any
+) -> None:
+    done = cli("export", "--format", "jsonl", "--db", example_db, cwd=tmp_path)
+    papers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(papers) == 7
+    assert all(p["handle"] == paper_handle(p["key"]) for p in papers)
+    table = cli("report", "--db", example_db, cwd=tmp_path, env={"COLUMNS": "80"}).stdout
+    assert all(f"{p['handle']}   " in table for p in papers)
+
+
 def test_an_unknown_paper_exits_3(example_db: str, tmp_path: Path, cli: Any) -> None:
     done = cli("show", "2401.00001", "--db", example_db, cwd=tmp_path)
     assert done.returncode == Exit.BAD_INPUT
