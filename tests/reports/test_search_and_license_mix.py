@@ -318,10 +318,11 @@ def test_search_stays_in_step_with_every_write(db_url: str, tmp_path: Path) -> N
 
 def _papers(conn: Connection, codes: bool) -> list[tuple[Any, ...]]:
     """Every paper row; the codes (numbered by whoever wrote them first) as what they name,
-    or left out."""
-    cols = {c["name"] for c in inspect(conn).get_columns("paper")} - (
-        set() if codes else {*CODE_COLUMNS, "date_basis", "venue", "checklist_score"}
-    )
+    or left out. Without `flag_due`: migration 0010 makes every paper it adds the column to due
+    at the next flag run (`_all_due`), whatever its judgement said before."""
+    cols = {c["name"] for c in inspect(conn).get_columns("paper")} - {"flag_due"}
+    if not codes:
+        cols -= {*CODE_COLUMNS, "date_basis", "venue", "checklist_score"}
     p = Paper.__table__  # type: ignore[attr-defined]
     q = select(*(c for c in p.c if c.name in cols)).order_by(p.c.id)
     rows = conn.execute(q).mappings().all()
@@ -385,10 +386,24 @@ def test_a_0001_database_upgrades_with_its_data_and_new_columns_filled(db_url: s
     )
     assert not set(SEARCH_TABLES) & set(insp.get_table_names())
     upgraded = open_db(m.url)
-    assert current_revision(upgraded) == head_revision(upgraded) == "0009"
+    assert current_revision(upgraded) == head_revision(upgraded) == "0010"
     assert _snapshot(upgraded) == before
+    assert _all_due(upgraded)
     with upgraded.connect() as conn:
         assert has_search(conn) is (conn.dialect.name == "sqlite")
+
+
+def _all_due(engine: Engine) -> bool:
+    """Every paper is due at a flag run today: an upgrade past 0010 re-judges what it cannot
+    know was judged under the incremental rules."""
+    today = dt.datetime.now(dt.UTC).date()
+    with engine.connect() as conn:
+        dues = [d for (d,) in conn.execute(select(Paper.__table__.c.flag_due))]  # type: ignore[attr-defined]
+    return bool(dues) and all(_as_date(d) <= today for d in dues)
+
+
+def _as_date(value: Any) -> dt.date:
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
 def _search_sql(engine: Engine) -> list[str]:
@@ -412,6 +427,7 @@ def test_search_tables_drop_their_column_sizes_and_keep_their_answers(sqlite_url
     assert current_revision(upgraded) == head_revision(upgraded)
     assert all("columnsize=0" in sql for sql in _search_sql(upgraded))
     assert _snapshot(upgraded) == before
+    assert _all_due(upgraded)
     with upgraded.begin() as conn:
         save_papers(conn, [extract_paper(_record("2402.00088", "Sigma Diffusion", "", 2))])
     assert found(upgraded, ("sigma",))["sigma"] == ["arxiv:2402.00088"]
