@@ -67,3 +67,70 @@ def test_ctrl_c_during_the_ingest_write_exits_130_and_keeps_nothing(tmp_path: Pa
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM paper").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM ingest_run").fetchone() == (0,)
+
+
+def _ingest(db: Path, papers: int) -> None:
+    listing = db.parent / "papers.jsonl"
+    with listing.open("w") as out:
+        for i in range(papers):
+            said = "Code will be released soon." if i % 3 else "Code: https://github.com/lab/r1"
+            paper = {"id": f"2301.{i:05d}", "title": f"Paper {i}", "summary": f"We study. {said}"}
+            out.write(json.dumps({"paper": paper, "publishedAt": "2023-01-02"}) + "\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker", "ingest", str(listing), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def _judged(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    with sqlite3.connect(db) as conn:
+        findings = conn.execute(
+            "SELECT p.key, f.code, f.subject, f.outcome, f.message, f.measure FROM finding f "
+            "JOIN paper p ON p.id = f.paper_id ORDER BY p.key, f.code, f.subject"
+        ).fetchall()
+        papers = conn.execute("SELECT key, verdict, flag_due FROM paper ORDER BY key").fetchall()
+    return findings, papers
+
+
+def test_an_interrupted_flag_run_keeps_whole_batches_and_a_rerun_equals_a_clean_run(
+    tmp_path: Path,
+) -> None:
+    """Ctrl-C after the first committed batch: that batch is kept whole, nothing of the next is
+    written, and the next `tracker flag` ends where an uninterrupted run ends. (A first run on
+    a database judges everything under the current rules; until one finishes, the next run does
+    so again rather than trust a half-finished one.)"""
+    import datetime as dt
+    import shutil
+
+    from tracker.config import Settings
+    from tracker.flags.run import BATCH, flag_papers
+    from tracker.store import open_db
+
+    db, clean = tmp_path / "t.db", tmp_path / "clean.db"
+    _ingest(db, BATCH * 2 + 500)
+    shutil.copy(db, clean)
+    today = dt.date(2026, 12, 6)
+
+    def stop(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    engine = open_db(f"sqlite:///{db}")
+    try:
+        flag_papers(engine, Settings(), today=today, progress=stop)
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the progress callback did not interrupt the run")
+    with sqlite3.connect(db) as conn:
+        judged = conn.execute("SELECT count(DISTINCT paper_id) FROM finding").fetchone()[0]
+    assert judged == BATCH  # the first batch, whole; nothing of the second
+    again = flag_papers(engine, Settings(), today=today)
+    assert again.judged == 2 * BATCH + 500
+    engine.dispose()
+    clean_engine = open_db(f"sqlite:///{clean}")
+    flag_papers(clean_engine, Settings(), today=today)
+    clean_engine.dispose()
+    assert _judged(db) == _judged(clean)

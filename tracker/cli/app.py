@@ -54,8 +54,15 @@ class Exit(IntEnum):
         ),
     )
     """Everything else ran: a scheduled job treats this as success and retries next time."""
-    INTERRUPTED = 130, "interrupted (Ctrl-C): finished steps are kept, the interrupted one is not"
-    """Each step is its own transaction, so what finished is kept and nothing half."""
+    INTERRUPTED = (
+        130,
+        (
+            "interrupted (Ctrl-C): finished steps and the committed batches of a check or flag "
+            "are kept, nothing half written; rerun to go on"
+        ),
+    )
+    """An ingest is one transaction; a check and a flag run commit batch by batch (what a flag
+    run did not reach stays due, a check's run row says `interrupted`), so a rerun goes on."""
 
 
 EXPLAINED = frozenset({Exit.FLAGGED, Exit.BAD_INPUT, Exit.DATABASE, Exit.CONFIG, Exit.INCOMPLETE})
