@@ -198,6 +198,9 @@ def test_summary_html_json_markdown_and_diff_agree(world: Seeded, cli: Any, tmp_
     }
     assert report["with_code"] == 4  # the three kept promises and the code nobody promised
     assert export["summary"] == report
+    # what the papers themselves claim, checked or not, is counted from the same rows
+    claims = sum(p["code_status"] == "released" for p in export["papers"])
+    assert report["claimed_code"] == claims > 0
     assert _lines_counts([ln[2:] for ln in markdown.splitlines() if ln.startswith("- ")]) == (
         _json_counts(report)
     )

@@ -48,6 +48,7 @@ def paper_dict(p: PaperView) -> dict[str, Any]:
 def summary_dict(s: ReportSummary) -> dict[str, Any]:
     return {
         "papers": s.papers,
+        "claimed_code": s.claimed,
         "with_code": s.with_code,
         "share_with_code": round(s.share_with_code, 4),
         "promises": {"kept": s.kept, "broken": s.broken, "pending": s.pending},
