@@ -448,7 +448,7 @@ def _report(conn: Any, flt: ReportFilter, console: Console) -> tuple[int, int]:
     """What `tracker report` with filters does: summary of the selection, then the table."""
     summary = report_summary(conn, flt)
     views = list(iter_report_views(conn, flt))
-    console.print(report_view(summary, views))
+    console.print(report_view(summary, views, console.width), soft_wrap=False)
     return len(views), summary.papers
 
 

@@ -143,8 +143,9 @@ def test_show_and_diff_markdown_are_as_safe(hostile: str, cli: Any) -> None:
     paper = PAPER_CELLS["2301.00003"][1:].split("](https://arxiv")[0]
     day = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     assert [ln for ln in diff.stdout.splitlines() if ln.startswith("| 2")] == [
-        f"| {day:%Y-%m-%d} | died | lab/pipe\\]0;x | ok | not_found | {paper} |",
-        f"| {day:%Y-%m-%d} | moved | lab/pipe\\]0;x | lab/pipe | lab/pipe\\]0;x | {paper} |",
+        f"| {day:%Y-%m-%d} | died | lab/pipe\\]0;x | ok | not_found | `2301.00003` | {paper} |",
+        f"| {day:%Y-%m-%d} | moved | lab/pipe\\]0;x | lab/pipe | lab/pipe\\]0;x | `2301.00003` "
+        f"| {paper} |",
     ]
     assert hidden(shown.stdout + diff.stdout) == []
 
