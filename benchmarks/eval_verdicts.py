@@ -27,7 +27,7 @@ null or absent means "not scored". The scored unit is a (paper, run) pair. A sce
 out `verdict` when it only labels the checklist (`benchmarks/checklist/`).
 
 Checklist labels. `_expected.checklist` maps a repository (`owner/name`) to its five items
-(`tracker.flags.checklist.ITEMS`), each `yes`, `no` or `unknown`: one mapping for every run, or
+(`tracker.flags.checklist_items.ITEMS`), each `yes`, `no` or `unknown`: one mapping for every run, or
 a list with one per run. After the flag run each labelled repository's stored
 `repository.checklist` is read back (a repository without one answered nothing: `unknown`). The
 scored unit is a (repository, run, item) triple.
@@ -114,7 +114,7 @@ from tracker.emulators.github import GitHubEmulator
 from tracker.emulators.huggingface import HuggingFaceEmulator
 from tracker.emulators.web import WebEmulator
 from tracker.enrich import enrich_papers
-from tracker.flags import checklist as cl
+from tracker.flags import checklist_items as cl
 from tracker.flags.facts import ProbeContext
 from tracker.flags.probes import PROBE_CODES
 from tracker.flags.run import flag_paper, flag_papers

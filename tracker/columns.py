@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tracker.flags.checklist import ITEM_KEYS, ITEMS
+from tracker.flags.checklist_items import ITEM_KEYS, ITEMS
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import LinkView, PaperView
 from tracker.reports.cells import paper_stars

@@ -12,12 +12,12 @@ from tracker import pipeline
 from tracker.demo import LISTING, load_scenario, services
 from tracker.enrich import enrich_papers
 from tracker.flags import run as flag_run
-from tracker.flags.checklist import (
+from tracker.flags.checklist import judge_checklist
+from tracker.flags.checklist_items import (
     ITEM_KEYS,
     ITEMS,
     Answer,
     from_json,
-    judge_checklist,
     main_repository,
     to_json,
 )

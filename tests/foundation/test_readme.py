@@ -124,9 +124,9 @@ def test_the_probe_table_is_the_probes_own_definitions() -> None:
 def test_the_checklist_table_is_the_items_own_definitions() -> None:
     """The README's checklist item table is generated from `ITEMS` (`item_table()`), like the
     probe table: the definitions `tracker flag --help` and `tracker show` use are the README's."""
-    from tracker.flags.checklist import item_table
+    from tracker.flags.checklist_items import item_table
 
     assert item_table() in README, (
         "README's checklist table differs from the item definitions; paste the output of "
-        "python -c 'from tracker.flags.checklist import item_table; print(item_table())'"
+        "python -c 'from tracker.flags.checklist_items import item_table; print(item_table())'"
     )

@@ -13,7 +13,7 @@ from tracker.cli.app import DbOption, app, err, out, settings
 from tracker.cli.options import parse_since, split_codes
 from tracker.cli.progress import Meter
 from tracker.errors import InputError
-from tracker.flags.checklist import ITEMS
+from tracker.flags.checklist_items import ITEMS
 from tracker.flags.facts import ProbeContext
 from tracker.flags.probes import PROBE_CODES
 from tracker.flags.run import flag_paper, flag_papers
@@ -45,7 +45,7 @@ CHECKLIST_HELP = (
     "read), and a score, the count of yes (report --min-score, --sort score).\n\n"
     + "\n\n".join(f"{i.key}: yes when {i.definition}." for i in ITEMS)
 )
-"""The checklist items as `tracker flag --help` lists them (`tracker.flags.checklist.ITEMS`)."""
+"""The checklist items as `tracker flag --help` lists them (`tracker.flags.checklist_items.ITEMS`)."""
 
 FormatOpt = Annotated[ViewFormat, typer.Option("--format", "-f", help="Output format.")]
 PaperArg = Annotated[
@@ -112,8 +112,7 @@ def flag(
         f"{k} {v:,}" for k, v in sorted(summary.verdicts.items(), key=lambda kv: -kv[1])
     )
     err.print(
-        f"flagged {summary.papers:,} papers ({summary.judged:,} judged again): "
-        f"{verdicts or 'none'}"
+        f"flagged {summary.papers:,} papers ({summary.judged:,} judged again): {verdicts or 'none'}"
     )
 
 

@@ -24,7 +24,8 @@ from tracker.extract.licenses import (
     package_license_claims,
     restrictive_terms,
 )
-from tracker.flags.checklist import Checklist, judge_checklist, to_json
+from tracker.flags.checklist import judge_checklist
+from tracker.flags.checklist_items import Checklist, to_json
 from tracker.flags.placeholder import placeholder_verdict, readme_promise
 from tracker.flags.weights import WeightsEvidence, weights_evidence
 from tracker.models import RepoEvidence, RepoFacts

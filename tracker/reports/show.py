@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.table import Table
 
-from tracker.flags.checklist import ITEMS, Checklist, from_json, main_repository
+from tracker.flags.checklist_items import ITEMS, Checklist, from_json, main_repository
 from tracker.handles import paper_handle
 from tracker.models import Finding, HistoryPoint, OpenRequest, PaperFacts
 from tracker.reports.markdown import cell

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.types import String
 
 from tracker.columns import CSV_COLUMNS
-from tracker.flags.checklist import is_main_candidate
+from tracker.flags.checklist_items import is_main_candidate
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import (
     ReportFilter,

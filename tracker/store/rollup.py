@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy import Connection, func, insert, select
 
-from tracker.flags.checklist import main_repository
+from tracker.flags.checklist_items import main_repository
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import LinkFacts
 from tracker.store.tables import (

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import Integer
 
-from tracker.flags.checklist import MAIN_STATUSES, from_json, is_main_candidate
+from tracker.flags.checklist_items import MAIN_STATUSES, from_json, is_main_candidate
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import (
     SORTS,
