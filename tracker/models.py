@@ -683,7 +683,7 @@ class RepoState:
     names, by key (`model/owner/name`, `collection/owner/slug`, `org/owner`)."""
     checklist: str = ""
     """The completeness checklist judged from its evidence, as stored (JSON,
-    `tracker.flags.checklist.from_json` reads it); empty before any judgement."""
+    `tracker.flags.checklist_items.from_json` reads it); empty before any judgement."""
     checklist_score: int | None = None
 
 

@@ -4,8 +4,10 @@ came, and leaves the database as a full re-judge would, row for row, on both bac
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +21,12 @@ from tracker.flags import run as flag_run
 from tracker.flags.facts import ProbeContext
 from tracker.schedule import check_targets
 from tracker.store import open_db
-from tracker.store.facts import iter_paper_facts
+from tracker.store.facts import (
+    LINK_FACT_COLUMNS,
+    PAPER_FACT_COLUMNS,
+    REPO_FACT_COLUMNS,
+    iter_paper_facts,
+)
 from tracker.store.findings import paper_id, save_ack
 from tracker.store.tables import (
     FLAG_NEVER,
@@ -291,3 +298,23 @@ def _view(flags: Any) -> tuple[Any, ...]:
     """What a flag run stores of a judgement (true and error findings, the verdict)."""
     kept = tuple(f for f in flags.findings if f.outcome.value in ("true", "error"))
     return (kept, flags.verdict_kind, flags.verdict, flags.flags, flags.acknowledged)
+
+
+def _migration_0010() -> Any:
+    path = Path(__file__).parents[2] / "db" / "versions" / "0010_incremental_flags.py"
+    spec = importlib.util.spec_from_file_location("migration_0010", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_column_the_flag_run_reads_fires_a_trigger() -> None:
+    """A column the probes read that no trigger watches would leave a changed paper judged on
+    old facts: migration 0010's trigger lists (its own copies, as a migration keeps) cover
+    what `tracker.store.facts` reads."""
+    m = _migration_0010()
+    own_id = {"id"}
+    assert set(PAPER_FACT_COLUMNS) - own_id <= set(m.PAPER_INPUTS)
+    assert set(LINK_FACT_COLUMNS) - own_id <= set(m.LINK_INPUTS)
+    assert set(REPO_FACT_COLUMNS) <= set(m.REPO_INPUTS)

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from tracker.hosts import REPO_LINK_KINDS, host_name, path_of
 from tracker.models import Archived, ArchiveStatus, ArchiveTarget, LinkView, PaperView, SaveAnswer
+from tracker.store.queries import with_repositories
 from tracker.store.tables import ArchiveRequest, Link, Paper, RepoAlias, Repository
 
 L = Link.__table__  # type: ignore[attr-defined]
@@ -56,12 +57,7 @@ def origin_url(key: str, full_name: str | None) -> str:
 
 
 def _link_rows(conn: Connection) -> Any:
-    moved = R.alias("moved")
-    repo = (
-        L.outerjoin(R, R.c.key == L.c.repo_key)
-        .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))
-        .outerjoin(moved, moved.c.id == AL.c.repository_id)
-    )
+    repo, moved = with_repositories(L, "moved")
     q = (
         select(
             L.c.url,

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, and_, or_, select, update
 
 from tracker.hosts import Host, host_of
 from tracker.models import OpenRequest, Outcome, PaperView
+from tracker.store.queries import with_repositories
 from tracker.store.tables import Finding, Link, Paper, RepoAlias, Repository
 from tracker.store.tracking import open_promise_repos
 
@@ -125,13 +126,7 @@ def open_requests_of(
     """Paper key -> the open requests of its code repositories (newest first)."""
     if not paper_keys:
         return {}
-    moved = R.alias("moved")
-    joined = (
-        L.join(P, P.c.id == L.c.paper_id)
-        .outerjoin(R, R.c.key == L.c.repo_key)
-        .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))
-        .outerjoin(moved, moved.c.id == AL.c.repository_id)
-    )
+    joined, moved = with_repositories(L.join(P, P.c.id == L.c.paper_id), "moved")
     q = (
         select(P.c.key, R.c.key, R.c.open_requests, moved.c.key, moved.c.open_requests)
         .select_from(joined)

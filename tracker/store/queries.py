@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, select
 from sqlmodel import SQLModel
 
-from tracker.store.tables import Link, Paper, Repository, table_of
+from tracker.store.tables import Link, Paper, RepoAlias, Repository, table_of
+
+_L, _R, _AL = table_of(Link), table_of(Repository), table_of(RepoAlias)
 
 
 def count_rows(conn: Connection) -> dict[str, int]:
@@ -15,3 +19,17 @@ def count_rows(conn: Connection) -> dict[str, int]:
         name: int(conn.execute(select(func.count()).select_from(table_of(t))).scalar_one())
         for name, t in tables.items()
     }
+
+
+def with_repositories(links: Any, renamed: str) -> tuple[Any, Any]:
+    """`links` (the link table, or a join holding it) outer-joined to each link's repository by
+    the name the link used, and, when no repository has that name, through `repo_alias` to the
+    repository it was renamed to: `renamed` names that second repository table, returned with
+    the join, so a query reads each fact as `coalesce(repository.x, renamed.x)`."""
+    moved = _R.alias(renamed)
+    joined = (
+        links.outerjoin(_R, _R.c.key == _L.c.repo_key)
+        .outerjoin(_AL, and_(_R.c.id.is_(None), _AL.c.alias == _L.c.repo_key))
+        .outerjoin(moved, moved.c.id == _AL.c.repository_id)
+    )
+    return joined, moved

@@ -36,6 +36,7 @@ from tracker.models import (
     PaperView,
     ReportFilter,
 )
+from tracker.store.queries import with_repositories
 from tracker.store.rollup import rollup_fresh
 from tracker.store.search import has_search, link_matches, paper_matches, phrase
 from tracker.store.tables import (
@@ -116,28 +117,18 @@ def _stars_expr(fresh: bool) -> Any:
     """Stars of the paper's most starred repository, as `_views` computes them."""
     if fresh:
         return P.c.stars
-    r2 = R.alias("renamed_stars")
-    links = (
-        L.outerjoin(R, R.c.key == L.c.repo_key)
-        .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))
-        .outerjoin(r2, r2.c.id == AL.c.repository_id)
-    )
+    links, r2 = with_repositories(L, "renamed_stars")
     best = select(func.max(func.coalesce(R.c.stars, r2.c.stars))).select_from(links)
     return best.where(L.c.paper_id == P.c.id).correlate(P).scalar_subquery()
 
 
 def _score_expr(fresh: bool) -> Any:
     """The checklist score of the paper's main code repository
-    (`tracker.flags.checklist.main_repository`): rolled up on the paper, else the first link
+    (`tracker.flags.checklist_items.main_repository`): rolled up on the paper, else the first link
     the main rule accepts, through the alias of a renamed repository."""
     if fresh:
         return P.c.checklist_score
-    r2 = R.alias("renamed_score")
-    links = (
-        L.outerjoin(R, R.c.key == L.c.repo_key)
-        .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))
-        .outerjoin(r2, r2.c.id == AL.c.repository_id)
-    )
+    links, r2 = with_repositories(L, "renamed_score")
     main = (
         select(func.coalesce(R.c.checklist_score, r2.c.checklist_score))
         .select_from(links)
@@ -312,13 +303,7 @@ def _view_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
     """One row per (paper, link) in report order, each link with its repository's facts
     (found by the linked name, or through the alias of a renamed repository)."""
     sub = _paper_query(flt, mode).subquery()
-    r2 = R.alias("renamed")
-    joined = (
-        sub.outerjoin(L, L.c.paper_id == sub.c.id)
-        .outerjoin(R, R.c.key == L.c.repo_key)
-        .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))
-        .outerjoin(r2, r2.c.id == AL.c.repository_id)
-    )
+    joined, r2 = with_repositories(sub.outerjoin(L, L.c.paper_id == sub.c.id), "renamed")
     sort = flt.sort if flt.sort in SORTS else "id"
     outer = {
         "id": sub.c.id,

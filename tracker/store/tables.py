@@ -150,7 +150,7 @@ class Paper(SQLModel, table=True):
     """Rolled up: stars of the most starred linked repository (`--sort stars`, `--min-stars`)."""
     checklist_score: int | None = Field(default=None, index=True)
     """Rolled up: the completeness checklist score of the paper's main code repository
-    (`tracker.flags.checklist.main_repository`), None when none was judged (`--min-score`,
+    (`tracker.flags.checklist_items.main_repository`), None when none was judged (`--min-score`,
     `--sort score`)."""
     release_days: int | None = None
     """Days from the paper date to its code: the `code_delivered` finding's measure, stored
