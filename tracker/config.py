@@ -90,6 +90,13 @@ class Settings:
         """A copy with the non-None `changes` applied (CLI options override the environment)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
 
+    @property
+    def github_graphql_url(self) -> str:
+        """The GraphQL endpoint beside `github_api_url`: `<api>/graphql` on api.github.com,
+        `/api/graphql` on a GitHub Enterprise Server whose REST API is `/api/v3`."""
+        url = self.github_api_url.rstrip("/") + "/graphql"
+        return url.replace("/api/v3/graphql", "/api/graphql")
+
     def secrets(self) -> tuple[str, ...]:
         """Values that must be scrubbed from any text that leaves the process."""
         tokens = (self.github_token, self.hf_token, *(t for _, t in self.host_tokens))

@@ -45,11 +45,6 @@ class RequestsSummary:
     """Why it was skipped or stopped early."""
 
 
-def graphql_url(settings: Settings) -> str:
-    url = settings.github_api_url.rstrip("/") + "/graphql"
-    return url.replace("/api/v3/graphql", "/api/graphql")
-
-
 def _requests(batch: IssueBatch, name: str) -> list[OpenRequest] | None:
     issues = batch.issues.get(name)
     if issues is None:
@@ -101,7 +96,7 @@ def ask_open_requests(
     with make_client(http, headers=headers) as client:
         for start in range(0, len(due), BATCH):
             chunk = due[start : start + BATCH]
-            batch = fetch_open_issues(client, graphql_url(settings), [n for _, n in chunk])
+            batch = fetch_open_issues(client, settings.github_graphql_url, [n for _, n in chunk])
             queries += 1
             points += batch.cost
             if batch.failure is not None:

@@ -122,9 +122,7 @@ class GitHubChecker(Checker):
         A full batch goes as soon as one is ready, so progress and a `--budget` cut follow the
         planned order closely."""
         settings = self.settings
-        url = settings.github_api_url.rstrip("/") + "/graphql"
-        if url.endswith("/api/v3/graphql"):
-            url = url.replace("/api/v3/graphql", "/api/graphql")
+        url = settings.github_graphql_url
         headers = {"Authorization": f"bearer {settings.github_token}"}
         now = dt.datetime.now(dt.UTC)
         probes = deque(d for d in due if wants_probe(d, now))
