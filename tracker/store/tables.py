@@ -14,26 +14,13 @@ from typing import cast
 from sqlalchemy import Column, Date, Index, Integer, String, Table, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from tracker.store.defaults import FLAG_NEVER, FLAG_NOW, OPEN_PROMISE, utcnow  # noqa: F401
+
 
 def table_of(model: type[SQLModel]) -> Table:
     """A table model's Core table. SQLModel sets `__table__` on table classes at run time but
     does not declare it to type checkers; this is the one place that says so."""
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-OPEN_PROMISE = (
-    "(code_status = 'promised' OR weights_status = 'promised') AND verdict_kind != 'available'"
-)
-"""A paper that promised code or weights and has not delivered, as `ix_paper_open_promise` and
-the query it serves (`tracker.store.tracking.open_promise_repos`) both write it."""
-FLAG_NOW = dt.date(1, 1, 1)
-"""`paper.flag_due` of a paper to judge at the next flag run."""
-FLAG_NEVER = dt.date(9999, 12, 31)
-"""`paper.flag_due` of a paper whose judgement holds until its facts change."""
 
 
 class Paper(SQLModel, table=True):
