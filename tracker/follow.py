@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from tracker.extract import extract_paper
 from tracker.rows import PaperRows, paper_rows
-from tracker.sources.feeds import Feed, FeedApi, Page, Stopped, Window
+from tracker.sources.feeds import Extent, Feed, FeedApi, Page, Stopped, Window
 from tracker.store.feeds import ensure_feed, load_cursor, save_cursor, save_feed_papers
 from tracker.store.papers import save_rows
 from tracker.store.runs import finish_run, start_run
@@ -56,10 +56,11 @@ def follow(
     window: Window | None = None,
     today: dt.date | None = None,
     command: str = "ingest",
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, Extent | None], None] | None = None,
 ) -> FollowResult:
     """Read `feed` from its stored cursor within `window` (over the range its name gives) and
-    store it page by page."""
+    store it page by page; after each page, `progress` is told the papers read so far and how
+    far the read is, when the service says (`Extent`)."""
     today = today or dt.datetime.now(dt.UTC).date()
     asked = feed.window.narrowed(window or Window())
     with engine.connect() as conn:
@@ -75,7 +76,7 @@ def follow(
             seen + counts[0], new + counts[1], links + counts[2], pages + 1
         )  # fmt: skip
         if progress is not None:
-            progress(seen)
+            progress(seen, page.extent)
     if new or links:
         with engine.begin() as conn:
             run = start_run(conn, command, [feed.name])

@@ -81,7 +81,7 @@ def test_an_interrupted_day_resumes_at_its_offset(tmp_path: Any) -> None:
     engine = open_db(f"sqlite:///{tmp_path / 't.db'}")
     feed = parse_feed("arxiv:cs.CL/2025-04-01..2025-04-02")
 
-    def interrupt(_n: int) -> None:
+    def interrupt(_n: int, _extent: object) -> None:
         raise KeyboardInterrupt
 
     with ArxivEmulator(_arxiv()) as ax:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from tracker import pipeline
 from tracker.cli.app import DbOption, Exit, app, err, settings
@@ -34,7 +33,7 @@ from tracker.models import IngestSummary
 from tracker.pipeline import ReadOptions
 from tracker.reports.text import printable
 from tracker.sources import ReadStats
-from tracker.sources.feeds import Feed, FeedApi, Window, is_feed, parse_feed
+from tracker.sources.feeds import Extent, Feed, FeedApi, Window, is_feed, parse_feed
 from tracker.store import open_db
 from tracker.store.feeds import watched_feeds
 from tracker.workers import default_jobs
@@ -204,14 +203,13 @@ def read_feeds(
     engine = open_db(db_url)
     results = []
     for feed in feeds:
-        with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-            console=err, transient=True, disable=not err.is_terminal,
-        ) as bar:  # fmt: skip
-            task = bar.add_task(f"{feed.name}: reading", total=None)
+        with Meter(err, f"{feed.name}: reading", "papers") as meter:
 
-            def shown(n: int, name: str = feed.name, task: TaskID = task) -> None:
-                bar.update(task, description=f"{name}: read {n:,} papers")
+            def shown(n: int, extent: Extent | None, meter: Meter = meter) -> None:
+                if extent is None:
+                    meter(n)
+                else:
+                    meter(extent.done, extent.total, f"{n:,} papers", extent.unit)
 
             result = follow(engine, feed, api, window=window, command=command, progress=shown)
         stopped = result.stopped

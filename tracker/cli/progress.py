@@ -71,7 +71,7 @@ class Meter:
         self.started = self.last = self.clock()
         if self.console.is_terminal and not self.console.quiet:
             self.bar = Progress(*self._columns(), console=self.console, transient=True)
-            self.bar.add_task(self.label, total=None, note="")
+            self.bar.add_task(self.label, total=None, note="", unit=self._unit())
             self.bar.start()
         return self
 
@@ -84,24 +84,32 @@ class Meter:
         if self.bar is not None:
             self.bar.stop()
 
+    def _unit(self) -> str:
+        return "" if self.in_bytes else self.unit
+
     def _columns(self) -> list[ProgressColumn | str]:
         count: ProgressColumn = DownloadColumn() if self.in_bytes else MofNCompleteColumn()
-        unit = "" if self.in_bytes else self.unit
         return [
             SpinnerColumn(),
             TextColumn("{task.description}"),
             BarColumn(),
             count,
-            TextColumn(unit),
+            TextColumn("{task.fields[unit]}"),
             TimeRemainingColumn(),
             TimeElapsedColumn(),
             TextColumn("{task.fields[note]}"),
         ]
 
-    def __call__(self, done: int, total: int | None = None, note: str = "") -> None:
+    def __call__(
+        self, done: int, total: int | None = None, note: str = "", unit: str | None = None
+    ) -> None:
+        """Show `done` of `total`; `unit` changes what is counted (a feed learns from its first
+        answer whether it can count results, days or only papers)."""
+        if unit is not None:
+            self.unit = unit
         if self.bar is not None:
             task = self.bar.task_ids[0]
-            self.bar.update(task, completed=done, total=total, note=note)
+            self.bar.update(task, completed=done, total=total, note=note, unit=self._unit())
             return
         now = self.clock()
         if self.console.quiet or now - self.last < self.every:

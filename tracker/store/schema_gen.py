@@ -195,8 +195,8 @@ def declared() -> tuple[MetaData, dict[str, str]]:
 
     import tracker.store.tables as tables
 
-    models = {
-        obj.__tablename__: name
+    models: dict[str, str] = {
+        str(obj.__tablename__): name
         for name, obj in vars(tables).items()
         if isinstance(obj, type) and issubclass(obj, SQLModel) and hasattr(obj, "__table__")
     }

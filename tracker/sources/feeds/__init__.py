@@ -24,6 +24,7 @@ from tracker.sources.feeds.arxiv import ArxivCategory, ArxivSearch, check_catego
 from tracker.sources.feeds.hf import HfDaily, HfTrending
 from tracker.sources.feeds.interface import (
     Cursor,
+    Extent,
     Feed,
     FeedApi,
     Item,
@@ -123,6 +124,6 @@ def _orcid(arg: str, rest: str) -> Feed:
 
 
 __all__ = [
-    "EXAMPLES", "SCHEMES", "Cursor", "Feed", "FeedApi", "Item", "Page", "StopKind", "Stopped",
+    "EXAMPLES", "SCHEMES", "Cursor", "Extent", "Feed", "FeedApi", "Item", "Page", "StopKind", "Stopped",
     "Window", "is_feed", "parse_feed", "parse_window",
 ]  # fmt: skip

@@ -24,6 +24,7 @@ from tracker.sources.feeds.interface import (
     Cursor,
     DailyFeed,
     DayPage,
+    Extent,
     Feed,
     FeedApi,
     Item,
@@ -200,7 +201,7 @@ class ArxivSearch(Feed):
         if window.since or window.until:
             first = window.since or dt.date(1991, 8, 1)
             search = f"{search} AND {_dates(first, min(window.until or today, today))}"
-        start = cursor.offset if cursor.token == search else 0
+        start = began = cursor.offset if cursor.token == search else 0
         while True:
             got = _query(self.name, api, search, start)
             if isinstance(got, Stopped):
@@ -209,7 +210,9 @@ class ArxivSearch(Feed):
             records, total, held = got
             start += held
             yield Page(
-                _items(records, self.name, start - held + 1), Cursor(offset=start, token=search)
+                _items(records, self.name, start - held + 1),
+                Cursor(offset=start, token=search),
+                Extent(start - began, max(total, start) - began, "results"),
             )
             if held == 0 or start >= total:
                 return

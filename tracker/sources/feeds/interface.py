@@ -74,12 +74,26 @@ class Item:
     """Hugging Face upvotes when the listing was read (None for other feeds)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Extent:
+    """How far a read is through what it will go through, when that is known: the entries of
+    a listing whose size the service gives (arXiv `totalResults`, OpenReview `count`, OpenAlex
+    `meta.count`), or the days of a day-by-day feed. Counted from where this read started."""
+
+    done: int
+    total: int
+    unit: str
+    """What is counted: `results`, `notes`, `works`, `days`."""
+
+
 @dataclass(frozen=True)
 class Page:
     """Papers of one answer, and the cursor that holds once they are stored."""
 
     items: tuple[Item, ...]
     cursor: Cursor
+    extent: Extent | None = None
+    """How far the read is once this page is stored; None when the service does not say."""
 
 
 class StopKind(StrEnum):
@@ -248,7 +262,7 @@ class DailyFeed(Feed):
         plan = plan_days(cursor, window, today, self.first_days)
         started, through = plan.started, plan.through
         stale = today - dt.timedelta(days=self.settle_days)
-        for day in plan.days:
+        for n, day in enumerate(plan.days):
             offset, token = (cursor.offset, cursor.token) if day == cursor.day else (0, "")
             etag = _etag_for(cursor.etag, day) if offset == 0 else ""
             kept_etag = cursor.etag
@@ -261,11 +275,12 @@ class DailyFeed(Feed):
                 offset = got.next_offset
                 if not got.done:
                     at = Cursor(started, through, day, offset, got.token, kept_etag)
-                    yield Page(got.items, at)
+                    yield Page(got.items, at, Extent(n, len(plan.days), "days"))
                     continue
                 if day <= stale:
                     started, through = _extend(started, through, day)
-                yield Page(got.items, Cursor(started, through, None, 0, "", kept_etag))
+                at = Cursor(started, through, None, 0, "", kept_etag)
+                yield Page(got.items, at, Extent(n + 1, len(plan.days), "days"))
                 break
 
 

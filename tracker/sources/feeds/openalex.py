@@ -24,6 +24,7 @@ from tracker.extract.identity import arxiv_id, doi
 from tracker.models import Author, Location, PaperRecord
 from tracker.sources.feeds.interface import (
     Cursor,
+    Extent,
     Feed,
     FeedApi,
     Item,
@@ -162,7 +163,7 @@ class OpenAlexWorks(Feed):
         wanted = self._filter(cursor, window, today)
         held, sep, token = cursor.token.partition("\n")
         page_cursor = token if sep and held == wanted else "*"
-        offset = cursor.offset if page_cursor != "*" else 0
+        offset = first = cursor.offset if page_cursor != "*" else 0
         newest = cursor.through
         while True:
             params: dict[str, str | int] = {
@@ -179,6 +180,7 @@ class OpenAlexWorks(Feed):
             try:
                 body = json.loads(result.response.content)
                 works, nxt = body["results"], (body.get("meta") or {}).get("next_cursor")
+                count = (body.get("meta") or {}).get("count")
             except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
                 yield Stopped(StopKind.BAD_ANSWER, f"{self.name}: the answer is not a works list")
                 return
@@ -190,10 +192,15 @@ class OpenAlexWorks(Feed):
                     if record.published and record.published <= today:
                         newest = max(newest or record.published, record.published)
             offset += len(works)
+            extent = (
+                Extent(offset - first, max(count, offset) - first, "works")
+                if isinstance(count, int) and not isinstance(count, bool)
+                else None
+            )
             if works and isinstance(nxt, str) and nxt:
                 yield Page(tuple(items), Cursor(through=cursor.through, offset=offset,
-                                                token=f"{wanted}\n{nxt}"))  # fmt: skip
+                                                token=f"{wanted}\n{nxt}"), extent)  # fmt: skip
                 page_cursor = nxt
                 continue
-            yield Page(tuple(items), Cursor(through=newest))
+            yield Page(tuple(items), Cursor(through=newest), extent)
             return

@@ -27,6 +27,7 @@ from tracker.extract.identity import arxiv_id
 from tracker.models import Author, Location, PaperRecord, Provenance, SourceLink
 from tracker.sources.feeds.interface import (
     Cursor,
+    Extent,
     Feed,
     FeedApi,
     Item,
@@ -147,7 +148,7 @@ class OpenReviewVenue(Feed):
     def pages(
         self, api: FeedApi, cursor: Cursor, window: Window, today: dt.date
     ) -> Iterator[Page | Stopped]:
-        offset = cursor.offset
+        offset = first = cursor.offset
         while True:
             params: dict[str, str | int] = {
                 "content.venueid": self.venue,
@@ -174,7 +175,8 @@ class OpenReviewVenue(Feed):
                 if record is not None and _within(record, window):
                     items.append(Item(record))
             offset += len(notes)
-            yield Page(tuple(items), Cursor(offset=offset))
+            extent = Extent(offset - first, max(count, offset) - first, "notes")
+            yield Page(tuple(items), Cursor(offset=offset), extent)
             if not notes or offset >= count:
                 return
 
