@@ -730,6 +730,11 @@ class PaperFacts:
     links: tuple[LinkFacts, ...] = ()
     acknowledged: frozenset[str] = frozenset()
     """Probe codes a person marked as false positives for this paper."""
+    derived: dict[str, object] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+    """Readings of these facts that several probes share (`tracker.flags.facts.derived`),
+    worked out once per paper: a memo, never part of what the facts say."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from tracker.flags.dates import paper_date
 from tracker.flags.judge import WEIGHT_PREFIXES
@@ -83,16 +85,35 @@ class ProbeContext:
         return n
 
 
-def code_links(f: PaperFacts) -> list[LinkFacts]:
-    """The paper's own links to code repositories, and to Spaces, models and records given as
-    code (`tracker.hosts`); community reimplementations excluded."""
-    return [
+T = TypeVar("T")
+
+
+def derived(f: PaperFacts, work: Callable[[PaperFacts], T]) -> T:
+    """`work(f)`, worked out once per paper and kept in `f.derived`: several probes read the
+    same selection of links, and a paper is judged by every probe in turn. `work` must be a
+    pure function of the facts returning an immutable value."""
+    memo = f.derived
+    name = work.__qualname__
+    if name in memo:
+        return memo[name]  # type: ignore[return-value]
+    value = memo[name] = work(f)
+    return value
+
+
+def _code_links(f: PaperFacts) -> tuple[LinkFacts, ...]:
+    return tuple(
         lk
         for lk in f.links
         if is_code_target(lk.kind, lk.role, lk.linked_repo)
         and lk.role not in NOT_CODE_ROLES
         and lk.official != "community"
-    ]
+    )
+
+
+def code_links(f: PaperFacts) -> tuple[LinkFacts, ...]:
+    """The paper's own links to code repositories, and to Spaces, models and records given as
+    code (`tracker.hosts`); community reimplementations excluded."""
+    return derived(f, _code_links)
 
 
 def held_license(r: RepoState) -> str | None:
@@ -280,17 +301,21 @@ READ_DEFINITELY = frozenset({"ok", "not_found"})
 """A page read, or definitely gone (404/410/451): anything else leaves what is behind it open."""
 
 
-def unread_pages(f: PaperFacts) -> list[LinkFacts]:
-    """The paper's own project pages and shortlinks that were not read (not yet, or refused,
-    rate limited, 5xx, timed out): code may be behind them, so "no code" cannot be said."""
-    return [
+def _unread_pages(f: PaperFacts) -> tuple[LinkFacts, ...]:
+    return tuple(
         lk
         for lk in f.links
         if lk.kind in READ_KINDS
         and lk.official != "community"
         and lk.role not in ("data", "other")
         and lk.resolve_status not in READ_DEFINITELY
-    ]
+    )
+
+
+def unread_pages(f: PaperFacts) -> tuple[LinkFacts, ...]:
+    """The paper's own project pages and shortlinks that were not read (not yet, or refused,
+    rate limited, 5xx, timed out): code may be behind them, so "no code" cannot be said."""
+    return derived(f, _unread_pages)
 
 
 def unread_reason(lk: LinkFacts) -> str:

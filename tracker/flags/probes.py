@@ -20,6 +20,7 @@ from tracker.flags.facts import (
     code_links,
     deadline,
     delivers_code,
+    derived,
     held_license,
     is_dead,
     is_placeholder,
@@ -67,23 +68,28 @@ def _f(
     measure: int | None = None,
     dated: dt.date | None = None,
 ) -> Finding:
+    # positional: every paper gets one finding per probe, and keywords cost more to pass
     return Finding(
-        paper_key=f.key,
-        code=code,
-        outcome=outcome,
-        severity=severity,
-        message=message,
-        evidence=tuple(e for e in evidence if e),
-        subject=subject,
-        measure=measure,
-        dated=dated,
+        f.key,
+        code,
+        outcome,
+        severity,
+        message,
+        tuple(filter(None, evidence)),
+        subject,
+        measure,
+        dated,
     )
 
 
-def _checked_up(f: PaperFacts) -> list[LinkFacts]:
-    """Code links whose repository answered, best first: delivering ones before placeholders."""
+def _sorted_up(f: PaperFacts) -> tuple[LinkFacts, ...]:
     up = [lk for lk in code_links(f) if lk.repo is not None and is_up(lk.repo)]
-    return sorted(up, key=lambda lk: not delivers_code(lk.repo))  # type: ignore[arg-type]
+    return tuple(sorted(up, key=lambda lk: not delivers_code(lk.repo)))  # type: ignore[arg-type]
+
+
+def _checked_up(f: PaperFacts) -> tuple[LinkFacts, ...]:
+    """Code links whose repository answered, best first: delivering ones before placeholders."""
+    return derived(f, _sorted_up)
 
 
 def _first_seen(lk: LinkFacts) -> dt.date | None:
@@ -286,7 +292,7 @@ def weights_promised_missing(f: PaperFacts, ctx: ProbeContext) -> Finding:
             subject=hub[0].url,
         )
     unverified = [lk for lk in wlinks if is_hub_ref(lk) and hub_unsettled(lk)]
-    repos = code_links(f) + [lk for lk in f.links if lk.role == "weights"]
+    repos = [*code_links(f), *(lk for lk in f.links if lk.role == "weights")]
     for lk in repos:
         own = own_weights_evidence(lk.repo) if lk.repo is not None else ()
         if own:

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import BindParameter, Connection, bindparam, select
 
 from tracker.flags.weights import hub_ref, hub_ref_of_url
 from tracker.models import (
@@ -34,7 +34,9 @@ BATCH = 2000
 
 def _split(text: str | None, sep: str = "\n") -> tuple[str, ...]:
     """Lists the checker stores joined: reasons and evidence by newline, SPDX ids by comma."""
-    return tuple(x.strip() for x in (text or "").split(sep) if x.strip())
+    if not text:
+        return ()
+    return tuple(y for x in text.split(sep) if (y := x.strip()))
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -115,6 +117,10 @@ LINK_FACT_COLUMNS = (
     "resolve_status",
     "resolve_reason",
 )
+"""The link columns the probes read, in the order `_facts_batch` unpacks them."""
+
+
+_KEYS: BindParameter[list[str]] = bindparam("keys", expanding=True)
 
 
 def repo_states(conn: Connection, keys: set[str]) -> dict[str, RepoState]:
@@ -123,15 +129,13 @@ def repo_states(conn: Connection, keys: set[str]) -> dict[str, RepoState]:
         return {}
     r, a = table_of(Repository), table_of(RepoAlias)
     cols = [r.c[c] for c in REPO_FACT_COLUMNS]
-    found = {
-        m["key"]: repo_state(m)
-        for m in conn.execute(select(*cols).where(r.c.key.in_(keys))).mappings()
-    }
+    q = select(*cols).where(r.c.key.in_(_KEYS))
+    found = {m["key"]: repo_state(m) for m in conn.execute(q, {"keys": list(keys)}).mappings()}
     missing = keys - found.keys()
     if missing:
         q = select(a.c.alias, *cols).join(r, r.c.id == a.c.repository_id)
-        q = q.where(a.c.alias.in_(missing))
-        for m in conn.execute(q).mappings():
+        q = q.where(a.c.alias.in_(_KEYS))
+        for m in conn.execute(q, {"keys": list(missing)}).mappings():
             found[m["alias"]] = repo_state(m)
     named = {i for st in found.values() for i in hub_keys_named(st.weights_evidence)}
     hubs = _hub_by_key(conn, named)
@@ -214,7 +218,7 @@ def _hub_by_key(conn: Connection, keys: set[str]) -> dict[str, HubState]:
         return {}
     h = table_of(HfRepo)
     out: dict[str, HubState] = {}
-    for m in conn.execute(select(h).where(h.c.key.in_(list(keys)))).mappings():
+    for m in conn.execute(select(h).where(h.c.key.in_(_KEYS)), {"keys": list(keys)}).mappings():
         out[m["key"]] = HubState(
             status=m["status"],
             status_reason=m["status_reason"] or "",
@@ -225,45 +229,62 @@ def _hub_by_key(conn: Connection, keys: set[str]) -> dict[str, HubState]:
     return out
 
 
-def _claim(m: Any, art: str) -> StatusClaim:
-    status = m[f"{art}_status"]
-    return StatusClaim(
-        Availability(status) if status in Availability._value2member_map_ else Availability.NONE,
-        m[f"{art}_evidence"] or "",
-        m[f"{art}_condition"] or "",
-    )
+_AVAILABILITY = {a.value: a for a in Availability}
+_UNSAID = {a: StatusClaim(a, "", "") for a in Availability}
+"""The claims without evidence or condition, shared: most papers say nothing of weights or data."""
+
+
+def _claim(status: str | None, evidence: str | None, condition: str | None) -> StatusClaim:
+    said = _AVAILABILITY.get(status, Availability.NONE) if status else Availability.NONE
+    if not evidence and not condition:
+        return _UNSAID[said]
+    return StatusClaim(said, evidence or "", condition or "")
+
+
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+"""The batch's paper ids, bound as one list: building an `IN` of 2,000 literals each time
+costs more than the query."""
+
+
+def _links_of(conn: Connection, ids: list[int]) -> list[Any]:
+    lk = table_of(Link)
+    q = select(*(lk.c[c] for c in LINK_FACT_COLUMNS)).where(lk.c.paper_id.in_(_IDS))
+    return list(conn.execute(q.order_by(lk.c.id), {"ids": ids}))
+
+
+def _acknowledged(conn: Connection, ids: list[int]) -> dict[int, frozenset[str]]:
+    ack = table_of(Acknowledgement)
+    found: dict[int, set[str]] = defaultdict(set)
+    q = select(ack.c.paper_id, ack.c.code).where(ack.c.paper_id.in_(_IDS))
+    for pid, code in conn.execute(q, {"ids": ids}):
+        found[pid].add(code)
+    return {pid: frozenset(codes) for pid, codes in found.items()}
 
 
 def _facts_batch(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
-    lk, ack = table_of(Link), table_of(Acknowledgement)
     ids = [m["id"] for m in papers]
-    cols = [lk.c[c] for c in LINK_FACT_COLUMNS]
-    links = list(
-        conn.execute(select(*cols).where(lk.c.paper_id.in_(ids)).order_by(lk.c.id)).mappings()
-    )
-    repos = repo_states(conn, {m["repo_key"] for m in links if m["repo_key"]})
-    hubs = hub_states(conn, {m["url"] for m in links if m["kind"] in HUB_LINK_KINDS})
+    links = _links_of(conn, ids)
+    repos = repo_states(conn, {m.repo_key for m in links if m.repo_key})
+    hubs = hub_states(conn, {m.url for m in links if m.kind in HUB_LINK_KINDS})
     by_paper: dict[int, list[LinkFacts]] = defaultdict(list)
-    for m in links:
-        by_paper[m["paper_id"]].append(
+    for _, pid, url, kind, role, prov, official, sentence, found_in, key, status, why in links:
+        by_paper[pid].append(
             LinkFacts(
-                url=m["url"],
-                kind=m["kind"],
-                role=m["role"],
-                provenance=m["provenance"],
-                official=m["official"],
-                sentence=m["sentence"],
-                found_in=m["found_in"],
-                linked_repo=m["repo_key"],
-                resolve_status=m["resolve_status"],
-                resolve_reason=m["resolve_reason"] or "",
-                hub=hubs.get(m["url"]),
-                repo=repos.get(m["repo_key"]) if m["repo_key"] else None,
+                url=url,
+                kind=kind,
+                role=role,
+                provenance=prov,
+                official=official,
+                sentence=sentence,
+                found_in=found_in,
+                linked_repo=key,
+                resolve_status=status,
+                resolve_reason=why or "",
+                hub=hubs.get(url) if hubs else None,
+                repo=repos.get(key) if key else None,
             )
         )
-    acks: dict[int, set[str]] = defaultdict(set)
-    for row in conn.execute(select(ack.c.paper_id, ack.c.code).where(ack.c.paper_id.in_(ids))):
-        acks[row.paper_id].add(row.code)
+    acks = _acknowledged(conn, ids)
     return [
         PaperFacts(
             key=m["key"],
@@ -273,11 +294,11 @@ def _facts_batch(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
             arxiv_id=m["arxiv_id"],
             date_basis=m["date_basis"] or "",
             first_seen=m["first_seen_at"].date() if m["first_seen_at"] else None,
-            code=_claim(m, "code"),
-            weights=_claim(m, "weights"),
-            data=_claim(m, "data"),
-            links=tuple(by_paper[m["id"]]),
-            acknowledged=frozenset(acks[m["id"]]),
+            code=_claim(m["code_status"], m["code_evidence"], m["code_condition"]),
+            weights=_claim(m["weights_status"], m["weights_evidence"], m["weights_condition"]),
+            data=_claim(m["data_status"], m["data_evidence"], m["data_condition"]),
+            links=tuple(by_paper.get(m["id"], ())),
+            acknowledged=acks.get(m["id"], frozenset()),
         )
         for m in papers
     ]
