@@ -730,7 +730,7 @@ class PaperFacts:
     links: tuple[LinkFacts, ...] = ()
     acknowledged: frozenset[str] = frozenset()
     """Probe codes a person marked as false positives for this paper."""
-    derived: dict[str, object] = field(
+    derived: dict[object, object] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
     """Readings of these facts that several probes share (`tracker.flags.facts.derived`),

@@ -93,11 +93,11 @@ def derived(f: PaperFacts, work: Callable[[PaperFacts], T]) -> T:
     same selection of links, and a paper is judged by every probe in turn. `work` must be a
     pure function of the facts returning an immutable value."""
     memo = f.derived
-    name = work.__qualname__
-    if name in memo:
-        return memo[name]  # type: ignore[return-value]
-    value = memo[name] = work(f)
-    return value
+    try:
+        return memo[work]  # type: ignore[return-value]
+    except KeyError:
+        value = memo[work] = work(f)
+        return value
 
 
 def _code_links(f: PaperFacts) -> tuple[LinkFacts, ...]:
