@@ -65,3 +65,28 @@ def test_bench_scale_ingests_on_both_backends_and_compares_their_rates(tmp_path:
     )
     ratio = post["ingest_papers_per_s"] / lite["ingest_papers_per_s"]
     assert got["pg_to_sqlite_ingest"] == round(ratio, 2)
+
+
+def test_bench_flag_times_both_runs_and_finds_a_checkout_judging_alike(tmp_path: Path) -> None:
+    got = figures(
+        "bench_flag.py", "--papers", "600", "--repos", "150", "--against", str(ROOT), cwd=tmp_path
+    )
+    assert got["papers"] == 600 and got["identical"] is True
+    for key in ("first_per_s", "again_per_s", "before_first_per_s", "before_again_per_s"):
+        assert isinstance(got[key], int) and got[key] > 0, key
+    assert not list(tmp_path.iterdir())
+
+
+def test_bench_flag_names_the_rows_that_differ() -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_flag
+
+    same = {"paper": [(1, "available", "")], "finding": []}
+    assert bench_flag.differences(same, same) == []
+    other = {"paper": [(1, "overdue", "code_promised_missing")], "finding": []}
+    assert bench_flag.differences(same, other) == [
+        "paper: 1 rows here, 1 there",
+        "  here:  (1, 'available', '')",
+        "  there: (1, 'overdue', 'code_promised_missing')",
+    ]
+    assert bench_flag.differences(same, {"paper": same["paper"]}) == ["finding: only in this one"]
