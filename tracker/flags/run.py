@@ -76,9 +76,10 @@ def flag_paper(facts: PaperFacts, ctx: ProbeContext) -> PaperFlags:
 
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while a batch is judged. Judging builds tens of
-    thousands of small objects that live until the batch is saved, and each generation-2 pass
-    walks all of them; none forms a cycle, so reference counting frees them without it."""
+    """Pause Python's cycle collector while a batch's facts are read and judged. That builds
+    a dozen small objects per link and per probe answer, all alive until the batch is saved,
+    and every collection pass would walk them again. None of them forms a cycle, so reference
+    counting frees them; what else does (the database driver's) waits for the next pass."""
     was = gc.isenabled()
     gc.disable()
     try:

@@ -242,8 +242,8 @@ def _claim(status: str | None, evidence: str | None, condition: str | None) -> S
 
 
 _IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
-"""The batch's paper ids, bound as one list: building an `IN` of 2,000 literals each time
-costs more than the query."""
+"""The batch's paper ids, bound as one list instead of coerced one by one into a new `IN`
+clause for every batch."""
 
 
 def _links_of(conn: Connection, ids: list[int]) -> list[Any]:
