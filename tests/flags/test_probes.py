@@ -85,6 +85,24 @@ def test_every_probe_has_a_definition_and_answers_once() -> None:
     assert not [f for f in found if f.outcome is Outcome.ERROR]
 
 
+def test_a_probe_that_fails_answers_error_and_the_others_still_answer() -> None:
+    """Facts no check stores (a push date that is text) make `stale` raise; its answer is an
+    ERROR naming the exception, and every other probe answers as on sound facts."""
+    broken = paper(link(repo(pushed_at="2025-02-10")))
+    found = {f.code: f for f in run_probes(broken, CTX)}
+    assert found["stale"] == Finding(
+        paper_key="arxiv:2501.00001",
+        code="stale",
+        outcome=Outcome.ERROR,
+        severity=Severity.INFO,
+        message="probe failed: AttributeError: 'str' object has no attribute 'date'",
+    )
+    sound = {f.code: f for f in run_probes(paper(link(repo())), CTX)}
+    assert {c: f for c, f in found.items() if c != "stale"} == {
+        c: f for c, f in sound.items() if c != "stale"
+    }
+
+
 def test_code_delivered_carries_the_day_and_the_days_from_the_paper() -> None:
     f = answer(paper(link(repo())), "code_delivered")
     assert f == Finding(

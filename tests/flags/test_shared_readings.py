@@ -23,7 +23,7 @@ from tracker.flags.facts import (
     is_up,
     unread_pages,
 )
-from tracker.flags.probes import _checked_up
+from tracker.flags.probes.common import checked_up
 from tracker.flags.run import flag_paper
 from tracker.hosts import is_code_target
 from tracker.models import (
@@ -166,7 +166,7 @@ def test_shared_readings_are_their_plain_definitions(facts: PaperFacts) -> None:
             and lk.official != "community"
         )
         up = [lk for lk in code_links(facts) if lk.repo is not None and is_up(lk.repo)]
-        assert _checked_up(facts) == tuple(
+        assert checked_up(facts) == tuple(
             [lk for lk in up if delivers_code(lk.repo)]  # type: ignore[arg-type]
             + [lk for lk in up if not delivers_code(lk.repo)]  # type: ignore[arg-type]
         )
