@@ -59,7 +59,7 @@ from tracker.emulators.github.synth import synthetic_scenario
 from tracker.flags.run import flag_papers
 from tracker.models import ExtractedPaper, Link, LinkKind, Location, PaperRecord, Provenance, Role
 from tracker.store import open_db, save_papers
-from tracker.store.tables import Paper, RepoEvidence, Repository
+from tracker.store.tables import Paper, PaperState, RepoEvidence, Repository
 
 TOKEN = "bench-token"
 BOOKKEEPING = frozenset(
@@ -182,7 +182,7 @@ def facts(engine: Engine) -> dict[str, dict[str, Any]]:
 def verdicts(engine: Engine, today: dt.date) -> dict[str, str | None]:
     flag_papers(engine, Settings(), today=today)
     with engine.connect() as conn:
-        rows = conn.execute(select(Paper.title, Paper.verdict_kind)).all()  # type: ignore[call-overload]
+        rows = conn.execute(select(Paper.title, PaperState.verdict_kind).join(PaperState)).all()  # type: ignore[call-overload]
     return dict(rows)
 
 

@@ -58,7 +58,7 @@ from tracker.emulators.github.scenario import iso
 from tracker.emulators.github.synth import synthetic_scenario
 from tracker.models import ExtractedPaper, Link, LinkKind, Location, PaperRecord, Provenance, Role
 from tracker.store import open_db, save_papers
-from tracker.store.tables import Paper, RepoHistory, Repository
+from tracker.store.tables import Paper, PaperState, RepoHistory, Repository
 
 TOKEN = "bench-token"
 NO_LIMIT = {"authenticated": 10**9, "unauthenticated": 10**9}
@@ -190,15 +190,16 @@ def _asked_for_requests(gh: GitHubEmulator, since: int) -> tuple[int, int]:
 def _promise(db: str, share: float, seed: int) -> int:
     """Give `share` of the papers an open promise of code (as an extraction would)."""
     table = Paper.__table__  # type: ignore[attr-defined]
+    state = PaperState.__table__  # type: ignore[attr-defined]
     engine = open_db(db)
     with engine.begin() as conn:
         ids = list(conn.scalars(select(table.c.id).order_by(table.c.id)))
         chosen = random.Random(seed).sample(ids, int(share * len(ids)))
         for start in range(0, len(chosen), 500):
+            part = chosen[start : start + 500]
+            conn.execute(update(table).where(table.c.id.in_(part)).values(code_status="promised"))
             conn.execute(
-                update(table)
-                .where(table.c.id.in_(chosen[start : start + 500]))
-                .values(code_status="promised", verdict_kind="pending")
+                update(state).where(state.c.paper_id.in_(part)).values(verdict_kind="pending")
             )
     engine.dispose()
     return len(chosen)

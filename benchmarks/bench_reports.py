@@ -12,7 +12,8 @@ broad and narrow, with each sort and in combinations (every one is printed;
 `filtered_report_s` is the slowest), and the CSV export.
 Baselines in the same run: a bare `count(*)` for the summary, the GROUP BY summary of a text
 query matching every paper (`report_summary(..., codes=False)`, which must give the same answer
-as the counted one), a bare one-table SELECT written with `csv.writer`, and the CSV export
+as the counted one), a bare SELECT of six columns of each paper and its state row (joined by
+primary key) written with `csv.writer`, and the CSV export
 through the paper-link-repository join (what the export does while the rolled-up columns are
 stale) on a sample of papers.
 The database is built in a child process, so `peak_rss_mb` is the reports' own peak, and read
@@ -53,7 +54,14 @@ from tracker.store.reporting import (
     report_summary,
 )
 from tracker.store.rollup import fingerprint, rollup_fresh, save_mark
-from tracker.store.tables import Finding, Link, Paper, RepoHistory, Repository
+from tracker.store.tables import (
+    Finding,
+    Link,
+    Paper,
+    PaperState,
+    RepoHistory,
+    Repository,
+)
 
 VERDICTS = (
     ("available", "code available", 0.35),
@@ -64,6 +72,7 @@ VERDICTS = (
     ("dead", "dead link", 0.03),
     ("placeholder", "placeholder", 0.04),
 )
+VERDICT_TEXT = {kind: text for kind, text, _ in VERDICTS}
 LICENSES = ("MIT", "Apache-2.0", "BSD-3-Clause", "GPL-3.0", None, None)
 CHUNK = 20_000
 FLAG_OF = {
@@ -84,7 +93,7 @@ def _filler(table: Table, given: list[str]) -> tuple[list[str], list[Any]]:
     cols, consts = list(given), []
     now = dt.datetime(2025, 6, 1, 12, 0).isoformat(sep=" ")
     for c in table.columns:
-        if c.name in given or c.name == "id":
+        if c.name in given or c.primary_key:
             continue
         if c.default is not None and getattr(c.default, "is_scalar", False):
             val: Any = c.default.arg  # type: ignore[attr-defined]
@@ -181,7 +190,7 @@ def generate(path: Path, papers: int, repos: int, seed: int = 7) -> None:
 
     def paper_rows() -> Iterator[tuple[Any, ...]]:
         for i in range(1, papers + 1):
-            kind, text = _pick_verdict(rng)
+            kind, _ = _pick_verdict(rng)
             verdict_of.append(kind)
             r = -1 if kind == "none" and rng.random() < 0.8 else rng.randrange(repos)
             repo_of.append(r)
@@ -192,7 +201,6 @@ def generate(path: Path, papers: int, repos: int, seed: int = 7) -> None:
             title = (
                 f"Synthetic paper {i} on {rng.choice(('diffusion', 'agents', 'vision', 'speech'))}"
             )
-            flags = _flags(kind)
             yield (
                 f"arxiv:{2000 + i // 100000}.{i % 100000:05d}",
                 f"{2000 + i // 100000}.{i % 100000:05d}",
@@ -201,25 +209,44 @@ def generate(path: Path, papers: int, repos: int, seed: int = 7) -> None:
                 str(pub),
                 "bench",
                 code,
-                kind,
-                text,
-                flags,
-                *_rolled_up(r, ok_repo, stars, licenses),
-                measure_of[-1] if kind == "available" else None,
-                tally[tally_value(kind, code, flags)],
             )
 
     _insert(
         db,
         Paper,
+        ["key", "arxiv_id", "title_norm", "title", "published", "source_kind", "code_status"],
+        paper_rows(),
+    )
+
+    def state_rows() -> Iterator[tuple[Any, ...]]:
+        """What the flag run stores per paper (its state row, which the paper's insert trigger
+        created with the defaults of a paper not flagged yet, is replaced)."""
+        q = "SELECT id, published, code_status, weights_status FROM paper ORDER BY id"
+        for (pid, pub, code, weights), kind in zip(db.execute(q), verdict_of, strict=True):
+            flags = _flags(kind)
+            text = VERDICT_TEXT[kind]
+            yield (
+                pid,
+                pub,
+                code,
+                weights,
+                kind,
+                text,
+                flags,
+                *_rolled_up(repo_of[pid - 1], ok_repo, stars, licenses),
+                measure_of[pid - 1] if kind == "available" else None,
+                tally[tally_value(kind, code, flags)],
+            )
+
+    db.execute("DELETE FROM paper_state")
+    _insert(
+        db,
+        PaperState,
         [
-            "key",
-            "arxiv_id",
-            "title_norm",
-            "title",
+            "paper_id",
             "published",
-            "source_kind",
             "code_status",
+            "weights_status",
             "verdict_kind",
             "verdict",
             "flags",
@@ -235,7 +262,7 @@ def generate(path: Path, papers: int, repos: int, seed: int = 7) -> None:
             "release_days",
             "tally_code",
         ],
-        paper_rows(),
+        state_rows(),
     )
 
     def link_rows() -> Iterator[tuple[Any, ...]]:
@@ -457,7 +484,8 @@ def _baseline_csv(conn: Any, path: Path) -> int:
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         cur = conn.exec_driver_sql(
-            "SELECT key, arxiv_id, title, published, code_status, verdict FROM paper"
+            "SELECT key, arxiv_id, title, p.published, p.code_status, verdict "
+            "FROM paper p JOIN paper_state s ON s.paper_id = p.id"
         )
         for row in cur:
             w.writerow(row)

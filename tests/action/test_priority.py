@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from tests.factories import paper
 from tracker.models import Availability, DueRepo, StatusClaim
 from tracker.schedule import choose
 from tracker.store import open_db, save_papers
-from tracker.store.tables import Paper
+from tracker.store.tables import Paper, PaperState
 from tracker.store.tracking import open_promise_repos
 
 NOW = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
@@ -45,8 +45,11 @@ def test_promised_repositories_until_the_promise_is_kept(db_url: str) -> None:
     with engine.begin() as conn:
         save_papers(conn, papers)
         conn.execute(
-            update(Paper.__table__)  # type: ignore[attr-defined]
-            .where(Paper.key == papers[3].key)
+            update(PaperState.__table__)  # type: ignore[attr-defined]
+            .where(
+                PaperState.paper_id
+                == select(Paper.id).where(Paper.key == papers[3].key).scalar_subquery()  # type: ignore[call-overload]
+            )
             .values(verdict_kind="available")
         )
     with engine.connect() as conn:

@@ -24,7 +24,7 @@ from tracker.flags.run import flag_papers
 from tracker.models import Location, PaperRecord
 from tracker.schedule import check_targets
 from tracker.store import open_db, save_papers
-from tracker.store.tables import Paper, RepoEvidence
+from tracker.store.tables import Paper, PaperState, RepoEvidence
 
 CODE = {
     "README.md": "# Kernels\nTraining: `python train.py`\n",
@@ -90,7 +90,7 @@ def settings(**kw: Any) -> Settings:
 def verdicts(engine: Engine) -> dict[str, str]:
     flag_papers(engine, settings(), today=dt.date(2025, 6, 1))
     with engine.connect() as conn:
-        rows = conn.execute(select(Paper.title, Paper.verdict_kind)).all()  # type: ignore[call-overload]
+        rows = conn.execute(select(Paper.title, PaperState.verdict_kind).join(PaperState)).all()  # type: ignore[call-overload]
     return {t.removeprefix("Paper "): v for t, v in rows}
 
 

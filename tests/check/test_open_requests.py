@@ -18,11 +18,12 @@ from tracker.open_requests import ask_open_requests
 from tracker.schedule import check_targets
 from tracker.store import open_db, save_papers
 from tracker.store.report_source import StoredReport
-from tracker.store.tables import Paper, Repository
+from tracker.store.tables import Paper, PaperState, Repository
 
 TOKEN = "ghp_requests_test_token_0123456789"
 R = Repository.__table__  # type: ignore[attr-defined]
 P = Paper.__table__  # type: ignore[attr-defined]
+S = PaperState.__table__  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -107,11 +108,10 @@ def _engine(url: str, names: list[str], promised: list[str]) -> Engine:
         save_papers(conn, [paper(i, n) for i, n in enumerate(names)])
         for i, n in enumerate(names):
             if n in promised:
-                conn.execute(
-                    update(P)
-                    .where(P.c.key == f"arxiv:2401.{i:05d}")
-                    .values(code_status="promised", verdict_kind="pending")
-                )
+                key = P.c.key == f"arxiv:2401.{i:05d}"
+                conn.execute(update(P).where(key).values(code_status="promised"))
+                state = S.c.paper_id == select(P.c.id).where(key).scalar_subquery()
+                conn.execute(update(S).where(state).values(verdict_kind="pending"))
     return engine
 
 

@@ -24,7 +24,16 @@ from tracker.demo import LISTING, Services, load_scenario, services
 from tracker.models import CheckSummary, EnrichSummary, FlagSummary, IngestSummary
 from tracker.store import open_db
 from tracker.store.search import include_name
-from tracker.store.tables import Finding, HfRepo, Link, Paper, RepoAlias, RepoHistory, Repository
+from tracker.store.tables import (
+    Finding,
+    HfRepo,
+    Link,
+    Paper,
+    PaperState,
+    RepoAlias,
+    RepoHistory,
+    Repository,
+)
 
 SPEECH = "Token Merging for Streaming Speech Encoders"
 SPEECH_KEY = "title:token merging for streaming speech encoders"
@@ -138,7 +147,11 @@ def world(db_url: str, tmp_path: Path) -> Iterator[World]:
 
 def verdicts(engine: Engine) -> dict[str, tuple[str, str, str]]:
     with engine.connect() as conn:
-        rows = conn.execute(select(Paper.key, Paper.verdict_kind, Paper.verdict, Paper.flags))
+        rows = conn.execute(
+            select(Paper.key, PaperState.verdict_kind, PaperState.verdict, PaperState.flags).join(
+                PaperState
+            )
+        )
         return {key: (kind, text, flags) for key, kind, text, flags in rows}
 
 

@@ -29,7 +29,7 @@ from tracker.schedule import check_targets
 from tracker.store import open_db
 from tracker.store.export_rows import PAPER_COLUMNS
 from tracker.store.reporting import iter_csv_rows, iter_report_views, joined_csv_rows
-from tracker.store.tables import Paper, Repository
+from tracker.store.tables import Paper, PaperState, Repository
 
 FULL_README = """# Sparse Routing
 
@@ -239,7 +239,9 @@ def test_the_flag_run_writes_checklists_and_judges_them_again_on_new_rules(
         ).all()
         judged = [r for r in stored if r.checklist]
         assert judged and all(from_json(r.checklist).score == r.checklist_score for r in judged)
-        scores = dict(conn.execute(select(Paper.key, Paper.checklist_score)).all())
+        scores = dict(
+            conn.execute(select(Paper.key, PaperState.checklist_score).join(PaperState)).all()
+        )
     assert any(s is not None for s in scores.values())
     with engine.begin() as conn:  # a database judged before the checklist existed
         conn.execute(update(Repository).values(checklist="", checklist_score=None))
@@ -255,7 +257,10 @@ def test_the_flag_run_writes_checklists_and_judges_them_again_on_new_rules(
             ).all()
             == stored
         )
-        assert dict(conn.execute(select(Paper.key, Paper.checklist_score)).all()) == scores
+        assert (
+            dict(conn.execute(select(Paper.key, PaperState.checklist_score).join(PaperState)).all())
+            == scores
+        )
 
     with engine.connect() as conn:
         ranked = list(iter_report_views(conn, ReportFilter(sort="score", descending=True)))

@@ -34,6 +34,7 @@ from tracker.store.tables import (
     FlagQueue,
     Link,
     Paper,
+    PaperState,
     RepoAlias,
     Repository,
     table_of,
@@ -83,9 +84,10 @@ def _judged(world: World, monkeypatch: pytest.MonkeyPatch, **kw: Any) -> set[str
 
 def _stored(engine: Engine) -> tuple[list[Any], list[Any]]:
     """Every finding row and every paper row, whole, in key order."""
-    p, f = table_of(Paper), table_of(FindingRow)
+    p, s, f = table_of(Paper), table_of(PaperState), table_of(FindingRow)
     with engine.connect() as conn:
-        papers = list(conn.execute(select(p).order_by(p.c.key)).all())
+        q = select(p, s).join(s, s.c.paper_id == p.c.id).order_by(p.c.key)
+        papers = list(conn.execute(q).all())
         findings = list(
             conn.execute(
                 select(p.c.key, f)
@@ -164,7 +166,8 @@ def test_a_new_link_and_a_changed_claim_each_rejudge_their_paper(
             )
         )
         conn.execute(update(p).where(p.c.id == b_id).values(code_condition="upon request"))
-        conn.execute(update(p).where(p.c.id == b_id).values(verdict="not an input"))
+        s = table_of(PaperState)
+        conn.execute(update(s).where(s.c.paper_id == b_id).values(verdict="not an input"))
     assert _judged(world, monkeypatch, today=TODAY) == {a_key, b_key}
     _same_as_a_full_run(world)
 
@@ -210,17 +213,23 @@ def test_an_alias_rejudges_the_papers_using_the_old_name(
 def test_an_acknowledgement_rejudges_its_paper(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    p = table_of(Paper)
+    p, s = table_of(Paper), table_of(PaperState)
     with world.engine.begin() as conn:
         key, flags = conn.execute(
-            select(p.c.key, p.c.flags).where(p.c.flags != "").order_by(p.c.key).limit(1)
+            select(p.c.key, s.c.flags)
+            .join(s, s.c.paper_id == p.c.id)
+            .where(s.c.flags != "")
+            .order_by(p.c.key)
+            .limit(1)
         ).one()
         found = paper_id(conn, key)
         assert found is not None
         save_ack(conn, found[0], flags.split()[0], "reviewed: fine")
     assert _judged(world, monkeypatch, today=TODAY) == {key}
     with world.engine.connect() as conn:
-        acked = conn.execute(select(p.c.acknowledged).where(p.c.key == key)).scalar()
+        acked = conn.execute(
+            select(s.c.acknowledged).join(p, p.c.id == s.c.paper_id).where(p.c.key == key)
+        ).scalar()
     assert acked == flags.split()[0]
     _same_as_a_full_run(world)
 
@@ -228,9 +237,10 @@ def test_an_acknowledgement_rejudges_its_paper(
 def test_a_passing_deadline_rejudges_exactly_the_papers_due_by_then(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    p = table_of(Paper)
+    p, s = table_of(Paper), table_of(PaperState)
+    due = select(p.c.key, s.c.flag_due).join(s, s.c.paper_id == p.c.id)
     with world.engine.connect() as conn:
-        dues = dict(conn.execute(select(p.c.key, p.c.flag_due)).all())
+        dues = dict(conn.execute(due).all())
     timed = sorted({d for d in dues.values() if d != FLAG_NEVER})
     assert timed and min(timed) > TODAY and FLAG_NOW not in dues.values()
     later = max(d for d in timed if d <= timed[0] + dt.timedelta(days=120))
@@ -240,7 +250,7 @@ def test_a_passing_deadline_rejudges_exactly_the_papers_due_by_then(
         k for k, d in dues.items() if d < later
     }
     with world.engine.connect() as conn:  # those judged the day before have their next day
-        dues = dict(conn.execute(select(p.c.key, p.c.flag_due)).all())
+        dues = dict(conn.execute(due).all())
     assert _judged(world, monkeypatch, today=later) == {k for k, d in dues.items() if d == later}
     _same_as_a_full_run(world, later)
 
@@ -300,9 +310,9 @@ def _view(flags: Any) -> tuple[Any, ...]:
     return (kept, flags.verdict_kind, flags.verdict, flags.flags, flags.acknowledged)
 
 
-def _migration_0010() -> Any:
-    path = Path(__file__).parents[2] / "db" / "versions" / "0010_incremental_flags.py"
-    spec = importlib.util.spec_from_file_location("migration_0010", path)
+def _migration(name: str) -> Any:
+    path = Path(__file__).parents[2] / "db" / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"migration_{name}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -311,10 +321,11 @@ def _migration_0010() -> Any:
 
 def test_every_column_the_flag_run_reads_fires_a_trigger() -> None:
     """A column the probes read that no trigger watches would leave a changed paper judged on
-    old facts: migration 0010's trigger lists (its own copies, as a migration keeps) cover
-    what `tracker.store.facts` reads."""
-    m = _migration_0010()
+    old facts: the trigger lists of the migrations that create the live triggers (their own
+    copies, as a migration keeps) cover what `tracker.store.facts` reads: 0011's on papers,
+    links and acknowledgements, 0010's on repositories."""
+    paper_side, shared = _migration("0011_paper_state"), _migration("0010_incremental_flags")
     own_id = {"id"}
-    assert set(PAPER_FACT_COLUMNS) - own_id <= set(m.PAPER_INPUTS)
-    assert set(LINK_FACT_COLUMNS) - own_id <= set(m.LINK_INPUTS)
-    assert set(REPO_FACT_COLUMNS) <= set(m.REPO_INPUTS)
+    assert set(PAPER_FACT_COLUMNS) - own_id <= set(paper_side.PAPER_INPUTS)
+    assert set(LINK_FACT_COLUMNS) - own_id <= set(paper_side.LINK_INPUTS)
+    assert set(REPO_FACT_COLUMNS) <= set(shared.REPO_INPUTS)

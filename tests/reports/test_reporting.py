@@ -18,7 +18,7 @@ from tracker.store.reporting import (
     iter_report_views,
     report_summary,
 )
-from tracker.store.tables import Finding, Paper
+from tracker.store.tables import Finding, PaperState
 
 
 def keys(s: Seeded, flt: ReportFilter) -> list[str]:
@@ -44,7 +44,9 @@ def test_reflagging_unchanged_facts_writes_nothing(seeded: Seeded) -> None:
     def snapshot() -> list[tuple[object, ...]]:
         with seeded.engine.connect() as conn:
             f = conn.execute(select(Finding.__table__).order_by(Finding.id)).all()  # type: ignore[attr-defined, arg-type]
-            p = conn.execute(select(Paper.id, Paper.verdict, Paper.flagged_at)).all()
+            p = conn.execute(
+                select(PaperState.paper_id, PaperState.verdict, PaperState.flagged_at)  # type: ignore[call-overload]
+            ).all()
         return [tuple(r) for r in [*f, *p]]
 
     before = snapshot()

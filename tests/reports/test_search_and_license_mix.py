@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
 from reports_seed import NOW, days_ago
-from sqlalchemy import Connection, Engine, delete, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, column, delete, insert, inspect, select, table, update
 
 from tracker.config import Settings
 from tracker.extract import extract_paper
@@ -32,12 +32,13 @@ from tracker.store.selection import (
     iter_report_views,
     read_in_order,
 )
-from tracker.store.summary import _scope, report_summary
+from tracker.store.summary import report_summary
 from tracker.store.tables import (
     CheckAttempt,
     Finding,
     Link,
     Paper,
+    PaperState,
     RepoAlias,
     Repository,
     SummaryCode,
@@ -174,15 +175,18 @@ def summaries(engine: Engine) -> list[Any]:
 
 
 def found(engine: Engine, queries: tuple[str, ...] = QUERIES) -> dict[str, list[str]]:
-    """The keys each query selects, by the reports' own conditions (read off the paper table
-    alone, so a schema below the later migrations' columns answers too)."""
+    """The keys each query selects, by the reports' own conditions. Below migration 0011 the
+    rolled-up URLs are not in `paper_state` yet: a query there reads the links instead, which
+    answer the same while the roll-up is current (`_agrees`)."""
     p = Paper.__table__  # type: ignore[attr-defined]
     with engine.connect() as conn:
+        mode = selection._mode(conn)
+        if "paper_state" not in inspect(conn).get_table_names():
+            mode = replace(mode, fresh=False)
         out = {}
         for q in queries:
-            scope = _scope(conn, ReportFilter(query=q))
-            assert scope is not None
-            keys = conn.execute(select(p.c.key).where(p.c.id.in_(scope)).order_by(p.c.id))
+            conds = selection._where(ReportFilter(query=q), mode)
+            keys = conn.execute(select(p.c.key).where(*conds).order_by(p.c.id))
             out[q] = [k for (k,) in keys]
         return out
 
@@ -193,8 +197,13 @@ def test_license_mix_off_the_rollup_is_the_join(db_url: str) -> None:
         assert rollup_fresh(conn)
         rolled = conn.execute(
             select(
-                Paper.key, Paper.checked_repo, Paper.checked_license, Paper.checked_repos
-            ).order_by(Paper.key)  # type: ignore[call-overload]
+                Paper.key,
+                PaperState.checked_repo,
+                PaperState.checked_license,
+                PaperState.checked_repos,
+            )  # type: ignore[call-overload]
+            .join(PaperState)
+            .order_by(Paper.key)
         ).all()
     assert [tuple(r) for r in rolled] == [
         ("arxiv:2402.00001", "lab/one", "MIT", 2),
@@ -317,15 +326,25 @@ def test_search_stays_in_step_with_every_write(db_url: str, tmp_path: Path) -> N
 
 
 def _papers(conn: Connection, codes: bool) -> list[tuple[Any, ...]]:
-    """Every paper row; the codes (numbered by whoever wrote them first) as what they name,
-    or left out. Without `flag_due`: migration 0010 makes every paper it adds the column to due
-    at the next flag run (`_all_due`), whatever its judgement said before."""
-    cols = {c["name"] for c in inspect(conn).get_columns("paper")} - {"flag_due"}
+    """Every paper row with its derived state (on `paper` before migration 0011, in
+    `paper_state` after), by column name; the codes (numbered by whoever wrote them first) as
+    what they name, or left out. Without `flag_due`: migration 0010 makes every paper it adds
+    the column to due at the next flag run (`_all_due`), whatever its judgement said before."""
+    insp = inspect(conn)
+    own = {c["name"] for c in insp.get_columns("paper")}
+    derived: set[str] = set()
+    if "paper_state" in insp.get_table_names():
+        derived = {c["name"] for c in insp.get_columns("paper_state")} - own - {"paper_id"}
+    cols = (own | derived) - {"flag_due"}
     if not codes:
         cols -= {*CODE_COLUMNS, "date_basis", "venue", "checklist_score"}
-    p = Paper.__table__  # type: ignore[attr-defined]
-    q = select(*(c for c in p.c if c.name in cols)).order_by(p.c.id)
-    rows = conn.execute(q).mappings().all()
+    p = table("paper", *(column(c) for c in own))
+    st = table("paper_state", column("paper_id"), *(column(c) for c in derived))
+    picked = [(p if c in own else st).c[c] for c in sorted(cols)]
+    q = select(*picked).select_from(p)
+    if derived:
+        q = q.join(st, st.c.paper_id == p.c.id)
+    rows = conn.execute(q.order_by(p.c.id)).mappings().all()
     if "tally_code" not in cols:
         return [tuple(r.values()) for r in rows]
     named: dict[Any, Any] = {None: None}
@@ -386,7 +405,7 @@ def test_a_0001_database_upgrades_with_its_data_and_new_columns_filled(db_url: s
     )
     assert not set(SEARCH_TABLES) & set(insp.get_table_names())
     upgraded = open_db(m.url)
-    assert current_revision(upgraded) == head_revision(upgraded) == "0010"
+    assert current_revision(upgraded) == head_revision(upgraded) == "0011"
     assert _snapshot(upgraded) == before
     assert _all_due(upgraded)
     with upgraded.connect() as conn:
@@ -398,7 +417,7 @@ def _all_due(engine: Engine) -> bool:
     know was judged under the incremental rules."""
     today = dt.datetime.now(dt.UTC).date()
     with engine.connect() as conn:
-        dues = [d for (d,) in conn.execute(select(Paper.__table__.c.flag_due))]  # type: ignore[attr-defined]
+        dues = [d for (d,) in conn.execute(select(PaperState.flag_due))]  # type: ignore[call-overload]
     return bool(dues) and all(_as_date(d) <= today for d in dues)
 
 

@@ -13,7 +13,7 @@ from tracker.check.shard import Shard, in_shard
 from tracker.schedule import choose, plan
 from tracker.store import open_db, save_papers
 from tracker.store.repos import due_repos
-from tracker.store.tables import Paper, RepoAlias, Repository, table_of
+from tracker.store.tables import Paper, PaperState, RepoAlias, Repository, table_of
 from tracker.store.tracking import open_promise_repos
 
 NOW = dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.UTC)
@@ -61,10 +61,9 @@ def _seed(url: str) -> None:
         conn.execute(
             insert(table_of(RepoAlias)).values(alias=names[-1].lower(), repository_id=renamed)
         )
-        p = table_of(Paper)
-        conn.execute(
-            update(p).where(p.c.id % 5 == 0).values(code_status="promised", verdict_kind="pending")
-        )
+        p, s = table_of(Paper), table_of(PaperState)
+        conn.execute(update(p).where(p.c.id % 5 == 0).values(code_status="promised"))
+        conn.execute(update(s).where(s.c.paper_id % 5 == 0).values(verdict_kind="pending"))
     engine.dispose()
 
 

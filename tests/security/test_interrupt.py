@@ -91,7 +91,10 @@ def _judged(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]
             "SELECT p.key, f.code, f.subject, f.outcome, f.message, f.measure FROM finding f "
             "JOIN paper p ON p.id = f.paper_id ORDER BY p.key, f.code, f.subject"
         ).fetchall()
-        papers = conn.execute("SELECT key, verdict, flag_due FROM paper ORDER BY key").fetchall()
+        papers = conn.execute(
+            "SELECT key, verdict, flag_due FROM paper JOIN paper_state ON paper_id = id "
+            "ORDER BY key"
+        ).fetchall()
     return findings, papers
 
 

@@ -22,6 +22,7 @@ from tracker import pipeline
 from tracker.models import IngestSummary
 from tracker.store import open_db, papers
 from tracker.store.bulk import AUTHORS, LINKS, PAPERS
+from tracker.store.paper_state import S as STATE
 
 _TITLES = [
     f"{a} {b} for {c}, Part {k}"
@@ -111,8 +112,9 @@ def _inputs(tmp_path: Path, seed: int) -> list[list[str]]:
 def _rows(engine: Engine, table: Table) -> list[tuple[object, ...]]:
     """Every row in id order, without the columns that hold the time of writing."""
     cols = [c for c in table.columns if not isinstance(getattr(c.type, "impl", c.type), DateTime)]
+    order = table.c.paper_id if table is STATE else table.c.id
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(select(*cols).order_by(table.c.id))]
+        return [tuple(r) for r in conn.execute(select(*cols).order_by(order))]
 
 
 def _changed(engine: Engine) -> list[int]:
@@ -131,7 +133,7 @@ def _ingest_all(url: str, runs: list[list[str]]) -> tuple[Engine, list[IngestSum
         done.append(pipeline.ingest(engine, paths))
         if n == 1:
             with engine.begin() as conn:
-                conn.execute(update(PAPERS).values(tally_code=7))
+                conn.execute(update(STATE).values(tally_code=7))
     return engine, done
 
 
@@ -150,11 +152,11 @@ def test_sqlite_and_postgresql_store_the_same_rows(
     assert changed.papers_new < changed.papers_seen and changed.links_new > 0
     assert hf.papers_new < hf.papers_seen  # titles the listings stored take the arXiv IDs
     assert (handles.papers_new, again.papers_new) == (5, 0)
-    for table in (PAPERS, LINKS, AUTHORS):
+    for table in (PAPERS, STATE, LINKS, AUTHORS):
         assert _rows(pg, table) == _rows(lite, table), table.name
     assert _changed(pg) == _changed(lite) != []
     with lite.connect() as conn:
-        codes = set(conn.execute(select(PAPERS.c.tally_code)).scalars())
+        codes = set(conn.execute(select(STATE.c.tally_code)).scalars())
         assert codes == {7, None}  # emptied where a merge changed the code status, and only there
         keys = conn.execute(select(PAPERS.c.key, PAPERS.c.arxiv_id, PAPERS.c.doi)).all()
         profiles = conn.execute(select(AUTHORS.c.profile).where(AUTHORS.c.profile.is_not(None)))

@@ -11,7 +11,7 @@ from tracker.models import Location, PaperRecord, Provenance, SourceLink
 from tracker.store import open_db, save_papers
 from tracker.store.papers import BATCH, SaveCounts
 from tracker.store.tables import Link as LinkRow
-from tracker.store.tables import Paper
+from tracker.store.tables import Paper, PaperState
 
 _PAPER_COLS = (
     "key", "arxiv_id", "doi", "title_norm", "title", "abstract", "published", "source_kind",
@@ -35,9 +35,12 @@ def save(engine: Engine, records: list[PaperRecord]) -> SaveCounts:
 
 
 def papers(engine: Engine) -> list[tuple[object, ...]]:
-    t = Paper.__table__  # type: ignore[attr-defined]
+    """Each paper's columns, with its state's (a new paper is not flagged yet)."""
+    t, s = Paper.__table__, PaperState.__table__  # type: ignore[attr-defined]
+    cols = (t.c[c] if c in t.c else s.c[c] for c in _PAPER_COLS)
     with engine.connect() as conn:
-        rows = conn.execute(select(*(t.c[c] for c in _PAPER_COLS)).order_by(t.c.id)).all()
+        q = select(*cols).join(s, s.c.paper_id == t.c.id).order_by(t.c.id)
+        rows = conn.execute(q).all()
     return [tuple(r) for r in rows]
 
 

@@ -267,10 +267,9 @@ PAPER_UPDATES = (
     "key", "arxiv_id", "doi", "abstract", "comment", "published", "venue", "venue_date",
     "code_status", "code_evidence", "code_condition", "weights_status", "weights_evidence",
     "weights_condition", "data_status", "data_evidence", "data_condition", "updated_at",
-    "tally_code",
 )  # fmt: skip
-"""The paper columns a save changes on a stored paper (what `papers._merge` may improve,
-the time it changed and the summary code it voids)."""
+"""The paper columns a save changes on a stored paper (what `papers._merge` may improve and
+the time it changed; the paper's state follows by trigger, `tracker.store.paper_state`)."""
 AUTHOR_UPDATES = ("orcid", "openalex_id", "profile")
 """The author columns a save fills in on a stored author."""
 

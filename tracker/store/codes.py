@@ -28,12 +28,13 @@ from typing import Any
 from sqlalchemy import Connection, func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tracker.store.tables import Paper, Repository, SummaryCode, table_of
+from tracker.store.tables import PaperState, Repository, SummaryCode, table_of
 
 TALLY = "tally"
 LICENSE = "license"
 CODE_COLUMNS = ("tally_code", "checked_repo_id", "license_code")
-"""The paper columns holding codes or a repository id: numbers of this database's own rows."""
+"""The `paper_state` columns holding codes or a repository id: numbers of this database's own
+rows."""
 
 DIGITS = 6
 PACK = 10**DIGITS
@@ -41,14 +42,15 @@ PACK = 10**DIGITS
 its last `DIGITS` decimal digits; a database with this many codes (never seen: a code is a
 verdict/status/flags triple or a license) is summarized the slower way."""
 
-P = table_of(Paper)
+S = table_of(PaperState)
 C = table_of(SummaryCode)
 R = table_of(Repository)
 
 
 def tally_value(verdict_kind: str, code_status: str, flags: str) -> str:
     """The text a `tally` code stands for: the summary's GROUP BY key (migration 0004 writes
-    the same). Saving a paper or merging one that changes its code status empties its code."""
+    the same). A change of the paper's code status, by any writer, empties its code (a trigger,
+    `db/versions/0011`)."""
     return f"{verdict_kind} {code_status} {flags}"
 
 
@@ -146,14 +148,14 @@ def tally_counts(conn: Connection, conds: list[Any], *, sliced: bool = True) -> 
     names = {
         int(i): (str(k), str(v)) for i, k, v in conn.execute(select(C.c.id, C.c.kind, C.c.value))
     }
-    packed = P.c.checked_repo_id * literal_column(str(PACK)) + P.c.license_code
+    packed = S.c.checked_repo_id * literal_column(str(PACK)) + S.c.license_code
     q = select(
-        func.group_concat(P.c.tally_code),
-        func.group_concat(P.c.release_days),
+        func.group_concat(S.c.tally_code),
+        func.group_concat(S.c.release_days),
         func.group_concat(packed),
         func.count(),
     ).where(*conds)
-    top = int(conn.execute(select(func.coalesce(func.max(P.c.id), 0))).scalar_one())
+    top = int(conn.execute(select(func.coalesce(func.max(S.c.paper_id), 0))).scalar_one())
     raw = _Raw()
     if not sliced or top <= SLICE:
         raw.add(conn.execute(q).one())
@@ -161,7 +163,8 @@ def tally_counts(conn: Connection, conds: list[Any], *, sliced: bool = True) -> 
         with ThreadPoolExecutor(max_workers=1) as counter:
             pending = [
                 counter.submit(
-                    raw.add, conn.execute(q.where(P.c.id > lo, P.c.id <= lo + SLICE)).one()
+                    raw.add,
+                    conn.execute(q.where(S.c.paper_id > lo, S.c.paper_id <= lo + SLICE)).one(),
                 )
                 for lo in range(0, top, SLICE)
             ]

@@ -17,9 +17,10 @@ def utcnow() -> dt.datetime:
 OPEN_PROMISE = (
     "(code_status = 'promised' OR weights_status = 'promised') AND verdict_kind != 'available'"
 )
-"""A paper that promised code or weights and has not delivered, as `ix_paper_open_promise` and
-the query it serves (`tracker.store.tracking.open_promise_repos`) both write it."""
+"""A paper that promised code or weights and has not delivered (a `paper_state` row), as
+`ix_paper_state_open_promise` and the query it serves
+(`tracker.store.tracking.open_promise_repos`) both write it."""
 FLAG_NOW = dt.date(1, 1, 1)
-"""`paper.flag_due` of a paper to judge at the next flag run."""
+"""`paper_state.flag_due` of a paper to judge at the next flag run."""
 FLAG_NEVER = dt.date(9999, 12, 31)
-"""`paper.flag_due` of a paper whose judgement holds until its facts change."""
+"""`paper_state.flag_due` of a paper whose judgement holds until its facts change."""

@@ -1,5 +1,5 @@
-"""Plain rows for the CSV export, streamed: one per paper (read off the rolled-up columns when
-they are current, else joined) or one per link."""
+"""Plain rows for the CSV export, streamed: one per paper (read off the rolled-up columns of
+`paper_state` when they are current, else joined) or one per link."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import (
     ReportFilter,
 )
-from tracker.store.selection import BATCH, VENUE, P, _mode, _selected, _view_query
+from tracker.store.selection import BATCH, VENUE, P, S, _mode, _selected, _view_query
 
 PAPER_COLUMNS = tuple(c.name for c in CSV_COLUMNS)
 
@@ -30,8 +30,8 @@ PAPER_COLUMNS = tuple(c.name for c in CSV_COLUMNS)
 def iter_csv_rows(conn: Connection, flt: ReportFilter = ReportFilter()) -> Iterator[Sequence[Any]]:
     """One row per paper in the order of `PAPER_COLUMNS` (the CSV columns of `tracker.columns`).
 
-    While the rolled-up columns are current this is one scan of the paper table; otherwise it
-    is `joined_csv_rows`.
+    While the rolled-up columns are current this is one scan of the paper table beside its
+    state rows (joined by primary key); otherwise it is `joined_csv_rows`.
     """
     mode = _mode(conn)
     if not mode.fresh:
@@ -77,18 +77,18 @@ _ROLLED = {
     "code_status": P.c.code_status,
     "weights_status": P.c.weights_status,
     "data_status": P.c.data_status,
-    "verdict": P.c.verdict,
-    "links": P.c.link_urls,
-    "repo_status": P.c.repo_status,
-    "stars": P.c.stars,
-    "license": P.c.repo_license,
-    "verdict_kind": P.c.verdict_kind,
-    "flags": P.c.flags,
-    "acknowledged": P.c.acknowledged,
-    "checklist_score": P.c.checklist_score,
+    "verdict": S.c.verdict,
+    "links": S.c.link_urls,
+    "repo_status": S.c.repo_status,
+    "stars": S.c.stars,
+    "license": S.c.repo_license,
+    "verdict_kind": S.c.verdict_kind,
+    "flags": S.c.flags,
+    "acknowledged": S.c.acknowledged,
+    "checklist_score": S.c.checklist_score,
     "venue": P.c.venue,
 }
-"""Each CSV column off the paper row alone."""
+"""Each CSV column off the paper row and its state row alone."""
 _CSV_ROLLED = tuple(_ROLLED[name] for name in PAPER_COLUMNS)
 
 

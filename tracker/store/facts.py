@@ -315,7 +315,7 @@ PAPER_FACT_COLUMNS = (
     "first_seen_at",
     *(f"{a}_{s}" for a in ("code", "weights", "data") for s in ("status", "evidence", "condition")),
 )
-"""The paper columns the probes read (`db/versions/0010` fires its trigger on the same)."""
+"""The paper columns the probes read (`db/versions/0011` fires its trigger on the same)."""
 
 
 def paper_facts(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:

@@ -12,13 +12,12 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
 from tracker.models import Finding, Outcome
-from tracker.store.codes import CODE_COLUMNS, LICENSE, TALLY, code_ids, repo_ids, tally_value
-from tracker.store.rollup import ROLLUP_COLUMNS, PaperRollup
+from tracker.store.paper_state import refresh_paper_state, stored_state
+from tracker.store.rollup import PaperRollup
 from tracker.store.tables import FLAG_NEVER, Acknowledgement, Paper, table_of, utcnow
 from tracker.store.tables import Finding as FindingRow
 
@@ -42,7 +41,8 @@ class PaperFlags:
     release_days: int | None = None
     """The true `code_delivered` finding's measure, if any."""
     due: dt.date = FLAG_NEVER
-    """The first day this judgement may read differently for the same facts (`paper.flag_due`)."""
+    """The first day this judgement may read differently for the same facts
+    (`paper_state.flag_due`)."""
 
 
 def _values(f: Finding) -> dict[str, object]:
@@ -59,15 +59,8 @@ def _values(f: Finding) -> dict[str, object]:
 def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
     """Store the answers and verdicts of `batch` in the caller's transaction; returns how many
     finding rows were inserted, updated or deleted."""
-    p, fr = table_of(Paper), table_of(FindingRow)
-    papers = {
-        r.key: r
-        for r in conn.execute(
-            select(p.c.id, p.c.key, *(p.c[c] for c in _STORED_COLS)).where(
-                p.c.key.in_([b.paper_key for b in batch])
-            )
-        )
-    }
+    fr = table_of(FindingRow)
+    papers = stored_state(conn, [b.paper_key for b in batch])
     ids = [r.id for r in papers.values()]
     have = {
         (r.paper_id, r.code, r.subject): r
@@ -108,60 +101,8 @@ def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
         )
     if gone:
         conn.execute(delete(fr).where(fr.c.id.in_(gone)))
-    _save_verdicts(conn, batch, papers, now)
+    refresh_paper_state(conn, batch, papers, now)
     return len(inserts) + len(updates) + len(gone)
-
-
-_VERDICT_COLS = ("verdict", "verdict_kind", "flags", "acknowledged")
-_STORED_COLS = (
-    *_VERDICT_COLS,
-    *ROLLUP_COLUMNS,
-    "release_days",
-    *CODE_COLUMNS,
-    "code_status",
-    "flag_due",
-)
-
-
-def _save_verdicts(
-    conn: Connection, batch: Sequence[PaperFlags], papers: dict[str, Any], now: object
-) -> None:
-    """Write verdicts, rolled-up links and their codes (`tracker.store.codes`) that differ
-    from the stored ones; `flagged_at` moves only with the verdict or flags (star counts change
-    on every check)."""
-    p = table_of(Paper)
-    mine = [b for b in batch if b.paper_key in papers]
-
-    def tally(b: PaperFlags) -> str:
-        return tally_value(b.verdict_kind, papers[b.paper_key].code_status, b.flags)
-
-    tallies = code_ids(conn, TALLY, map(tally, mine))
-    checked = [
-        (r.checked_repo, r.checked_license)
-        for r in (b.rollup for b in mine)
-        if r.checked_repo and r.checked_license
-    ]
-    licenses = code_ids(conn, LICENSE, (lic for _, lic in checked))
-    repos = repo_ids(conn, (repo for repo, _ in checked))
-    flagged, rolled = [], []
-    for b in mine:
-        row = papers[b.paper_key]
-        verdict = {c: getattr(b, c) for c in _VERDICT_COLS}
-        rollup: dict[str, object] = {c: getattr(b.rollup, c) for c in ROLLUP_COLUMNS}
-        rollup["release_days"] = b.release_days
-        rollup["flag_due"] = b.due
-        repo, lic = b.rollup.checked_repo, b.rollup.checked_license
-        rid = repos.get(repo) if repo and lic else None
-        rollup["tally_code"] = tallies[tally(b)]
-        rollup["checked_repo_id"] = rid
-        rollup["license_code"] = licenses[lic] if rid is not None and lic else None
-        if any(getattr(row, c) != v for c, v in verdict.items()):
-            flagged.append({"pid": row.id, **verdict, **rollup, "flagged_at": now})
-        elif any(getattr(row, c) != v for c, v in rollup.items()):
-            rolled.append({"pid": row.id, **rollup})
-    for changed in (flagged, rolled):
-        if changed:
-            conn.execute(update(p).where(p.c.id == bindparam("pid")), changed)
 
 
 def paper_id(conn: Connection, ref: str) -> tuple[int, str] | None:

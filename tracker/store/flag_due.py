@@ -1,11 +1,12 @@
 """Which papers a flag run judges, and what the stored judgements were made under.
 
-Triggers (`db/versions/0010`) record every change of what the probes read: a paper's own
-inputs, links and acknowledgements move its `flag_due` to `FLAG_NOW`; a repository, alias or
-Hub model adds a row to `flag_queue`. A flag run first spreads the queue to the papers linking
-each queued thing (`spread_queue`, through the link and alias indexes), then judges the papers
-whose `flag_due` is today or earlier (`due_papers`, a range of `ix_paper_flag_due`) and stores
-each judgement with the first day it may read differently.
+Triggers (`db/versions/0010` and `0011`) record every change of what the probes read: a new
+paper, its own inputs, links and acknowledgements move its `paper_state.flag_due` to
+`FLAG_NOW`; a repository, alias or Hub model adds a row to `flag_queue`. A flag run first
+spreads the queue to the papers linking each queued thing (`spread_queue`, through the link
+and alias indexes), then judges the papers whose `flag_due` is today or earlier (`due_papers`,
+a range of `ix_paper_state_flag_due`) and stores each judgement with the first day it may read
+differently.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tracker.store.tables import (
     FlagState,
     Link,
     Paper,
+    PaperState,
     RepoAlias,
     Repository,
     table_of,
@@ -36,9 +38,11 @@ QUEUE_BATCH = 500
 
 def _mark(conn: Connection, papers: Any) -> int:
     """Set `flag_due` to now for the papers the `papers` subquery selects."""
-    p = table_of(Paper)
+    s = table_of(PaperState)
     done = conn.execute(
-        update(p).where(p.c.id.in_(papers), p.c.flag_due != FLAG_NOW).values(flag_due=FLAG_NOW)
+        update(s)
+        .where(s.c.paper_id.in_(papers), s.c.flag_due != FLAG_NOW)
+        .values(flag_due=FLAG_NOW)
     )
     return int(done.rowcount or 0)
 
@@ -117,31 +121,36 @@ def due_papers(
 
     With `today`: papers due by then, after (`flag_due`, id) `after`, in that order. Without:
     every paper (or those with `keys`) after the id `after`."""
-    p = table_of(Paper)
-    q = select(*(p.c[c] for c in PAPER_FACT_COLUMNS), p.c.flag_due).limit(limit)
+    p, s = table_of(Paper), table_of(PaperState)
+    q = (
+        select(*(p.c[c] for c in PAPER_FACT_COLUMNS), s.c.flag_due)
+        .select_from(p.join(s, s.c.paper_id == p.c.id))
+        .limit(limit)
+    )
     if today is not None:
         assert isinstance(after, tuple)
-        q = q.where(p.c.flag_due <= today, tuple_(p.c.flag_due, p.c.id) > tuple_(*after)).order_by(
-            p.c.flag_due, p.c.id
-        )
+        q = q.where(
+            s.c.flag_due <= today, tuple_(s.c.flag_due, s.c.paper_id) > tuple_(*after)
+        ).order_by(s.c.flag_due, s.c.paper_id)
     else:
         assert isinstance(after, int)
         q = q.where(p.c.id > after).order_by(p.c.id)
         if keys is not None:
             q = q.where(p.c.key.in_(list(keys)))
-    if conn.dialect.name == "postgresql":
-        q = q.with_for_update(of=p)
+    if conn.dialect.name == "postgresql":  # a trigger writes the state row of a changed paper
+        q = q.with_for_update(of=[p, s])
     return list(conn.execute(q).mappings())
 
 
 def count_due(conn: Connection, today: dt.date | None, keys: Sequence[str] | None = None) -> int:
     """How many papers `due_papers` lists from the start, as one count (for a progress bar)."""
-    p = table_of(Paper)
-    q = select(func.count()).select_from(p)
+    p, s = table_of(Paper), table_of(PaperState)
     if today is not None:
-        q = q.where(p.c.flag_due <= today)
-    elif keys is not None:
-        q = q.where(p.c.key.in_(list(keys)))
+        q = select(func.count()).select_from(s).where(s.c.flag_due <= today)
+    else:
+        q = select(func.count()).select_from(p)
+        if keys is not None:
+            q = q.where(p.c.key.in_(list(keys)))
     return int(conn.execute(q).scalar_one())
 
 
@@ -163,12 +172,14 @@ def save_state(conn: Connection, values: dict[str, str]) -> None:
 
 def totals(conn: Connection) -> tuple[int, dict[str, int], dict[str, int]]:
     """Papers, papers per verdict kind and papers per true, unacknowledged probe code, over the
-    whole database: index scans of `ix_paper_selection` and `ix_finding_code_outcome_paper`."""
-    p, f, a = table_of(Paper), table_of(FindingRow), table_of(Acknowledgement)
+    whole database: index scans of `ix_paper_state_selection` and
+    `ix_finding_code_outcome_paper`."""
+    p, s = table_of(Paper), table_of(PaperState)
+    f, a = table_of(FindingRow), table_of(Acknowledgement)
     verdicts = {
         kind: int(n)
         for kind, n in conn.execute(
-            select(p.c.verdict_kind, func.count()).group_by(p.c.verdict_kind)
+            select(s.c.verdict_kind, func.count()).group_by(s.c.verdict_kind)
         )
         if kind
     }

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, and_, exists, func, select, union
 
 from tracker.models import KeptPromise, Outcome, ReportFilter
 from tracker.store.facts import _utc
-from tracker.store.selection import AL, CLAIMS, F, H, L, P, R, _mode, _where
+from tracker.store.selection import AL, CLAIMS, F, H, L, P, R, S, _mode, _where
 
 DELIVERED_KINDS = frozenset({"available", "weights_missing"})
 """Verdict kinds given exactly when `code_delivered` is true (see `tracker.flags.verdict`)."""
@@ -34,8 +34,8 @@ def is_kept(verdict_kind: str | None, code_status: str | None) -> bool:
 
 
 def kept_clause() -> Any:
-    """The rule as a condition on `paper` rows (`kept_promises`); `is_kept` in SQL."""
-    return and_(P.c.verdict_kind.in_(sorted(DELIVERED_KINDS)), P.c.code_status.in_(CLAIMS))
+    """The rule as a condition on `paper_state` rows (`kept_promises`); `is_kept` in SQL."""
+    return and_(S.c.verdict_kind.in_(sorted(DELIVERED_KINDS)), S.c.code_status.in_(CLAIMS))
 
 
 def _query(flt: ReportFilter | None, since: dt.datetime | None, conn: Connection) -> Any:
@@ -67,7 +67,8 @@ def _query(flt: ReportFilter | None, since: dt.datetime | None, conn: Connection
     return (
         select(P.c.key, P.c.title, func.coalesce(name, F.c.subject), first_ok, watched)
         .select_from(
-            P.join(F, delivered)
+            P.join(S, S.c.paper_id == P.c.id)
+            .join(F, delivered)
             .outerjoin(L, and_(L.c.paper_id == P.c.id, L.c.url == F.c.subject))
             .outerjoin(R, R.c.key == L.c.repo_key)
             .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))

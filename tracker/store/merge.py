@@ -9,8 +9,10 @@ the same shard merged twice changes nothing the second time.
   last. Papers and links only gain: empty fields are filled, a claim is only strengthened.
 - History stays append-on-change: the union of both histories is put in time order and a row
   equal to the row before it is dropped, so "when did code appear" keeps one answer.
-- Findings and verdicts are derived: a shard flags with only its own repositories' facts, so they
-  are not copied. Flag the merged database again (`tracker merge` does) to recompute them.
+- Findings and the papers' derived state (`paper_state`) are derived: a shard flags with only
+  its own repositories' facts, so they are not copied. A paper new to the target gets a state
+  row that is due now from the database's own trigger, and a paper whose claims a merge improves
+  is due again; flag the merged database again (`tracker merge` does) to recompute them.
 """
 
 from __future__ import annotations
@@ -25,12 +27,10 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import SQLModel
 
 from tracker.errors import StoreError
-from tracker.store.codes import CODE_COLUMNS
 from tracker.store.engine import current_revision, head_revision, make_engine
 from tracker.store.locks import lock_for_write
 from tracker.store.papers import CLAIM_RANK
-from tracker.store.rollup import ROLLUP_COLUMNS
-from tracker.store.tables import FLAG_NOW, Paper, utcnow
+from tracker.store.tables import Paper, utcnow
 
 BATCH = 2000
 
@@ -72,6 +72,7 @@ RULES: dict[str, Rule] = {
     "ingest_run": Rule(Kind.ONCE, ("command", "started_at", "sources")),
     "check_attempt": Rule(Kind.ONCE, ("checker", "target", "checked_at")),
     "finding": Rule(Kind.DERIVED),
+    "paper_state": Rule(Kind.DERIVED),
     "summary_code": Rule(Kind.DERIVED),
     "flag_queue": Rule(Kind.DERIVED),
     "flag_state": Rule(Kind.DERIVED),
@@ -87,20 +88,6 @@ RULES: dict[str, Rule] = {
 
 EARLIEST = frozenset({"first_seen_at", "first_ok_at"})
 """Columns that keep the earlier of two values whichever copy wins."""
-DERIVED_COLUMNS = {
-    "paper": frozenset(
-        {
-            "verdict",
-            "verdict_kind",
-            "flagged_at",
-            "release_days",
-            "flag_due",
-            *ROLLUP_COLUMNS,
-            *CODE_COLUMNS,  # the source's numbers: the flag run writes the target's
-        }
-    )
-}
-"""Columns the flag run writes from the rest: a merge neither copies nor compares them."""
 
 
 @dataclass
@@ -254,9 +241,6 @@ def _insert(
 ) -> None:
     """Insert the first row of each new identity; every source row of it maps to that row."""
     rows = [{c: v for c, v in same[0].items() if c != "id"} for same in fresh.values()]
-    if table.name == Paper.__tablename__:  # a new paper arrives without the source's codes,
-        # and is judged at the next flag run whatever the source's judgement said
-        rows = [{**r, **dict.fromkeys(CODE_COLUMNS), "flag_due": FLAG_NOW} for r in rows]
     dst.execute(insert(table), rows)
     if ids is None:
         return
@@ -293,12 +277,7 @@ def _latest_changes(
 def _gain_changes(
     old: dict[str, Any], new: dict[str, Any], _rule: Rule, table: str
 ) -> dict[str, Any]:
-    derived = DERIVED_COLUMNS.get(table, frozenset())
-    changes = {
-        c: v
-        for c, v in new.items()
-        if c != "id" and c not in derived and _empty(old[c]) and not _empty(v)
-    }
+    changes = {c: v for c, v in new.items() if c != "id" and _empty(old[c]) and not _empty(v)}
     for art in ("code", "weights", "data"):
         status = f"{art}_status"
         if status in old and CLAIM_RANK.get(new[status], 0) > CLAIM_RANK.get(old[status], 0):
@@ -309,8 +288,6 @@ def _gain_changes(
         changes.pop("date_basis", None)
     if changes and table == Paper.__tablename__:
         changes["updated_at"] = utcnow()
-        if "code_status" in changes:  # its summary code names the old status
-            changes["tally_code"] = None
     return changes
 
 

@@ -291,8 +291,6 @@ def _save_batch(
         changes = _merge(row, dict(zip(PAPER_COLUMNS, p.paper, strict=True)))
         if changes:
             changes["updated_at"] = utcnow()
-            if "code_status" in changes:  # its summary code names the old status
-                changes["tally_code"] = None
             updates.append((ids[-1], dict(changes)))
             stored.update(row, changes)
     writer.update_papers(conn, updates)

@@ -2,15 +2,16 @@
 
 A CSV export of a million papers through the paper-link-repository join spends most of its
 time in index look-ups; with the links' URLs, the first GitHub repository's status and license
-and the best star count stored on the paper it is one table scan, and `--sort stars` and
-`--min-stars` become index range scans. The summary's license mix counts each checked
-repository the selected papers link once: with one checked repository per paper stored on it
-(`checked_repo`, `checked_license`, and how many there are) that is a distinct count in index
-order, and only papers linking several read their links. The flag run writes these columns
-from the same facts the probes read. They go stale when links, repositories or checks change without a flag run
-after, so a full flag run records a fingerprint of those tables (their largest ids: rows are
-only ever added, and every change to a repository comes with a new check attempt) and reports
-use the rolled-up columns only while the fingerprint still matches; otherwise they take the join.
+and the best star count stored beside the verdict (`paper_state`) it is one scan of the papers
+and their state rows, and `--sort stars` and `--min-stars` become index range scans. The
+summary's license mix counts each checked repository the selected papers link once: with one
+checked repository per paper stored there (`checked_repo`, `checked_license`, and how many
+there are) that is a distinct count in index order, and only papers linking several read their
+links. The flag run writes these columns from the same facts the probes read. They go stale
+when links, repositories or checks change without a flag run after, so a full flag run records
+a fingerprint of those tables (their largest ids: rows are only ever added, and every change
+to a repository comes with a new check attempt) and reports use the rolled-up columns only
+while the fingerprint still matches; otherwise they take the join.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def rollup_links(links: tuple[LinkFacts, ...]) -> PaperRollup:
 
 
 ROLLUP_COLUMNS = tuple(f.name for f in fields(PaperRollup))
-"""The paper columns a flag run writes from `rollup_links`."""
+"""The `paper_state` columns a flag run writes from `rollup_links`."""
 
 
 def fingerprint(conn: Connection) -> str:

@@ -1,9 +1,10 @@
 """Which papers a report shows, in what order, as `PaperView`s streamed in batches.
 
-Filters and sorting run in SQL over indexed columns (the verdict is stored on the paper by the
-flag run). While the flag run's rolled-up link columns are current (`tracker.store.rollup`),
-stars, URL search and the checklist score are read off the paper; otherwise the same answers
-come from the joins.
+Filters and sorting run in SQL over indexed columns (the verdict is stored in the paper's
+`paper_state` row by the flag run, beside copies of its date and statuses, so a selection that
+reads no paper text is served by that table's indexes alone). While the flag run's rolled-up
+link columns are current (`tracker.store.rollup`), stars, URL search and the checklist score
+are read off the state row; otherwise the same answers come from the joins.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from tracker.store.tables import (
     Acknowledgement,
     Link,
     Paper,
+    PaperState,
     RepoAlias,
     RepoHistory,
     Repository,
@@ -56,6 +58,10 @@ NULLS_LOW = ("stars", "score")
 CLAIMS = ("promised", "released")
 
 P = table_of(Paper)
+S = table_of(PaperState)
+JOINED = S.c.paper_id == P.c.id
+"""The one condition joining a paper to its state row: a selection adds it (once) when it
+reads a column of `paper` itself."""
 L = table_of(Link)
 R = table_of(Repository)
 F = table_of(FindingRow)
@@ -116,24 +122,24 @@ def _bare(col: Any, hide: bool = True) -> Any:
 def _stars_expr(fresh: bool) -> Any:
     """Stars of the paper's most starred repository, as `_views` computes them."""
     if fresh:
-        return P.c.stars
+        return S.c.stars
     links, r2 = with_repositories(L, "renamed_stars")
     best = select(func.max(func.coalesce(R.c.stars, r2.c.stars))).select_from(links)
-    return best.where(L.c.paper_id == P.c.id).correlate(P).scalar_subquery()
+    return best.where(L.c.paper_id == S.c.paper_id).correlate(S).scalar_subquery()
 
 
 def _score_expr(fresh: bool) -> Any:
     """The checklist score of the paper's main code repository
-    (`tracker.flags.checklist_items.main_repository`): rolled up on the paper, else the first link
-    the main rule accepts, through the alias of a renamed repository."""
+    (`tracker.flags.checklist_items.main_repository`): rolled up in its state row, else the first
+    link the main rule accepts, through the alias of a renamed repository."""
     if fresh:
-        return P.c.checklist_score
+        return S.c.checklist_score
     links, r2 = with_repositories(L, "renamed_score")
     main = (
         select(func.coalesce(R.c.checklist_score, r2.c.checklist_score))
         .select_from(links)
         .where(
-            L.c.paper_id == P.c.id,
+            L.c.paper_id == S.c.paper_id,
             L.c.kind.in_(sorted(REPO_LINK_KINDS)),
             L.c.role == "code",
             L.c.official != "community",
@@ -142,7 +148,7 @@ def _score_expr(fresh: bool) -> Any:
         .order_by(L.c.id)
         .limit(1)
     )
-    return main.correlate(P).scalar_subquery()
+    return main.correlate(S).scalar_subquery()
 
 
 def _min_stars(flt: ReportFilter, mode: _Mode) -> Any:
@@ -151,25 +157,26 @@ def _min_stars(flt: ReportFilter, mode: _Mode) -> Any:
     from the starred repositories (indexed) to their links, never the other way round."""
     n = flt.min_stars
     if mode.fresh:
-        return _bare(P.c.stars, mode.scan) >= n
+        return _bare(S.c.stars, mode.scan) >= n
     if flt.flags or flt.statuses:
         return _stars_expr(False) >= n
     starred = select(R.c.key).where(R.c.stars >= n)
     renamed = select(AL.c.alias).join(R, R.c.id == AL.c.repository_id).where(R.c.stars >= n)
     linked = select(L.c.paper_id).where(or_(L.c.repo_key.in_(starred), L.c.repo_key.in_(renamed)))
-    return P.c.id.in_(linked.correlate(None))
+    return S.c.paper_id.in_(linked.correlate(None))
 
 
-def _query(text: str, mode: _Mode) -> Any:
+def _query(text: str, mode: _Mode) -> tuple[Any, bool]:
     """Title, key or a link URL contains `text` (literally: `%` and `_` are not wildcards),
     ignoring case. The search tables (SQLite) find exactly those rows by index; without them
     (or for text shorter than a trigram) LIKE reads every title. The rolled-up URLs are joined
-    by spaces, so a query with a space could match across two of them: it reads the links."""
+    by spaces, so a query with a space could match across two of them: it reads the links.
+    The condition, on the paper's own columns, and whether it also reads its state row."""
     found = phrase(text) if mode.search else None
     if found is not None:
         ids = _bare(P.c.id, mode.common)
         in_links = select(L.c.paper_id).where(L.c.id.in_(link_matches(found))).correlate(None)
-        return or_(ids.in_(paper_matches(found)), ids.in_(in_links))
+        return or_(ids.in_(paper_matches(found)), ids.in_(in_links)), False
     bare = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     like = f"%{bare}%"
 
@@ -179,12 +186,11 @@ def _query(text: str, mode: _Mode) -> Any:
     if mode.fold:  # PostgreSQL: ids from what the trigram indexes serve, not a LIKE per row
         titled = select(P.c.id).where(or_(has(P.c.title), has(P.c.key))).correlate(None)
         linked = select(L.c.paper_id).where(has(L.c.url)).correlate(None)
-        return or_(P.c.id.in_(titled), P.c.id.in_(linked))
+        return or_(P.c.id.in_(titled), P.c.id.in_(linked)), False
     if _rolled_urls(text, mode):
-        by_url = has(P.c.link_urls)
-    else:
-        by_url = P.c.id.in_(select(L.c.paper_id).where(has(L.c.url)).correlate(None))
-    return or_(has(P.c.title), has(P.c.key), by_url)
+        return or_(has(P.c.title), has(P.c.key), has(S.c.link_urls)), True
+    by_url = P.c.id.in_(select(L.c.paper_id).where(has(L.c.url)).correlate(None))
+    return or_(has(P.c.title), has(P.c.key), by_url), False
 
 
 def _rolled_urls(text: str, mode: _Mode) -> bool:
@@ -193,34 +199,40 @@ def _rolled_urls(text: str, mode: _Mode) -> bool:
 
 
 def _where(flt: ReportFilter, mode: _Mode) -> list[Any]:
+    """The conditions `flt` selects by: on `paper_state` but for a text query, which reads the
+    paper's own columns; `JOINED` among them when they read both tables (a caller selecting
+    state columns under a text query alone adds it: `on_state`)."""
     conds: list[Any] = []
     if flt.flags:
         # findings find the candidates by index; the paper's own list drops acknowledged ones
         found = select(F.c.paper_id).where(
             F.c.code.in_(flt.flags), F.c.outcome == Outcome.TRUE.value
         )
-        padded = literal(" ") + P.c.flags + literal(" ")
-        conds.append(P.c.flags != "")
+        padded = literal(" ") + S.c.flags + literal(" ")
+        conds.append(S.c.flags != "")
         if not (mode.scan and mode.fresh):
-            conds.append(P.c.id.in_(found.correlate(None)))
+            conds.append(S.c.paper_id.in_(found.correlate(None)))
         conds.append(or_(*(padded.like(f"% {code} %") for code in flt.flags)))
     if flt.statuses:
         st = list(flt.statuses)
         conds.append(
             or_(
-                _bare(P.c.code_status, mode.scan).in_(st),
-                _bare(P.c.verdict_kind, mode.scan).in_(st),
+                _bare(S.c.code_status, mode.scan).in_(st),
+                _bare(S.c.verdict_kind, mode.scan).in_(st),
             )
         )
     if flt.since is not None:
-        conds.append(P.c.published >= flt.since)
+        conds.append(S.c.published >= flt.since)
     if flt.min_stars is not None:
         conds.append(_min_stars(flt, mode))
     if flt.min_score is not None:
         score = _score_expr(mode.fresh)
         conds.append((_bare(score, mode.scan) if mode.fresh else score) >= flt.min_score)
     if flt.query:
-        conds.append(_query(flt.query, mode))
+        cond, state = _query(flt.query, mode)
+        conds.append(cond)
+        if state or conds[:-1]:
+            conds.append(JOINED)
     return conds
 
 
@@ -233,10 +245,10 @@ def _order(flt: ReportFilter, fresh: bool) -> Any:
         return score if fresh else func.coalesce(score, -1)
     if sort != "stars":
         return {
-            "id": P.c.id,
-            "published": P.c.published,
+            "id": S.c.paper_id,
+            "published": S.c.published,
             "title": P.c.title,
-            "verdict": P.c.verdict_kind,
+            "verdict": S.c.verdict_kind,
         }[sort]
     return _stars_expr(fresh) if fresh else func.coalesce(_stars_expr(fresh), -1)
 
@@ -245,6 +257,17 @@ def _directed(col: Any, flt: ReportFilter, fresh: bool) -> Any:
     if not (fresh and flt.sort in NULLS_LOW):
         return col.desc() if flt.descending else col.asc()
     return col.desc().nulls_last() if flt.descending else col.asc().nulls_first()
+
+
+def joined(conds: list[Any]) -> list[Any]:
+    """`conds` with `JOINED`, once: for a query reading columns of both tables."""
+    return conds if any(c is JOINED for c in conds) else [*conds, JOINED]
+
+
+def on_state(conds: list[Any], flt: ReportFilter | None) -> list[Any]:
+    """`_where`'s conditions for a query that reads `paper_state`: joined to the paper when a
+    text query reads its columns."""
+    return joined(conds) if flt is not None and flt.query else conds
 
 
 def _paper_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
@@ -259,10 +282,10 @@ def _paper_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
         P.c.weights_status,
         P.c.data_status,
         P.c.code_evidence,
-        P.c.verdict,
-        P.c.verdict_kind,
-        P.c.flags,
-        P.c.acknowledged,
+        S.c.verdict,
+        S.c.verdict_kind,
+        S.c.flags,
+        S.c.acknowledged,
         P.c.venue,
     ]
     if flt.sort in NULLS_LOW:
@@ -273,8 +296,8 @@ def _paper_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
 def _selected(q: Select[Any], flt: ReportFilter, mode: _Mode) -> Select[Any]:
     """`q` over the papers `flt` selects, in its order, up to its limit."""
     order = _directed(_order(flt, mode.fresh), flt, mode.fresh)
-    q = q.where(*_where(flt, mode)).order_by(order)
-    q = q if flt.sort == "id" else q.order_by(P.c.id)
+    q = q.where(*joined(_where(flt, mode))).order_by(order)
+    q = q if flt.sort == "id" else q.order_by(S.c.paper_id)
     return q.limit(flt.limit) if flt.limit is not None else q
 
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Select,
     and_,
     exists,
     func,
@@ -40,6 +39,7 @@ from tracker.store.selection import (
     L,
     P,
     R,
+    S,
     _bare,
     _common,
     _count,
@@ -48,13 +48,8 @@ from tracker.store.selection import (
     _rolled_urls,
     _unacked,
     _where,
+    on_state,
 )
-
-
-def _scope(conn: Connection, flt: ReportFilter | None) -> Select[Any] | None:
-    """The ids of the papers a filter selects, or None for every paper."""
-    conds = _where(flt, _mode(conn)) if flt is not None else []
-    return select(P.c.id).where(*conds) if conds else None
 
 
 def _median(conn: Connection) -> float | None:
@@ -77,9 +72,10 @@ def report_summary(
 ) -> ReportSummary:
     """Headline numbers over the papers `flt` selects (all papers when None).
 
-    Aggregates in SQL. Unfiltered: one GROUP BY over the verdict, code status and flags stored
-    on each paper (an index covers it), the median off the findings index, licenses over all
-    checked repositories. Filtered: the same GROUP BY over the selection, also by the days to
+    Aggregates in SQL, over `paper_state` alone unless a text query reads the paper's title.
+    Unfiltered: one GROUP BY over the verdict, code status and flags stored for each paper (an
+    index covers it), the median off the findings index, licenses over all checked
+    repositories. Filtered: the same GROUP BY over the selection, also by the days to
     release stored beside the verdict (the median comes from those counts; an index holding
     every filtered column covers it), and licenses over the repositories the selected papers
     link: off the rolled-up columns while they are current, otherwise through the links.
@@ -93,8 +89,8 @@ def report_summary(
             return counted
     # flags are tested on the covering index then: text matches only checked after them
     mode = replace(mode, common=bool(flt and flt.flags and mode.fresh))
-    conds = _where(flt, mode) if flt is not None else []
-    cols = (P.c.verdict_kind, P.c.code_status, P.c.flags)
+    conds = on_state(_where(flt, mode), flt) if flt is not None else []
+    cols = (S.c.verdict_kind, S.c.code_status, S.c.flags)
     tally = _Tally()
     if not conds:
         for kind, status, flags, n in conn.execute(select(*cols, func.count()).group_by(*cols)):
@@ -103,12 +99,12 @@ def report_summary(
     # a LIKE over titles reads every row anyway: then read the table once and sort only the
     # matches, rather than follow an index's order and look each row up
     rows = _likes(flt, mode)
-    grouped = [_bare(c, rows) for c in (P.c.release_days, *cols)]
+    grouped = [_bare(c, rows) for c in (S.c.release_days, *cols)]
     for row in conn.execute(select(*grouped, func.count()).where(*conds).group_by(*grouped)):
         tally.add(row[1], row[2], row[3], row[4], row[0])
     if mode.fresh:
         # for the few papers with more checked repositories, no condition may serve as an index
-        few = _where(flt, replace(mode, common=True)) if flt is not None else []
+        few = on_state(_where(flt, replace(mode, common=True)), flt) if flt is not None else []
         return tally.summary(tally.median(), _rolled_licenses(conn, conds, few, rows))
     return tally.summary(tally.median(), _scoped_licenses(conn, conds))
 
@@ -127,9 +123,10 @@ def _summary_of_codes(conn: Connection, flt: ReportFilter, mode: _Mode) -> Repor
     on each row as the table is read; None when a selected paper has no tally code (its code
     status changed since the last flag run)."""
     # `published` too is tested on the row: its index would look up each row it lists
-    day = _bare(type_coerce(P.c.published, String))  # SQLite keeps dates as ISO text
+    day = _bare(type_coerce(S.c.published, String))  # SQLite keeps dates as ISO text
     since = [day >= flt.since.isoformat()] if flt.since is not None else []
     conds = [*_where(replace(flt, since=None), replace(mode, search=False, common=True)), *since]
+    conds = on_state(conds, flt)
     # every condition is a test on the row, repeated per slice at no cost, unless it reads links
     sliced = _rolled_urls(flt.query, mode)
     counted = tally_counts(conn, conds, sliced=sliced)
@@ -140,7 +137,7 @@ def _summary_of_codes(conn: Connection, flt: ReportFilter, mode: _Mode) -> Repor
         tally.add(kind, status, flags, n)
     tally.release_days.update(counted.release_days)
     # the other checked repositories of the few papers linking several (a partial index)
-    more = _linked_repos([*conds, P.c.checked_repos > literal_column("1")], with_id=True)
+    more = _linked_repos([*conds, S.c.checked_repos > literal_column("1")], with_id=True)
     linked = ((int(i), str(lic)) for i, _, lic in conn.execute(select(more)))
     return tally.summary(tally.median(), counted.licenses(linked))
 
@@ -220,7 +217,7 @@ def _linked_repos(conds: list[Any], with_id: bool = False) -> Any:
             func.coalesce(func.nullif(lic, ""), "none").label("lic"),
         )
         .select_from(
-            P.join(L, L.c.paper_id == P.c.id)
+            S.join(L, L.c.paper_id == S.c.paper_id)
             .outerjoin(R, R.c.key == L.c.repo_key)
             .outerjoin(AL, and_(R.c.id.is_(None), AL.c.alias == L.c.repo_key))
             .outerjoin(r2, r2.c.id == AL.c.repository_id)
@@ -248,14 +245,14 @@ def _rolled_licenses(
     the literal `> 1`) read their links, and of those repositories only the ones no selected
     paper holds as its `checked_repo` are added. `few`: `conds` written so that only that
     partial index can drive; `rows`: the conditions read the table anyway (`report_summary`)."""
-    lic, repo = _bare(P.c.checked_license, rows), P.c.checked_repo
+    lic, repo = _bare(S.c.checked_license, rows), S.c.checked_repo
     own = select(lic, func.count(func.distinct(repo))).where(*conds, repo.is_not(None))
     counts: dict[str, int] = defaultdict(int)
     for k, v in conn.execute(own.group_by(lic)):
         counts[str(k)] += int(v)
-    others = _linked_repos([*few, P.c.checked_repos > literal_column("1")])
-    held = P.alias("holder")
-    adapt = ClauseAdapter(held).traverse
+    others = _linked_repos([*few, S.c.checked_repos > literal_column("1")])
+    held = S.alias("holder")
+    adapt = ClauseAdapter(held).chain(ClauseAdapter(P.alias("holder_paper"))).traverse
     holds = exists().where(
         held.c.checked_license == others.c.lic,
         held.c.checked_repo == others.c.repo,
@@ -279,5 +276,5 @@ def count_failing(
 ) -> int:
     """Papers in `flt` with an unacknowledged true finding of one of `codes` (for `--fail-on`)."""
     failing = select(F.c.paper_id).where(_unacked(codes)).correlate(None)
-    conds = [*_where(flt, _mode(conn)), P.c.id.in_(failing)]
-    return _count(conn, select(func.count()).select_from(P).where(*conds))
+    conds = [*on_state(_where(flt, _mode(conn)), flt), S.c.paper_id.in_(failing)]
+    return _count(conn, select(func.count()).select_from(S).where(*conds))

@@ -11,7 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
-from sqlalchemy import Column, Date, Index, Integer, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from tracker.store.defaults import FLAG_NEVER, FLAG_NOW, OPEN_PROMISE, utcnow  # noqa: F401
@@ -24,56 +35,10 @@ def table_of(model: type[SQLModel]) -> Table:
 
 
 class Paper(SQLModel, table=True):
+    """What the sources said of a paper, improved by later reads: its identity, text, dates
+    and claims. What the flag run derives from it lives in `PaperState`."""
+
     __tablename__ = "paper"
-    __table_args__ = (
-        # covers the summary of a `--since` selection, however broad, without row look-ups
-        Index(
-            "ix_paper_published_summary",
-            "published",
-            "verdict_kind",
-            "code_status",
-            "flags",
-            "release_days",
-        ),
-        # any selection but `--query` text is one scan of this, already in GROUP BY order, for
-        # the summary
-        Index(
-            "ix_paper_selection",
-            "verdict_kind",
-            "code_status",
-            "flags",
-            "release_days",
-            "published",
-            "stars",
-        ),
-        # the license mix of any such selection: its distinct repositories in index order
-        Index(
-            "ix_paper_license_mix",
-            "checked_license",
-            "checked_repo",
-            "published",
-            "verdict_kind",
-            "code_status",
-            "flags",
-            "stars",
-        ),
-        # the few papers whose other checked repositories the license mix reads from the links
-        Index(
-            "ix_paper_more_checked",
-            "checked_repos",
-            sqlite_where=text("checked_repos > 1"),
-            postgresql_where=text("checked_repos > 1"),
-        ),
-        # the papers a flag run judges: changed ones (`FLAG_NOW`) and those whose deadline came
-        Index("ix_paper_flag_due", "flag_due", "id"),
-        # open promises, whose repositories a check plan puts first (`open_promise_repos`)
-        Index(
-            "ix_paper_open_promise",
-            "id",
-            sqlite_where=text(OPEN_PROMISE),
-            postgresql_where=text(OPEN_PROMISE),
-        ),
-    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=512, unique=True, index=True)
@@ -85,7 +50,7 @@ class Paper(SQLModel, table=True):
     abstract: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     published: dt.date | None = None
-    """Served by `ix_paper_published_summary`, which starts with it."""
+    """Copied onto `paper_state` (see there), whose indexes serve `--since`."""
     venue_date: dt.date | None = None
     """When the venue accepted the paper (an OpenReview decision), when a source says."""
     venue: str = Field(default="", sa_column=Column(String(255), nullable=False, server_default=""))
@@ -114,17 +79,110 @@ class Paper(SQLModel, table=True):
     data_condition: str = Field(default="", max_length=255)
     first_seen_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
-    verdict: str = Field(default="", max_length=128)
+
+
+class PaperState(SQLModel, table=True):
+    """What the flag run derived for one paper (its verdict, the rolled-up links, the summary
+    codes, when to judge it again), one row per paper, kept apart from what was read.
+
+    The database keeps the row in step with its paper (triggers, `db/versions/0011`): a new
+    paper gets a row of these defaults (not flagged yet, due now) whichever path inserts it,
+    and a change of what the probes read makes it due again. The copies of `published`,
+    `code_status` and `weights_status` are rewritten with the paper, so the summary and the
+    filters on them read this one narrow table by its covering indexes; a change of the code
+    status also empties `tally_code`, whose text names the old status. Everything else is
+    written only by the flag run, through `tracker.store.paper_state.refresh_paper_state`."""
+
+    __tablename__ = "paper_state"
+    __table_args__ = (
+        # covers the summary of a `--since` selection, however broad, without row look-ups
+        Index(
+            "ix_paper_state_published_summary",
+            "published",
+            "verdict_kind",
+            "code_status",
+            "flags",
+            "release_days",
+        ),
+        # any selection but `--query` text is one scan of this, already in GROUP BY order, for
+        # the summary
+        Index(
+            "ix_paper_state_selection",
+            "verdict_kind",
+            "code_status",
+            "flags",
+            "release_days",
+            "published",
+            "stars",
+        ),
+        # the license mix of any such selection: its distinct repositories in index order
+        Index(
+            "ix_paper_state_license_mix",
+            "checked_license",
+            "checked_repo",
+            "published",
+            "verdict_kind",
+            "code_status",
+            "flags",
+            "stars",
+        ),
+        # the few papers whose other checked repositories the license mix reads from the links
+        Index(
+            "ix_paper_state_more_checked",
+            "checked_repos",
+            sqlite_where=text("checked_repos > 1"),
+            postgresql_where=text("checked_repos > 1"),
+        ),
+        # the papers a flag run judges: changed ones (`FLAG_NOW`) and those whose deadline came
+        Index("ix_paper_state_flag_due", "flag_due", "paper_id"),
+        # open promises, whose repositories a check plan puts first (`open_promise_repos`)
+        Index(
+            "ix_paper_state_open_promise",
+            "paper_id",
+            sqlite_where=text(OPEN_PROMISE),
+            postgresql_where=text(OPEN_PROMISE),
+        ),
+    )
+
+    paper_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("paper.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        ),
+    )
+    published: dt.date | None = None
+    """`paper.published`, copied (served by `ix_paper_state_published_summary`)."""
+    code_status: str = Field(
+        default="none", sa_column=Column(String(24), nullable=False, server_default="none")
+    )
+    """`paper.code_status`, copied."""
+    weights_status: str = Field(
+        default="none", sa_column=Column(String(24), nullable=False, server_default="none")
+    )
+    """`paper.weights_status`, copied (for `ix_paper_state_open_promise`)."""
+
+    verdict: str = Field(
+        default="", sa_column=Column(String(128), nullable=False, server_default="")
+    )
     """One readable line from the last flag run: "code available", "promised — overdue by 9 days"."""
-    verdict_kind: str = Field(default="", max_length=24)
+    verdict_kind: str = Field(
+        default="", sa_column=Column(String(24), nullable=False, server_default="")
+    )
     """The verdict's category (`available`, `overdue`, `pending`, ...) for filters and counts
-    (served by `ix_paper_selection`, which starts with it)."""
+    (served by `ix_paper_state_selection`, which starts with it)."""
     flagged_at: dt.datetime | None = None
     """When the verdict or flags last changed."""
-    flags: str = Field(default="", max_length=1024)
-    """Space-separated codes of true, unacknowledged probes from the last flag run (kept on the
-    paper so reports and exports need no per-paper finding look-ups)."""
-    acknowledged: str = Field(default="", max_length=1024)
+    flags: str = Field(
+        default="", sa_column=Column(String(1024), nullable=False, server_default="")
+    )
+    """Space-separated codes of true, unacknowledged probes from the last flag run (kept here so
+    reports and exports need no per-paper finding look-ups)."""
+    acknowledged: str = Field(
+        default="", sa_column=Column(String(1024), nullable=False, server_default="")
+    )
     """Space-separated codes of true probes a person acknowledged as false positives."""
     link_urls: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     """Rolled up by the flag run, like `flags`, so a CSV export reads one table: the links'
@@ -154,7 +212,7 @@ class Paper(SQLModel, table=True):
     links only of papers with more than one)."""
     tally_code: int | None = None
     """`summary_code` of (`verdict_kind`, `code_status`, `flags`), written by the flag run and
-    emptied when a save or merge changes the code status: the summary of a broad text query
+    emptied when the paper's code status changes (a trigger): the summary of a broad text query
     counts these small integers instead of grouping text."""
     checked_repo_id: int | None = None
     """Rolled up: the id of the `checked_repo` repository."""
@@ -166,8 +224,9 @@ class Paper(SQLModel, table=True):
     )
     """The day the paper's judgement must be made again: `FLAG_NOW` for a new paper and for
     one whose links, claims, acknowledgements or linked repositories changed (set by triggers,
-    `db/versions/0010`), else the first day its findings or verdict may read differently for
-    the same facts (a deadline passing), `FLAG_NEVER` when no day will (`tracker.flags.run`)."""
+    `db/versions/0010` and `0011`), else the first day its findings or verdict may read
+    differently for the same facts (a deadline passing), `FLAG_NEVER` when no day will
+    (`tracker.flags.run`)."""
 
 
 class FlagQueue(SQLModel, table=True):

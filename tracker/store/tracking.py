@@ -7,7 +7,15 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, and_, exists, select, text
 
 from tracker.models import OpenFlag, Outcome, Severity
-from tracker.store.tables import OPEN_PROMISE, Acknowledgement, Finding, Link, Paper, table_of
+from tracker.store.tables import (
+    OPEN_PROMISE,
+    Acknowledgement,
+    Finding,
+    Link,
+    Paper,
+    PaperState,
+    table_of,
+)
 
 SEVERITY_ORDER = (Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH)
 
@@ -60,11 +68,11 @@ def open_flags(
 def open_promise_repos(conn: Connection) -> frozenset[str]:
     """Repositories of papers that promised code or weights and have not delivered yet: the
     checks most worth a scarce rate limit."""
-    p, lk = table_of(Paper), table_of(Link)
+    s, lk = table_of(PaperState), table_of(Link)
     q = (
         select(lk.c.repo_key)
-        .join(p, p.c.id == lk.c.paper_id)
-        # literally the condition of `ix_paper_open_promise`, so the database reads that index
+        .join(s, s.c.paper_id == lk.c.paper_id)
+        # literally the condition of `ix_paper_state_open_promise`, so the database reads it
         .where(text(OPEN_PROMISE), lk.c.repo_key.is_not(None))
         .distinct()
     )

@@ -1,0 +1,143 @@
+"""A paper's derived state (`paper_state`) follows its paper by trigger, whoever writes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, delete, insert, select, update
+
+from tests.factories import paper
+from tracker.store import open_db, save_papers
+from tracker.store.tables import FLAG_NEVER, FLAG_NOW, Link, Paper, PaperState, table_of
+
+P, S = table_of(Paper), table_of(PaperState)
+COPIES = ("published", "code_status", "weights_status")
+
+
+def _state(engine: Engine, key: str) -> dict[str, Any] | None:
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(S).join(P, P.c.id == S.c.paper_id).where(P.c.key == key)
+        ).mappings()
+        found = row.first()
+    return dict(found) if found is not None else None
+
+
+def _judged(engine: Engine, key: str, **values: object) -> None:
+    """Write state as a flag run leaves it (a verdict, a summary code, a later due day)."""
+    with engine.begin() as conn:
+        pid = select(P.c.id).where(P.c.key == key).scalar_subquery()
+        conn.execute(update(S).where(S.c.paper_id == pid).values(**values))
+
+
+@pytest.fixture
+def engine(db_url: str) -> Engine:
+    return open_db(db_url)
+
+
+def test_a_paper_written_by_plain_sql_reads_as_not_flagged_yet_and_due(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            insert(P).values(
+                key="arxiv:2501.00001",
+                title_norm="plain",
+                title="Plain",
+                published=dt.date(2025, 1, 2),
+                source_kind="sql",
+                source_ref="",
+                code_status="promised",
+                code_condition="",
+                weights_status="released",
+                weights_condition="",
+                data_status="none",
+                data_condition="",
+                first_seen_at=dt.datetime(2025, 1, 2, tzinfo=dt.UTC),
+                updated_at=dt.datetime(2025, 1, 2, tzinfo=dt.UTC),
+            )
+        )
+    state = _state(engine, "arxiv:2501.00001")
+    assert state is not None
+    del state["paper_id"]
+    assert state == {
+        "published": dt.date(2025, 1, 2),
+        "code_status": "promised",
+        "weights_status": "released",
+        "verdict": "",
+        "verdict_kind": "",
+        "flagged_at": None,
+        "flags": "",
+        "acknowledged": "",
+        "link_urls": "",
+        "repo_status": None,
+        "repo_license": None,
+        "stars": None,
+        "checklist_score": None,
+        "release_days": None,
+        "checked_repo": None,
+        "checked_license": None,
+        "checked_repos": 0,
+        "tally_code": None,
+        "checked_repo_id": None,
+        "license_code": None,
+        "flag_due": FLAG_NOW,
+    }
+
+
+def test_a_changed_claim_rewrites_the_copies_empties_the_code_and_makes_the_paper_due(
+    engine: Engine,
+) -> None:
+    with engine.begin() as conn:
+        save_papers(conn, [paper(1, "lab/one"), paper(2, "lab/two")])
+    one, two = "arxiv:2401.00001", "arxiv:2401.00002"
+    for key in (one, two):
+        _judged(engine, key, verdict_kind="available", tally_code=7, flag_due=FLAG_NEVER)
+    with engine.begin() as conn:
+        conn.execute(
+            update(P)
+            .where(P.c.key == one)
+            .values(code_status="promised", published=dt.date(2024, 5, 6))
+        )
+        conn.execute(update(P).where(P.c.key == two).values(published=dt.date(2024, 5, 6)))
+    first, second = _state(engine, one), _state(engine, two)
+    assert first is not None and second is not None
+    assert {c: first[c] for c in (*COPIES, "tally_code", "flag_due", "verdict_kind")} == {
+        "published": dt.date(2024, 5, 6),
+        "code_status": "promised",
+        "weights_status": "none",
+        "tally_code": None,  # its text named the old status
+        "flag_due": FLAG_NOW,
+        "verdict_kind": "available",  # the judgement stays until the flag run replaces it
+    }
+    # the same code status: the summary code still names it
+    assert (second["published"], second["tally_code"], second["flag_due"]) == (
+        dt.date(2024, 5, 6),
+        7,
+        FLAG_NOW,
+    )
+
+
+def test_what_the_probes_do_not_read_leaves_the_state_alone(engine: Engine) -> None:
+    with engine.begin() as conn:
+        save_papers(conn, [paper(1, "lab/one")])
+    key = "arxiv:2401.00001"
+    _judged(engine, key, tally_code=7, flag_due=FLAG_NEVER)
+    before = _state(engine, key)
+    with engine.begin() as conn:
+        conn.execute(update(P).where(P.c.key == key).values(source_ref="elsewhere"))
+    assert _state(engine, key) == before
+
+
+def test_a_deleted_paper_takes_its_state_with_it(engine: Engine) -> None:
+    with engine.begin() as conn:
+        save_papers(conn, [paper(1, "lab/one"), paper(2, "lab/two")])
+        conn.execute(delete(table_of(Link)))
+        conn.execute(delete(P).where(P.c.key == "arxiv:2401.00001"))
+    with engine.connect() as conn:
+        left = conn.execute(select(P.c.key).join(S, S.c.paper_id == P.c.id)).scalars().all()
+        assert (
+            conn.execute(select(S.c.paper_id)).scalars().all()
+            == conn.execute(select(P.c.id)).scalars().all()
+        )
+    assert left == ["arxiv:2401.00002"]
