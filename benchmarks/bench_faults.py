@@ -59,7 +59,7 @@ from tracker.emulators.github.synth import synthetic_scenario
 from tracker.flags.run import flag_papers
 from tracker.models import ExtractedPaper, Link, LinkKind, Location, PaperRecord, Provenance, Role
 from tracker.store import open_db, save_papers
-from tracker.store.tables import Paper, PaperState, RepoEvidence, Repository
+from tracker.store.schema import Paper, PaperState, RepoEvidence, Repository
 
 TOKEN = "bench-token"
 BOOKKEEPING = frozenset(
@@ -168,8 +168,8 @@ def check(engine: Engine, api: str, transport: str, hub: str, **options: Any) ->
 def facts(engine: Engine) -> dict[str, dict[str, Any]]:
     """Every repository's stored facts and evidence, without bookkeeping."""
     with engine.connect() as conn:
-        repos = conn.execute(select(Repository)).mappings().all()  # type: ignore[call-overload]
-        evidence = conn.execute(select(RepoEvidence)).mappings().all()  # type: ignore[call-overload]
+        repos = conn.execute(select(Repository)).mappings().all()
+        evidence = conn.execute(select(RepoEvidence)).mappings().all()
     held = {e["repository_id"]: {k: e[k] for k in EVIDENCE} for e in evidence}
     out = {}
     for r in repos:
@@ -182,7 +182,7 @@ def facts(engine: Engine) -> dict[str, dict[str, Any]]:
 def verdicts(engine: Engine, today: dt.date) -> dict[str, str | None]:
     flag_papers(engine, Settings(), today=today)
     with engine.connect() as conn:
-        rows = conn.execute(select(Paper.title, PaperState.verdict_kind).join(PaperState)).all()  # type: ignore[call-overload]
+        rows = conn.execute(select(Paper.c.title, PaperState.c.verdict_kind).join(PaperState)).all()
     return dict(rows)
 
 

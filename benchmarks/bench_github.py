@@ -58,7 +58,7 @@ from tracker.emulators.github.scenario import iso
 from tracker.emulators.github.synth import synthetic_scenario
 from tracker.models import ExtractedPaper, Link, LinkKind, Location, PaperRecord, Provenance, Role
 from tracker.store import open_db, save_papers
-from tracker.store.tables import Paper, PaperState, RepoHistory, Repository
+from tracker.store.schema import Paper, PaperState, RepoHistory, Repository
 
 TOKEN = "bench-token"
 NO_LIMIT = {"authenticated": 10**9, "unauthenticated": 10**9}
@@ -169,7 +169,7 @@ def _spread_full_checks(db: str, now: dt.datetime, seed: int) -> None:
     """Each repository's last full check at a random point of its own refresh period, a day
     before `now`: daily runs leave the ages so, and about one in `FULL_EVERY` days is due."""
     rng = random.Random(seed)
-    table = Repository.__table__  # type: ignore[attr-defined]
+    table = Repository
     engine = open_db(db)
     with engine.begin() as conn:
         rows = conn.execute(
@@ -189,8 +189,8 @@ def _asked_for_requests(gh: GitHubEmulator, since: int) -> tuple[int, int]:
 
 def _promise(db: str, share: float, seed: int) -> int:
     """Give `share` of the papers an open promise of code (as an extraction would)."""
-    table = Paper.__table__  # type: ignore[attr-defined]
-    state = PaperState.__table__  # type: ignore[attr-defined]
+    table = Paper
+    state = PaperState
     engine = open_db(db)
     with engine.begin() as conn:
         ids = list(conn.scalars(select(table.c.id).order_by(table.c.id)))

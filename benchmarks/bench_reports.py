@@ -54,14 +54,7 @@ from tracker.store.reporting import (
     report_summary,
 )
 from tracker.store.rollup import fingerprint, rollup_fresh, save_mark
-from tracker.store.tables import (
-    Finding,
-    Link,
-    Paper,
-    PaperState,
-    RepoHistory,
-    Repository,
-)
+from tracker.store.schema import Finding, Link, Paper, PaperState, RepoHistory, Repository
 
 VERDICTS = (
     ("available", "code available", 0.35),
@@ -113,7 +106,7 @@ def _filler(table: Table, given: list[str]) -> tuple[list[str], list[Any]]:
 def _insert(
     db: sqlite3.Connection, model: Any, given: list[str], rows: Iterator[tuple[Any, ...]]
 ) -> int:
-    table = model.__table__
+    table = model
     cols, consts = _filler(table, given)
     sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
     n, batch = 0, []

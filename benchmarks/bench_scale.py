@@ -146,10 +146,10 @@ def _repository_rows(repos: int, now: dt.datetime) -> Iterator[dict[str, Any]]:
 def _insert_repositories(engine: Any, repos: int) -> None:
     from sqlalchemy import insert
 
-    from tracker.store.tables import Repository
+    from tracker.store.schema import Repository
 
     now = dt.datetime.now(dt.UTC)
-    table = Repository.__table__  # type: ignore[attr-defined]
+    table = Repository
     batch: list[dict[str, Any]] = []
     with engine.begin() as conn:
         for row in _repository_rows(repos, now):
@@ -238,9 +238,9 @@ def _new_facts(engine: Any, every: int = 100) -> None:
     """New star counts for every `every`-th repository, as a check writes them."""
     from sqlalchemy import update
 
-    from tracker.store.tables import Repository
+    from tracker.store.schema import Repository
 
-    r = Repository.__table__  # type: ignore[attr-defined]
+    r = Repository
     with engine.begin() as conn:
         conn.execute(update(r).where(r.c.id % every == 0).values(stars=r.c.stars + 1))
 

@@ -124,7 +124,7 @@ from tracker.pipeline import ReadOptions, ingest
 from tracker.store import open_db
 from tracker.store.facts import iter_paper_facts
 from tracker.store.reporting import iter_report_views
-from tracker.store.tables import Repository
+from tracker.store.schema import Repository
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SCENARIOS = HERE / "verdicts"
@@ -295,7 +295,7 @@ def observe(engine: Engine, ctx: ProbeContext, notes: Sequence[str]) -> Observed
     with engine.connect() as conn:
         views = list(iter_report_views(conn))
         facts = [f for batch in iter_paper_facts(conn, None) for f in batch]
-        stored = conn.execute(select(Repository.full_name, Repository.checklist)).all()
+        stored = conn.execute(select(Repository.c.full_name, Repository.c.checklist)).all()
     if len(views) != 1 or len(facts) != 1:
         raise RuntimeError(f"expected one stored paper, found {len(views)}")
     view, judged = views[0], flag_paper(facts[0], ctx)

@@ -290,7 +290,9 @@ PAPER_COLUMNS: tuple[Column, ...] = (
         "the paper's short name, as tables show it and `tracker show` and `tracker ack` accept: "
         "its arXiv ID, else 8 base32 characters of its key's hash (`tracker.handles`)",
         _TEXT,
-        json=lambda p: p.handle,
+        lambda p: p.handle,
+        lambda p: p.handle,
+        tool_words=True,
     ),
 )
 """Every public column of a paper, in CSV order."""

@@ -39,7 +39,7 @@ NOW = "0001-01-01"
 OPEN_PROMISE = (
     "(code_status = 'promised' OR weights_status = 'promised') AND verdict_kind != 'available'"
 )
-"""As `tracker.store.tables.OPEN_PROMISE` (a migration keeps its own copy of what it creates)."""
+"""As `tracker.store.defaults.OPEN_PROMISE` (a migration keeps its own copy of what it creates)."""
 
 PAPER_INPUTS = (
     "key",

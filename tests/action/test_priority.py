@@ -11,7 +11,7 @@ from tests.factories import paper
 from tracker.models import Availability, DueRepo, StatusClaim
 from tracker.schedule import choose
 from tracker.store import open_db, save_papers
-from tracker.store.tables import Paper, PaperState
+from tracker.store.schema import Paper, PaperState
 from tracker.store.tracking import open_promise_repos
 
 NOW = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
@@ -45,10 +45,10 @@ def test_promised_repositories_until_the_promise_is_kept(db_url: str) -> None:
     with engine.begin() as conn:
         save_papers(conn, papers)
         conn.execute(
-            update(PaperState.__table__)  # type: ignore[attr-defined]
+            update(PaperState)
             .where(
-                PaperState.paper_id
-                == select(Paper.id).where(Paper.key == papers[3].key).scalar_subquery()  # type: ignore[call-overload]
+                PaperState.c.paper_id
+                == select(Paper.c.id).where(Paper.c.key == papers[3].key).scalar_subquery()
             )
             .values(verdict_kind="available")
         )

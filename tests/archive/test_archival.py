@@ -18,9 +18,9 @@ from tracker import pipeline
 from tracker.emulators.github import GitHubEmulator
 from tracker.emulators.software_heritage import SoftwareHeritageEmulator
 from tracker.emulators.wayback import WaybackEmulator
-from tracker.store.tables import Link
+from tracker.store.schema import Link
 
-L = Link.__table__  # type: ignore[attr-defined]
+L = Link
 CLOSED = "http://127.0.0.1:9"
 
 

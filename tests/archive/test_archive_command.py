@@ -16,9 +16,9 @@ from tracker.emulators.github import GitHubEmulator
 from tracker.emulators.software_heritage import SoftwareHeritageEmulator
 from tracker.emulators.wayback import WaybackEmulator
 from tracker.reports.json_export import PAPER_SCHEMA
-from tracker.store.tables import ArchiveRequest
+from tracker.store.schema import ArchiveRequest
 
-AR = ArchiveRequest.__table__  # type: ignore[attr-defined]
+AR = ArchiveRequest
 SAVES = {
     **SWH,
     "save_by_origin": {"https://github.com/vision-lab/fresh-code": {"task": "succeeded"}},
@@ -28,7 +28,7 @@ SAVES = {
 def requests_made(engine: Engine) -> list[tuple[str, str, str | None]]:
     with engine.connect() as conn:
         rows = conn.execute(select(AR.c.origin_url, AR.c.status, AR.c.request_id).order_by(AR.c.id))
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [tuple(r) for r in rows]
 
 
 def test_saves_are_requested_only_on_demand_within_the_limit(

@@ -19,7 +19,7 @@ from tracker.models import HubState, Location, PaperRecord
 from tracker.schedule import check_targets
 from tracker.store import open_db, save_papers
 from tracker.store.facts import iter_paper_facts
-from tracker.store.tables import RepoEvidence
+from tracker.store.schema import RepoEvidence
 from tracker.verify import verify_hub_models
 
 DEEP = "src/main/java/org/example/repair/patch"
@@ -65,7 +65,7 @@ def test_graphql_reads_the_whole_tree_and_the_flag_run_judges_it(sqlite_url: str
         done = check_targets(engine, cfg(gh, TOKEN), policy=FAST)
     assert (done.checked, done.requests) == (3, 2)  # one GraphQL batch, one deep tree
     with engine.connect() as conn:
-        stored = {r.repository_id: r for r in conn.execute(select(RepoEvidence.__table__))}
+        stored = {r.repository_id: r for r in conn.execute(select(RepoEvidence))}
     assert len(stored) == 3 and all(r.judged == "" for r in stored.values())
     judge_repositories(engine)
     rows = repos(engine)
@@ -127,7 +127,7 @@ def test_models_a_readme_names_count_as_weights_only_once_the_hub_confirms_them(
         judge_repositories(engine)
         with engine.connect() as conn:
             (facts,) = next(iter_paper_facts(conn))
-        before = own_weights_evidence(facts.links[0].repo)  # type: ignore[arg-type]
+        before = own_weights_evidence(facts.links[0].repo)
         assert verify_hub_models(engine, settings, policy=FAST) == 3
         assert verify_hub_models(engine, settings, policy=FAST) == 0  # answered a moment ago
     with engine.connect() as conn:
@@ -282,7 +282,7 @@ def test_the_documents_a_readme_links_are_read_and_one_not_read_is_never_an_abse
     judge_repositories(engine)
     rows = repos(engine)
     with engine.connect() as conn:
-        stored = {r.repository_id: r for r in conn.execute(select(RepoEvidence.__table__))}
+        stored = {r.repository_id: r for r in conn.execute(select(RepoEvidence))}
     read = json.loads(stored[rows["lab/zoo"]["id"]].files)
     assert sorted(read) == ["MODEL_ZOO.md", "setup.py"]
     assert read["MODEL_ZOO.md"] == ZOO

@@ -21,7 +21,7 @@ from tests.check.test_gitlab import ingest, settings, verdicts
 from tracker.emulators.gitea import GiteaEmulator
 from tracker.errors import ConfigError
 from tracker.schedule import check_targets
-from tracker.store.tables import RepoEvidence
+from tracker.store.schema import RepoEvidence
 
 CODE = {
     "README.md": "# Ocean forecast\nRun `python forecast.py --config base.yaml`.\n",
@@ -94,9 +94,7 @@ def test_codeberg_repositories_reach_the_same_verdicts_as_github(
     assert not any(r.authorized for r in codeberg.requests)
     with engine.connect() as conn:
         evidence = conn.execute(
-            select(RepoEvidence.readme_text).where(  # type: ignore[call-overload]
-                RepoEvidence.repository_id == forecast["id"]
-            )
+            select(RepoEvidence.c.readme_text).where(RepoEvidence.c.repository_id == forecast["id"])
         ).scalar_one()
     assert evidence.startswith("# Ocean forecast")
     assert verdicts(engine) == {

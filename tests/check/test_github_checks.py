@@ -20,7 +20,7 @@ from tracker.flags.run import judge_repositories
 from tracker.http import HttpPolicy, make_client
 from tracker.models import CheckResult, DueRepo, RepoStatus
 from tracker.schedule import check_targets
-from tracker.store.tables import CheckAttempt, RepoAlias, RepoHistory, Repository
+from tracker.store.schema import CheckAttempt, RepoAlias, RepoHistory, Repository
 
 FAST = HttpPolicy(
     timeout_s=5, backoff_base_s=0.01, backoff_cap_s=0.05, max_wait_s=5, secondary_wait_s=0.2
@@ -37,13 +37,13 @@ def comparable(r: CheckResult) -> tuple[Any, ...]:
 
 def repos(engine: Engine) -> dict[str, dict[str, Any]]:
     with engine.connect() as conn:
-        rows = conn.execute(select(Repository.__table__)).mappings()  # type: ignore[attr-defined]
+        rows = conn.execute(select(Repository)).mappings()
         return {r["key"]: dict(r) for r in rows}
 
 
 def count(engine: Engine, table: Any) -> int:
     with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(table.__table__)).scalar_one())
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 def test_graphql_and_rest_give_identical_facts(gh: GitHubEmulator) -> None:
@@ -91,7 +91,7 @@ def test_statuses_and_verdicts(gh: GitHubEmulator) -> None:
         "no source files (only LICENSE README.md teaser.png)",
         'README says "coming soon"',
     )
-    assert res["lab/old-name"].facts.license_spdx == "NOASSERTION"  # type: ignore[union-attr]
+    assert res["lab/old-name"].facts.license_spdx == "NOASSERTION"
     assert (judged["lab/vendored"].placeholder, judged["lab/vendored"].placeholder_reasons) == (
         True,
         (
@@ -119,7 +119,7 @@ def test_check_saves_history_aliases_and_dead_counter(engine: Engine, gh: GitHub
     assert set(rows) == {n.lower() for n in NAMES} - {"lab/old-name"} | {"lab/new-name"}
     assert rows["lab/gone"]["dead_confirmations"] == 1
     with engine.connect() as conn:
-        aliases = conn.execute(select(RepoAlias.alias)).scalars().all()
+        aliases = conn.execute(select(RepoAlias.c.alias)).scalars().all()
     assert aliases == ["lab/old-name"]
 
     again = check_targets(engine, cfg(gh), policy=FAST)
@@ -139,9 +139,9 @@ def test_check_saves_history_aliases_and_dead_counter(engine: Engine, gh: GitHub
         soon_id = rows["lab/soon"]["id"]
         hist = (
             conn.execute(
-                select(RepoHistory.placeholder)
-                .where(RepoHistory.repository_id == soon_id)
-                .order_by(RepoHistory.id)
+                select(RepoHistory.c.placeholder)
+                .where(RepoHistory.c.repository_id == soon_id)
+                .order_by(RepoHistory.c.id)
             )
             .scalars()
             .all()
@@ -255,7 +255,7 @@ def test_no_wait_stops_cleanly_when_the_limit_runs_out(engine: Engine) -> None:
     assert summary.reason.startswith("rate limited until ")
     assert summary.reason.endswith(" UTC, --no-wait")
     with engine.connect() as conn:
-        left = conn.execute(select(func.count()).where(Repository.status == "unknown")).scalar()
+        left = conn.execute(select(func.count()).where(Repository.c.status == "unknown")).scalar()
     assert left == 0
 
 
@@ -269,4 +269,4 @@ def test_integrity_after_checks(engine: Engine, gh: GitHubEmulator) -> None:
     check_targets(engine, cfg(gh), policy=FAST)
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
-    assert replace(CheckResult("a/b", RepoStatus.OK), checked_at=None).target == "a/b"  # type: ignore[arg-type]
+    assert replace(CheckResult("a/b", RepoStatus.OK), checked_at=None).target == "a/b"

@@ -24,7 +24,7 @@ from tracker.flags.run import flag_papers
 from tracker.models import Location, PaperRecord
 from tracker.schedule import check_targets
 from tracker.store import open_db, save_papers
-from tracker.store.tables import Paper, PaperState, RepoEvidence
+from tracker.store.schema import Paper, PaperState, RepoEvidence
 
 CODE = {
     "README.md": "# Kernels\nTraining: `python train.py`\n",
@@ -90,7 +90,7 @@ def settings(**kw: Any) -> Settings:
 def verdicts(engine: Engine) -> dict[str, str]:
     flag_papers(engine, settings(), today=dt.date(2025, 6, 1))
     with engine.connect() as conn:
-        rows = conn.execute(select(Paper.title, PaperState.verdict_kind).join(PaperState)).all()  # type: ignore[call-overload]
+        rows = conn.execute(select(Paper.c.title, PaperState.c.verdict_kind).join(PaperState)).all()
     return {t.removeprefix("Paper "): v for t, v in rows}
 
 
@@ -116,9 +116,7 @@ def test_gitlab_projects_reach_the_same_verdicts_as_github(
     assert stored["gitlab.com/learn-vrp/empty"]["status"] == "empty"
     with engine.connect() as conn:
         readme = conn.execute(
-            select(RepoEvidence.readme_text).where(  # type: ignore[call-overload]
-                RepoEvidence.repository_id == kernels["id"]
-            )
+            select(RepoEvidence.c.readme_text).where(RepoEvidence.c.repository_id == kernels["id"])
         ).scalar_one()
     assert readme.startswith("# Kernels")
     assert verdicts(engine) == {

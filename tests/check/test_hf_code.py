@@ -22,7 +22,7 @@ from tracker.extract import extract_paper
 from tracker.models import Location, PaperRecord, Role
 from tracker.schedule import check_targets
 from tracker.store import open_db, save_papers
-from tracker.store.tables import RepoEvidence
+from tracker.store.schema import RepoEvidence
 
 HUB = "huggingface.co"
 SHA = "3f" * 20
@@ -93,7 +93,7 @@ def hub() -> Iterator[HuggingFaceEmulator]:
 def evidence(engine: Engine, repo_id: int) -> Any:
     with engine.connect() as conn:
         return conn.execute(
-            select(RepoEvidence).where(RepoEvidence.repository_id == repo_id)  # type: ignore[arg-type]
+            select(RepoEvidence).where(RepoEvidence.c.repository_id == repo_id)
         ).one()
 
 
@@ -165,9 +165,7 @@ def test_an_html_page_or_a_login_redirect_is_unknown_never_dead(
 ) -> None:
     engine = ingest(sqlite_url, {"space": ABSTRACTS["space"]})
     with HuggingFaceEmulator(scenario()) as emu:
-        emu.handle = (  # type: ignore[method-assign]
-            (lambda req: _html()) if fault == "html" else (lambda req: _login())
-        )
+        emu.handle = (lambda req: _html()) if fault == "html" else (lambda req: _login())
         for _ in range(3):
             done = check_targets(engine, settings(), connect_to={HUB: emu.url}, policy=FAST)
             assert done.unknown == 1

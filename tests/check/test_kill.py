@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from tests.check.conftest import linked_db
 from tracker.emulators.github import GitHubEmulator
 from tracker.emulators.github.synth import synthetic_scenario
-from tracker.store.tables import Repository
+from tracker.store.schema import Repository
 
 
 def _check(db: str, api: str) -> subprocess.Popen[str]:
@@ -47,9 +47,9 @@ def test_kill_then_rerun_completes(tmp_path: Path) -> None:
     assert rerun.returncode == 0, err
     assert 0 < partial < 60
     with engine.connect() as conn:
-        keys = conn.execute(select(Repository.key)).scalars().all()
+        keys = conn.execute(select(Repository.c.key)).scalars().all()
         unchecked = conn.execute(
-            select(func.count()).where(Repository.last_checked_at.is_(None))  # type: ignore[union-attr]
+            select(func.count()).where(Repository.c.last_checked_at.is_(None))
         ).scalar_one()
         assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
     assert len(keys) == len(set(keys)) == 60 and unchecked == 0

@@ -18,12 +18,12 @@ from tracker.open_requests import ask_open_requests
 from tracker.schedule import check_targets
 from tracker.store import open_db, save_papers
 from tracker.store.report_source import StoredReport
-from tracker.store.tables import Paper, PaperState, Repository
+from tracker.store.schema import Paper, PaperState, Repository
 
 TOKEN = "ghp_requests_test_token_0123456789"
-R = Repository.__table__  # type: ignore[attr-defined]
-P = Paper.__table__  # type: ignore[attr-defined]
-S = PaperState.__table__  # type: ignore[attr-defined]
+R = Repository
+P = Paper
+S = PaperState
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from tracker.emulators.github import GitHubEmulator
 from tracker.emulators.github.graphql_api import estimate_cost, github_schema
 from tracker.models import DueRepo
 from tracker.schedule import check_targets, choose
-from tracker.store.tables import CheckAttempt, Repository
+from tracker.store.schema import CheckAttempt, Repository
 
 NOW = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
 BOOKKEEPING = {
@@ -77,7 +77,9 @@ def test_refresh_probes_and_fetches_only_what_changed(
     assert (first.changed, again.checked, again.changed, again.points) == (8, 8, 0, 1)
     assert graphql_calls(gh, mark) == [("RepoProbe", 0)]
     with engine.connect() as conn:
-        attempts = conn.execute(select(CheckAttempt.status).where(CheckAttempt.id > 8)).scalars()
+        attempts = conn.execute(
+            select(CheckAttempt.c.status).where(CheckAttempt.c.id > 8)
+        ).scalars()
         assert sorted(attempts) == ["blocked", "not_found"] + ["unchanged"] * 6
 
     gh.set_time("2025-01-15T00:00:00Z")
@@ -104,7 +106,7 @@ def test_stale_facts_and_rest_answers_go_straight_to_the_full_query(
     assert [s for s, _ in graphql_calls(gh, mark)] == ["RepoProbe", "RepoFacts"]
     old = dt.datetime.now(dt.UTC) - 2 * FULL_EVERY
     with engine.begin() as conn:
-        conn.execute(update(Repository.__table__).values(full_checked_at=old))  # type: ignore[attr-defined]
+        conn.execute(update(Repository).values(full_checked_at=old))
     mark = len(gh.requests)
     check_targets(engine, cfg(gh), policy=FAST)
     # gone and dmca are confirmed dead (two checks) and not due; the rest are too old to probe

@@ -17,7 +17,7 @@ from tracker.emulators.zenodo import ZenodoEmulator
 from tracker.errors import ConfigError
 from tracker.schedule import check_targets
 from tracker.store.repos import due_repos
-from tracker.store.tables import RepoEvidence
+from tracker.store.schema import RepoEvidence
 
 ZENODO = "zenodo.org"
 SOURCE = {
@@ -83,7 +83,7 @@ def zenodo() -> Iterator[ZenodoEmulator]:
 def tree(engine: Engine, repo_id: int) -> list[str] | None:
     with engine.connect() as conn:
         kept = conn.execute(
-            select(RepoEvidence.tree).where(RepoEvidence.repository_id == repo_id)  # type: ignore[call-overload]
+            select(RepoEvidence.c.tree).where(RepoEvidence.c.repository_id == repo_id)
         ).scalar_one_or_none()
     return None if kept is None else kept.split("\n")
 

@@ -23,8 +23,7 @@ from tracker import pipeline
 from tracker.demo import LISTING, Services, load_scenario, services
 from tracker.models import CheckSummary, EnrichSummary, FlagSummary, IngestSummary
 from tracker.store import open_db
-from tracker.store.search import include_name
-from tracker.store.tables import (
+from tracker.store.schema import (
     Finding,
     HfRepo,
     Link,
@@ -34,6 +33,7 @@ from tracker.store.tables import (
     RepoHistory,
     Repository,
 )
+from tracker.store.search import include_name
 
 SPEECH = "Token Merging for Streaming Speech Encoders"
 SPEECH_KEY = "title:token merging for streaming speech encoders"
@@ -148,9 +148,9 @@ def world(db_url: str, tmp_path: Path) -> Iterator[World]:
 def verdicts(engine: Engine) -> dict[str, tuple[str, str, str]]:
     with engine.connect() as conn:
         rows = conn.execute(
-            select(Paper.key, PaperState.verdict_kind, PaperState.verdict, PaperState.flags).join(
-                PaperState
-            )
+            select(
+                Paper.c.key, PaperState.c.verdict_kind, PaperState.c.verdict, PaperState.c.flags
+            ).join(PaperState)
         )
         return {key: (kind, text, flags) for key, kind, text, flags in rows}
 
@@ -160,45 +160,45 @@ def discovered(engine: Engine) -> set[tuple[Any, ...]]:
     with engine.connect() as conn:
         rows = conn.execute(
             select(
-                Paper.key,
-                Link.url,
-                Link.kind,
-                Link.role,
-                Link.provenance,
-                Link.official,
-                Link.found_in,
-                Link.confidence,
+                Paper.c.key,
+                Link.c.url,
+                Link.c.kind,
+                Link.c.role,
+                Link.c.provenance,
+                Link.c.official,
+                Link.c.found_in,
+                Link.c.confidence,
             )
-            .join(Paper, Paper.id == Link.paper_id)
-            .where(Link.provenance != "abstract")
+            .join(Paper, Paper.c.id == Link.c.paper_id)
+            .where(Link.c.provenance != "abstract")
         ).all()
     return {(*r[:-1], round(r[-1], 2)) for r in rows}
 
 
 def repositories(engine: Engine) -> dict[str, tuple[Any, ...]]:
     cols = (
-        Repository.full_name,
-        Repository.status,
-        Repository.http_status,
-        Repository.stars,
-        Repository.license_spdx,
-        Repository.source_files,
-        Repository.placeholder,
-        Repository.placeholder_reasons,
-        Repository.has_weights,
-        Repository.dead_confirmations,
+        Repository.c.full_name,
+        Repository.c.status,
+        Repository.c.http_status,
+        Repository.c.stars,
+        Repository.c.license_spdx,
+        Repository.c.source_files,
+        Repository.c.placeholder,
+        Repository.c.placeholder_reasons,
+        Repository.c.has_weights,
+        Repository.c.dead_confirmations,
     )
     with engine.connect() as conn:
-        return {r[0]: tuple(r[1:]) for r in conn.execute(select(Repository.key, *cols))}
+        return {r[0]: tuple(r[1:]) for r in conn.execute(select(Repository.c.key, *cols))}
 
 
 def history(engine: Engine) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     with engine.connect() as conn:
         rows = conn.execute(
-            select(Repository.key, RepoHistory.status)
-            .join(Repository, Repository.id == RepoHistory.repository_id)
-            .order_by(RepoHistory.id)
+            select(Repository.c.key, RepoHistory.c.status)
+            .join(Repository, Repository.c.id == RepoHistory.c.repository_id)
+            .order_by(RepoHistory.c.id)
         )
         for key, status in rows:
             out.setdefault(key, []).append(status)
@@ -226,11 +226,11 @@ def open_findings(engine: Engine, key: str) -> set[tuple[str, str, str, str]]:
     """The stored (true or failed) probe answers of one paper."""
     with engine.connect() as conn:
         rows = conn.execute(
-            select(Finding.code, Finding.outcome, Finding.subject, Finding.message)
-            .join(Paper, Paper.id == Finding.paper_id)
-            .where(Paper.key == key)
+            select(Finding.c.code, Finding.c.outcome, Finding.c.subject, Finding.c.message)
+            .join(Paper, Paper.c.id == Finding.c.paper_id)
+            .where(Paper.c.key == key)
         )
-        return {tuple(r) for r in rows}  # type: ignore[misc]
+        return {tuple(r) for r in rows}
 
 
 def test_first_run_tells_each_papers_story(world: World) -> None:
@@ -307,14 +307,14 @@ def test_first_run_tells_each_papers_story(world: World) -> None:
     with world.engine.connect() as conn:
         aliases = dict(
             conn.execute(
-                select(RepoAlias.alias, Repository.key).join(
-                    Repository, Repository.id == RepoAlias.repository_id
+                select(RepoAlias.c.alias, Repository.c.key).join(
+                    Repository, Repository.c.id == RepoAlias.c.repository_id
                 )
             ).all()
         )
-        hub = set(conn.execute(select(HfRepo.key, HfRepo.status, HfRepo.weight_files)))
+        hub = set(conn.execute(select(HfRepo.c.key, HfRepo.c.status, HfRepo.c.weight_files)))
         shortlinks = set(
-            conn.execute(select(Link.url, Link.resolved_url).where(Link.kind == "shortlink"))
+            conn.execute(select(Link.c.url, Link.c.resolved_url).where(Link.c.kind == "shortlink"))
         )
     assert aliases == {"example-lab/rfa-revisited": "example-lab/random-feature-attention"}
     assert hub == {("model/example-lab/pixeldiff-xl", "ok", "model.safetensors")}
@@ -346,7 +346,7 @@ def test_promised_code_created_later_is_delivered_and_reported(world: World, cli
     assert (ran.checked.checked, ran.checked.changed) == (8, 1)
     with world.engine.connect() as conn:
         first_ok = conn.execute(
-            select(Repository.first_ok_at).where(Repository.key == "example-lab/speech-tome")
+            select(Repository.c.first_ok_at).where(Repository.c.key == "example-lab/speech-tome")
         ).scalar_one()
     assert open_findings(world.engine, SPEECH_KEY) == {
         (

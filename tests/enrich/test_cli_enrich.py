@@ -9,10 +9,10 @@ from tracker.emulators.arxiv import ArxivEmulator
 from tracker.emulators.github import GitHubEmulator
 from tracker.emulators.huggingface import HuggingFaceEmulator
 from tracker.emulators.web import WebEmulator
-from tracker.store.tables import Link
+from tracker.store.schema import Link
 
 
-def test_enrich_resolves_a_shortlink_and_reports_the_budget(cli, engine_for, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+def test_enrich_resolves_a_shortlink_and_reports_the_budget(cli, engine_for, sqlite_url) -> None:
     engine = engine_for(
         [
             record("ArchGym: A Gym", "Code is available at https://bit.ly/ArchGym."),
@@ -51,7 +51,7 @@ def test_enrich_resolves_a_shortlink_and_reports_the_budget(cli, engine_for, sql
     assert bad.returncode == 5
     assert "--connect-to wants HOST=ORIGIN" in bad.stderr
     with engine.connect() as conn:
-        rows = set(conn.execute(select(Link.url, Link.provenance, Link.resolved_url)))
+        rows = set(conn.execute(select(Link.c.url, Link.c.provenance, Link.c.resolved_url)))
     assert rows == {
         ("https://bit.ly/ArchGym", "abstract", "https://github.com/o/oss-arch-gym"),
         ("https://github.com/o/oss-arch-gym", "shortlink", None),

@@ -20,7 +20,7 @@ from tracker.emulators.huggingface import HuggingFaceEmulator
 from tracker.emulators.web import WebEmulator
 from tracker.enrich import EnrichOptions, enrich_papers
 from tracker.models import EnrichSummary
-from tracker.store.tables import HfRepo, Link, Paper, PaperEnrichment
+from tracker.store.schema import HfRepo, Link, Paper, PaperEnrichment
 
 STEP = "Predictable Scale: Part I -- Optimal Hyperparameter Scaling Law in Large Language Model Pretraining"
 SPM = (
@@ -173,7 +173,7 @@ def services() -> Any:
         yield web, ax, hub, gh
 
 
-def run(engine, services, **opts) -> EnrichSummary:  # type: ignore[no-untyped-def]
+def run(engine, services, **opts) -> EnrichSummary:
     web, ax, hub, gh = services
     cfg = Settings(hf_endpoint=hub.url, arxiv_api_url=f"{ax.url}/api/query", github_api_url=gh.url)
     options = EnrichOptions(
@@ -182,25 +182,25 @@ def run(engine, services, **opts) -> EnrichSummary:  # type: ignore[no-untyped-d
     return enrich_papers(engine, cfg, options=options)
 
 
-def discovered(engine) -> set[tuple[str, ...]]:  # type: ignore[no-untyped-def]
+def discovered(engine) -> set[tuple[str, ...]]:
     with engine.connect() as conn:
         rows = conn.execute(
             select(
-                Paper.title,
-                Link.url,
-                Link.kind,
-                Link.role,
-                Link.provenance,
-                Link.official,
-                Link.confidence,
+                Paper.c.title,
+                Link.c.url,
+                Link.c.kind,
+                Link.c.role,
+                Link.c.provenance,
+                Link.c.official,
+                Link.c.confidence,
             )
-            .join(Paper, Paper.id == Link.paper_id)
-            .where(Link.found_in != "test")
+            .join(Paper, Paper.c.id == Link.c.paper_id)
+            .where(Link.c.found_in != "test")
         ).all()
     return {(t.split(":")[0][:12], *rest[:-1], f"{rest[-1]:.2f}") for t, *rest in rows}
 
 
-def test_links_beyond_the_abstract_are_found_with_their_provenance(engine_for, services) -> None:  # type: ignore[no-untyped-def]
+def test_links_beyond_the_abstract_are_found_with_their_provenance(engine_for, services) -> None:
     engine = engine_for(PAPERS)
     summary = run(engine, services)
     assert discovered(engine) == {
@@ -342,16 +342,20 @@ def test_links_beyond_the_abstract_are_found_with_their_provenance(engine_for, s
     )
 
 
-def test_aliases_hub_facts_and_found_ids_are_stored(engine_for, services) -> None:  # type: ignore[no-untyped-def]
+def test_aliases_hub_facts_and_found_ids_are_stored(engine_for, services) -> None:
     engine = engine_for(PAPERS)
     run(engine, services)
     with engine.connect() as conn:
         aliases = set(
-            conn.execute(select(Link.url, Link.resolved_url).where(Link.resolved_url.is_not(None)))
+            conn.execute(
+                select(Link.c.url, Link.c.resolved_url).where(Link.c.resolved_url.is_not(None))
+            )
         )
-        hub = set(conn.execute(select(HfRepo.key, HfRepo.status, HfRepo.weight_files)))
-        ids = dict(conn.execute(select(Paper.title, Paper.arxiv_id)).all())
-        states = set(conn.execute(select(PaperEnrichment.status, PaperEnrichment.arxiv_id_found)))
+        hub = set(conn.execute(select(HfRepo.c.key, HfRepo.c.status, HfRepo.c.weight_files)))
+        ids = dict(conn.execute(select(Paper.c.title, Paper.c.arxiv_id)).all())
+        states = set(
+            conn.execute(select(PaperEnrichment.c.status, PaperEnrichment.c.arxiv_id_found))
+        )
     assert aliases == {
         ("https://bit.ly/ArchGym", "https://github.com/srivatsankrishnan/oss-arch-gym"),
         ("https://aka.ms/orca-lm", "https://www.microsoft.com/en-us/research/project/orca/"),
@@ -366,13 +370,15 @@ def test_aliases_hub_facts_and_found_ids_are_stored(engine_for, services) -> Non
     assert states == {("complete", None), ("complete", "2407.09435"), ("complete", "2306.08888")}
 
 
-def test_a_second_run_finds_nothing_left_and_the_budget_orders_papers(engine_for, services) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_run_finds_nothing_left_and_the_budget_orders_papers(engine_for, services) -> None:
     engine = engine_for(PAPERS)
     first = run(engine, services, budget=3)
     with engine.connect() as conn:
         done = set(
             conn.execute(
-                select(Paper.title).join(PaperEnrichment, PaperEnrichment.paper_id == Paper.id)
+                select(Paper.c.title).join(
+                    PaperEnrichment, PaperEnrichment.c.paper_id == Paper.c.id
+                )
             ).scalars()
         )
     assert (first.papers_enriched, first.over_budget) == (3, 7)
@@ -383,7 +389,7 @@ def test_a_second_run_finds_nothing_left_and_the_budget_orders_papers(engine_for
     assert again == EnrichSummary()
 
 
-def test_unknown_answers_leave_the_paper_for_the_next_run(engine_for, services) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_answers_leave_the_paper_for_the_next_run(engine_for, services) -> None:
     hub = services[2]
     hub.faults = {"error_rate": 1.0, "error_statuses": [503]}
     engine = engine_for([record(SAFETY, "We retrofit safety.", arxiv_id="2502.13603")])
@@ -395,7 +401,7 @@ def test_unknown_answers_leave_the_paper_for_the_next_run(engine_for, services) 
     assert (second.papers_enriched, second.unknown, second.links_found) == (1, 0, 1)
 
 
-def test_no_pdf_skips_the_pdf(engine_for, services) -> None:  # type: ignore[no-untyped-def]
+def test_no_pdf_skips_the_pdf(engine_for, services) -> None:
     ax = services[1]
     engine = engine_for([record(MUSCLE, "We study model updates.")])
     summary = run(engine, services, pdf=False)

@@ -22,7 +22,7 @@ from tracker.emulators.huggingface import HuggingFaceEmulator
 from tracker.emulators.openreview import OpenReviewEmulator
 from tracker.models import Author
 from tracker.store import open_db
-from tracker.store.tables import Link, Paper
+from tracker.store.schema import Link, Paper
 
 HF = {
     "daily": {
@@ -90,9 +90,9 @@ def test_a_search_match_owned_by_a_stored_author_is_likely_official(
         found = {
             (url, official)
             for url, official in conn.execute(
-                select(Link.url, Link.official)
-                .join(Paper, Paper.id == Link.paper_id)
-                .where(Link.provenance == "github_search")
+                select(Link.c.url, Link.c.official)
+                .join(Paper, Paper.c.id == Link.c.paper_id)
+                .where(Link.c.provenance == "github_search")
             )
         }
     if kept:

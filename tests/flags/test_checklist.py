@@ -29,7 +29,7 @@ from tracker.schedule import check_targets
 from tracker.store import open_db
 from tracker.store.export_rows import PAPER_COLUMNS
 from tracker.store.reporting import iter_csv_rows, iter_report_views, joined_csv_rows
-from tracker.store.tables import Paper, PaperState, Repository
+from tracker.store.schema import Paper, PaperState, Repository
 
 FULL_README = """# Sparse Routing
 
@@ -235,30 +235,34 @@ def test_the_flag_run_writes_checklists_and_judges_them_again_on_new_rules(
         flag_run.flag_papers(engine, cfg)
     with engine.connect() as conn:
         stored = conn.execute(
-            select(Repository.key, Repository.checklist, Repository.checklist_score)
+            select(Repository.c.key, Repository.c.checklist, Repository.c.checklist_score)
         ).all()
         judged = [r for r in stored if r.checklist]
         assert judged and all(from_json(r.checklist).score == r.checklist_score for r in judged)
         scores = dict(
-            conn.execute(select(Paper.key, PaperState.checklist_score).join(PaperState)).all()
+            conn.execute(select(Paper.c.key, PaperState.c.checklist_score).join(PaperState)).all()
         )
     assert any(s is not None for s in scores.values())
     with engine.begin() as conn:  # a database judged before the checklist existed
         conn.execute(update(Repository).values(checklist="", checklist_score=None))
     flag_run.flag_papers(engine, cfg)  # same rules: nothing judged again
     with engine.connect() as conn:
-        assert not any(conn.scalars(select(Repository.checklist)))
+        assert not any(conn.scalars(select(Repository.c.checklist)))
     monkeypatch.setattr(flag_run, "RULES_VERSION", "next")
     flag_run.flag_papers(engine, cfg)
     with engine.connect() as conn:
         assert (
             conn.execute(
-                select(Repository.key, Repository.checklist, Repository.checklist_score)
+                select(Repository.c.key, Repository.c.checklist, Repository.c.checklist_score)
             ).all()
             == stored
         )
         assert (
-            dict(conn.execute(select(Paper.key, PaperState.checklist_score).join(PaperState)).all())
+            dict(
+                conn.execute(
+                    select(Paper.c.key, PaperState.c.checklist_score).join(PaperState)
+                ).all()
+            )
             == scores
         )
 

@@ -21,6 +21,7 @@ from tracker.flags import run as flag_run
 from tracker.flags.facts import ProbeContext
 from tracker.schedule import check_targets
 from tracker.store import open_db
+from tracker.store.defaults import FLAG_NEVER, FLAG_NOW
 from tracker.store.facts import (
     LINK_FACT_COLUMNS,
     PAPER_FACT_COLUMNS,
@@ -28,18 +29,8 @@ from tracker.store.facts import (
     iter_paper_facts,
 )
 from tracker.store.findings import paper_id, save_ack
-from tracker.store.tables import (
-    FLAG_NEVER,
-    FLAG_NOW,
-    FlagQueue,
-    Link,
-    Paper,
-    PaperState,
-    RepoAlias,
-    Repository,
-    table_of,
-)
-from tracker.store.tables import Finding as FindingRow
+from tracker.store.schema import Finding as FindingRow
+from tracker.store.schema import FlagQueue, Link, Paper, PaperState, RepoAlias, Repository
 
 TODAY = dt.date(2026, 12, 6)
 
@@ -84,7 +75,7 @@ def _judged(world: World, monkeypatch: pytest.MonkeyPatch, **kw: Any) -> set[str
 
 def _stored(engine: Engine) -> tuple[list[Any], list[Any]]:
     """Every finding row and every paper row, whole, in key order."""
-    p, s, f = table_of(Paper), table_of(PaperState), table_of(FindingRow)
+    p, s, f = Paper, PaperState, FindingRow
     with engine.connect() as conn:
         q = select(p, s).join(s, s.c.paper_id == p.c.id).order_by(p.c.key)
         papers = list(conn.execute(q).all())
@@ -108,7 +99,7 @@ def _same_as_a_full_run(world: World, today: dt.date = TODAY) -> None:
 
 
 def _keys_linking(engine: Engine, repo: str) -> set[str]:
-    p, lk, a, r = (table_of(t) for t in (Paper, Link, RepoAlias, Repository))
+    p, lk, a, r = (t for t in (Paper, Link, RepoAlias, Repository))
     with engine.connect() as conn:
         names = {repo} | set(
             conn.scalars(
@@ -129,13 +120,13 @@ def test_a_run_over_unchanged_facts_judges_nothing(
     assert _judged(world, monkeypatch, today=TODAY) == set()
     assert _stored(world.engine) == before
     with world.engine.connect() as conn:
-        assert conn.scalars(select(table_of(FlagQueue).c.key)).all() == []
+        assert conn.scalars(select(FlagQueue.c.key)).all() == []
 
 
 def test_a_changed_link_rejudges_only_its_paper(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lk, p = table_of(Link), table_of(Paper)
+    lk, p = Link, Paper
     with world.engine.begin() as conn:
         pid, key = conn.execute(
             select(p.c.id, p.c.key).join(lk, lk.c.paper_id == p.c.id).order_by(p.c.id).limit(1)
@@ -149,7 +140,7 @@ def test_a_changed_link_rejudges_only_its_paper(
 def test_a_new_link_and_a_changed_claim_each_rejudge_their_paper(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    p, lk = table_of(Paper), table_of(Link)
+    p, lk = Paper, Link
     with world.engine.begin() as conn:
         (a_id, a_key), (b_id, b_key) = conn.execute(
             select(p.c.id, p.c.key).order_by(p.c.id.desc()).limit(2)
@@ -166,7 +157,7 @@ def test_a_new_link_and_a_changed_claim_each_rejudge_their_paper(
             )
         )
         conn.execute(update(p).where(p.c.id == b_id).values(code_condition="upon request"))
-        s = table_of(PaperState)
+        s = PaperState
         conn.execute(update(s).where(s.c.paper_id == b_id).values(verdict="not an input"))
     assert _judged(world, monkeypatch, today=TODAY) == {a_key, b_key}
     _same_as_a_full_run(world)
@@ -175,7 +166,7 @@ def test_a_new_link_and_a_changed_claim_each_rejudge_their_paper(
 def test_new_facts_of_a_shared_repository_rejudge_the_papers_linking_it(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    r = table_of(Repository)
+    r = Repository
     with world.engine.connect() as conn:
         repos = conn.scalars(select(r.c.key).order_by(r.c.key)).all()
     repo = max(repos, key=lambda k: len(_keys_linking(world.engine, k)))
@@ -191,7 +182,7 @@ def test_new_facts_of_a_shared_repository_rejudge_the_papers_linking_it(
 def test_an_alias_rejudges_the_papers_using_the_old_name(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lk, p, r = table_of(Link), table_of(Paper), table_of(Repository)
+    lk, p, r = Link, Paper, Repository
     with world.engine.begin() as conn:
         key, old = conn.execute(
             select(p.c.key, lk.c.repo_key)
@@ -205,7 +196,7 @@ def test_an_alias_rejudges_the_papers_using_the_old_name(
     judged = _judged(world, monkeypatch, today=TODAY)
     assert key in judged
     with world.engine.begin() as conn:
-        conn.execute(insert(table_of(RepoAlias)).values(alias=old + "-old", repository_id=target))
+        conn.execute(insert(RepoAlias).values(alias=old + "-old", repository_id=target))
     assert _judged(world, monkeypatch, today=TODAY) == judged
     _same_as_a_full_run(world)
 
@@ -213,7 +204,7 @@ def test_an_alias_rejudges_the_papers_using_the_old_name(
 def test_an_acknowledgement_rejudges_its_paper(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    p, s = table_of(Paper), table_of(PaperState)
+    p, s = Paper, PaperState
     with world.engine.begin() as conn:
         key, flags = conn.execute(
             select(p.c.key, s.c.flags)
@@ -237,7 +228,7 @@ def test_an_acknowledgement_rejudges_its_paper(
 def test_a_passing_deadline_rejudges_exactly_the_papers_due_by_then(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    p, s = table_of(Paper), table_of(PaperState)
+    p, s = Paper, PaperState
     due = select(p.c.key, s.c.flag_due).join(s, s.c.paper_id == p.c.id)
     with world.engine.connect() as conn:
         dues = dict(conn.execute(due).all())
@@ -259,7 +250,7 @@ def test_an_earlier_day_or_other_settings_judge_everything(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with world.engine.connect() as conn:
-        every = set(conn.scalars(select(table_of(Paper).c.key)))
+        every = set(conn.scalars(select(Paper.c.key)))
     assert _judged(world, monkeypatch, today=TODAY - dt.timedelta(days=1)) == every
     world.cfg = replace(world.cfg, grace_days=30)
     assert _judged(world, monkeypatch, today=TODAY) == every

@@ -15,7 +15,7 @@ from tracker.enrich import enrich_papers
 from tracker.flags import run as flag_run
 from tracker.schedule import check_targets
 from tracker.store import open_db
-from tracker.store.tables import Paper, PaperState, RepoEvidence
+from tracker.store.schema import Paper, PaperState, RepoEvidence
 
 
 def _refused(*args: Any, **kwargs: Any) -> Any:
@@ -34,9 +34,9 @@ def test_new_rules_rejudge_the_whole_database_offline(
         flag_run.flag_papers(engine, cfg)
     with engine.connect() as conn:
         before = conn.execute(
-            select(Paper.key, PaperState.verdict, PaperState.flags).join(PaperState)
+            select(Paper.c.key, PaperState.c.verdict, PaperState.c.flags).join(PaperState)
         ).all()
-        judged = {j.split(":")[1] for j in conn.scalars(select(RepoEvidence.judged))}
+        judged = {j.split(":")[1] for j in conn.scalars(select(RepoEvidence.c.judged))}
     assert judged == {flag_run.RULES_VERSION}
     monkeypatch.setattr(socket.socket, "connect", _refused)
     monkeypatch.setattr(socket, "getaddrinfo", _refused)
@@ -44,8 +44,8 @@ def test_new_rules_rejudge_the_whole_database_offline(
     flag_run.flag_papers(engine, cfg)
     with engine.connect() as conn:
         after = conn.execute(
-            select(Paper.key, PaperState.verdict, PaperState.flags).join(PaperState)
+            select(Paper.c.key, PaperState.c.verdict, PaperState.c.flags).join(PaperState)
         ).all()
-        judged = {j.split(":")[1] for j in conn.scalars(select(RepoEvidence.judged))}
+        judged = {j.split(":")[1] for j in conn.scalars(select(RepoEvidence.c.judged))}
     assert judged == {"next"}  # every repository judged again, offline
     assert after == before

@@ -22,6 +22,8 @@ ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "httpx", "graphql", "pypdf", "github", "pydantic")
 """Libraries the top-level help has no use for: the database, HTTP, GraphQL, PDF."""
 NOT_FOR_REPORT = (
+    "sqlmodel",
+    "sqlalchemy.orm",
     "httpx",
     "graphql",
     "pypdf",
@@ -31,8 +33,9 @@ NOT_FOR_REPORT = (
     "tracker.sources",
     "tracker.emulators",
 )
-"""What a report of a database already at the newest schema never needs: the checkers and
-their HTTP, GraphQL and PDF clients, the input formats, the emulators, the migrations."""
+"""What a report of a database already at the newest schema never needs: the table models
+(SQLModel and the ORM; the store runs on the generated `tracker.store.schema`), the checkers
+and their HTTP, GraphQL and PDF clients, the input formats, the emulators, the migrations."""
 
 
 def imported(*args: str, cwd: Path) -> list[str]:

@@ -17,12 +17,12 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy import DateTime, Engine, select
-from sqlmodel import SQLModel
 
 from tests.pg_server import PostgresServer, postgres_server
 from tracker.store import open_db
 from tracker.store.bulk import PAPERS
 from tracker.store.papers import BATCH
+from tracker.store.schema import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,7 +77,7 @@ def _content(engine: Engine) -> dict[str, list[tuple[str, ...]]]:
     out: dict[str, list[tuple[str, ...]]] = {}
     with engine.connect() as conn:
         key_of = {pid: key for pid, key in conn.execute(select(PAPERS.c.id, PAPERS.c.key))}
-        for table in SQLModel.metadata.sorted_tables:
+        for table in metadata.sorted_tables:
             cols = [
                 c
                 for c in table.columns

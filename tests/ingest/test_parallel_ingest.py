@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import DateTime, Engine, func, select
-from sqlmodel import SQLModel
 
 from tracker import pipeline
 from tracker.errors import InputError
@@ -25,8 +24,8 @@ from tracker.pipeline import ReadOptions
 from tracker.rows import paper_rows
 from tracker.store import open_db
 from tracker.store.papers import BATCH, save_rows
-from tracker.store.tables import Link as LinkRow
-from tracker.store.tables import Paper
+from tracker.store.schema import Link as LinkRow
+from tracker.store.schema import Paper, metadata
 from tracker.workers import CHUNK, SERIAL_BELOW
 
 _CLAIMS = (
@@ -72,7 +71,7 @@ def every_row(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     """Every table's rows in id order, without the columns that hold the time of writing."""
     out = {}
     with engine.connect() as conn:
-        for table in SQLModel.metadata.sorted_tables:
+        for table in metadata.sorted_tables:
             cols = [
                 c
                 for c in table.columns
@@ -121,7 +120,7 @@ def test_every_row_of_odd_sized_batches_is_stored_under_its_own_paper(db_url: st
         counts = save_rows(conn, (paper_rows(extract_paper(r)) for r in records))
     with engine.connect() as conn:
         stored = conn.execute(
-            select(Paper.title, LinkRow.url).join(LinkRow, isouter=True).order_by(Paper.id)
+            select(Paper.c.title, LinkRow.c.url).join(LinkRow, isouter=True).order_by(Paper.c.id)
         ).all()
     assert [tuple(r) for r in stored] == [
         (f"Paper {i}", f"https://github.com/lab/p{i}" if i % 3 else None) for i in range(n)
@@ -163,7 +162,7 @@ def test_ctrl_c_stops_the_workers_and_keeps_nothing(tmp_path: Path, sqlite_url: 
             workers = multiprocessing.active_children()
             assert len(workers) == 2
             for worker in workers:
-                os.kill(worker.pid, signal.SIGINT)  # type: ignore[arg-type]
+                os.kill(worker.pid, signal.SIGINT)
             signal.raise_signal(signal.SIGINT)
 
     with pytest.raises(KeyboardInterrupt):

@@ -13,7 +13,7 @@ from tracker.extract import extract_paper
 from tracker.flags.run import flag_papers
 from tracker.models import Location, PaperRecord
 from tracker.store import open_db, save_papers
-from tracker.store.tables import RepoAlias, RepoHistory, Repository
+from tracker.store.schema import RepoAlias, RepoHistory, Repository
 
 TODAY = dt.datetime.now(dt.UTC).date()
 NOW = dt.datetime.now(dt.UTC)
@@ -116,7 +116,7 @@ class Seeded:
 
 def _history(engine: Engine) -> None:
     with engine.begin() as conn:
-        ids = dict(conn.execute(select(Repository.key, Repository.id)).all())  # type: ignore[call-overload]
+        ids = dict(conn.execute(select(Repository.c.key, Repository.c.id)).all())
         rows = [
             (ids["lab/delivered"], 30, "ok", 100, None, False, "lab/delivered"),
             (ids["lab/delivered"], 2, "ok", 500, "MIT", False, "lab/delivered"),
@@ -126,8 +126,8 @@ def _history(engine: Engine) -> None:
             (ids["new/name"], 3, "ok", 40, "Apache-2.0", True, "New/Name"),
         ]
         conn.execute(
-            insert(RepoHistory.__table__),
-            [  # type: ignore[attr-defined]
+            insert(RepoHistory),
+            [
                 {
                     "repository_id": rid,
                     "observed_at": NOW - dt.timedelta(days=d),
@@ -140,11 +140,7 @@ def _history(engine: Engine) -> None:
                 for rid, d, st, stars, lic, arch, name in rows
             ],
         )
-        conn.execute(
-            insert(RepoAlias.__table__).values(  # type: ignore[attr-defined]
-                alias="old/name", repository_id=ids["new/name"]
-            )
-        )
+        conn.execute(insert(RepoAlias).values(alias="old/name", repository_id=ids["new/name"]))
 
 
 def seed(url: str) -> Seeded:
@@ -164,7 +160,7 @@ def seed(url: str) -> Seeded:
     with engine.begin() as conn:
         save_papers(conn, [extract_paper(r) for r in records])
         for row in REPOS:
-            conn.execute(insert(Repository.__table__).values(**row))  # type: ignore[attr-defined]
+            conn.execute(insert(Repository).values(**row))
     _history(engine)
     flag_papers(engine, Settings(db_url=url), today=TODAY)
     return Seeded(url, engine)

@@ -27,7 +27,7 @@ from tracker.flags.run import flag_papers
 from tracker.models import Location, PaperRecord, ReportFilter
 from tracker.store import save_papers
 from tracker.store.reporting import kept_promises, report_summary
-from tracker.store.tables import Link, Paper, RepoHistory, Repository
+from tracker.store.schema import Link, Paper, RepoHistory, Repository
 
 LATE = "2401.00008"
 """Promised code, checked while missing, delivered 10 days ago: a promise seen kept."""
@@ -77,10 +77,10 @@ def _more(s: Seeded) -> None:
         ids = {}
         for row in (later, found):
             ids[row["key"]] = conn.execute(
-                insert(Repository.__table__).values(**row).returning(Repository.__table__.c.id)  # type: ignore[attr-defined]
+                insert(Repository).values(**row).returning(Repository.c.id)
             ).scalar_one()
         conn.execute(
-            insert(RepoHistory.__table__),  # type: ignore[attr-defined]
+            insert(RepoHistory),
             [
                 {
                     "repository_id": ids["lab/later"],
@@ -98,11 +98,9 @@ def _more(s: Seeded) -> None:
                 },
             ],
         )
-        paper = conn.execute(
-            select(Paper.__table__.c.id).where(Paper.__table__.c.arxiv_id == FOUND)  # type: ignore[attr-defined]
-        ).scalar_one()
+        paper = conn.execute(select(Paper.c.id).where(Paper.c.arxiv_id == FOUND)).scalar_one()
         conn.execute(
-            insert(Link.__table__).values(  # type: ignore[attr-defined]
+            insert(Link).values(
                 paper_id=paper,
                 url="https://github.com/lab/found",
                 raw="https://github.com/lab/found",
@@ -174,7 +172,7 @@ def _html(text: str) -> dict[str, Any]:
             k: int(v) for k, v in re.findall(r'data-label="([^"]*)" data-value="(\d+)"', status[1])
         },
         "rows": len(json.loads(data[1])),
-        "total": int(re.search(r'<body data-total="(\d+)"', text)[1]),  # type: ignore[index]
+        "total": int(re.search(r'<body data-total="(\d+)"', text)[1]),
     }
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import insert
 from tests.factories import paper
 from tracker.store import open_db, save_papers
 from tracker.store.reporting import diff_events
-from tracker.store.tables import RepoHistory, Repository
+from tracker.store.schema import RepoHistory, Repository
 
 T0 = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
 
@@ -19,7 +19,7 @@ def test_weights_licenses_and_placeholders_that_change_are_events(sqlite_url: st
     with engine.begin() as conn:
         save_papers(conn, [paper(1, "lab/model")])
         rid = conn.execute(
-            insert(Repository.__table__).values(  # type: ignore[attr-defined]
+            insert(Repository).values(
                 key="lab/model", full_name="lab/model", status="ok", first_seen_at=T0
             )
         ).inserted_primary_key[0]
@@ -32,7 +32,7 @@ def test_weights_licenses_and_placeholders_that_change_are_events(sqlite_url: st
             (4, "not_found", None, None, None),  # gone: no removal events, it died
         ]
         conn.execute(
-            insert(RepoHistory.__table__),  # type: ignore[attr-defined]
+            insert(RepoHistory),
             [
                 {
                     "repository_id": rid,

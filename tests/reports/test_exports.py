@@ -58,6 +58,7 @@ def test_csv_is_rfc4180_with_documented_columns(seeded: Seeded, cli: Any, tmp_pa
         "acknowledged": "",
         "checklist_score": "",
         "venue": "NeurIPS 2024",
+        "handle": "2401.00007",
     }
 
 

@@ -18,7 +18,7 @@ from tracker.store.reporting import (
     iter_report_views,
     report_summary,
 )
-from tracker.store.tables import Finding, PaperState
+from tracker.store.schema import Finding, PaperState
 
 
 def keys(s: Seeded, flt: ReportFilter) -> list[str]:
@@ -43,9 +43,9 @@ def test_verdicts_and_flags_per_paper(seeded: Seeded) -> None:
 def test_reflagging_unchanged_facts_writes_nothing(seeded: Seeded) -> None:
     def snapshot() -> list[tuple[object, ...]]:
         with seeded.engine.connect() as conn:
-            f = conn.execute(select(Finding.__table__).order_by(Finding.id)).all()  # type: ignore[attr-defined, arg-type]
+            f = conn.execute(select(Finding).order_by(Finding.c.id)).all()
             p = conn.execute(
-                select(PaperState.paper_id, PaperState.verdict, PaperState.flagged_at)  # type: ignore[call-overload]
+                select(PaperState.c.paper_id, PaperState.c.verdict, PaperState.c.flagged_at)
             ).all()
         return [tuple(r) for r in [*f, *p]]
 
@@ -166,5 +166,6 @@ def test_fast_csv_rows_match_the_paper_views(seeded: Seeded) -> None:
             "ok",
             40,
             "Apache-2.0",
+            "2401.00007",
         )
     ]

@@ -22,7 +22,7 @@ from tracker.store.reporting import (
 )
 from tracker.store.repos import save_check_results
 from tracker.store.rollup import rollup_fresh
-from tracker.store.tables import IngestRun
+from tracker.store.schema import IngestRun
 
 FILTERS = (
     ReportFilter(),
@@ -116,7 +116,7 @@ def test_a_rerun_over_unchanged_facts_records_no_new_mark(db_url: str) -> None:
 
     def marks() -> list[Any]:
         with s.engine.connect() as conn:
-            runs = IngestRun.__table__  # type: ignore[attr-defined]
+            runs = IngestRun
             q = select(runs.c.note).where(runs.c.command == "rollup")
             return list(conn.execute(q).scalars())
 

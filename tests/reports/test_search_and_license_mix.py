@@ -24,16 +24,7 @@ from tracker.store.codes import CODE_COLUMNS
 from tracker.store.engine import alembic_config, current_revision, head_revision
 from tracker.store.merge import merge_database
 from tracker.store.rollup import rollup_fresh
-from tracker.store.search import SEARCH_TABLES, has_search
-from tracker.store.selection import (
-    _mode,
-    _view_mode,
-    _view_query,
-    iter_report_views,
-    read_in_order,
-)
-from tracker.store.summary import report_summary
-from tracker.store.tables import (
+from tracker.store.schema import (
     CheckAttempt,
     Finding,
     Link,
@@ -43,6 +34,15 @@ from tracker.store.tables import (
     Repository,
     SummaryCode,
 )
+from tracker.store.search import SEARCH_TABLES, has_search
+from tracker.store.selection import (
+    _mode,
+    _view_mode,
+    _view_query,
+    iter_report_views,
+    read_in_order,
+)
+from tracker.store.summary import report_summary
 
 PAPERS = [
     (
@@ -152,7 +152,7 @@ def seed_mix(url: str) -> Mixed:
         save_papers(conn, [extract_paper(r) for r in records])
         for i, (key, status, lic) in enumerate(REPOS):
             conn.execute(
-                insert(Repository.__table__).values(  # type: ignore[attr-defined]
+                insert(Repository).values(
                     key=key,
                     full_name=key,
                     status=status,
@@ -163,8 +163,10 @@ def seed_mix(url: str) -> Mixed:
                     first_ok_at=NOW - dt.timedelta(days=5),
                 )
             )
-        new_id = conn.execute(select(Repository.id).where(Repository.key == "new/name")).scalar()
-        conn.execute(insert(RepoAlias.__table__).values(alias="old/name", repository_id=new_id))  # type: ignore[attr-defined]
+        new_id = conn.execute(
+            select(Repository.c.id).where(Repository.c.key == "new/name")
+        ).scalar()
+        conn.execute(insert(RepoAlias).values(alias="old/name", repository_id=new_id))
     flag_papers(engine, Settings(db_url=url), today=days_ago(0))
     return Mixed(url, engine)
 
@@ -178,7 +180,7 @@ def found(engine: Engine, queries: tuple[str, ...] = QUERIES) -> dict[str, list[
     """The keys each query selects, by the reports' own conditions. Below migration 0011 the
     rolled-up URLs are not in `paper_state` yet: a query there reads the links instead, which
     answer the same while the roll-up is current (`_agrees`)."""
-    p = Paper.__table__  # type: ignore[attr-defined]
+    p = Paper
     with engine.connect() as conn:
         mode = selection._mode(conn)
         if "paper_state" not in inspect(conn).get_table_names():
@@ -197,13 +199,13 @@ def test_license_mix_off_the_rollup_is_the_join(db_url: str) -> None:
         assert rollup_fresh(conn)
         rolled = conn.execute(
             select(
-                Paper.key,
-                PaperState.checked_repo,
-                PaperState.checked_license,
-                PaperState.checked_repos,
-            )  # type: ignore[call-overload]
+                Paper.c.key,
+                PaperState.c.checked_repo,
+                PaperState.c.checked_license,
+                PaperState.c.checked_repos,
+            )
             .join(PaperState)
-            .order_by(Paper.key)
+            .order_by(Paper.c.key)
         ).all()
     assert [tuple(r) for r in rolled] == [
         ("arxiv:2402.00001", "lab/one", "MIT", 2),
@@ -218,9 +220,7 @@ def test_license_mix_off_the_rollup_is_the_join(db_url: str) -> None:
     assert fresh[0].papers == 6
     # a check attempt moves the fingerprint without changing a fact: the join answers now
     with m.engine.begin() as conn:
-        conn.execute(
-            insert(CheckAttempt.__table__).values(checker="web", target="x", status="ok")  # type: ignore[attr-defined]
-        )
+        conn.execute(insert(CheckAttempt).values(checker="web", target="x", status="ok"))
         assert not rollup_fresh(conn)
     assert summaries(m.engine) == fresh
 
@@ -260,9 +260,11 @@ def _reference(engine: Engine, query: str) -> list[str]:
     """Papers whose title, key or a link URL contains `query`, ignoring ASCII case."""
     low = query.lower()
     with engine.connect() as conn:
-        papers = conn.execute(select(Paper.id, Paper.key, Paper.title).order_by(Paper.id)).all()  # type: ignore[call-overload]
+        papers = conn.execute(
+            select(Paper.c.id, Paper.c.key, Paper.c.title).order_by(Paper.c.id)
+        ).all()
         urls: dict[int, list[str]] = {}
-        for pid, url in conn.execute(select(Link.paper_id, Link.url)):  # type: ignore[call-overload]
+        for pid, url in conn.execute(select(Link.c.paper_id, Link.c.url)):
             urls.setdefault(pid, []).append(url)
     return [
         key
@@ -299,16 +301,16 @@ def test_search_stays_in_step_with_every_write(db_url: str, tmp_path: Path) -> N
     _agrees(m.engine)
     with m.engine.begin() as conn:
         conn.execute(
-            update(Paper).where(Paper.key == "arxiv:2402.00002").values(title="Renamed Beta")
-        )  # type: ignore[arg-type]
-        first = select(Paper.id).where(Paper.key == "arxiv:2402.00001").scalar_subquery()  # type: ignore[call-overload]
-        conn.execute(
-            delete(Link).where(Link.url == "https://github.com/lab/two", Link.paper_id == first)  # type: ignore[arg-type]
+            update(Paper).where(Paper.c.key == "arxiv:2402.00002").values(title="Renamed Beta")
         )
-        gone = select(Paper.id).where(Paper.key == "arxiv:2402.00006").scalar_subquery()  # type: ignore[call-overload]
+        first = select(Paper.c.id).where(Paper.c.key == "arxiv:2402.00001").scalar_subquery()
+        conn.execute(
+            delete(Link).where(Link.c.url == "https://github.com/lab/two", Link.c.paper_id == first)
+        )
+        gone = select(Paper.c.id).where(Paper.c.key == "arxiv:2402.00006").scalar_subquery()
         for table in (Finding, Link):
-            conn.execute(delete(table).where(table.paper_id == gone))  # type: ignore[attr-defined]
-        conn.execute(delete(Paper).where(Paper.key == "arxiv:2402.00006"))  # type: ignore[arg-type]
+            conn.execute(delete(table).where(table.c.paper_id == gone))
+        conn.execute(delete(Paper).where(Paper.c.key == "arxiv:2402.00006"))
     after = found(m.engine, ("beta agents", "renamed", "lab/two", "zeta"))
     assert after == {
         "beta agents": [],
@@ -349,9 +351,9 @@ def _papers(conn: Connection, codes: bool) -> list[tuple[Any, ...]]:
         return [tuple(r.values()) for r in rows]
     named: dict[Any, Any] = {None: None}
     repos: dict[Any, Any] = {None: None}
-    for code, value in conn.execute(select(SummaryCode.id, SummaryCode.value)):  # type: ignore[call-overload]
+    for code, value in conn.execute(select(SummaryCode.c.id, SummaryCode.c.value)):
         named[code] = value
-    for rid, key in conn.execute(select(Repository.id, Repository.key)):  # type: ignore[call-overload]
+    for rid, key in conn.execute(select(Repository.c.id, Repository.c.key)):
         repos[rid] = key
     decode = {"tally_code": named, "license_code": named, "checked_repo_id": repos}
     return [tuple(decode[k][v] if k in decode else v for k, v in r.items()) for r in rows]
@@ -385,7 +387,7 @@ def _snapshot(engine: Engine, *, at_head: bool = True) -> tuple[Any, ...]:
     with engine.connect() as conn:
         rows = {}
         for t in (Link, Repository, RepoAlias, Finding):
-            table = t.__table__  # type: ignore[attr-defined]
+            table = t
             cols = [c for c in table.c if at_head or c.name not in AFTER_0004]
             rows[t] = conn.execute(select(*cols).order_by(table.c.id)).all()
         papers = _papers(conn, at_head)
@@ -417,7 +419,7 @@ def _all_due(engine: Engine) -> bool:
     know was judged under the incremental rules."""
     today = dt.datetime.now(dt.UTC).date()
     with engine.connect() as conn:
-        dues = [d for (d,) in conn.execute(select(PaperState.flag_due))]  # type: ignore[call-overload]
+        dues = [d for (d,) in conn.execute(select(PaperState.c.flag_due))]
     return bool(dues) and all(_as_date(d) <= today for d in dues)
 
 

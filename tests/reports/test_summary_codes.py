@@ -24,8 +24,8 @@ from tracker.store.codes import PACK, tally_value
 from tracker.store.findings import paper_id, save_ack
 from tracker.store.merge import merge_database
 from tracker.store.rollup import rollup_fresh
+from tracker.store.schema import Paper, PaperState, Repository, SummaryCode
 from tracker.store.search import phrase
-from tracker.store.tables import Paper, PaperState, Repository, SummaryCode
 
 SEEDS: dict[str, Callable[[str], Any]] = {"mix": seed_mix, "reports": seed}
 
@@ -45,14 +45,10 @@ TEXTS = (*QUERIES, "lab", "github.com/lab/", "models", "we", "2401", "/")
 def _codes_named(engine: Engine) -> list[tuple[Any, ...]]:
     """Per paper: what its codes name, beside what they should name."""
     with engine.connect() as conn:
-        named = {i: v for i, v in conn.execute(select(SummaryCode.id, SummaryCode.value))}  # type: ignore[call-overload]
-        keys = {i: k for i, k in conn.execute(select(Repository.id, Repository.key))}  # type: ignore[call-overload]
+        named = {i: v for i, v in conn.execute(select(SummaryCode.c.id, SummaryCode.c.value))}
+        keys = {i: k for i, k in conn.execute(select(Repository.c.id, Repository.c.key))}
         rows = (
-            conn.execute(
-                select(Paper.key, PaperState.__table__)  # type: ignore[attr-defined]
-                .join(PaperState)
-                .order_by(Paper.id)
-            )
+            conn.execute(select(Paper.c.key, PaperState).join(PaperState).order_by(Paper.c.id))
             .mappings()
             .all()
         )
@@ -97,7 +93,7 @@ def test_codes_name_what_the_flag_run_wrote_after_every_write(db_url: str, tmp_p
     # a repository changes its license and a new paper arrives: a full flag run rewrites
     with m.engine.begin() as conn:
         conn.execute(
-            update(Repository).where(Repository.key == "lab/one").values(license_spdx="GPL-3.0")  # type: ignore[arg-type]
+            update(Repository).where(Repository.c.key == "lab/one").values(license_spdx="GPL-3.0")
         )
         save_papers(conn, [extract_paper(_record("2402.00070", "Eta", "Code: github.com/lab/one"))])
     flag_papers(m.engine, settings, today=days_ago(0))
@@ -110,7 +106,7 @@ def test_codes_name_what_the_flag_run_wrote_after_every_write(db_url: str, tmp_p
     _assert_codes_name_the_columns(m.engine)
     with m.engine.connect() as conn:
         assert rollup_fresh(conn)
-        kinds = conn.execute(select(SummaryCode.kind, SummaryCode.value)).all()  # type: ignore[call-overload]
+        kinds = conn.execute(select(SummaryCode.c.kind, SummaryCode.c.value)).all()
     assert len(kinds) == len(set(kinds))
 
 
@@ -188,10 +184,10 @@ def test_a_summary_that_cannot_be_counted_is_grouped(
     with m.engine.begin() as conn:
         want = _grouped(conn, flt)
         if spoiled == "codes too large":
-            conn.execute(insert(SummaryCode).values(id=PACK, kind="license", value="X-Huge"))  # type: ignore[arg-type]
+            conn.execute(insert(SummaryCode).values(id=PACK, kind="license", value="X-Huge"))
         else:
-            pid = select(Paper.id).where(Paper.key == "arxiv:2401.00001").scalar_subquery()  # type: ignore[call-overload]
-            first = update(PaperState).where(PaperState.paper_id == pid)  # type: ignore[arg-type]
+            pid = select(Paper.c.id).where(Paper.c.key == "arxiv:2401.00001").scalar_subquery()
+            first = update(PaperState).where(PaperState.c.paper_id == pid)
             conn.execute(first.values(tally_code=None))
         assert rollup_fresh(conn)
         assert reporting.report_summary(conn, flt) == want
@@ -211,14 +207,14 @@ def test_a_changed_code_status_is_never_counted_under_its_old_code(
     key, title = "arxiv:2401.00007", "Moved Repos"
     with m.engine.connect() as conn:
         before = reporting.report_summary(conn, flt)
-        status = conn.execute(select(Paper.code_status).where(Paper.key == key)).scalar()  # type: ignore[call-overload]
+        status = conn.execute(select(Paper.c.code_status).where(Paper.c.key == key)).scalar()
     assert status == "released" and calls == [1]
 
     def weaken() -> None:
         with m.engine.begin() as conn:
             conn.execute(
-                update(Paper).where(Paper.key == key).values(code_status="mentioned_no_link")
-            )  # type: ignore[arg-type]
+                update(Paper).where(Paper.c.key == key).values(code_status="mentioned_no_link")
+            )
         flag_papers(m.engine, Settings(db_url=sqlite_url), today=days_ago(0))
 
     weaken()
@@ -230,9 +226,11 @@ def test_a_changed_code_status_is_never_counted_under_its_old_code(
         save_papers(conn, [extract_paper(stronger)])
         assert rollup_fresh(conn)
         assert (
-            conn.execute(select(PaperState.tally_code).join(Paper).where(Paper.key == key)).scalar()
+            conn.execute(
+                select(PaperState.c.tally_code).join(Paper).where(Paper.c.key == key)
+            ).scalar()
             is None
-        )  # type: ignore[call-overload]
+        )
         assert reporting.report_summary(conn, flt) == _grouped(conn, flt) == before
     flag_papers(m.engine, Settings(db_url=sqlite_url), today=days_ago(0))
     with m.engine.connect() as conn:
@@ -245,9 +243,11 @@ def test_a_changed_code_status_is_never_counted_under_its_old_code(
     merge_database(other, m.engine)
     with m.engine.connect() as conn:
         assert (
-            conn.execute(select(PaperState.tally_code).join(Paper).where(Paper.key == key)).scalar()
+            conn.execute(
+                select(PaperState.c.tally_code).join(Paper).where(Paper.c.key == key)
+            ).scalar()
             is None
-        )  # type: ignore[call-overload]
+        )
         assert reporting.report_summary(conn, flt) == _grouped(conn, flt)
         assert reporting.report_summary(conn, flt).kept == before.kept
 
@@ -270,7 +270,7 @@ def test_summary_counted_on_a_large_selection_matches(
     with engine.begin() as conn:
         for i in range(40):
             conn.execute(
-                insert(Repository).values(  # type: ignore[arg-type]
+                insert(Repository).values(
                     key=f"org/r{i}",
                     full_name=f"org/r{i}",
                     status=("ok", "moved", "not_found", "ok")[i % 4],

@@ -13,7 +13,7 @@ from tracker.check.shard import Shard, in_shard
 from tracker.schedule import choose, plan
 from tracker.store import open_db, save_papers
 from tracker.store.repos import due_repos
-from tracker.store.tables import Paper, PaperState, RepoAlias, Repository, table_of
+from tracker.store.schema import Paper, PaperState, RepoAlias, Repository
 from tracker.store.tracking import open_promise_repos
 
 NOW = dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.UTC)
@@ -55,13 +55,11 @@ def _seed(url: str) -> None:
             }
             for key in ("lonely/unlinked", "lab-2/renamed")
         ]
-        conn.execute(insert(table_of(Repository)), rows)
-        r = table_of(Repository)
+        conn.execute(insert(Repository), rows)
+        r = Repository
         renamed = conn.execute(select(r.c.id).where(r.c.key == "lab-2/renamed")).scalar()
-        conn.execute(
-            insert(table_of(RepoAlias)).values(alias=names[-1].lower(), repository_id=renamed)
-        )
-        p, s = table_of(Paper), table_of(PaperState)
+        conn.execute(insert(RepoAlias).values(alias=names[-1].lower(), repository_id=renamed))
+        p, s = Paper, PaperState
         conn.execute(update(p).where(p.c.id % 5 == 0).values(code_status="promised"))
         conn.execute(update(s).where(s.c.paper_id % 5 == 0).values(verdict_kind="pending"))
     engine.dispose()

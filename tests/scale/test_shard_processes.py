@@ -14,16 +14,15 @@ from tests.factories import paper
 from tracker.emulators.github import GitHubEmulator
 from tracker.emulators.github.synth import synthetic_scenario
 from tracker.store import open_db, save_papers
-from tracker.store.tables import (
+from tracker.store.schema import (
     CheckAttempt,
     Paper,
     RepoAlias,
     RepoEvidence,
     RepoHistory,
     Repository,
-    table_of,
 )
-from tracker.store.tables import Finding as FindingRow
+from tracker.store.schema import Finding as FindingRow
 
 N_REPOS = 48
 SHARDS = 4
@@ -77,8 +76,8 @@ def _finish(procs: list[subprocess.Popen[str]]) -> None:
 
 
 def _rows(engine: Engine, model: Any, order: tuple[str, ...]) -> list[dict[str, Any]]:
-    t = table_of(model)
-    r = table_of(Repository)
+    t = model
+    r = Repository
     cols = [c for c in t.c if c.name not in WHEN]
     q = select(*cols)
     if "repository_id" in t.c:
@@ -89,7 +88,7 @@ def _rows(engine: Engine, model: Any, order: tuple[str, ...]) -> list[dict[str, 
 
 
 def _findings(engine: Engine) -> list[tuple[Any, ...]]:
-    p, f = table_of(Paper), table_of(FindingRow)
+    p, f = Paper, FindingRow
     cols = [c for c in f.c if c.name not in WHEN]
     with engine.connect() as conn:
         rows = conn.execute(select(p.c.key, *cols).join(p, p.c.id == f.c.paper_id)).all()

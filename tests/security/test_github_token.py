@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
-from sqlmodel import SQLModel
 
 from tests.check.conftest import NAMES, TOKEN, linked_db, scenario
 from tests.check.test_github_checks import FAST, cfg, repos
 from tracker.config import Settings
 from tracker.emulators.github import GitHubEmulator
 from tracker.schedule import check_targets
+from tracker.store.schema import metadata
 
 ECHOED = "ghp_Echo0000SecretToken0000000000000000"
 
@@ -73,7 +73,7 @@ def echo() -> Iterator[str]:
 def _everything(engine: Engine) -> str:
     """Every row of every table the models define (search tables are indexes of them)."""
     with engine.connect() as conn:
-        return repr([conn.execute(select(t)).all() for t in SQLModel.metadata.sorted_tables])
+        return repr([conn.execute(select(t)).all() for t in metadata.sorted_tables])
 
 
 @pytest.mark.parametrize("rest", [True, False])
@@ -135,9 +135,9 @@ def _serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
 def redirected() -> Iterator[tuple[ThreadingHTTPServer, ThreadingHTTPServer]]:
     """(the API, the other host it redirects to: `localhost`, a name other than the API's)."""
     other = _serve(_Recorder)
-    other.seen = []  # type: ignore[attr-defined]
+    other.seen = []
     api = _serve(_Redirecting)
-    api.elsewhere = f"http://localhost:{other.server_address[1]}"  # type: ignore[attr-defined]
+    api.elsewhere = f"http://localhost:{other.server_address[1]}"
     yield api, other
     api.shutdown()
     other.shutdown()
@@ -165,8 +165,8 @@ def test_a_redirect_loop_is_unknown_not_a_recursion_error(sqlite_url: str) -> No
     """PyGithub follows a same-host 301 by calling itself, with no limit: a loop ended in a
     RecursionError traceback."""
     api = _serve(_Redirecting)
-    api.status = 301  # type: ignore[attr-defined]
-    api.elsewhere = f"http://127.0.0.1:{api.server_port}/again"  # type: ignore[attr-defined]
+    api.status = 301
+    api.elsewhere = f"http://127.0.0.1:{api.server_port}/again"
     try:
         engine = linked_db(sqlite_url, ["lab/code"])
         settings = Settings(github_api_url=f"http://127.0.0.1:{api.server_port}")

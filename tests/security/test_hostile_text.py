@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 
 from tracker.emulators.github import GitHubEmulator
 from tracker.store import open_db
-from tracker.store.tables import RepoHistory, Repository
+from tracker.store.schema import RepoHistory, Repository
 
 ESC = "\x1b"
 TERMINAL = f"{ESC}[2J{ESC}]0;owned\x07Clear {ESC}]8;;https://evil.example/{ESC}\\Click{ESC}]8;;{ESC}\\ \x9b31mred"
@@ -57,7 +57,7 @@ def _repository_that_died_and_moved(url: str) -> None:
     engine = open_db(url)
     with engine.begin() as conn:
         conn.execute(
-            insert(Repository.__table__).values(  # type: ignore[attr-defined]
+            insert(Repository).values(
                 key="lab/pipe",
                 full_name=HOSTILE_NAME,
                 status="not_found",
@@ -66,9 +66,9 @@ def _repository_that_died_and_moved(url: str) -> None:
                 last_checked_at=now,
             )
         )
-        rid = conn.execute(select(Repository.id)).scalar_one()  # type: ignore[call-overload]
+        rid = conn.execute(select(Repository.c.id)).scalar_one()
         conn.execute(
-            insert(RepoHistory.__table__),  # type: ignore[attr-defined]
+            insert(RepoHistory),
             [
                 {"repository_id": rid, "observed_at": now - dt.timedelta(days=d), "status": s,
                  "full_name": n, "archived": False}

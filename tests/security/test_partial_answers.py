@@ -19,7 +19,7 @@ from tracker.emulators.github import GitHubEmulator
 from tracker.flags.run import judge_repositories
 from tracker.models import RepoStatus
 from tracker.schedule import check_targets
-from tracker.store.tables import IngestRun, RepoEvidence, RepoHistory
+from tracker.store.schema import IngestRun, RepoEvidence, RepoHistory
 
 VERDICTS = ("status", "license_spdx", "placeholder", "has_weights", "source_files", "stars")
 
@@ -28,8 +28,8 @@ def _state(engine: Any) -> tuple[dict[str, tuple[Any, ...]], int, list[str]]:
     judge_repositories(engine)
     rows = repos(engine)
     with engine.connect() as conn:
-        history = len(conn.execute(select(RepoHistory.id)).all())
-        trees = sorted(conn.scalars(select(RepoEvidence.tree)))
+        history = len(conn.execute(select(RepoHistory.c.id)).all())
+        trees = sorted(conn.scalars(select(RepoEvidence.c.tree)))
     return {k: tuple(r[c] for c in VERDICTS) for k, r in rows.items()}, history, trees
 
 
@@ -160,7 +160,7 @@ def misanswering() -> Iterator[ThreadingHTTPServer]:
 
 def _runs(engine: Any) -> list[str]:
     with engine.connect() as conn:
-        return list(conn.scalars(select(IngestRun.status)))
+        return list(conn.scalars(select(IngestRun.c.status)))
 
 
 MALFORMED_BODIES = {
@@ -185,7 +185,7 @@ def test_a_malformed_200_answer_is_unknown_and_changes_nothing(
     with GitHubEmulator(scenario()) as gh:
         check_targets(engine, cfg(gh, token), policy=FAST, rest=rest)
     clean = _state(engine)
-    misanswering.body, misanswering.content_type = MALFORMED_BODIES[body]  # type: ignore[attr-defined]
+    misanswering.body, misanswering.content_type = MALFORMED_BODIES[body]
     api = f"http://127.0.0.1:{misanswering.server_address[1]}"
     settings = Settings(github_token=token, github_api_url=api)
     done = check_targets(engine, settings, policy=FAST, rest=rest, max_age=None)

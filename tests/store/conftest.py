@@ -15,8 +15,8 @@ from tracker.models import (
 )
 from tracker.store import open_db, save_papers
 from tracker.store.repos import save_check_results
-from tracker.store.tables import Link as LinkRow
-from tracker.store.tables import Paper, RepoHistory, Repository
+from tracker.store.schema import Link as LinkRow
+from tracker.store.schema import Paper, RepoHistory, Repository
 
 
 def ok(name: str, stars: int, when: dt.datetime) -> CheckResult:
@@ -42,12 +42,12 @@ def _utc(when: dt.datetime) -> dt.datetime:
 
 
 def repo_facts(conn: Connection) -> dict[str, tuple[int | None, str]]:
-    r = Repository.__table__  # type: ignore[attr-defined]
+    r = Repository
     return {row.key: (row.stars, row.status) for row in conn.execute(select(r))}
 
 
 def history(conn: Connection) -> dict[str, list[tuple[dt.datetime, int | None]]]:
-    r, h = Repository.__table__, RepoHistory.__table__  # type: ignore[attr-defined]
+    r, h = Repository, RepoHistory
     q = select(r.c.key, h.c.observed_at, h.c.stars).join(r, r.c.id == h.c.repository_id)
     out: dict[str, list[tuple[dt.datetime, int | None]]] = {}
     for row in conn.execute(q.order_by(r.c.key, h.c.observed_at)):
@@ -56,5 +56,5 @@ def history(conn: Connection) -> dict[str, list[tuple[dt.datetime, int | None]]]
 
 
 def papers_and_links(conn: Connection) -> set[tuple[str, str]]:
-    p, lk = Paper.__table__, LinkRow.__table__  # type: ignore[attr-defined]
-    return {tuple(r) for r in conn.execute(select(p.c.key, lk.c.url).join(lk))}  # type: ignore[misc]
+    p, lk = Paper, LinkRow
+    return {tuple(r) for r in conn.execute(select(p.c.key, lk.c.url).join(lk))}

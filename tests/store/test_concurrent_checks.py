@@ -23,7 +23,7 @@ from tracker.emulators.github.synth import synthetic_scenario
 from tracker.errors import StoreError
 from tracker.store import open_db, save_papers
 from tracker.store.locks import lock_for_write
-from tracker.store.tables import CheckAttempt, RepoHistory, Repository
+from tracker.store.schema import CheckAttempt, RepoHistory, Repository
 
 N_REPOS = 60
 
@@ -55,7 +55,7 @@ def test_overlapping_shards_at_once_neither_corrupt_nor_duplicate(
     for code, stderr in results:
         assert code in (0, 6), stderr
         assert "Traceback" not in stderr
-    r, h, a = (t.__table__ for t in (Repository, RepoHistory, CheckAttempt))  # type: ignore[attr-defined]
+    r, h, a = Repository, RepoHistory, CheckAttempt
     with engine.connect() as conn:
         keys = conn.scalars(select(r.c.key)).all()
         assert len(keys) == len(set(keys))

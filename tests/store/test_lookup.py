@@ -14,7 +14,7 @@ from tracker.models import Location, PaperRecord
 from tracker.store import open_db, save_papers
 from tracker.store.enrich import save_found_arxiv_id
 from tracker.store.lookup import MAX_CANDIDATES, find_papers
-from tracker.store.tables import Paper, table_of
+from tracker.store.schema import Paper
 
 
 def test_an_arxiv_paper_is_named_by_its_id() -> None:
@@ -159,7 +159,7 @@ def test_a_handle_printed_before_the_arxiv_id_was_found_still_names_the_paper(
     engine = _store(db_url)
     before = "title:calibrated retrieval for open domain question answering"
     with engine.begin() as conn:
-        p = table_of(Paper)
+        p = Paper
         pid = conn.execute(select(p.c.id).where(p.c.key == before)).scalar_one()
         assert save_found_arxiv_id(conn, pid, "2502.04321")
     assert _keys(engine, paper_handle(before)) == ["arxiv:2502.04321"]

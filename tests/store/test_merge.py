@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, MetaData, func, select
-from sqlmodel import SQLModel
 
 from tests.store.conftest import history, ok, papers_and_links, repo_facts, shard_db
 from tracker.errors import StoreError
 from tracker.store import open_db
 from tracker.store.merge import RULES, check_rules, merge_database, open_source
+from tracker.store.schema import CheckAttempt, metadata
 from tracker.store.search import SEARCH_TABLES
-from tracker.store.tables import CheckAttempt
 
 T1, T2, T3 = (dt.datetime(2025, 1, d, 12, 0, tzinfo=dt.UTC) for d in (1, 2, 3))
 REPOS = ["lab/one", "lab/two", "lab/both"]
@@ -47,7 +46,7 @@ def _dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
 
 def _attempts(engine: Engine) -> int:
     with engine.connect() as conn:
-        return int(conn.scalar(select(func.count()).select_from(CheckAttempt.__table__)) or 0)  # type: ignore[attr-defined]
+        return int(conn.scalar(select(func.count()).select_from(CheckAttempt)) or 0)
 
 
 def test_merge_combines_shards_and_a_second_merge_changes_nothing(
@@ -91,8 +90,8 @@ def test_merge_order_does_not_change_the_result(tmp_path: Path) -> None:
 
 
 def test_every_table_has_a_merge_rule() -> None:
-    check_rules(list(SQLModel.metadata.sorted_tables))
-    assert set(RULES) == {t.name for t in SQLModel.metadata.sorted_tables}
+    check_rules(list(metadata.sorted_tables))
+    assert set(RULES) == {t.name for t in metadata.sorted_tables}
 
 
 def test_a_source_behind_the_schema_is_refused(tmp_path: Path) -> None:
@@ -101,7 +100,7 @@ def test_a_source_behind_the_schema_is_refused(tmp_path: Path) -> None:
         open_source(str(tmp_path / "old.db"))
 
 
-def test_cli_merges_then_flags_and_refuses_self_merge(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_merges_then_flags_and_refuses_self_merge(tmp_path: Path, cli) -> None:
     _shards(tmp_path)
     target = str(tmp_path / "all.db")
     done = cli("merge", str(tmp_path / "a.db"), str(tmp_path / "b.db"), "--db", target)

@@ -10,9 +10,10 @@ from sqlalchemy import Engine, delete, insert, select, update
 
 from tests.factories import paper
 from tracker.store import open_db, save_papers
-from tracker.store.tables import FLAG_NEVER, FLAG_NOW, Link, Paper, PaperState, table_of
+from tracker.store.defaults import FLAG_NEVER, FLAG_NOW
+from tracker.store.schema import Link, Paper, PaperState
 
-P, S = table_of(Paper), table_of(PaperState)
+P, S = Paper, PaperState
 COPIES = ("published", "code_status", "weights_status")
 
 
@@ -132,7 +133,7 @@ def test_what_the_probes_do_not_read_leaves_the_state_alone(engine: Engine) -> N
 def test_a_deleted_paper_takes_its_state_with_it(engine: Engine) -> None:
     with engine.begin() as conn:
         save_papers(conn, [paper(1, "lab/one"), paper(2, "lab/two")])
-        conn.execute(delete(table_of(Link)))
+        conn.execute(delete(Link))
         conn.execute(delete(P).where(P.c.key == "arxiv:2401.00001"))
     with engine.connect() as conn:
         left = conn.execute(select(P.c.key).join(S, S.c.paper_id == P.c.id)).scalars().all()

@@ -10,8 +10,8 @@ from tracker.extract import extract_paper
 from tracker.models import Location, PaperRecord, Provenance, SourceLink
 from tracker.store import open_db, save_papers
 from tracker.store.papers import BATCH, SaveCounts
-from tracker.store.tables import Link as LinkRow
-from tracker.store.tables import Paper, PaperState
+from tracker.store.schema import Link as LinkRow
+from tracker.store.schema import Paper, PaperState
 
 _PAPER_COLS = (
     "key", "arxiv_id", "doi", "title_norm", "title", "abstract", "published", "source_kind",
@@ -26,7 +26,7 @@ def record(
     line: int = 1,
     **fields: object,
 ) -> PaperRecord:
-    return PaperRecord(title, abstract, Location("in.txt", line), "test", **fields)  # type: ignore[arg-type]
+    return PaperRecord(title, abstract, Location("in.txt", line), "test", **fields)
 
 
 def save(engine: Engine, records: list[PaperRecord]) -> SaveCounts:
@@ -36,7 +36,7 @@ def save(engine: Engine, records: list[PaperRecord]) -> SaveCounts:
 
 def papers(engine: Engine) -> list[tuple[object, ...]]:
     """Each paper's columns, with its state's (a new paper is not flagged yet)."""
-    t, s = Paper.__table__, PaperState.__table__  # type: ignore[attr-defined]
+    t, s = Paper, PaperState
     cols = (t.c[c] if c in t.c else s.c[c] for c in _PAPER_COLS)
     with engine.connect() as conn:
         q = select(*cols).join(s, s.c.paper_id == t.c.id).order_by(t.c.id)
@@ -45,7 +45,7 @@ def papers(engine: Engine) -> list[tuple[object, ...]]:
 
 
 def links(engine: Engine) -> list[tuple[object, ...]]:
-    t, p = LinkRow.__table__, Paper.__table__  # type: ignore[attr-defined]
+    t, p = LinkRow, Paper
     cols = (p.c.key, *(t.c[c] for c in _LINK_COLS))
     with engine.connect() as conn:
         rows = conn.execute(select(*cols).join(p, p.c.id == t.c.paper_id).order_by(t.c.id)).all()
@@ -88,7 +88,7 @@ def test_new_papers_get_their_values_and_column_defaults(db_url: str) -> None:
             "hf_auto", "in.txt:1", "other/impl", "community",
         ),
     ]  # fmt: skip
-    t = Paper.__table__  # type: ignore[attr-defined]
+    t = Paper
     with engine.connect() as conn:
         first_seen = conn.execute(select(t.c.first_seen_at)).scalars().all()
     assert all(abs(when - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5) for when in first_seen)

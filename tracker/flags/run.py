@@ -26,6 +26,7 @@ from tracker.flags.judge import RULES_VERSION, columns, judge
 from tracker.flags.probes import run_probes
 from tracker.flags.verdict import verdict
 from tracker.models import FlagSummary, Outcome, PaperFacts
+from tracker.store.defaults import FLAG_NEVER, FLAG_NOW
 from tracker.store.facts import paper_facts
 from tracker.store.findings import PaperFlags, save_findings
 from tracker.store.flag_due import (
@@ -39,7 +40,6 @@ from tracker.store.flag_due import (
 from tracker.store.judged import pending_judgements, save_judgements
 from tracker.store.locks import lock_for_write
 from tracker.store.rollup import fingerprint, rollup_links, save_mark
-from tracker.store.tables import FLAG_NEVER, FLAG_NOW
 
 PROBE_RULES = "1"
 """Bump when a probe or the verdict reads the same facts differently: the next flag run then

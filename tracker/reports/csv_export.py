@@ -33,6 +33,7 @@ LINK_COLUMNS = (
     "repo_status",
     "stars",
     "license",
+    "handle",
 )
 """One row per link (`--per-link`); a paper without links gets one row with empty link cells."""
 
@@ -66,7 +67,7 @@ def _paper_row(p: PaperView) -> list[str]:
 def _link_rows(p: PaperView) -> Iterable[list[str]]:
     head: list[object] = [p.key, p.arxiv_id, p.title, p.published, p.verdict]
     if not p.links:
-        yield _safe_row(head) + [""] * 8
+        yield [*_safe_row(head), *[""] * 8, p.handle]
     for lk in p.links:
         tail: list[object] = [
             lk.url,
@@ -77,6 +78,7 @@ def _link_rows(p: PaperView) -> Iterable[list[str]]:
             lk.repo_status,
             lk.stars,
             lk.license_spdx,
+            p.handle,
         ]
         yield _safe_row(head + tail)
 
@@ -98,7 +100,7 @@ def write_csv(papers: Iterable[PaperView], fh: TextIO, *, per_link: bool = False
 
 
 _TOOL_VALUES = frozenset(
-    {c.name for c in CSV_COLUMNS if c.tool_words} | {"url", "kind", "role", "provenance"}
+    {c.name for c in CSV_COLUMNS if c.tool_words} | {"url", "kind", "role", "provenance", "handle"}
 )
 """Columns no cell of which can start a formula (`Column.tool_words`, and the per-link URL and
 the tool's link words): the fast path checks only the others (titles, IDs, verdicts, licenses,

@@ -19,13 +19,13 @@ from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from tracker.hosts import REPO_LINK_KINDS, host_name, path_of
 from tracker.models import Archived, ArchiveStatus, ArchiveTarget, LinkView, PaperView, SaveAnswer
 from tracker.store.queries import with_repositories
-from tracker.store.tables import ArchiveRequest, Link, Paper, RepoAlias, Repository
+from tracker.store.schema import ArchiveRequest, Link, Paper, RepoAlias, Repository
 
-L = Link.__table__  # type: ignore[attr-defined]
-R = Repository.__table__  # type: ignore[attr-defined]
-P = Paper.__table__  # type: ignore[attr-defined]
-AL = RepoAlias.__table__  # type: ignore[attr-defined]
-AR = ArchiveRequest.__table__  # type: ignore[attr-defined]
+L = Link
+R = Repository
+P = Paper
+AL = RepoAlias
+AR = ArchiveRequest
 
 ARCHIVE_MAX_AGE = dt.timedelta(days=7)
 DEFAULT_LOOKUPS = 200

@@ -30,12 +30,12 @@ from sqlalchemy import Connection, Dialect, Table, insert, update
 
 from tracker.errors import StoreError
 from tracker.rows import LINK_COLUMNS, PAPER_COLUMNS
-from tracker.store.tables import Link as LinkRow
-from tracker.store.tables import Paper, PaperAuthor
+from tracker.store.schema import Link as LinkRow
+from tracker.store.schema import Paper, PaperAuthor
 
-PAPERS: Table = Paper.__table__  # type: ignore[attr-defined]
-LINKS: Table = LinkRow.__table__  # type: ignore[attr-defined]
-AUTHORS: Table = PaperAuthor.__table__  # type: ignore[attr-defined]
+PAPERS: Table = Paper
+LINKS: Table = LinkRow
+AUTHORS: Table = PaperAuthor
 LINK_KEYS = ("paper_id", "found_in", *LINK_COLUMNS)
 """The columns of each link row given to `insert_links`."""
 AUTHOR_KEYS = ("paper_id", "position", "name", "orcid", "openalex_id", "profile")

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tracker.store.tables import PaperState, Repository, SummaryCode, table_of
+from tracker.store.schema import PaperState, Repository, SummaryCode
 
 TALLY = "tally"
 LICENSE = "license"
@@ -42,9 +42,9 @@ PACK = 10**DIGITS
 its last `DIGITS` decimal digits; a database with this many codes (never seen: a code is a
 verdict/status/flags triple or a license) is summarized the slower way."""
 
-S = table_of(PaperState)
-C = table_of(SummaryCode)
-R = table_of(Repository)
+S = PaperState
+C = SummaryCode
+R = Repository
 
 
 def tally_value(verdict_kind: str, code_status: str, flags: str) -> str:

@@ -40,14 +40,15 @@ from tracker.models import (
     Role,
 )
 from tracker.rows import repo_key
-from tracker.store.tables import HfRepo, Paper, PaperAuthor, PaperEnrichment, utcnow
-from tracker.store.tables import Link as LinkRow
+from tracker.store.defaults import utcnow
+from tracker.store.schema import HfRepo, Paper, PaperAuthor, PaperEnrichment
+from tracker.store.schema import Link as LinkRow
 
-PAPERS = cast(Table, Paper.__table__)  # type: ignore[attr-defined]
-LINKS = cast(Table, LinkRow.__table__)  # type: ignore[attr-defined]
-HF_REPOS = cast(Table, HfRepo.__table__)  # type: ignore[attr-defined]
-ENRICHED = cast(Table, PaperEnrichment.__table__)  # type: ignore[attr-defined]
-AUTHORS = cast(Table, PaperAuthor.__table__)  # type: ignore[attr-defined]
+PAPERS = cast(Table, Paper)  # type: ignore[attr-defined]
+LINKS = cast(Table, LinkRow)  # type: ignore[attr-defined]
+HF_REPOS = cast(Table, HfRepo)  # type: ignore[attr-defined]
+ENRICHED = cast(Table, PaperEnrichment)  # type: ignore[attr-defined]
+AUTHORS = cast(Table, PaperAuthor)  # type: ignore[attr-defined]
 
 
 def _todo() -> ColumnElement[bool]:

@@ -18,6 +18,7 @@ from sqlalchemy.types import String
 
 from tracker.columns import CSV_COLUMNS
 from tracker.flags.checklist_items import is_main_candidate
+from tracker.handles import paper_handle
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import (
     ReportFilter,
@@ -37,7 +38,8 @@ def iter_csv_rows(conn: Connection, flt: ReportFilter = ReportFilter()) -> Itera
     if not mode.fresh:
         return joined_csv_rows(conn, flt)
     q = _selected(select(*_CSV_ROLLED), flt, mode)
-    return iter(conn.execution_options(stream_results=True, yield_per=BATCH).execute(q))
+    rows = conn.execution_options(stream_results=True, yield_per=BATCH).execute(q)
+    return ((*r[:_HANDLE], paper_handle(r[_HANDLE]), *r[_HANDLE + 1 :]) for r in rows)
 
 
 def joined_csv_rows(
@@ -87,9 +89,11 @@ _ROLLED = {
     "acknowledged": S.c.acknowledged,
     "checklist_score": S.c.checklist_score,
     "venue": P.c.venue,
+    "handle": P.c.key,  # the handle is the key's, drawn in Python (`tracker.handles`)
 }
 """Each CSV column off the paper row and its state row alone."""
 _CSV_ROLLED = tuple(_ROLLED[name] for name in PAPER_COLUMNS)
+_HANDLE = PAPER_COLUMNS.index("handle")
 
 
 def _csv_tuple(
@@ -115,6 +119,7 @@ def _csv_tuple(
         "acknowledged": p[12],
         "checklist_score": main[25] if main is not None else None,
         "venue": p[VENUE],
+        "handle": paper_handle(p[1]),
     }
     return tuple(cells[name] for name in PAPER_COLUMNS)
 
@@ -122,7 +127,8 @@ def _csv_tuple(
 def iter_link_rows(
     conn: Connection, flt: ReportFilter = ReportFilter()
 ) -> Iterator[tuple[Any, ...]]:
-    """One tuple per link (one per paper without links) in `csv_export.LINK_COLUMNS` order."""
+    """One tuple per link (one per paper without links) in `csv_export.LINK_COLUMNS` order,
+    the paper's handle last."""
     q = _view_query(flt, _mode(conn))
     cols = list(q.selected_columns)
     by = {c.name: c for c in cols[:13]}
@@ -138,4 +144,5 @@ def iter_link_rows(
         cols[21],
         maintain_column_froms=True,
     )
-    yield from conn.execution_options(stream_results=True, yield_per=BATCH).execute(q)
+    for r in conn.execution_options(stream_results=True, yield_per=BATCH).execute(q):
+        yield (*r, paper_handle(r[0]))

@@ -19,15 +19,7 @@ from tracker.models import (
     RepoState,
     StatusClaim,
 )
-from tracker.store.tables import (
-    Acknowledgement,
-    HfRepo,
-    Link,
-    Paper,
-    RepoAlias,
-    Repository,
-    table_of,
-)
+from tracker.store.schema import Acknowledgement, HfRepo, Link, Paper, RepoAlias, Repository
 
 BATCH = 2000
 
@@ -127,7 +119,7 @@ def repo_states(conn: Connection, keys: set[str]) -> dict[str, RepoState]:
     """Latest facts by the key a link used, following renames through `repo_alias`."""
     if not keys:
         return {}
-    r, a = table_of(Repository), table_of(RepoAlias)
+    r, a = Repository, RepoAlias
     cols = [r.c[c] for c in REPO_FACT_COLUMNS]
     q = select(*cols).where(r.c.key.in_(_KEYS))
     found = {m["key"]: repo_state(m) for m in conn.execute(q, {"keys": list(keys)}).mappings()}
@@ -175,13 +167,13 @@ def hub_refs_to_verify(conn: Connection, checked_before: dt.datetime, limit: int
     """What repositories' weights evidence and papers' own Hub links name on the Hub (`kind/id`,
     case kept) whose answer is missing, unknown or older than `checked_before`: never asked
     first, then the oldest."""
-    r, h = table_of(Repository), table_of(HfRepo)
+    r, h = Repository, HfRepo
     keys: dict[str, str] = {}
     q = select(r.c.weights_evidence).where(r.c.weights_evidence.like("%Hub %"))
     for (text,) in conn.execute(q):
         for ref in hub_refs_named(_split(text)):
             keys.setdefault(ref.lower(), ref)
-    lk = table_of(Link)
+    lk = Link
     linked = select(lk.c.url).where(lk.c.kind.in_(HUB_LINK_KINDS), lk.c.official != "community")
     for (url,) in conn.execute(linked.distinct()):
         if linked_ref := hub_ref_of_url(url):
@@ -216,7 +208,7 @@ def _hub_by_key(conn: Connection, keys: set[str]) -> dict[str, HubState]:
     """Stored Hub answers by key (`model/o/n`...)."""
     if not keys:
         return {}
-    h = table_of(HfRepo)
+    h = HfRepo
     out: dict[str, HubState] = {}
     for m in conn.execute(select(h).where(h.c.key.in_(_KEYS)), {"keys": list(keys)}).mappings():
         out[m["key"]] = HubState(
@@ -247,13 +239,13 @@ clause for every batch."""
 
 
 def _links_of(conn: Connection, ids: list[int]) -> list[Any]:
-    lk = table_of(Link)
+    lk = Link
     q = select(*(lk.c[c] for c in LINK_FACT_COLUMNS)).where(lk.c.paper_id.in_(_IDS))
     return list(conn.execute(q.order_by(lk.c.id), {"ids": ids}))
 
 
 def _acknowledged(conn: Connection, ids: list[int]) -> dict[int, frozenset[str]]:
-    ack = table_of(Acknowledgement)
+    ack = Acknowledgement
     found: dict[int, set[str]] = defaultdict(set)
     q = select(ack.c.paper_id, ack.c.code).where(ack.c.paper_id.in_(_IDS))
     for pid, code in conn.execute(q, {"ids": ids}):
@@ -327,7 +319,7 @@ def iter_paper_facts(
     conn: Connection, keys: Sequence[str] | None = None, *, batch: int = BATCH
 ) -> Iterator[list[PaperFacts]]:
     """Batches of facts for every paper (or the papers with these keys), in id order."""
-    p = table_of(Paper)
+    p = Paper
     cols = [p.c[c] for c in PAPER_FACT_COLUMNS]
     last = 0
     while True:

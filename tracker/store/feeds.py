@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, func, insert, select, update
 
 from tracker.sources.feeds.interface import Cursor
-from tracker.store.tables import Feed, PaperFeed, utcnow
+from tracker.store.defaults import utcnow
+from tracker.store.schema import Feed, PaperFeed
 
-_FEED = Feed.__table__  # type: ignore[attr-defined]
-_PAPER_FEED = PaperFeed.__table__  # type: ignore[attr-defined]
+_FEED = Feed
+_PAPER_FEED = PaperFeed
 _CURSOR_FIELDS = ("started", "through", "day", "offset", "token", "etag")
 
 

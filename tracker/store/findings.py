@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
 from tracker.models import Finding, Outcome
+from tracker.store.defaults import FLAG_NEVER, utcnow
 from tracker.store.paper_state import refresh_paper_state, stored_state
 from tracker.store.rollup import PaperRollup
-from tracker.store.tables import FLAG_NEVER, Acknowledgement, Paper, table_of, utcnow
-from tracker.store.tables import Finding as FindingRow
+from tracker.store.schema import Acknowledgement, Paper
+from tracker.store.schema import Finding as FindingRow
 
 _KEPT = (Outcome.TRUE, Outcome.ERROR)
 _CONTENT = ("outcome", "severity", "message", "evidence", "measure", "dated")
@@ -59,7 +60,7 @@ def _values(f: Finding) -> dict[str, object]:
 def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
     """Store the answers and verdicts of `batch` in the caller's transaction; returns how many
     finding rows were inserted, updated or deleted."""
-    fr = table_of(FindingRow)
+    fr = FindingRow
     papers = stored_state(conn, [b.paper_key for b in batch])
     ids = [r.id for r in papers.values()]
     have = {
@@ -108,7 +109,7 @@ def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
 def paper_id(conn: Connection, ref: str) -> tuple[int, str] | None:
     """The id and key of the paper `ref` names: its key, arXiv ID (with or without `arxiv:`)
     or DOI."""
-    p = table_of(Paper)
+    p = Paper
     bare = ref.strip()
     for prefix in ("arxiv:", "doi:"):
         if bare.lower().startswith(prefix):
@@ -122,7 +123,7 @@ def paper_id(conn: Connection, ref: str) -> tuple[int, str] | None:
 
 def save_ack(conn: Connection, pid: int, code: str, note: str) -> bool:
     """Record that a person reviewed `code` on the paper as a false positive; True if new."""
-    a = table_of(Acknowledgement)
+    a = Acknowledgement
     where = and_(a.c.paper_id == pid, a.c.code == code)
     if conn.execute(select(a.c.id).where(where)).first() is not None:
         conn.execute(update(a).where(where).values(note=note))
@@ -132,13 +133,13 @@ def save_ack(conn: Connection, pid: int, code: str, note: str) -> bool:
 
 
 def delete_ack(conn: Connection, pid: int, code: str) -> bool:
-    a = table_of(Acknowledgement)
+    a = Acknowledgement
     done = conn.execute(delete(a).where(and_(a.c.paper_id == pid, a.c.code == code)))
     return bool(done.rowcount)
 
 
 def ack_notes(conn: Connection, pid: int) -> dict[str, str]:
-    a = table_of(Acknowledgement)
+    a = Acknowledgement
     rows = conn.execute(select(a.c.code, a.c.note).where(a.c.paper_id == pid))
     return {r.code: r.note for r in rows}
 

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, tuple_, union, update
 
 from tracker.flags.weights import hub_ref_of_url
+from tracker.store.defaults import FLAG_NOW
 from tracker.store.facts import HUB_LINK_KINDS, PAPER_FACT_COLUMNS, hub_keys_named
-from tracker.store.tables import (
-    FLAG_NOW,
+from tracker.store.schema import (
     Acknowledgement,
     FlagQueue,
     FlagState,
@@ -29,16 +29,15 @@ from tracker.store.tables import (
     PaperState,
     RepoAlias,
     Repository,
-    table_of,
 )
-from tracker.store.tables import Finding as FindingRow
+from tracker.store.schema import Finding as FindingRow
 
 QUEUE_BATCH = 500
 
 
 def _mark(conn: Connection, papers: Any) -> int:
     """Set `flag_due` to now for the papers the `papers` subquery selects."""
-    s = table_of(PaperState)
+    s = PaperState
     done = conn.execute(
         update(s)
         .where(s.c.paper_id.in_(papers), s.c.flag_due != FLAG_NOW)
@@ -49,7 +48,7 @@ def _mark(conn: Connection, papers: Any) -> int:
 
 def _papers_of_repos(keys: Sequence[str]) -> Any:
     """Papers linking a repository by one of `keys`, or by another name of the same one."""
-    lk, a, r = table_of(Link), table_of(RepoAlias), table_of(Repository)
+    lk, a, r = Link, RepoAlias, Repository
     direct = select(lk.c.paper_id).where(lk.c.repo_key.in_(keys))
     renamed = (
         select(lk.c.paper_id)
@@ -63,7 +62,7 @@ def _papers_of_repos(keys: Sequence[str]) -> Any:
 def _hub_referrers(conn: Connection, keys: set[str]) -> tuple[list[str], list[int]]:
     """Repositories whose weights evidence names one of these Hub keys, and papers linking one
     of them directly (their URLs read as the facts read them)."""
-    r, lk = table_of(Repository), table_of(Link)
+    r, lk = Repository, Link
     repos = [
         key
         for key, text in conn.execute(
@@ -84,7 +83,7 @@ def _hub_referrers(conn: Connection, keys: set[str]) -> tuple[list[str], list[in
 def spread_queue(conn: Connection, batch: int = QUEUE_BATCH) -> int:
     """Mark the papers that link what `flag_queue` holds, emptying it one transaction per
     batch (the caller's connection; committed here). Returns how many papers were marked."""
-    q = table_of(FlagQueue)
+    q = FlagQueue
     marked = 0
     while True:
         rows = list(
@@ -121,7 +120,7 @@ def due_papers(
 
     With `today`: papers due by then, after (`flag_due`, id) `after`, in that order. Without:
     every paper (or those with `keys`) after the id `after`."""
-    p, s = table_of(Paper), table_of(PaperState)
+    p, s = Paper, PaperState
     q = (
         select(*(p.c[c] for c in PAPER_FACT_COLUMNS), s.c.flag_due)
         .select_from(p.join(s, s.c.paper_id == p.c.id))
@@ -144,7 +143,7 @@ def due_papers(
 
 def count_due(conn: Connection, today: dt.date | None, keys: Sequence[str] | None = None) -> int:
     """How many papers `due_papers` lists from the start, as one count (for a progress bar)."""
-    p, s = table_of(Paper), table_of(PaperState)
+    p, s = Paper, PaperState
     if today is not None:
         q = select(func.count()).select_from(s).where(s.c.flag_due <= today)
     else:
@@ -155,13 +154,13 @@ def count_due(conn: Connection, today: dt.date | None, keys: Sequence[str] | Non
 
 
 def load_state(conn: Connection) -> dict[str, str]:
-    s = table_of(FlagState)
+    s = FlagState
     return {r.name: r.value for r in conn.execute(select(s.c.name, s.c.value))}
 
 
 def save_state(conn: Connection, values: dict[str, str]) -> None:
     """Record what the judgements were made under (idempotent)."""
-    s = table_of(FlagState)
+    s = FlagState
     have = load_state(conn)
     for name, value in values.items():
         if name not in have:
@@ -174,8 +173,8 @@ def totals(conn: Connection) -> tuple[int, dict[str, int], dict[str, int]]:
     """Papers, papers per verdict kind and papers per true, unacknowledged probe code, over the
     whole database: index scans of `ix_paper_state_selection` and
     `ix_finding_code_outcome_paper`."""
-    p, s = table_of(Paper), table_of(PaperState)
-    f, a = table_of(FindingRow), table_of(Acknowledgement)
+    p, s = Paper, PaperState
+    f, a = FindingRow, Acknowledgement
     verdicts = {
         kind: int(n)
         for kind, n in conn.execute(

@@ -19,12 +19,12 @@ from sqlalchemy import Connection, and_, insert, select, update
 from tracker.models import ReleaseAsset, RepoEvidence
 from tracker.store.locks import lock_for_write
 from tracker.store.repos import TRACKED
-from tracker.store.tables import RepoEvidence as EvidenceRow
-from tracker.store.tables import RepoHistory, Repository
+from tracker.store.schema import RepoEvidence as EvidenceRow
+from tracker.store.schema import RepoHistory, Repository
 
-_E = EvidenceRow.__table__  # type: ignore[attr-defined]
-_R = Repository.__table__  # type: ignore[attr-defined]
-_H = RepoHistory.__table__  # type: ignore[attr-defined]
+_E = EvidenceRow
+_R = Repository
+_H = RepoHistory
 BATCH = 500
 
 

@@ -22,7 +22,7 @@ from tracker.handles import (
     paper_handle,
     prefix_test,
 )
-from tracker.store.tables import Paper, table_of
+from tracker.store.schema import Paper
 
 MAX_CANDIDATES = 10
 """How many papers an ambiguous name lists."""
@@ -42,13 +42,13 @@ class PaperRef:
 
 
 def _refs(conn: Connection, cond: ColumnElement[bool]) -> list[PaperRef]:
-    p = table_of(Paper)
+    p = Paper
     query = select(p.c.id, p.c.key, p.c.title).where(cond).order_by(p.c.key)
     return [PaperRef(int(r.id), str(r.key), str(r.title)) for r in conn.execute(query)]
 
 
 def _exact(conn: Connection, ref: str) -> list[PaperRef]:
-    p = table_of(Paper)
+    p = Paper
     text = ref.strip()
     found = _refs(conn, p.c.key == text)
     if found:
@@ -67,7 +67,7 @@ def _exact(conn: Connection, ref: str) -> list[PaperRef]:
 
 def _by_prefix(conn: Connection, prefix: str) -> list[PaperRef]:
     """Papers whose handle (or an alias) starts with `prefix`, by key."""
-    p = table_of(Paper)
+    p = Paper
     arxiv = _refs(conn, p.c.key.startswith(f"arxiv:{prefix}", autoescape=True))
     found = [r for r in arxiv if r.handle.startswith(prefix)]
     hashed = hashed_prefix(prefix)

@@ -24,13 +24,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, insert, select, tuple_, update
 from sqlalchemy.sql import ColumnElement
-from sqlmodel import SQLModel
 
 from tracker.errors import StoreError
+from tracker.store.defaults import utcnow
 from tracker.store.engine import current_revision, head_revision, make_engine
 from tracker.store.locks import lock_for_write
 from tracker.store.papers import CLAIM_RANK
-from tracker.store.tables import Paper, utcnow
+from tracker.store.schema import Paper, metadata
 
 BATCH = 2000
 
@@ -136,7 +136,7 @@ def open_source(url: str) -> Engine:
 
 def merge_database(source: Engine, target: Engine) -> MergeSummary:
     """Merge every row of `source` into `target` in one target transaction."""
-    tables = list(SQLModel.metadata.sorted_tables)
+    tables = list(metadata.sorted_tables)
     check_rules(tables)
     referenced = {fk.column.table.name for t in tables for fk in t.foreign_keys}
     summary = MergeSummary()
@@ -286,7 +286,7 @@ def _gain_changes(
     changes.update(_earliest(old, new))
     if "published" not in changes:  # a date's basis describes that date only
         changes.pop("date_basis", None)
-    if changes and table == Paper.__tablename__:
+    if changes and table == Paper.name:
         changes["updated_at"] = utcnow()
     return changes
 

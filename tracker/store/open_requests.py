@@ -20,14 +20,14 @@ from sqlalchemy import Connection, and_, or_, select, update
 from tracker.hosts import Host, host_of
 from tracker.models import OpenRequest, Outcome, PaperView
 from tracker.store.queries import with_repositories
-from tracker.store.tables import Finding, Link, Paper, RepoAlias, Repository
+from tracker.store.schema import Finding, Link, Paper, RepoAlias, Repository
 from tracker.store.tracking import open_promise_repos
 
-L = Link.__table__  # type: ignore[attr-defined]
-R = Repository.__table__  # type: ignore[attr-defined]
-P = Paper.__table__  # type: ignore[attr-defined]
-F = Finding.__table__  # type: ignore[attr-defined]
-AL = RepoAlias.__table__  # type: ignore[attr-defined]
+L = Link
+R = Repository
+P = Paper
+F = Finding
+AL = RepoAlias
 
 REQUESTS_MAX_AGE = dt.timedelta(hours=20)
 """Requests are a fast-moving signal: a daily run reads them again."""

@@ -21,12 +21,12 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from tracker.store.codes import CODE_COLUMNS, LICENSE, TALLY, code_ids, repo_ids, tally_value
 from tracker.store.rollup import ROLLUP_COLUMNS
-from tracker.store.tables import Paper, PaperState, table_of
+from tracker.store.schema import Paper, PaperState
 
 if TYPE_CHECKING:
     from tracker.store.findings import PaperFlags
 
-S = table_of(PaperState)
+S = PaperState
 COPIED = ("published", "code_status", "weights_status")
 """Paper columns the state keeps a copy of, for its covering indexes (kept by triggers)."""
 VERDICT_COLUMNS = ("verdict", "verdict_kind", "flags", "acknowledged")
@@ -42,7 +42,7 @@ STORED_COLUMNS = (
 
 def stored_state(conn: Connection, keys: Sequence[str]) -> dict[str, Any]:
     """Per paper key: its id, code status and stored state (None for a paper with no row)."""
-    p = table_of(Paper)
+    p = Paper
     q = (
         select(p.c.id, p.c.key, p.c.code_status, S.c.paper_id, *(S.c[c] for c in STORED_COLUMNS))
         .select_from(p.outerjoin(S, S.c.paper_id == p.c.id))
@@ -97,7 +97,7 @@ def refresh_paper_state(
 
 def _insert_missing(conn: Connection, rows: list[dict[str, object]]) -> None:
     """State rows for papers that have none (a row deleted by hand), with the paper's copies."""
-    p = table_of(Paper)
+    p = Paper
     ids = [r["paper_id"] for r in rows]
     copies = {
         r.id: {c: r[i + 1] for i, c in enumerate(COPIED)}

@@ -29,7 +29,7 @@ from tracker.extract.identity import paper_key
 from tracker.models import ExtractedPaper
 from tracker.rows import PAPER_COLUMNS, SOURCE_REF, PaperRows, paper_rows
 from tracker.store.bulk import AUTHOR_UPDATES, AUTHORS, LINKS, PAPERS, Changes, Writer, writer_for
-from tracker.store.tables import utcnow
+from tracker.store.defaults import utcnow
 
 BATCH = 2000
 

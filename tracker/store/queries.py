@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
-from sqlmodel import SQLModel
+from sqlalchemy import Connection, Table, and_, func, select
 
-from tracker.store.tables import Link, Paper, RepoAlias, Repository, table_of
+from tracker.store.schema import Link, Paper, RepoAlias, Repository
 
-_L, _R, _AL = table_of(Link), table_of(Repository), table_of(RepoAlias)
+_L, _R, _AL = Link, Repository, RepoAlias
 
 
 def count_rows(conn: Connection) -> dict[str, int]:
     """Row counts per table, for summaries and for proving a rerun added nothing."""
-    tables: dict[str, type[SQLModel]] = {"papers": Paper, "links": Link, "repositories": Repository}
+    tables: dict[str, Table] = {"papers": Paper, "links": Link, "repositories": Repository}
     return {
-        name: int(conn.execute(select(func.count()).select_from(table_of(t))).scalar_one())
+        name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
         for name, t in tables.items()
     }
 

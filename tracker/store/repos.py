@@ -31,16 +31,15 @@ from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, sele
 
 from tracker.hosts import Host, host_of
 from tracker.models import CheckResult, DueRepo, RepoFacts, RepoStatus
+from tracker.store.defaults import utcnow
 from tracker.store.locks import lock_for_write
-from tracker.store.tables import (
+from tracker.store.schema import (
     CheckAttempt,
     Link,
     RepoAlias,
     RepoEvidence,
     RepoHistory,
     Repository,
-    table_of,
-    utcnow,
 )
 
 DEAD_STATUSES = frozenset({404, 410, 451})
@@ -59,12 +58,12 @@ TRACKED = (
 )
 """Values whose change earns a history row."""
 
-_R = table_of(Repository)
-_A = table_of(RepoAlias)
-_H = table_of(RepoHistory)
-_C = table_of(CheckAttempt)
-_L = table_of(Link)
-_E = table_of(RepoEvidence)
+_R = Repository
+_A = RepoAlias
+_H = RepoHistory
+_C = CheckAttempt
+_L = Link
+_E = RepoEvidence
 
 
 def _host(key: str) -> str:

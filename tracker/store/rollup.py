@@ -23,15 +23,7 @@ from sqlalchemy import Connection, func, insert, select
 from tracker.flags.checklist_items import main_repository
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import LinkFacts
-from tracker.store.tables import (
-    CheckAttempt,
-    IngestRun,
-    Link,
-    Paper,
-    RepoAlias,
-    Repository,
-    table_of,
-)
+from tracker.store.schema import CheckAttempt, IngestRun, Link, Paper, RepoAlias, Repository
 
 MARK = "rollup"
 """`ingest_run.command` of the rows that record a fingerprint (written only when it moves)."""
@@ -90,13 +82,13 @@ def fingerprint(conn: Connection) -> str:
     """The largest id of every table the rolled-up columns depend on (one index probe each)."""
     parts = []
     for model in _WATCHED:
-        t = table_of(model)
+        t = model
         parts.append(f"{t.name} {conn.execute(select(func.max(t.c.id))).scalar() or 0}")
     return ", ".join(parts)
 
 
 def _last_mark(conn: Connection) -> str | None:
-    r = table_of(IngestRun)
+    r = IngestRun
     q = select(r.c.note).where(r.c.command == MARK).order_by(r.c.id.desc()).limit(1)
     return conn.execute(q).scalar()
 
@@ -106,7 +98,7 @@ def save_mark(conn: Connection, mark: str) -> None:
     the flag run read anything); nothing is written when it is already the latest mark."""
     if _last_mark(conn) == mark:
         return
-    r = table_of(IngestRun)
+    r = IngestRun
     conn.execute(insert(r).values(command=MARK, status="done", note=mark))
 
 

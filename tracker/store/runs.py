@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, delete, insert, update
 
-from tracker.store.tables import IngestRun, table_of, utcnow
+from tracker.store.defaults import utcnow
+from tracker.store.schema import IngestRun
 
-_RUN = table_of(IngestRun)
+_RUN = IngestRun
 
 
 def start_run(conn: Connection, command: str, sources: list[str]) -> int:

@@ -39,8 +39,7 @@ from tracker.models import (
 )
 from tracker.store.queries import with_repositories
 from tracker.store.rollup import rollup_fresh
-from tracker.store.search import has_search, link_matches, paper_matches, phrase
-from tracker.store.tables import (
+from tracker.store.schema import (
     Acknowledgement,
     Link,
     Paper,
@@ -48,26 +47,26 @@ from tracker.store.tables import (
     RepoAlias,
     RepoHistory,
     Repository,
-    table_of,
 )
-from tracker.store.tables import Finding as FindingRow
+from tracker.store.schema import Finding as FindingRow
+from tracker.store.search import has_search, link_matches, paper_matches, phrase
 
 BATCH = 2000
 NULLS_LOW = ("stars", "score")
 """Sorts whose papers without a value come below every paper with one, in either order."""
 CLAIMS = ("promised", "released")
 
-P = table_of(Paper)
-S = table_of(PaperState)
+P = Paper
+S = PaperState
 JOINED = S.c.paper_id == P.c.id
 """The one condition joining a paper to its state row: a selection adds it (once) when it
 reads a column of `paper` itself."""
-L = table_of(Link)
-R = table_of(Repository)
-F = table_of(FindingRow)
-A = table_of(Acknowledgement)
-H = table_of(RepoHistory)
-AL = table_of(RepoAlias)
+L = Link
+R = Repository
+F = FindingRow
+A = Acknowledgement
+H = RepoHistory
+AL = RepoAlias
 
 
 def _unacked(codes: Sequence[str] | None = None) -> Any:

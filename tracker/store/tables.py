@@ -1,4 +1,9 @@
-"""Database tables. The only module besides `tracker.store` that knows SQLModel.
+"""The tables, declared as SQLModel models: the one definition of the schema.
+
+Queries and writes do not use them as models: the store imports `tracker.store.schema`, these
+tables rendered as plain SQLAlchemy by `python -m tracker.store.schema_gen` (run it after a change
+here; `tests/store/test_schema.py` fails until you do). Only Alembic (`db/env.py`, when a
+database is migrated) and the tests load this module.
 
 Unique keys make every write an idempotent upsert: a paper is its `key`, a link is
 (paper, url), a repository is its lower-cased `owner/name`, a finding is (paper, code, subject).

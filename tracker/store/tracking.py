@@ -7,15 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, and_, exists, select, text
 
 from tracker.models import OpenFlag, Outcome, Severity
-from tracker.store.tables import (
-    OPEN_PROMISE,
-    Acknowledgement,
-    Finding,
-    Link,
-    Paper,
-    PaperState,
-    table_of,
-)
+from tracker.store.defaults import OPEN_PROMISE
+from tracker.store.schema import Acknowledgement, Finding, Link, Paper, PaperState
 
 SEVERITY_ORDER = (Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH)
 
@@ -30,7 +23,7 @@ def open_flags(
 ) -> list[OpenFlag]:
     """True, unacknowledged findings (of `codes` if given, else of severity `least` or above),
     most severe first, then in paper order."""
-    f, p, a = table_of(Finding), table_of(Paper), table_of(Acknowledgement)
+    f, p, a = Finding, Paper, Acknowledgement
     acked = exists().where(and_(a.c.paper_id == f.c.paper_id, a.c.code == f.c.code))
     which = f.c.code.in_(list(codes)) if codes else f.c.severity.in_(severities_from(least))
     rank = {s.value: i for i, s in enumerate(reversed(SEVERITY_ORDER))}
@@ -68,7 +61,7 @@ def open_flags(
 def open_promise_repos(conn: Connection) -> frozenset[str]:
     """Repositories of papers that promised code or weights and have not delivered yet: the
     checks most worth a scarce rate limit."""
-    s, lk = table_of(PaperState), table_of(Link)
+    s, lk = PaperState, Link
     q = (
         select(lk.c.repo_key)
         .join(s, s.c.paper_id == lk.c.paper_id)
