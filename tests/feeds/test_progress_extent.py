@@ -74,7 +74,8 @@ def test_openreview_and_openalex_count_notes_and_works(tmp_path: Path) -> None:
         seen = _read(tmp_path, "openreview:ICLR.cc/2025/Conference", openreview_api_url=orv.url)
     assert _steps(seen)[-1] == (1, 1, "notes")
     with OpenAlexEmulator(OPENALEX) as oa:
-        seen = _read(tmp_path / "..", "openalex:author/A5000000001", openalex_api_url=oa.url)
+        (tmp_path / "oa").mkdir()
+        seen = _read(tmp_path / "oa", "openalex:author/A5000000001", openalex_api_url=oa.url)
     assert _steps(seen)[-1] == (2, 2, "works")
 
 

@@ -19,13 +19,11 @@ from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from tracker.hosts import REPO_LINK_KINDS, host_name, path_of
 from tracker.models import Archived, ArchiveStatus, ArchiveTarget, LinkView, PaperView, SaveAnswer
 from tracker.store.queries import with_repositories
-from tracker.store.schema import ArchiveRequest, Link, Paper, RepoAlias, Repository
-
-L = Link
-R = Repository
-P = Paper
-AL = RepoAlias
-AR = ArchiveRequest
+from tracker.store.schema import ArchiveRequest as AR
+from tracker.store.schema import Link as L
+from tracker.store.schema import Paper as P
+from tracker.store.schema import RepoAlias as AL
+from tracker.store.schema import Repository as R
 
 ARCHIVE_MAX_AGE = dt.timedelta(days=7)
 DEFAULT_LOOKUPS = 200

@@ -28,7 +28,9 @@ from typing import Any
 from sqlalchemy import Connection, func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tracker.store.schema import PaperState, Repository, SummaryCode
+from tracker.store.schema import PaperState as S
+from tracker.store.schema import Repository as R
+from tracker.store.schema import SummaryCode as C
 
 TALLY = "tally"
 LICENSE = "license"
@@ -41,10 +43,6 @@ PACK = 10**DIGITS
 """`checked_repo_id * PACK + license_code` carries both through one concatenation, the code in
 its last `DIGITS` decimal digits; a database with this many codes (never seen: a code is a
 verdict/status/flags triple or a license) is summarized the slower way."""
-
-S = PaperState
-C = SummaryCode
-R = Repository
 
 
 def tally_value(verdict_kind: str, code_status: str, flags: str) -> str:

@@ -15,10 +15,9 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from tracker.sources.feeds.interface import Cursor
 from tracker.store.defaults import utcnow
-from tracker.store.schema import Feed, PaperFeed
+from tracker.store.schema import Feed as _FEED
+from tracker.store.schema import PaperFeed as _PAPER_FEED
 
-_FEED = Feed
-_PAPER_FEED = PaperFeed
 _CURSOR_FIELDS = ("started", "through", "day", "offset", "token", "etag")
 
 

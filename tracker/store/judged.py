@@ -19,10 +19,9 @@ from sqlalchemy import Connection, and_, insert, select, update
 from tracker.models import ReleaseAsset, RepoEvidence
 from tracker.store.locks import lock_for_write
 from tracker.store.repos import TRACKED
-from tracker.store.schema import RepoEvidence as EvidenceRow
+from tracker.store.schema import RepoEvidence as _E
 from tracker.store.schema import RepoHistory, Repository
 
-_E = EvidenceRow
 _R = Repository
 _H = RepoHistory
 BATCH = 500

@@ -20,14 +20,12 @@ from sqlalchemy import Connection, and_, or_, select, update
 from tracker.hosts import Host, host_of
 from tracker.models import OpenRequest, Outcome, PaperView
 from tracker.store.queries import with_repositories
-from tracker.store.schema import Finding, Link, Paper, RepoAlias, Repository
+from tracker.store.schema import Finding as F
+from tracker.store.schema import Link as L
+from tracker.store.schema import Paper as P
+from tracker.store.schema import RepoAlias as AL
+from tracker.store.schema import Repository as R
 from tracker.store.tracking import open_promise_repos
-
-L = Link
-R = Repository
-P = Paper
-F = Finding
-AL = RepoAlias
 
 REQUESTS_MAX_AGE = dt.timedelta(hours=20)
 """Requests are a fast-moving signal: a daily run reads them again."""

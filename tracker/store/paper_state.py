@@ -21,12 +21,12 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from tracker.store.codes import CODE_COLUMNS, LICENSE, TALLY, code_ids, repo_ids, tally_value
 from tracker.store.rollup import ROLLUP_COLUMNS
-from tracker.store.schema import Paper, PaperState
+from tracker.store.schema import Paper
+from tracker.store.schema import PaperState as S
 
 if TYPE_CHECKING:
     from tracker.store.findings import PaperFlags
 
-S = PaperState
 COPIED = ("published", "code_status", "weights_status")
 """Paper columns the state keeps a copy of, for its covering indexes (kept by triggers)."""
 VERDICT_COLUMNS = ("verdict", "verdict_kind", "flags", "acknowledged")

@@ -6,9 +6,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, and_, func, select
 
-from tracker.store.schema import Link, Paper, RepoAlias, Repository
-
-_L, _R, _AL = Link, Repository, RepoAlias
+from tracker.store.schema import Link, Paper, Repository
+from tracker.store.schema import Link as _L
+from tracker.store.schema import RepoAlias as _AL
+from tracker.store.schema import Repository as _R
 
 
 def count_rows(conn: Connection) -> dict[str, int]:

@@ -33,14 +33,12 @@ from tracker.hosts import Host, host_of
 from tracker.models import CheckResult, DueRepo, RepoFacts, RepoStatus
 from tracker.store.defaults import utcnow
 from tracker.store.locks import lock_for_write
-from tracker.store.schema import (
-    CheckAttempt,
-    Link,
-    RepoAlias,
-    RepoEvidence,
-    RepoHistory,
-    Repository,
-)
+from tracker.store.schema import CheckAttempt as _C
+from tracker.store.schema import Link as _L
+from tracker.store.schema import RepoAlias as _A
+from tracker.store.schema import RepoEvidence as _E
+from tracker.store.schema import RepoHistory as _H
+from tracker.store.schema import Repository as _R
 
 DEAD_STATUSES = frozenset({404, 410, 451})
 DEAD_CONFIRMATIONS = 2
@@ -57,13 +55,6 @@ TRACKED = (
     "source_files",
 )
 """Values whose change earns a history row."""
-
-_R = Repository
-_A = RepoAlias
-_H = RepoHistory
-_C = CheckAttempt
-_L = Link
-_E = RepoEvidence
 
 
 def _host(key: str) -> str:

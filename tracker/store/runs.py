@@ -5,9 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine, delete, insert, update
 
 from tracker.store.defaults import utcnow
-from tracker.store.schema import IngestRun
-
-_RUN = IngestRun
+from tracker.store.schema import IngestRun as _RUN
 
 
 def start_run(conn: Connection, command: str, sources: list[str]) -> int:

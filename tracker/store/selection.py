@@ -39,16 +39,14 @@ from tracker.models import (
 )
 from tracker.store.queries import with_repositories
 from tracker.store.rollup import rollup_fresh
-from tracker.store.schema import (
-    Acknowledgement,
-    Link,
-    Paper,
-    PaperState,
-    RepoAlias,
-    RepoHistory,
-    Repository,
-)
+from tracker.store.schema import Acknowledgement as A
 from tracker.store.schema import Finding as FindingRow
+from tracker.store.schema import Link as L
+from tracker.store.schema import Paper as P
+from tracker.store.schema import PaperState as S
+from tracker.store.schema import RepoAlias as AL
+from tracker.store.schema import RepoHistory as H
+from tracker.store.schema import Repository as R
 from tracker.store.search import has_search, link_matches, paper_matches, phrase
 
 BATCH = 2000
@@ -56,17 +54,10 @@ NULLS_LOW = ("stars", "score")
 """Sorts whose papers without a value come below every paper with one, in either order."""
 CLAIMS = ("promised", "released")
 
-P = Paper
-S = PaperState
 JOINED = S.c.paper_id == P.c.id
 """The one condition joining a paper to its state row: a selection adds it (once) when it
 reads a column of `paper` itself."""
-L = Link
-R = Repository
 F = FindingRow
-A = Acknowledgement
-H = RepoHistory
-AL = RepoAlias
 
 
 def _unacked(codes: Sequence[str] | None = None) -> Any:

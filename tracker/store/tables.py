@@ -14,7 +14,6 @@ previous row, so "when did code appear" has an answer.
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
 
 from sqlalchemy import (
     Column,
@@ -23,20 +22,13 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Table,
     Text,
     UniqueConstraint,
     text,
 )
 from sqlmodel import Field, SQLModel
 
-from tracker.store.defaults import FLAG_NEVER, FLAG_NOW, OPEN_PROMISE, utcnow  # noqa: F401
-
-
-def table_of(model: type[SQLModel]) -> Table:
-    """A table model's Core table. SQLModel sets `__table__` on table classes at run time but
-    does not declare it to type checkers; this is the one place that says so."""
-    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+from tracker.store.defaults import FLAG_NOW, OPEN_PROMISE, utcnow
 
 
 class Paper(SQLModel, table=True):

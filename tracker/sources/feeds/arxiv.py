@@ -212,7 +212,7 @@ class ArxivSearch(Feed):
             yield Page(
                 _items(records, self.name, start - held + 1),
                 Cursor(offset=start, token=search),
-                Extent(start - began, max(total, start) - began, "results"),
+                Extent.listed(began, start, total, "results"),
             )
             if held == 0 or start >= total:
                 return

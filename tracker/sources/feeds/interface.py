@@ -85,6 +85,12 @@ class Extent:
     unit: str
     """What is counted: `results`, `notes`, `works`, `days`."""
 
+    @classmethod
+    def listed(cls, first: int, offset: int, size: int, unit: str) -> Extent:
+        """A listing of `size` entries (as the service announced it) read from offset `first`
+        up to `offset`; a listing that grew past its announced size counts as that big."""
+        return cls(offset - first, max(size, offset) - first, unit)
+
 
 @dataclass(frozen=True)
 class Page:

@@ -193,7 +193,7 @@ class OpenAlexWorks(Feed):
                         newest = max(newest or record.published, record.published)
             offset += len(works)
             extent = (
-                Extent(offset - first, max(count, offset) - first, "works")
+                Extent.listed(first, offset, count, "works")
                 if isinstance(count, int) and not isinstance(count, bool)
                 else None
             )

@@ -175,7 +175,7 @@ class OpenReviewVenue(Feed):
                 if record is not None and _within(record, window):
                     items.append(Item(record))
             offset += len(notes)
-            extent = Extent(offset - first, max(count, offset) - first, "notes")
+            extent = Extent.listed(first, offset, count, "notes")
             yield Page(tuple(items), Cursor(offset=offset), extent)
             if not notes or offset >= count:
                 return
