@@ -4,6 +4,8 @@
     python benchmarks/bench_scale.py --papers 100000 --repos 30000   # quicker
     python benchmarks/bench_scale.py --pg-url postgresql://postgres@127.0.0.1:54329/postgres
     python benchmarks/bench_scale.py --papers 200000 --repos 60000 --phases ingest --jobs 2
+    python benchmarks/bench_scale.py --papers 300000 --repos 300000 --phases plan --keep /tmp/s
+    python benchmarks/bench_scale.py --phases plan --reuse /tmp/s        # no ingest this time
 
 One synthetic HF-listing file is written (every paper links one of `--repos` GitHub
 repositories; a tenth promise code instead), then each backend runs in a fresh process:
@@ -28,7 +30,10 @@ Each phase runs in a fresh process, so its peak memory (Linux `VmHWM`) is its ow
 backends are each other's baseline: the same work, the same data. PostgreSQL runs when
 `--pg-url` or TRACKER_TEST_POSTGRES_URL names a server; a fresh database is created and
 dropped. `--phases` runs some phases only (in order; each needs the ones before it, so
-`ingest` is always run). The last line printed is one JSON object, with the ingest rates of
+`ingest` is always run). `--keep DIR` keeps the listing and both databases in DIR (the
+PostgreSQL one is named in DIR/postgres-url) and `--reuse DIR` runs the later phases on them
+again without the ingest, so a phase can be timed repeatedly at scale (`flag` writes: a reused
+database after it is no longer fresh from ingest). The last line printed is one JSON object, with the ingest rates of
 both backends and their ratio at its top level (`sqlite_ingest_per_s`, `pg_ingest_per_s`,
 `pg_to_sqlite_ingest`).
 """
@@ -394,6 +399,16 @@ def main() -> None:
     ap.add_argument(
         "--jobs", type=int, default=1, help="extraction processes of the ingest (default 1)"
     )
+    where = ap.add_mutually_exclusive_group()
+    where.add_argument(
+        "--keep", type=Path, metavar="DIR", help="keep the listing and both databases in DIR"
+    )
+    where.add_argument(
+        "--reuse",
+        type=Path,
+        metavar="DIR",
+        help="run the phases after ingest on the databases a --keep run left in DIR",
+    )
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--url", help=argparse.SUPPRESS)
     ap.add_argument("--listing", type=Path, help=argparse.SUPPRESS)
@@ -403,37 +418,67 @@ def main() -> None:
         figures = worker(args.worker, args.url, args.listing, args.repos, args.work, args.jobs)
         print(json.dumps(figures))
         return
-    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
-        work = Path(tmp)
-        listing = work / "listing.txt"
+    with contextlib.ExitStack() as stack:
+        if args.keep or args.reuse:
+            work = args.keep or args.reuse
+            work.mkdir(parents=True, exist_ok=True)
+        else:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-scale-")))
+        head, results = _run(args, work, stack)
+        print(_table(results))
+    print(json.dumps({**head, **ingest_rates(results), **results}))
+
+
+_KEPT = ("kept.json", "postgres-url")
+"""What a --keep run leaves beside its databases: its sizes, and the kept PostgreSQL database."""
+
+
+def _run(
+    args: argparse.Namespace, work: Path, stack: contextlib.ExitStack
+) -> tuple[dict[str, Any], dict[str, dict[str, Any] | None]]:
+    listing = work / "listing.txt"
+    phases: tuple[str, ...] = args.phases
+    if args.reuse:
+        kept = json.loads((work / _KEPT[0]).read_text())
+        papers, repos = kept["papers"], kept["repos"]
+        phases = tuple(p for p in phases if p != "ingest")
+        print(f"reusing {work}: {papers:,} papers, {repos:,} repositories", flush=True)
+    else:
+        papers, repos = args.papers, args.repos
         t = time.perf_counter()
-        write_listing(listing, args.papers, args.repos)
+        write_listing(listing, papers, repos)
         print(
-            f"listing: {args.papers:,} papers, {args.repos:,} repositories, "
+            f"listing: {papers:,} papers, {repos:,} repositories, "
             f"{listing.stat().st_size / 1e6:,.0f} MB, written in {time.perf_counter() - t:.1f} s",
             flush=True,
         )
-        results: dict[str, dict[str, Any] | None] = {}
-        print("sqlite ...", flush=True)
-        chosen = {"phases": args.phases, "jobs": args.jobs}
-        results["sqlite"] = _run_backend(
-            "sqlite", f"sqlite:///{work / 'bench.db'}", listing, args.repos, work, **chosen
-        )
-        if args.pg_url:
-            print("postgres ...", flush=True)
-            url, drop = _pg_database(args.pg_url)
-            try:
-                results["postgres"] = _run_backend(
-                    "postgres", url, listing, args.repos, work, **chosen
-                )
-            finally:
-                drop()
+        if args.keep:
+            (work / _KEPT[0]).write_text(json.dumps({"papers": papers, "repos": repos}))
+    results: dict[str, dict[str, Any] | None] = {}
+    print("sqlite ...", flush=True)
+    lite = work / "bench.db"
+    if not args.reuse:
+        lite.unlink(missing_ok=True)
+    chosen = {"phases": phases, "jobs": args.jobs}
+    results["sqlite"] = _run_backend("sqlite", f"sqlite:///{lite}", listing, repos, work, **chosen)
+    pg_file = work / _KEPT[1]
+    if args.reuse and pg_file.exists():
+        print("postgres ...", flush=True)
+        url = pg_file.read_text().strip()
+        results["postgres"] = _run_backend("postgres", url, listing, repos, work, **chosen)
+    elif args.pg_url and not args.reuse:
+        print("postgres ...", flush=True)
+        url, drop = _pg_database(args.pg_url)
+        if args.keep:
+            pg_file.write_text(url + "\n")
         else:
-            results["postgres"] = None
-            print("postgres: skipped (no --pg-url / TRACKER_TEST_POSTGRES_URL)")
-        print(_table(results))
-    head = {"benchmark": "scale", "papers": args.papers, "repos": args.repos}
-    print(json.dumps({**head, **ingest_rates(results), **results}))
+            stack.callback(drop)
+        results["postgres"] = _run_backend("postgres", url, listing, repos, work, **chosen)
+    else:
+        results["postgres"] = None
+        why = f"none kept in {work}" if args.reuse else "no --pg-url / TRACKER_TEST_POSTGRES_URL"
+        print(f"postgres: skipped ({why})")
+    return {"benchmark": "scale", "papers": papers, "repos": repos}, results
 
 
 def ingest_rates(results: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
