@@ -7,6 +7,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,16 +30,15 @@ def _sqla(url: str) -> str:
     return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+@contextmanager
+def _pg_database(options: str = "") -> Iterator[str]:
     admin = _pg_admin_url()
     if admin is None:
         pytest.skip(f"PostgreSQL not configured ({PG_ENV})")
     name = f"t_{uuid.uuid4().hex[:12]}"
     engine = create_engine(_sqla(admin), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}" {options}'))
     base = admin.rsplit("/", 1)[0]
     try:
         yield f"{base}/{name}"
@@ -46,6 +46,21 @@ def pg_url() -> Iterator[str]:
         with engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    with _pg_database() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url_icu() -> Iterator[str]:
+    """As `pg_url`, but text sorts by a language's rules (ICU `en-US`: `_` before `-`), as on
+    many servers, instead of byte by byte."""
+    with _pg_database("TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'") as url:
+        yield url
 
 
 @pytest.fixture

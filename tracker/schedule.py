@@ -26,13 +26,13 @@ from sqlalchemy import Connection, Engine
 
 from tracker.check.interface import Checker, CheckOptions, CheckStopped, Progress, ProgressFn
 from tracker.check.registry import CHECKERS
-from tracker.check.shard import Shard, in_shard
+from tracker.check.shard import Shard, member_of
 from tracker.config import Settings, scrub
 from tracker.errors import ConfigError
 from tracker.hosts import host_of
 from tracker.http import RUN_RETRY_BUDGET_S, HttpPolicy, RetryBudget
 from tracker.models import CheckResult, CheckSummary, DueRepo
-from tracker.store.repos import due_repos, save_check_results
+from tracker.store.repos import due_in_check_order, save_check_results
 from tracker.store.runs import drop_run, finish_run, start_run
 from tracker.store.tracking import open_promise_repos
 
@@ -85,16 +85,16 @@ def plan(
     shard: Shard | None = None,
 ) -> list[DueRepo]:
     """What a check does before its first request: the due repositories (of `shard`) in check
-    order. The database leaves out those checked too recently to be due (`due_repos`), so a
-    daily run over hundreds of thousands of repositories reads only what it may check."""
+    order, as `choose` orders them. The database filters and orders them
+    (`due_in_check_order`); moving the open promises first keeps that order within each part,
+    which is `choose`'s order, since its sort key begins with urgency."""
     recent = now - max_age if max_age is not None else None
     dead = now - max(max_age or DEAD_RECHECK, DEAD_RECHECK)
-    mine = [
-        r
-        for r in due_repos(conn, recent, dead)
-        if shard is None or in_shard(r.key, shard.k, shard.n)
-    ]
-    return choose(mine, now, max_age, limit, open_promise_repos(conn))
+    keep = None if shard is None else member_of(shard)
+    due = due_in_check_order(conn, recent, dead, keep)
+    urgent = open_promise_repos(conn)
+    ordered = [r for r in due if r.key in urgent] + [r for r in due if r.key not in urgent]
+    return ordered if limit is None else ordered[:limit]
 
 
 def default_policy(settings: Settings) -> HttpPolicy:

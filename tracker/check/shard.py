@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tracker.errors import ConfigError
@@ -41,8 +42,7 @@ def parse_shard(text: str) -> Shard:
 
 def shard_hash(repo_key: str) -> int:
     """The stable 32-bit number a repository key is partitioned by."""
-    digest = hashlib.sha256(repo_key.lower().encode("utf-8")).hexdigest()
-    return int(digest[:8], 16)
+    return int.from_bytes(hashlib.sha256(repo_key.lower().encode("utf-8")).digest()[:4], "big")
 
 
 def shard_of(repo_key: str, n: int) -> int:
@@ -53,3 +53,9 @@ def shard_of(repo_key: str, n: int) -> int:
 def in_shard(repo_key: str, k: int, n: int) -> bool:
     """Whether shard `k` of `n` checks `repo_key`."""
     return shard_of(repo_key, n) == k
+
+
+def member_of(shard: Shard) -> Callable[[str], bool]:
+    """`in_shard` for one shard, as a plan asks it of every due key."""
+    n, rest = shard.n, shard.k - 1
+    return lambda repo_key: shard_hash(repo_key) % n == rest

@@ -23,11 +23,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, true, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Integer,
+    Select,
+    case,
+    collate,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    text,
+    true,
+    type_coerce,
+    union_all,
+    update,
+)
 
 from tracker.hosts import Host, host_of
 from tracker.models import CheckResult, DueRepo, RepoFacts, RepoStatus
@@ -77,54 +98,97 @@ class SavedChecks:
     unknown: int = 0
 
 
-def due_repos(
-    conn: Connection,
-    checked_before: dt.datetime | None = None,
-    dead_checked_before: dt.datetime | None = None,
-) -> list[DueRepo]:
+def due_repos(conn: Connection) -> list[DueRepo]:
     """Every repository (on any host, `tracker.hosts`) a link points at, once, with its
-    last check's state.
-
-    With `dead_checked_before`, only those a plan may find due: never checked or unknown, or
-    checked before `checked_before` (any time when None), or, when confirmed dead, before
-    `dead_checked_before`. The database filters them with two index-driven queries instead of
-    every linked key coming back to be looked up (`tracker.schedule.is_due` decides)."""
-    if dead_checked_before is None:
-        return _every_linked_repo(conn)
-    out = [DueRepo(*row) for row in conn.execute(_due_rows(checked_before, dead_checked_before))]
-    unseen = (
-        select(_L.c.repo_key.label("k")).where(_L.c.repo_key.is_not(None)).distinct().subquery()
-    )
-    fresh = select(unseen.c.k).where(
-        ~exists().where(_R.c.key == unseen.c.k), ~exists().where(_A.c.alias == unseen.c.k)
-    )
-    out += [DueRepo(k, k) for (k,) in conn.execute(fresh)]
-    return out
+    last check's state: what `tracker.schedule.choose` picks from. A plan asks the database
+    for only the due ones, in order (`due_in_check_order`)."""
+    return _every_linked_repo(conn)
 
 
-def _due_rows(checked_before: dt.datetime | None, dead_checked_before: dt.datetime) -> Any:
-    linked = exists().where(_L.c.repo_key == _R.c.key)
-    renamed = exists().where(_A.c.repository_id == _R.c.id, _L.c.repo_key == _A.c.alias)
+def due_in_check_order(
+    conn: Connection,
+    checked_before: dt.datetime | None,
+    dead_checked_before: dt.datetime,
+    keep: Callable[[str], bool] | None = None,
+) -> list[DueRepo]:
+    """The linked repositories a plan finds due, in check order but for open promises (which
+    `tracker.schedule.plan` moves first): unknown, never checked, then the stalest, ties by key.
+
+    Due: never checked or unknown, or checked before `checked_before` (any time when None), or,
+    when confirmed dead, before `dead_checked_before`. The linked names with no repository row
+    yet come in among the never checked. `keep` (a shard's membership) is asked of each key
+    before its record is built, so a shard holds records of its own repositories only."""
+    postgres = conn.dialect.name == "postgresql"
+    if postgres:
+        # Sort the due repositories in memory rather than in files, and do not compile the
+        # query first (JIT), which costs more than it saves here.
+        conn.execute(text("SET LOCAL work_mem = '64MB'"))
+        conn.execute(text("SET LOCAL jit = off"))
+    q = _check_order(checked_before, dead_checked_before, postgres)
+    return [
+        DueRepo(k, n, s, c and c.replace(tzinfo=UTC), e, m, p, f and f.replace(tzinfo=UTC), d, r)
+        for part in conn.execute(q).partitions(_PART)
+        for k, n, s, c, e, m, p, f, d, r in part
+        if keep is None or keep(k)
+    ]
+
+
+def _check_order(
+    checked_before: dt.datetime | None, dead_checked_before: dt.datetime, postgres: bool
+) -> Select[Any]:
+    """`DueRepo`'s fields of the due repositories, then of the linked names with no row, in
+    check order (but for open promises). Datetimes come as naive UTC, for `due_in_check_order`
+    to make aware with one `replace` instead of `UTCDateTime`'s calls per value: SQLite stores
+    naive UTC, PostgreSQL would give its session's zone to convert."""
+    lc = _R.c.last_checked_at
+
+    def utc(column: Any) -> Any:
+        return type_coerce(func.timezone("UTC", column) if postgres else column, DateTime())
+
     dead = func.coalesce(_R.c.dead_confirmations, 0) >= DEAD_CONFIRMATIONS
-    due = or_(
-        _R.c.status.in_(("unknown", "unchecked")),
-        _R.c.last_checked_at.is_(None),
-        and_(dead, _R.c.last_checked_at <= dead_checked_before),
-        and_(~dead, true() if checked_before is None else _R.c.last_checked_at <= checked_before),
+    limit = case(
+        (dead, literal(dead_checked_before, lc.type)),
+        else_=literal(checked_before, lc.type) if checked_before is not None else null(),
     )
-    fields = (  # `DueRepo`'s, in its order, so each row is its arguments as they come
+    # Never checked (NULL) or checked before the limit, NULL meaning no limit. One condition
+    # where SQLite's planner would otherwise read four index ranges and look up every row it
+    # found: most repositories are due in a daily run, and one pass over the table is cheaper.
+    stale = func.coalesce(lc <= limit, true())
+    rank = case((_R.c.status == "unknown", 0), (_R.c.status == "unchecked", 1), else_=2)
+    due = select(
         _R.c.key,
         func.coalesce(func.nullif(_R.c.full_name, ""), _R.c.key),
         _R.c.status,
-        _R.c.last_checked_at,
+        utc(lc).label("checked"),
         _R.c.etag,
         _R.c.last_modified,
         _R.c.probe_digest,
-        _R.c.full_checked_at,
+        utc(_R.c.full_checked_at),
         func.coalesce(_R.c.dead_confirmations, 0),
         _R.c.releases_count,
-    )
-    return select(*fields).where(due, or_(linked, renamed))
+        rank.label("rank"),
+    ).where(or_(_R.c.status.in_(("unknown", "unchecked")), stale))
+    # Linked by their name, or else by an old one: two queries rather than one with an OR of
+    # the two, which neither backend can run as a join (it would look each repository up).
+    linked = exists().where(_L.c.repo_key == _R.c.key)
+    by_old_name = select(_A.c.repository_id).where(exists().where(_L.c.repo_key == _A.c.alias))
+    renamed = due.where(~linked, _R.c.id.in_(by_old_name))
+    names = select(_L.c.repo_key.label("k")).where(_L.c.repo_key.is_not(None)).distinct()
+    unseen = names.subquery()
+    never = null().cast(DateTime())
+    fresh = select(
+        *(unseen.c.k, unseen.c.k, literal("unchecked"), never, null(), null(), null(), never),
+        *(literal(0), null().cast(Integer()), literal(1)),
+    ).where(~exists().where(_R.c.key == unseen.c.k), ~exists().where(_A.c.alias == unseen.c.k))
+    both = union_all(due.where(linked), renamed, fresh).subquery()
+    key = both.c.key
+    in_bytes = collate(key, "C") if postgres else key  # Python's order, whatever the server's
+    by = (both.c.rank, both.c.checked.asc().nulls_first(), in_bytes)
+    return select(*list(both.c)[:10]).order_by(*by)
+
+
+_PART = 5000
+"""Rows converted at a time: SQLAlchemy converts a batch faster than row by row."""
 
 
 def _every_linked_repo(conn: Connection) -> list[DueRepo]:

@@ -62,11 +62,9 @@ def open_promise_repos(conn: Connection) -> frozenset[str]:
     """Repositories of papers that promised code or weights and have not delivered yet: the
     checks most worth a scarce rate limit."""
     s, lk = PaperState, Link
-    q = (
-        select(lk.c.repo_key)
-        .join(s, s.c.paper_id == lk.c.paper_id)
-        # literally the condition of `ix_paper_state_open_promise`, so the database reads it
-        .where(text(OPEN_PROMISE), lk.c.repo_key.is_not(None))
-        .distinct()
-    )
+    # literally the condition of `ix_paper_state_open_promise`, so the database reads it; as a
+    # subquery, so SQLite starts from those papers instead of from every linked repository
+    promised = select(s.c.paper_id).where(text(OPEN_PROMISE))
+    q = select(lk.c.repo_key).where(lk.c.paper_id.in_(promised), lk.c.repo_key.is_not(None))
+    q = q.distinct()
     return frozenset(conn.scalars(q))
