@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,6 +66,35 @@ def test_bench_scale_ingests_on_both_backends_and_compares_their_rates(tmp_path:
     )
     ratio = post["ingest_papers_per_s"] / lite["ingest_papers_per_s"]
     assert got["pg_to_sqlite_ingest"] == round(ratio, 2)
+
+
+def test_bench_scale_keeps_its_databases_and_plans_on_them_again(tmp_path: Path) -> None:
+    pg = os.environ.get("TRACKER_TEST_POSTGRES_URL")
+    if not pg:
+        pytest.skip("PostgreSQL not configured (TRACKER_TEST_POSTGRES_URL)")
+    kept = tmp_path / "kept"
+    first = figures(
+        "bench_scale.py", "--papers", "600", "--repos", "200", "--phases", "plan",
+        "--pg-url", pg, "--keep", str(kept), cwd=tmp_path,
+    )  # fmt: skip
+    url = (kept / "postgres-url").read_text().strip()
+    try:
+        again = figures("bench_scale.py", "--phases", "plan", "--reuse", str(kept), cwd=tmp_path)
+    finally:
+        admin = create_engine(pg.replace("postgresql://", "postgresql+psycopg://", 1))
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+        admin.dispose()
+    assert (again["papers"], again["repos"]) == (600, 200)
+    for backend in ("sqlite", "postgres"):
+        before, after = first[backend], again[backend]
+        assert isinstance(before, dict) and isinstance(after, dict)
+        assert before["papers"] == 600 and "papers" not in after  # no second ingest
+        assert after["plan_due"] == before["plan_due"] > 0
+        assert after["plan_shard_due"] == before["plan_shard_due"] > 0
+    assert sorted(p.name for p in kept.iterdir()) == [
+        "bench.db", "kept.json", "listing.txt", "postgres-url"
+    ]  # fmt: skip
 
 
 def test_bench_flag_times_both_runs_and_finds_a_checkout_judging_alike(tmp_path: Path) -> None:
