@@ -87,13 +87,28 @@ def _seed(url: str) -> None:
         )
         p, s = Paper, PaperState
         conn.execute(update(p).where(p.c.id % 4 == 0).values(code_status="promised"))
+        # a promise linked by the old name only: the plan lists the repository by its own key
+        by_old = select(Link.c.paper_id).where(Link.c.repo_key == "lab-2/old-name")
+        conn.execute(update(p).where(p.c.id.in_(by_old)).values(code_status="promised"))
         conn.execute(update(s).where(s.c.paper_id % 4 == 0).values(verdict_kind="pending"))
         conn.execute(update(s).where(s.c.paper_id % 8 == 0).values(verdict_kind="available"))
+        old_name = s.c.paper_id.in_(by_old)
+        conn.execute(update(s).where(old_name).values(verdict_kind="pending"))
     engine.dispose()
 
 
 def _urgent(conn: Connection) -> set[str]:
-    """The names linked by papers that promised code or weights and have not delivered."""
+    """The repositories linked by papers that promised code or weights and have not
+    delivered, by the key a plan lists them under: a linked old name stands for the
+    repository it names."""
+    current = {
+        alias: key
+        for alias, key in conn.execute(
+            select(RepoAlias.c.alias, Repository.c.key).join(
+                Repository, Repository.c.id == RepoAlias.c.repository_id
+            )
+        )
+    }
     links = [(p, k) for p, k in conn.execute(select(Link.c.paper_id, Link.c.repo_key))]
     state = {
         row.paper_id: row
@@ -109,7 +124,7 @@ def _urgent(conn: Connection) -> set[str]:
         )
     }
     return {
-        key
+        current.get(key, key)
         for pid, key in links
         if key is not None
         and "promised" in (state[pid].code_status, state[pid].weights_status)
@@ -194,6 +209,8 @@ def test_the_plan_is_the_reference_plan(seeded: str) -> None:
     assert tied == sorted(tied)
     assert len({len(p) for p in plans.values()}) == 4  # ages 0 and None differ in none
     assert urgent & keys and every[0].key in urgent  # open promises first
+    first = [d.key for d in every[: len(urgent & keys)]]
+    assert "lab-2/renamed" in first  # promised under its old name only
     assert next(d for d in every if d.key == "new/z") == DueRepo("new/z", "new/z")
 
 

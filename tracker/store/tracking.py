@@ -8,7 +8,15 @@ from sqlalchemy import Connection, and_, exists, select, text
 
 from tracker.models import OpenFlag, Outcome, Severity
 from tracker.store.defaults import OPEN_PROMISE
-from tracker.store.schema import Acknowledgement, Finding, Link, Paper, PaperState
+from tracker.store.schema import (
+    Acknowledgement,
+    Finding,
+    Link,
+    Paper,
+    PaperState,
+    RepoAlias,
+    Repository,
+)
 
 SEVERITY_ORDER = (Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH)
 
@@ -60,11 +68,18 @@ def open_flags(
 
 def open_promise_repos(conn: Connection) -> frozenset[str]:
     """Repositories of papers that promised code or weights and have not delivered yet: the
-    checks most worth a scarce rate limit."""
-    s, lk = PaperState, Link
+    checks most worth a scarce rate limit. Each by the name a paper links and, when that is
+    an old name of a stored repository, by the repository's own key, which a plan lists it
+    under."""
+    s, lk, a, r = PaperState, Link, RepoAlias, Repository
     # literally the condition of `ix_paper_state_open_promise`, so the database reads it; as a
     # subquery, so SQLite starts from those papers instead of from every linked repository
     promised = select(s.c.paper_id).where(text(OPEN_PROMISE))
     q = select(lk.c.repo_key).where(lk.c.paper_id.in_(promised), lk.c.repo_key.is_not(None))
-    q = q.distinct()
-    return frozenset(conn.scalars(q))
+    names = frozenset(conn.scalars(q.distinct()))
+    renamed = (
+        select(r.c.key)
+        .join(a, a.c.repository_id == r.c.id)
+        .where(a.c.alias.in_(q.scalar_subquery()))
+    )
+    return names | frozenset(conn.scalars(renamed))
