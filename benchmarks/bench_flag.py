@@ -54,18 +54,23 @@ def build(path: Path, papers: int, repos: int) -> None:
     bench_scale._ingest(f"sqlite:///{path}", listing, repos, 1)
 
 
-def worker(path: str, today: str) -> dict[str, Any]:
-    """Both flag runs on `path`, timed (run in a fresh process by `timed_run`)."""
+def worker(path: str, today: str, jobs: int) -> dict[str, Any]:
+    """Both flag runs on `path`, timed (run in a fresh process by `timed_run`), with `jobs`
+    processes where the checkout's `flag_papers` takes them (else in one)."""
+    import inspect
+
     from tracker.config import Settings
     from tracker.flags.run import flag_papers
     from tracker.store import open_db
 
     url = f"sqlite:///{path}"
     engine, cfg, day = open_db(url), Settings(db_url=url), dt.date.fromisoformat(today)
-    out: dict[str, Any] = {}
+    takes_jobs = "jobs" in inspect.signature(flag_papers).parameters
+    more = {"jobs": jobs} if takes_jobs else {}
+    out: dict[str, Any] = {"jobs": jobs if takes_jobs else 1}
     for name in ("first", "again"):
         start = time.perf_counter()
-        summary = flag_papers(engine, cfg, today=day, everything=True)
+        summary = flag_papers(engine, cfg, today=day, everything=True, **more)
         out[f"{name}_s"] = time.perf_counter() - start
         out["judged"] = summary.judged
     engine.dispose()
@@ -74,7 +79,9 @@ def worker(path: str, today: str) -> dict[str, Any]:
     return out | {"tracker": tracker.__file__}
 
 
-def timed_run(checkout: Path, db: Path, copy: Path, today: str) -> tuple[dict[str, Any], Path]:
+def timed_run(
+    checkout: Path, db: Path, copy: Path, today: str, jobs: int
+) -> tuple[dict[str, Any], Path]:
     """One run of `worker` by `checkout` on `copy`, a fresh copy of `db`; returns its figures
     and the copy."""
     copy.unlink(missing_ok=True)
@@ -86,7 +93,8 @@ def timed_run(checkout: Path, db: Path, copy: Path, today: str) -> tuple[dict[st
         dst.close()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(checkout), str(ROOT / "benchmarks")])}
     code = (
-        f"import json, bench_flag; print(json.dumps(bench_flag.worker({str(copy)!r}, {today!r})))"
+        "import json, bench_flag; "
+        f"print(json.dumps(bench_flag.worker({str(copy)!r}, {today!r}, {jobs!r})))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],
@@ -154,7 +162,17 @@ def main() -> None:
     ap.add_argument("--against", type=Path, help="another checkout to compare with")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--today", default="2026-12-01")
+    ap.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="flag processes (default: what `tracker flag` uses; a checkout without them runs one)",
+    )
     args = ap.parse_args()
+    if args.jobs is None:
+        from tracker.workers import default_jobs
+
+        args.jobs = default_jobs()
     with tempfile.TemporaryDirectory(prefix="bench-flag-") as tmp:
         work = Path(tmp)
         dbs = list(args.db)
@@ -164,13 +182,15 @@ def main() -> None:
             dbs.insert(0, synthetic)
         sides = {"": ROOT} | ({"before_": args.against.resolve()} if args.against else {})
         best: dict[str, float] = {}
+        jobs: dict[str, int] = {}
         judged = 0
         for _ in range(args.repeat):
             for db in dbs:
                 copies = {}
                 for prefix, checkout in sides.items():
                     copy = work / f"{prefix or 'this_'}{db.name}"
-                    got, copies[prefix] = timed_run(checkout, db, copy, args.today)
+                    got, copies[prefix] = timed_run(checkout, db, copy, args.today, args.jobs)
+                    jobs[prefix] = got["jobs"]
                     judged += got["judged"] * (prefix == "")
                     for k in ("first_s", "again_s"):
                         key = f"{prefix}{k}:{db.name}"
@@ -183,6 +203,7 @@ def main() -> None:
         papers = judged // args.repeat
         figures: dict[str, Any] = {"papers": papers, "databases": len(dbs)}
         for prefix in sides:
+            figures[f"{prefix}jobs"] = jobs.get(prefix)
             for k in ("first", "again"):
                 took = sum(v for key, v in best.items() if key.startswith(f"{prefix}{k}_s:"))
                 figures[f"{prefix}{k}_s"] = round(took, 2)

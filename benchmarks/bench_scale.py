@@ -19,7 +19,9 @@ repositories; a tenth promise code instead), then each backend runs in a fresh p
 3. check planning: what `tracker check` decides before its first request
    (`tracker.schedule.plan`: due repositories, open promises first, `--max-age 7d`) for all
    repositories and for `--shard 1/4`;
-4. flag: `flag_papers` over every paper (`flag_all_s`), then, after new facts of every
+4. flag: `flag_papers` over every paper (`flag_all_s`), with the worker processes
+   `tracker flag` starts by default (`flag_jobs`; `flag_peak_mb` is the saving process's,
+   each worker is a process of its own), then, after new facts of every
    hundredth repository (a check's new star counts: about 1% of the papers link one), the
    incremental run the scheduled job makes after a check (`incremental_flag_s`, and its share
    of the full run, `incremental_flag_ratio`);
@@ -254,13 +256,16 @@ def _flagging(url: str) -> dict[str, Any]:
     from tracker.config import Settings
     from tracker.flags.run import flag_papers
     from tracker.store import open_db
+    from tracker.workers import default_jobs
 
     engine = open_db(url)
     cfg = Settings(db_url=url)
-    took, peak, _ = _phase(lambda: flag_papers(engine, cfg))
+    jobs = default_jobs()  # what `tracker flag` uses
+    took, peak, _ = _phase(lambda: flag_papers(engine, cfg, jobs=jobs))
     _new_facts(engine)
-    again, again_peak, summary = _phase(lambda: flag_papers(engine, cfg))
+    again, again_peak, summary = _phase(lambda: flag_papers(engine, cfg, jobs=jobs))
     return {
+        "flag_jobs": jobs,
         "flag_all_s": round(took, 2),
         "flag_peak_mb": round(max(peak, again_peak)),
         "incremental_flag_s": round(again, 2),
@@ -362,6 +367,7 @@ ROWS = [
     ("  repositories due", "plan_shard_due", "{:,}"),
     ("planning peak memory (MB)", "plan_peak_mb", "{:,}"),
     ("flag all papers (s)", "flag_all_s", "{:,.1f}"),
+    ("  flag processes", "flag_jobs", "{:,}"),
     ("flag after new facts of 1% (s)", "incremental_flag_s", "{:,.2f}"),
     ("  papers judged again", "incremental_flag_papers", "{:,}"),
     ("  share of the full run", "incremental_flag_ratio", "{:.2%}"),

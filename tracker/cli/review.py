@@ -16,7 +16,7 @@ from tracker.errors import InputError
 from tracker.flags.checklist_items import ITEMS
 from tracker.flags.facts import ProbeContext
 from tracker.flags.probes import PROBE_CODES
-from tracker.flags.run import flag_paper, flag_papers
+from tracker.flags.run import PARALLEL_FROM, flag_paper, flag_papers
 from tracker.reports.markdown import diff_markdown
 from tracker.reports.show import PaperDetail, detail_dict, detail_markdown, detail_view
 from tracker.reports.table import diff_table
@@ -99,15 +99,32 @@ def flag(
             "deadline came.",
         ),
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            envvar="TRACKER_JOBS",
+            min=1,
+            help="Processes reading and judging papers while this one saves (default: usable "
+            "cores, at most 4; 1 judges in this process). Fewer than "
+            f"{PARALLEL_FROM:,} papers to judge are judged in this process.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run every probe on the stored papers and store findings, verdicts and checklists.
 
     Example: tracker flag --grace-days 120
     """
+    from tracker.workers import default_jobs  # the extraction modules only when flagging
+
     cfg = settings(db, grace_days=grace_days, stale_months=stale_months)
     engine = open_db(cfg.db_url, create=False)
     with Meter(err, "flagging", "papers") as meter:
-        summary = flag_papers(engine, cfg, everything=everything, progress=meter)
+        summary = flag_papers(
+            engine, cfg, everything=everything, progress=meter, jobs=jobs or default_jobs()
+        )
     verdicts = ", ".join(
         f"{k} {v:,}" for k, v in sorted(summary.verdicts.items(), key=lambda kv: -kv[1])
     )

@@ -14,25 +14,33 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
 from tracker.config import Settings
 from tracker.flags.facts import ProbeContext
 from tracker.flags.judge import RULES_VERSION, columns, judge
+from tracker.flags.pool import Judged, Judges, Judging
 from tracker.flags.probes import run_probes
 from tracker.flags.verdict import verdict
 from tracker.models import FlagSummary, Outcome, PaperFacts
 from tracker.store.defaults import FLAG_NEVER, FLAG_NOW
 from tracker.store.facts import paper_facts
-from tracker.store.findings import PaperFlags, save_findings
+from tracker.store.findings import PaperFlags, StoredFlags, save_stored, stored_form
 from tracker.store.flag_due import (
+    change_stamp,
     count_due,
+    due_ids,
     due_papers,
     load_state,
+    papers_by_id,
+    row_versions,
     save_state,
     spread_queue,
     totals,
@@ -45,6 +53,12 @@ PROBE_RULES = "1"
 """Bump when a probe or the verdict reads the same facts differently: the next flag run then
 judges every paper again (repository judgements have their own `RULES_VERSION`)."""
 BATCH = 2000
+PARALLEL_FROM = 4 * BATCH
+"""Fewer due papers than this are judged in the run's own process, whatever `jobs` says:
+starting worker processes would cost more than they save."""
+AHEAD = 2
+"""Batches handed to each worker beyond the one it is judging, so none waits while the run's
+process saves."""
 
 
 def flag_paper(facts: PaperFacts, ctx: ProbeContext) -> PaperFlags:
@@ -87,6 +101,18 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+def judge_rows(
+    conn: Connection, rows: Sequence[Any], ctx: ProbeContext, *, kept: bool = True
+) -> list[StoredFlags]:
+    """The stored form of the judgement of each of these paper rows (`due_papers`), in their
+    order; stored due now unless `kept` (see `_Plan.kept`)."""
+    with _no_cycle_collection():
+        results = [flag_paper(f, ctx) for f in paper_facts(conn, rows)]
+        if not kept:
+            results = [replace(r, due=FLAG_NOW) for r in results]
+        return [stored_form(r) for r in results]
 
 
 def judge_repositories(engine: Engine, *, everything: bool = False) -> int:
@@ -138,6 +164,7 @@ def flag_papers(
     today: dt.date | None = None,
     everything: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int = 1,
 ) -> FlagSummary:
     """Judge the stored papers whose facts changed or whose deadline came (every paper with
     `everything`, or those with `keys`); one transaction per batch. The summary counts every
@@ -146,38 +173,34 @@ def flag_papers(
     A run that is not limited to `keys` leaves every paper judged, so it also marks the
     rolled-up link columns current (`tracker.store.rollup`) as of what the database held when
     it started. `progress` is told how many papers were judged of how many were due when the
-    run began, after each batch.
+    run began, after each batch. With `jobs` above 1 and at least `PARALLEL_FROM` papers due,
+    `jobs` worker processes read and judge the batches while this process saves them
+    (`tracker.flags.pool`); the database ends up the same, row for row.
     """
     day = today or dt.datetime.now(dt.UTC).date()
     ctx = ProbeContext(
         today=day, grace_days=settings.grace_days, stale_months=settings.stale_months
     )
     judge_repositories(engine, everything=everything)
-    judged = 0
     with engine.connect() as conn:
         plan = _plan(conn, settings, day, everything, keys is not None)
         mark = fingerprint(conn) if keys is None else None
         spread_queue(conn)
         whole = plan.everything or keys is not None
-        after: tuple[dt.date, int] | int = 0 if whole else (FLAG_NOW, 0)
-        due = count_due(conn, None if whole else day, keys) if progress is not None else 0
-        while True:
-            lock_for_write(conn)
-            rows = due_papers(conn, None if whole else day, after, BATCH, keys)
-            if not rows:
-                conn.rollback()
-                break
-            with _no_cycle_collection():
-                results = [flag_paper(f, ctx) for f in paper_facts(conn, rows)]
-            if not plan.kept:
-                results = [replace(r, due=FLAG_NOW) for r in results]
-            save_findings(conn, results)
-            conn.commit()
-            judged += len(rows)
-            if progress is not None:
-                progress(judged, max(due, judged))
-            last = rows[-1]
-            after = last["id"] if isinstance(after, int) else (last["flag_due"], last["id"])
+        run = _Run(conn, ctx, plan.kept, None if whole else day, keys, progress)
+        run.due = count_due(conn, run.today, keys)
+        if jobs > 1 and run.due >= PARALLEL_FROM:
+            judging = Judging(
+                engine.url.render_as_string(hide_password=False),
+                day,
+                settings.grace_days,
+                settings.stale_months,
+                plan.kept,
+            )
+            with Judges(engine, judging, jobs) as judges:
+                run.in_workers(judges, jobs * (1 + AHEAD))
+        else:
+            run.here()
         state = {"latest": plan.latest.isoformat()}
         if keys is None:
             state["rules"] = plan.rules
@@ -186,4 +209,82 @@ def flag_papers(
             save_mark(conn, mark)
         conn.commit()
         papers, verdicts, flagged = totals(conn)
-    return FlagSummary(papers=papers, flagged=flagged, verdicts=verdicts, judged=judged)
+    return FlagSummary(papers=papers, flagged=flagged, verdicts=verdicts, judged=run.judged)
+
+
+Cursor = tuple[dt.date, int] | int
+"""Where the next batch starts: after this (`flag_due`, id), or this id when judging all."""
+
+
+@dataclass
+class _Run:
+    """The batches of one flag run, judged and saved one transaction each."""
+
+    conn: Connection
+    ctx: ProbeContext
+    kept: bool
+    today: dt.date | None
+    """None when every paper (or every paper of `keys`) is judged, due or not."""
+    keys: Sequence[str] | None
+    progress: Callable[[int, int], None] | None
+    due: int = 0
+    judged: int = 0
+
+    def start(self) -> Cursor:
+        return 0 if self.today is None else (FLAG_NOW, 0)
+
+    def here(self) -> None:
+        """Read, judge and save each batch in this process, under the write lock."""
+        after = self.start()
+        while True:
+            lock_for_write(self.conn)
+            rows = due_papers(self.conn, self.today, after, BATCH, self.keys)
+            if not rows:
+                self.conn.rollback()
+                return
+            self._save(judge_rows(self.conn, rows, self.ctx, kept=self.kept), len(rows))
+            last = rows[-1]
+            after = last["id"] if isinstance(after, int) else (last["flag_due"], last["id"])
+
+    def in_workers(self, judges: Judges, ahead: int) -> None:
+        """Cut the batches here and hand them out, `ahead` at most in hand; save each as it
+        comes back, in the order they were cut (so finding rows are numbered as `here` numbers
+        them), under the write lock. A batch whose facts another writer changed after its
+        worker read them is read and judged again here (see `_unchanged`)."""
+        after: Cursor | None = self.start()
+        out: deque[tuple[list[int], int | None, Future[Judged]]] = deque()
+        while True:
+            while after is not None and len(out) < ahead:
+                ids, following = due_ids(self.conn, self.today, after, BATCH, self.keys)
+                if not ids:
+                    after = None
+                    break
+                out.append((ids, change_stamp(self.conn), judges.submit(ids)))
+                after = following
+            self.conn.rollback()  # no read transaction left open while workers read
+            if not out:
+                return
+            ids, stamp, future = out.popleft()
+            versions, results = future.result()
+            lock_for_write(self.conn)
+            if not self._unchanged(ids, stamp, versions):
+                rows = papers_by_id(self.conn, ids, lock=True)
+                results = judge_rows(self.conn, rows, self.ctx, kept=self.kept)
+            self._save(results, len(ids))
+
+    def _unchanged(self, ids: list[int], stamp: int | None, versions: object) -> bool:
+        """Whether the facts a worker read for `ids` are still those stored, now that this
+        process holds the write lock: on SQLite no other connection committed since the batch
+        was cut (before the worker read it); on PostgreSQL every row of the papers' own has
+        the version the worker read (the paper and state rows locked until the batch is
+        saved, as `due_papers` locks them)."""
+        if stamp is not None:
+            return change_stamp(self.conn) == stamp
+        return row_versions(self.conn, ids, lock=True) == versions
+
+    def _save(self, results: list[StoredFlags], papers: int) -> None:
+        save_stored(self.conn, results)
+        self.conn.commit()
+        self.judged += papers
+        if self.progress is not None:
+            self.progress(self.judged, max(self.due, self.judged))

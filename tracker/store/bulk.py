@@ -4,7 +4,8 @@
 improves, the missing links and authors -- and hands it to a writer, which only writes:
 
 - `RowWriter` (SQLite, and any other database): INSERTs compiled by SQLAlchemy for the
-  dialect and run on plain tuples (`_BulkInsert`), UPDATEs one row each, in the order given.
+  dialect and run on plain tuples (`BulkInsert`), UPDATEs one row each, in the order given
+  (a flag run's many UPDATEs of one shape go through `BulkUpdate`).
 - `CopyWriter` (PostgreSQL): `COPY ... FROM STDIN` straight into `paper`, `link` and
   `paper_author`, with the ids of new papers drawn from their sequence first, so links and
   authors need no look-up; the updates of a batch are copied into a temporary staging table
@@ -26,7 +27,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Dialect, Table, insert, update
+from sqlalchemy import Connection, Dialect, Table, bindparam, insert, update
 
 from tracker.errors import StoreError
 from tracker.rows import LINK_COLUMNS, PAPER_COLUMNS
@@ -117,7 +118,7 @@ class _Columns:
         return out
 
 
-class _BulkInsert:
+class BulkInsert:
     """One INSERT compiled by SQLAlchemy for the connection's dialect, run on tuples with no
     per-row statement processing: a DBAPI `executemany`, or on SQLite one statement per
     `_ROWS_PER_INSERT` rows with that many VALUES groups. The search triggers
@@ -161,6 +162,43 @@ class _BulkInsert:
             start += n
 
 
+class BulkUpdate:
+    """One UPDATE of the columns `keys` of the row whose `by` column equals the last value of
+    each tuple, compiled by SQLAlchemy for the connection's dialect and run as one DBAPI
+    `executemany` with the columns' bind processors applied: building SQLAlchemy's parameters
+    row by row cost a flag run's saving process more than the statement itself."""
+
+    def __init__(self, conn: Connection, table: Table, keys: tuple[str, ...], by: str) -> None:
+        dialect = conn.dialect
+        stmt = update(table).where(table.c[by] == bindparam("by_value"))
+        compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
+        self._sql = str(compiled)
+        names = (*keys, "by_value")
+        procs = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.c}
+        procs["by_value"] = procs[by]
+        self._procs: list[tuple[int, Callable[[Any], Any]]] = [
+            (i, proc) for i, k in enumerate(names) if (proc := procs[k]) is not None
+        ]
+        self._names = names
+        order = compiled.positiontup if compiled.positional else None
+        self._order: Callable[[list[object]], Any] | None = (
+            itemgetter(*(names.index(n) for n in order)) if order else None
+        )
+
+    def run(self, conn: Connection, rows: list[tuple[object, ...]]) -> None:
+        if not rows:
+            return
+        params: list[Any] = []
+        for row in rows:
+            cells = list(row)
+            for i, proc in self._procs:
+                cells[i] = proc(cells[i])
+            params.append(
+                self._order(cells) if self._order else dict(zip(self._names, cells, strict=True))
+            )
+        conn.exec_driver_sql(self._sql, params)
+
+
 def _bucket(n: int) -> int:
     """The largest power of two up to `n`: statements of a few sizes only, so SQLite's cache of
     prepared statements (each as large as its parameter list) does not fill up with one
@@ -180,9 +218,9 @@ class RowWriter:
     """Bulk INSERTs through the DBAPI and one UPDATE per changed row, compiled once per save."""
 
     def __init__(self, conn: Connection) -> None:
-        self._papers = _BulkInsert(conn, PAPERS, PAPER_COLUMNS, ("first_seen_at", "updated_at"))
-        self._links = _BulkInsert(conn, LINKS, LINK_KEYS, ("first_seen_at",))
-        self._authors = _BulkInsert(conn, AUTHORS, AUTHOR_KEYS, ())
+        self._papers = BulkInsert(conn, PAPERS, PAPER_COLUMNS, ("first_seen_at", "updated_at"))
+        self._links = BulkInsert(conn, LINKS, LINK_KEYS, ("first_seen_at",))
+        self._authors = BulkInsert(conn, AUTHORS, AUTHOR_KEYS, ())
 
     def update_papers(self, conn: Connection, changes: Sequence[Changes]) -> None:
         for pid, values in changes:

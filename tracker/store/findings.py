@@ -12,18 +12,23 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
 from tracker.models import Finding, Outcome
+from tracker.store.bulk import BulkInsert
 from tracker.store.defaults import FLAG_NEVER, utcnow
 from tracker.store.paper_state import refresh_paper_state, stored_state
-from tracker.store.rollup import PaperRollup
+from tracker.store.rollup import ROLLUP_COLUMNS, PaperRollup
 from tracker.store.schema import Acknowledgement, Paper
 from tracker.store.schema import Finding as FindingRow
 
 _KEPT = (Outcome.TRUE, Outcome.ERROR)
-_CONTENT = ("outcome", "severity", "message", "evidence", "measure", "dated")
+FINDING_CONTENT = ("outcome", "severity", "message", "evidence", "measure", "dated")
+"""The finding columns a judgement writes besides its identity (paper, code, subject)."""
+_INSERTED = ("paper_id", "code", "subject", *FINDING_CONTENT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,60 +51,106 @@ class PaperFlags:
     (`paper_state.flag_due`)."""
 
 
-def _values(f: Finding) -> dict[str, object]:
-    return {
-        "outcome": f.outcome.value,
-        "severity": f.severity.value,
-        "message": f.message,
-        "evidence": json.dumps(list(f.evidence), ensure_ascii=False),
-        "measure": f.measure,
-        "dated": f.dated,
-    }
+class StoredFlags(NamedTuple):
+    """`PaperFlags` as they are stored: the kept answers with their column values, and the
+    state columns, in plain tuples. What a flag run's worker processes hand back to the saving
+    process: pickling these costs a fraction of pickling `PaperFlags` (no dataclass per probe
+    answer, no answer that is not stored), and the saving process no longer encodes evidence."""
+
+    paper_key: str
+    findings: tuple[tuple[Any, ...], ...]
+    """Per kept answer (TRUE or ERROR): code, subject, then the `FINDING_CONTENT` values."""
+    verdict: tuple[Any, ...]
+    """The `VERDICT_COLUMNS` values: verdict, verdict_kind, flags, acknowledged."""
+    state: tuple[Any, ...]
+    """The `ROLLUP_COLUMNS` values, then release_days and flag_due (`STATE_COLUMNS`)."""
+
+    @property
+    def verdict_kind(self) -> str:
+        return str(self.verdict[1])
+
+    @property
+    def flags(self) -> str:
+        return str(self.verdict[2])
+
+    @property
+    def checked(self) -> tuple[str | None, str | None]:
+        """The rolled-up checked repository and its license."""
+        return self.state[_CHECKED_REPO], self.state[_CHECKED_LICENSE]
+
+
+_rolled_up = attrgetter(*ROLLUP_COLUMNS)
+_CHECKED_REPO = ROLLUP_COLUMNS.index("checked_repo")
+_CHECKED_LICENSE = ROLLUP_COLUMNS.index("checked_license")
+
+
+def _values(f: Finding) -> tuple[Any, ...]:
+    """A finding's `FINDING_CONTENT` values as stored."""
+    return (
+        f.outcome.value,
+        f.severity.value,
+        f.message,
+        json.dumps(list(f.evidence), ensure_ascii=False),
+        f.measure,
+        f.dated,
+    )
+
+
+def stored_form(b: PaperFlags) -> StoredFlags:
+    """What `save_stored` writes for `b`."""
+    return StoredFlags(
+        b.paper_key,
+        tuple((f.code, f.subject, *_values(f)) for f in b.findings if f.outcome in _KEPT),
+        (b.verdict, b.verdict_kind, b.flags, b.acknowledged),
+        (*_rolled_up(b.rollup), b.release_days, b.due),
+    )
 
 
 def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
     """Store the answers and verdicts of `batch` in the caller's transaction; returns how many
     finding rows were inserted, updated or deleted."""
+    return save_stored(conn, [stored_form(b) for b in batch])
+
+
+def save_stored(conn: Connection, batch: Sequence[StoredFlags]) -> int:
+    """`save_findings` of judgements already in their stored form."""
     fr = FindingRow
     papers = stored_state(conn, [b.paper_key for b in batch])
     ids = [r.id for r in papers.values()]
+    cols = (fr.c.id, fr.c.paper_id, fr.c.code, fr.c.subject, *(fr.c[c] for c in FINDING_CONTENT))
     have = {
-        (r.paper_id, r.code, r.subject): r
-        for r in conn.execute(select(fr).where(fr.c.paper_id.in_(ids))).mappings()
+        (r[1], r[2], r[3]): (r[0], tuple(r[4:]))
+        for r in conn.execute(select(*cols).where(fr.c.paper_id.in_(ids)))
     }
-    now, inserts, updates, wanted = utcnow(), [], [], set()
+    now, wanted = utcnow(), set()
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[dict[str, Any]] = []
     for b in batch:
         row = papers.get(b.paper_key)
         if row is None:
             continue
-        for f in b.findings:
-            if f.outcome not in _KEPT:
-                continue
-            ident = (row.id, f.code, f.subject)
+        for code, subject, *content in b.findings:
+            ident = (row.id, code, subject)
             wanted.add(ident)
-            vals = _values(f)
+            vals = tuple(content)
             old = have.get(ident)
             if old is None:
-                inserts.append(
+                inserts.append((row.id, code, subject, *vals))
+            elif old[1] != vals:
+                updates.append(
                     {
-                        "paper_id": row.id,
-                        "code": f.code,
-                        "subject": f.subject,
-                        **vals,
-                        "first_seen_at": now,
+                        "fid": old[0],
+                        **dict(zip(FINDING_CONTENT, vals, strict=True)),
                         "updated_at": now,
                     }
                 )
-            elif any(old[k] != vals[k] for k in _CONTENT):
-                updates.append({"fid": old["id"], **vals, "updated_at": now})
-    gone = [old["id"] for ident, old in have.items() if ident not in wanted]
+    gone = [old[0] for ident, old in have.items() if ident not in wanted]
     if inserts:
-        conn.execute(insert(fr), inserts)
-    if updates:
-        conn.execute(
-            update(fr).where(fr.c.id == bindparam("fid")),
-            [{"fid": u.pop("fid"), **u} for u in updates],
+        BulkInsert(conn, fr, _INSERTED, ("first_seen_at", "updated_at")).run(
+            conn, inserts, first_seen_at=now, updated_at=now
         )
+    if updates:
+        conn.execute(update(fr).where(fr.c.id == bindparam("fid")), updates)
     if gone:
         conn.execute(delete(fr).where(fr.c.id.in_(gone)))
     refresh_paper_state(conn, batch, papers, now)
@@ -144,4 +195,15 @@ def ack_notes(conn: Connection, pid: int) -> dict[str, str]:
     return {r.code: r.note for r in rows}
 
 
-__all__ = ["PaperFlags", "ack_notes", "delete_ack", "paper_id", "save_ack", "save_findings"]
+__all__ = [
+    "FINDING_CONTENT",
+    "PaperFlags",
+    "StoredFlags",
+    "ack_notes",
+    "delete_ack",
+    "paper_id",
+    "save_ack",
+    "save_findings",
+    "save_stored",
+    "stored_form",
+]

@@ -15,7 +15,20 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, tuple_, union, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    tuple_,
+    union,
+    update,
+)
 
 from tracker.flags.weights import hub_ref_of_url
 from tracker.store.defaults import FLAG_NOW
@@ -141,6 +154,91 @@ def due_papers(
     return list(conn.execute(q).mappings())
 
 
+def due_ids(
+    conn: Connection,
+    today: dt.date | None,
+    after: tuple[dt.date, int] | int,
+    limit: int,
+    keys: Sequence[str] | None = None,
+) -> tuple[list[int], tuple[dt.date, int] | int]:
+    """The ids of the papers `due_papers` lists with the same arguments, and the `after` of
+    the batch that follows them; read from the index alone, locking nothing: how a run that
+    judges in worker processes cuts its batches before handing them out."""
+    p, s = Paper, PaperState
+    if today is not None:
+        assert isinstance(after, tuple)
+        q = (
+            select(s.c.flag_due, s.c.paper_id)
+            .where(s.c.flag_due <= today, tuple_(s.c.flag_due, s.c.paper_id) > tuple_(*after))
+            .order_by(s.c.flag_due, s.c.paper_id)
+        )
+        due = [(d, int(i)) for d, i in conn.execute(q.limit(limit))]
+        return [i for _, i in due], (due[-1] if due else after)
+    assert isinstance(after, int)
+    by_id = select(p.c.id).where(p.c.id > after).order_by(p.c.id)
+    if keys is not None:
+        by_id = by_id.where(p.c.key.in_(list(keys)))
+    ids = [int(i) for (i,) in conn.execute(by_id.limit(limit))]
+    return ids, (ids[-1] if ids else after)
+
+
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+
+
+def papers_by_id(conn: Connection, ids: Sequence[int], *, lock: bool = False) -> list[Any]:
+    """The rows `due_papers` gives for these paper ids, in the order of `ids` (a paper
+    deleted since is left out); with `lock`, locked as `due_papers` locks them."""
+    p, s = Paper, PaperState
+    q = (
+        select(*(p.c[c] for c in PAPER_FACT_COLUMNS), s.c.flag_due)
+        .select_from(p.join(s, s.c.paper_id == p.c.id))
+        .where(p.c.id.in_(_IDS))
+    )
+    if lock and conn.dialect.name == "postgresql":
+        q = q.with_for_update(of=[p, s])
+    found = {m["id"]: m for m in conn.execute(q, {"ids": list(ids)}).mappings()}
+    return [found[i] for i in ids if i in found]
+
+
+def change_stamp(conn: Connection) -> int | None:
+    """SQLite: a number that moves whenever another connection commits to the database
+    (`PRAGMA data_version`; never for this connection's own commits). None elsewhere."""
+    if conn.dialect.name != "sqlite":
+        return None
+    return int(conn.execute(text("PRAGMA data_version")).scalar_one())
+
+
+def row_versions(conn: Connection, ids: Sequence[int], *, lock: bool = False) -> object:
+    """PostgreSQL: the versions (`xmin`) of the rows the judgement of these papers reads that
+    belong to them (paper, state, links, acknowledgements), equal for as long as no other
+    transaction changed, added or removed one; with `lock`, the paper and state rows locked
+    as `due_papers` locks them. None elsewhere: SQLite has one writer (`change_stamp`).
+
+    Repositories and Hub answers are left out: a change of one waits in `flag_queue` for the
+    next run, whenever it lands."""
+    if conn.dialect.name != "postgresql":
+        return None
+    p, s, lk, a = Paper, PaperState, Link, Acknowledgement
+    bound = {"ids": list(ids)}
+
+    def xmin(table: Any) -> Any:
+        return literal_column(f"{table.name}.xmin::text")
+
+    own = (
+        select(p.c.id, xmin(p), xmin(s))
+        .select_from(p.join(s, s.c.paper_id == p.c.id))
+        .where(p.c.id.in_(_IDS))
+        .order_by(p.c.id)
+    )
+    if lock:
+        own = own.with_for_update(of=[p, s])
+    side = [
+        select(t.c.paper_id, t.c.id, xmin(t)).where(t.c.paper_id.in_(_IDS)).order_by(t.c.id)
+        for t in (lk, a)
+    ]
+    return tuple(tuple(map(tuple, conn.execute(q, bound))) for q in (own, *side))
+
+
 def count_due(conn: Connection, today: dt.date | None, keys: Sequence[str] | None = None) -> int:
     """How many papers `due_papers` lists from the start, as one count (for a progress bar)."""
     p, s = Paper, PaperState
@@ -199,4 +297,14 @@ def totals(conn: Connection) -> tuple[int, dict[str, int], dict[str, int]]:
     return papers, verdicts, {c: n for c, n in flagged.items() if n}
 
 
-__all__ = ["due_papers", "load_state", "save_state", "spread_queue", "totals"]
+__all__ = [
+    "change_stamp",
+    "due_ids",
+    "due_papers",
+    "load_state",
+    "papers_by_id",
+    "row_versions",
+    "save_state",
+    "spread_queue",
+    "totals",
+]

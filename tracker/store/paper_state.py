@@ -17,27 +17,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, insert, select
 
+from tracker.store.bulk import BulkUpdate
 from tracker.store.codes import CODE_COLUMNS, LICENSE, TALLY, code_ids, repo_ids, tally_value
 from tracker.store.rollup import ROLLUP_COLUMNS
 from tracker.store.schema import Paper
 from tracker.store.schema import PaperState as S
 
 if TYPE_CHECKING:
-    from tracker.store.findings import PaperFlags
+    from tracker.store.findings import StoredFlags
 
 COPIED = ("published", "code_status", "weights_status")
 """Paper columns the state keeps a copy of, for its covering indexes (kept by triggers)."""
 VERDICT_COLUMNS = ("verdict", "verdict_kind", "flags", "acknowledged")
-STORED_COLUMNS = (
-    *VERDICT_COLUMNS,
-    *ROLLUP_COLUMNS,
-    "release_days",
-    *CODE_COLUMNS,
-    "flag_due",
-)
-"""The state columns a flag run writes (`flagged_at` besides, when the verdict moves)."""
+STATE_COLUMNS = (*ROLLUP_COLUMNS, "release_days", "flag_due")
+"""The state columns a judgement gives besides its verdict (`StoredFlags.state`)."""
+STORED_COLUMNS = (*VERDICT_COLUMNS, *STATE_COLUMNS, *CODE_COLUMNS)
+"""The state columns a flag run writes (`flagged_at` besides, when the verdict moves), in the
+order `stored_state` reads them."""
+_VERDICT = slice(4, 4 + len(VERDICT_COLUMNS))
+_STATE = slice(_VERDICT.stop, _VERDICT.stop + len(STATE_COLUMNS))
+_CODES = slice(_STATE.stop, _STATE.stop + len(CODE_COLUMNS))
 
 
 def stored_state(conn: Connection, keys: Sequence[str]) -> dict[str, Any]:
@@ -52,47 +53,54 @@ def stored_state(conn: Connection, keys: Sequence[str]) -> dict[str, Any]:
 
 
 def refresh_paper_state(
-    conn: Connection, batch: Sequence[PaperFlags], papers: dict[str, Any], now: object
+    conn: Connection, batch: Sequence[StoredFlags], papers: dict[str, Any], now: object
 ) -> None:
     """Write the judgements of `batch` (papers: `stored_state` of their keys): verdicts,
     rolled-up links and their codes (`tracker.store.codes`) that differ from the stored ones;
     `flagged_at` moves only with the verdict or flags (star counts change on every check)."""
     mine = [b for b in batch if b.paper_key in papers]
 
-    def tally(b: PaperFlags) -> str:
+    def tally(b: StoredFlags) -> str:
         return tally_value(b.verdict_kind, papers[b.paper_key].code_status, b.flags)
 
     tallies = code_ids(conn, TALLY, map(tally, mine))
-    checked = [
-        (r.checked_repo, r.checked_license)
-        for r in (b.rollup for b in mine)
-        if r.checked_repo and r.checked_license
-    ]
+    checked = [(repo, lic) for repo, lic in (b.checked for b in mine) if repo and lic]
     licenses = code_ids(conn, LICENSE, (lic for _, lic in checked))
     repos = repo_ids(conn, (repo for repo, _ in checked))
-    flagged, rolled, missing = [], [], []
+    flagged: list[tuple[Any, ...]] = []
+    rolled: list[tuple[Any, ...]] = []
+    missing: list[dict[str, Any]] = []
     for b in mine:
         row = papers[b.paper_key]
-        verdict = {c: getattr(b, c) for c in VERDICT_COLUMNS}
-        rollup: dict[str, object] = {c: getattr(b.rollup, c) for c in ROLLUP_COLUMNS}
-        rollup["release_days"] = b.release_days
-        rollup["flag_due"] = b.due
-        repo, lic = b.rollup.checked_repo, b.rollup.checked_license
+        repo, lic = b.checked
         rid = repos.get(repo) if repo and lic else None
-        rollup["tally_code"] = tallies[tally(b)]
-        rollup["checked_repo_id"] = rid
-        rollup["license_code"] = licenses[lic] if rid is not None and lic else None
+        codes = (tallies[tally(b)], rid, licenses[lic] if rid is not None and lic else None)
         if row.paper_id is None:
-            missing.append({"paper_id": row.id, **verdict, **rollup, "flagged_at": now})
-        elif any(getattr(row, c) != v for c, v in verdict.items()):
-            flagged.append({"pid": row.id, **verdict, **rollup, "flagged_at": now})
-        elif any(getattr(row, c) != v for c, v in rollup.items()):
-            rolled.append({"pid": row.id, **rollup})
-    for changed in (flagged, rolled):
-        if changed:
-            conn.execute(update(S).where(S.c.paper_id == bindparam("pid")), changed)
+            missing.append({"paper_id": row.id, **_named(b, codes), "flagged_at": now})
+        elif row[_VERDICT] != b.verdict:
+            flagged.append((*b.state, *codes, *b.verdict, now, row.id))
+        elif row[_STATE] != b.state or row[_CODES] != codes:
+            rolled.append((*b.state, *codes, row.id))
+    if flagged:
+        BulkUpdate(conn, S, (*_WRITTEN, *VERDICT_COLUMNS, "flagged_at"), "paper_id").run(
+            conn, flagged
+        )
+    if rolled:
+        BulkUpdate(conn, S, _WRITTEN, "paper_id").run(conn, rolled)
     if missing:
         _insert_missing(conn, missing)
+
+
+_WRITTEN = (*STATE_COLUMNS, *CODE_COLUMNS)
+
+
+def _named(b: StoredFlags, codes: tuple[Any, ...]) -> dict[str, Any]:
+    """The state columns of `b` by name."""
+    return {
+        **dict(zip(VERDICT_COLUMNS, b.verdict, strict=True)),
+        **dict(zip(STATE_COLUMNS, b.state, strict=True)),
+        **dict(zip(CODE_COLUMNS, codes, strict=True)),
+    }
 
 
 def _insert_missing(conn: Connection, rows: list[dict[str, object]]) -> None:
@@ -106,4 +114,11 @@ def _insert_missing(conn: Connection, rows: list[dict[str, object]]) -> None:
     conn.execute(insert(S), [{**r, **copies[r["paper_id"]]} for r in rows])
 
 
-__all__ = ["COPIED", "STORED_COLUMNS", "S", "refresh_paper_state", "stored_state"]
+__all__ = [
+    "COPIED",
+    "STATE_COLUMNS",
+    "STORED_COLUMNS",
+    "S",
+    "refresh_paper_state",
+    "stored_state",
+]

@@ -1,0 +1,133 @@
+"""Worker processes that read and judge a flag run's batches while the run's process saves.
+
+A flag run spends its time in three parts of about the same weight: reading facts, judging them
+(pure Python) and saving what changed. Saving has to stay in one process (SQLite has one writer,
+and one writer keeps PostgreSQL's batches in the order the serial run writes them), so the
+workers take the other two: each is given a batch as a list of paper ids, reads those papers'
+facts on its own connection, judges them and hands back their stored form
+(`tracker.store.findings.StoredFlags`, plain tuples of what the saving process writes) with
+what it needs to tell whether the facts moved since (`tracker.store.flag_due.row_versions`).
+
+Workers are started by 'forkserver' where there is one (never forked from a process holding an
+open engine), with the flag modules imported once in the server; they run at a lower priority
+than the saving process, ignore Ctrl-C (the saving process gets it and stops them), and exit
+when it dies without stopping them. A worker's database failure comes back as the one-line
+`StoreError` the CLI turns into its exit code; any other exception comes back as it was raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine
+
+_ORPHAN_CHECK_S = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Judging:
+    """What every batch of one run is judged under (sent once to each worker)."""
+
+    url: str
+    today: dt.date
+    grace_days: int
+    stale_months: int
+    kept: bool
+    """False when the run's judgements are stored due now (`flag_papers`' `plan.kept`)."""
+
+
+Judged = tuple[object, list[Any]]
+"""A worker's answer for one batch: the row versions it read (`row_versions`), then the
+stored form of each paper's judgement, in the order of the batch's ids."""
+
+
+class Judges:
+    """`jobs` worker processes judging batches of paper ids (`submit`); a context manager
+    that stops them on leaving, cancelling the batches not started."""
+
+    def __init__(self, engine: Engine, judging: Judging, jobs: int) -> None:
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
+        context = multiprocessing.get_context(method or "spawn")
+        if method == "forkserver":
+            context.set_forkserver_preload(["tracker.flags.run"])
+        self._pool = ProcessPoolExecutor(
+            jobs,
+            mp_context=context,
+            initializer=_start,
+            initargs=(judging, os.getpid()),
+        )
+
+    def __enter__(self) -> Judges:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, ids: list[int]) -> Future[Judged]:
+        return self._pool.submit(_judge, ids)
+
+
+_worker: dict[str, Any] = {}
+"""The worker process's engine and run settings (set by `_start`)."""
+
+
+def _start(judging: Judging, parent: int) -> None:
+    from tracker.workers import WORKER_NICENESS
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    from tracker.store.engine import make_engine
+
+    _worker["engine"] = make_engine(judging.url, create=False)
+    _worker["judging"] = judging
+
+
+def _judge(ids: list[int]) -> Judged:
+    from tracker.flags.facts import ProbeContext
+    from tracker.flags.run import judge_rows
+    from tracker.store.engine import write_failure
+    from tracker.store.flag_due import papers_by_id, row_versions
+
+    j: Judging = _worker["judging"]
+    ctx = ProbeContext(today=j.today, grace_days=j.grace_days, stale_months=j.stale_months)
+    try:
+        with _worker["engine"].connect() as conn:
+            versions = row_versions(conn, ids)  # before the facts: a change between reads shows
+            return versions, judge_rows(conn, papers_by_id(conn, ids), ctx, kept=j.kept)
+    except Exception as exc:
+        failure = write_failure(exc, "reading facts to judge", "every batch saved before is kept")
+        if failure is None:
+            raise
+        raise failure from None
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """Exit once the saving process is gone (a forkserver's children are not its children,
+    so its id is asked after, not compared with the parent's)."""
+    while True:
+        time.sleep(_ORPHAN_CHECK_S)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass
+
+
+__all__ = ["Judged", "Judges", "Judging"]
