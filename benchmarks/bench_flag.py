@@ -2,6 +2,7 @@
 
     python benchmarks/bench_flag.py --papers 20000 --repos 6000
     python benchmarks/bench_flag.py --against /tmp/before --repeat 3
+    python benchmarks/bench_flag.py --papers 100000 --repos 30000 --against /tmp/before --jobs 1
     python benchmarks/bench_flag.py --papers 0 --db demo.db --db scenario.db --against /tmp/before
 
 The database: `--papers` papers linking `--repos` GitHub repositories, ingested from
@@ -21,8 +22,12 @@ compared row by row with this checkout's: the same rows and values, except that 
 named `*_at` (a wall-clock stamp) only has to be set or empty alike. A difference stops the
 benchmark with the first rows that differ.
 
-Figures are the best of `--repeat` runs, in papers per second; the last line printed is one
-JSON object (`first_per_s`, `again_per_s`, and `before_*` with `--against`).
+Both runs use `--jobs` processes (default: what `tracker flag` uses; a checkout whose
+`flag_papers` has no `jobs` judges in one). Figures are the best of `--repeat` runs, in papers
+per second, with the CPU seconds of the process that runs `flag_papers` (`*_cpu_s`: with
+workers, the saving process alone, the part that cannot be spread over more cores); the last
+line printed is one JSON object (`first_per_s`, `again_per_s`, and `before_*` with
+`--against`).
 """
 
 from __future__ import annotations
@@ -69,9 +74,10 @@ def worker(path: str, today: str, jobs: int) -> dict[str, Any]:
     more = {"jobs": jobs} if takes_jobs else {}
     out: dict[str, Any] = {"jobs": jobs if takes_jobs else 1}
     for name in ("first", "again"):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         summary = flag_papers(engine, cfg, today=day, everything=True, **more)
         out[f"{name}_s"] = time.perf_counter() - start
+        out[f"{name}_cpu_s"] = time.process_time() - cpu
         out["judged"] = summary.judged
     engine.dispose()
     import tracker
@@ -192,7 +198,7 @@ def main() -> None:
                     got, copies[prefix] = timed_run(checkout, db, copy, args.today, args.jobs)
                     jobs[prefix] = got["jobs"]
                     judged += got["judged"] * (prefix == "")
-                    for k in ("first_s", "again_s"):
+                    for k in ("first_s", "again_s", "first_cpu_s", "again_cpu_s"):
                         key = f"{prefix}{k}:{db.name}"
                         best[key] = min(best.get(key, float("inf")), got[k])
                 if args.against:
@@ -206,8 +212,10 @@ def main() -> None:
             figures[f"{prefix}jobs"] = jobs.get(prefix)
             for k in ("first", "again"):
                 took = sum(v for key, v in best.items() if key.startswith(f"{prefix}{k}_s:"))
+                cpu = sum(v for key, v in best.items() if key.startswith(f"{prefix}{k}_cpu_s:"))
                 figures[f"{prefix}{k}_s"] = round(took, 2)
                 figures[f"{prefix}{k}_per_s"] = round(papers / took) if took else None
+                figures[f"{prefix}{k}_cpu_s"] = round(cpu, 2)
         if args.against:
             figures["identical"] = True
         for k, v in figures.items():
