@@ -223,6 +223,8 @@ class RunPlan:
     """Discovery beyond the abstract (PDF, arXiv, the Hub, project pages)."""
     check: Mapping[str, Any] | None = field(default_factory=dict)
     """Options of `check` (`max_age`, `budget`, `no_wait`, `connect_to`...)."""
+    flag_jobs: int = 1
+    """Processes reading and judging papers in the flag stage (`flag_papers`' `jobs`)."""
 
 
 class Observer:
@@ -289,6 +291,6 @@ def run(
         shown.done("check", checked)
         incomplete += _check_missed(checked)
     with shown.running("flag") as progress:
-        flagged = flag_papers(engine, settings, progress=progress)
+        flagged = flag_papers(engine, settings, progress=progress, jobs=plan.flag_jobs)
     shown.done("flag", flagged)
     return RunSummary(found, checked, flagged, tuple(incomplete))

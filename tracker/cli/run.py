@@ -13,7 +13,6 @@ from tracker.cli.app import DbOption, Exit, app, err, out, settings
 from tracker.cli.ingest import (
     Columns,
     InputFormat,
-    Jobs,
     Since,
     Strict,
     Until,
@@ -50,12 +49,28 @@ from tracker.sources.feeds import FeedApi, parse_feed
 from tracker.store import count_rows, open_db
 from tracker.store.feeds import watched_feeds
 from tracker.store.reporting import iter_report_views
+from tracker.workers import default_jobs
 
 RunSources = Annotated[
     list[str] | None,
     typer.Argument(
         help="Listing files (`-` reads standard input) or feeds (hf:daily, arxiv:cs.LG, ...); "
         "none: every watched feed (tracker watch list).",
+        show_default=False,
+    ),
+]
+
+
+RunJobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        envvar="TRACKER_JOBS",
+        min=1,
+        help="Processes extracting links and claims, and reading and judging papers when the "
+        "flag stage has many to judge, as `tracker flag --jobs` (default: usable cores, at "
+        "most 4; 1 does both in this process).",
         show_default=False,
     ),
 ]
@@ -72,7 +87,7 @@ def run(
     strict: Strict = False,
     column: Columns = None,
     input_format: InputFormat = None,
-    jobs: Jobs = None,
+    jobs: RunJobs = None,
     no_enrich: Annotated[
         bool,
         typer.Option(
@@ -174,6 +189,7 @@ def run(
             "rest": rest,
             "connect_to": routes,
         },
+        flag_jobs=jobs or default_jobs(),
     )
     engine = open_db(cfg.db_url)
     ran = pipeline.run(engine, cfg, read, plan, Shown())
