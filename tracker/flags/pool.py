@@ -29,6 +29,12 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from tracker.errors import StoreError
+from tracker.flags.facts import ProbeContext
+from tracker.store.engine import make_engine, write_failure
+from tracker.store.flag_due import papers_by_id, row_versions
 
 _ORPHAN_CHECK_S = 1.0
 
@@ -92,17 +98,12 @@ def _start(judging: Judging, parent: int) -> None:
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
-    from tracker.store.engine import make_engine
-
     _worker["engine"] = make_engine(judging.url, create=False)
     _worker["judging"] = judging
 
 
 def _judge(ids: list[int]) -> Judged:
-    from tracker.flags.facts import ProbeContext
-    from tracker.flags.run import judge_rows
-    from tracker.store.engine import write_failure
-    from tracker.store.flag_due import papers_by_id, row_versions
+    from tracker.flags.run import judge_rows  # which imports this module
 
     j: Judging = _worker["judging"]
     ctx = ProbeContext(today=j.today, grace_days=j.grace_days, stale_months=j.stale_months)
@@ -110,11 +111,19 @@ def _judge(ids: list[int]) -> Judged:
         with _worker["engine"].connect() as conn:
             versions = row_versions(conn, ids)  # before the facts: a change between reads shows
             return versions, judge_rows(conn, papers_by_id(conn, ids), ctx, kept=j.kept)
-    except Exception as exc:
-        failure = write_failure(exc, "reading facts to judge", "every batch saved before is kept")
-        if failure is None:
-            raise
-        raise failure from None
+    except DBAPIError as exc:
+        raise _failure(exc) from None
+
+
+def _failure(exc: DBAPIError) -> StoreError:
+    """The database's refusal as the one line the CLI prints (the driver's own exception
+    may not survive the trip back to the saving process)."""
+    doing, kept = "reading facts to judge", "every batch saved before is kept"
+    failure = write_failure(exc, doing, kept)
+    if failure is not None:
+        return failure
+    reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+    return StoreError(f"the database refused {doing} ({reason}); {kept}")
 
 
 def _exit_when_orphaned(parent: int) -> None:
