@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from tracker.errors import StoreError
@@ -60,7 +59,7 @@ class Judges:
     """`jobs` worker processes judging batches of paper ids (`submit`); a context manager
     that stops them on leaving, cancelling the batches not started."""
 
-    def __init__(self, engine: Engine, judging: Judging, jobs: int) -> None:
+    def __init__(self, judging: Judging, jobs: int) -> None:
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
         context = multiprocessing.get_context(method or "spawn")
         if method == "forkserver":

@@ -1,7 +1,8 @@
 """Flagging stored papers: read facts, run the pure probes, store answers and verdicts.
 
-The only module of `tracker.flags` that touches the database (through `tracker.store`), so
-`tracker run`, `tracker flag` and `tracker ack` share one code path.
+With `tracker.flags.pool`, whose worker processes read and judge batches for it, the only
+module of `tracker.flags` that touches the database (through `tracker.store`), so `tracker
+run`, `tracker flag` and `tracker ack` share one code path.
 
 A run judges only what may have changed (`tracker.store.flag_due`): papers whose facts changed
 since their last judgement, and papers whose deadline came (each judgement is stored with the
@@ -197,7 +198,7 @@ def flag_papers(
                 settings.stale_months,
                 plan.kept,
             )
-            with Judges(engine, judging, jobs) as judges:
+            with Judges(judging, jobs) as judges:
                 run.in_workers(judges, jobs * (1 + AHEAD))
         else:
             run.here()

@@ -4,8 +4,7 @@
 improves, the missing links and authors -- and hands it to a writer, which only writes:
 
 - `RowWriter` (SQLite, and any other database): INSERTs compiled by SQLAlchemy for the
-  dialect and run on plain tuples (`BulkInsert`), UPDATEs one row each, in the order given
-  (a flag run's many UPDATEs of one shape go through `BulkUpdate`).
+  dialect and run on plain tuples (`BulkInsert`), UPDATEs one row each, in the order given.
 - `CopyWriter` (PostgreSQL): `COPY ... FROM STDIN` straight into `paper`, `link` and
   `paper_author`, with the ids of new papers drawn from their sequence first, so links and
   authors need no look-up; the updates of a batch are copied into a temporary staging table
@@ -17,6 +16,9 @@ A writer is given values already checked against the stored rows, so neither nee
 before. Columns a caller does not give take their scalar Python default, as SQLAlchemy would
 fill them in, and every value passes through its column type's bind processor, so both writers
 store what an ORM insert would.
+
+`BulkInsert` and `BulkUpdate` also write a flag run's findings and paper state rows
+(`tracker.store.findings`, `tracker.store.paper_state`), thousands of rows of one shape a batch.
 """
 
 from __future__ import annotations
