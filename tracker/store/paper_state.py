@@ -59,22 +59,19 @@ def refresh_paper_state(
     rolled-up links and their codes (`tracker.store.codes`) that differ from the stored ones;
     `flagged_at` moves only with the verdict or flags (star counts change on every check)."""
     mine = [b for b in batch if b.paper_key in papers]
-
-    def tally(b: StoredFlags) -> str:
-        return tally_value(b.verdict_kind, papers[b.paper_key].code_status, b.flags)
-
-    tallies = code_ids(conn, TALLY, map(tally, mine))
+    texts = [tally_value(b.verdict_kind, papers[b.paper_key].code_status, b.flags) for b in mine]
+    tallies = code_ids(conn, TALLY, texts)
     checked = [(repo, lic) for repo, lic in (b.checked for b in mine) if repo and lic]
     licenses = code_ids(conn, LICENSE, (lic for _, lic in checked))
     repos = repo_ids(conn, (repo for repo, _ in checked))
     flagged: list[tuple[Any, ...]] = []
     rolled: list[tuple[Any, ...]] = []
     missing: list[dict[str, Any]] = []
-    for b in mine:
+    for b, text in zip(mine, texts, strict=True):
         row = papers[b.paper_key]
         repo, lic = b.checked
         rid = repos.get(repo) if repo and lic else None
-        codes = (tallies[tally(b)], rid, licenses[lic] if rid is not None and lic else None)
+        codes = (tallies[text], rid, licenses[lic] if rid is not None and lic else None)
         if row.paper_id is None:
             missing.append({"paper_id": row.id, **_named(b, codes), "flagged_at": now})
         elif row[_VERDICT] != b.verdict:
