@@ -9,14 +9,17 @@ the database's writer (`tracker.store.bulk`: multi-row INSERTs on SQLite, COPY o
 and the links of a paper inserted in the same batch are not looked up: it cannot have any yet.
 Papers arrive as `PaperRows` (plain tuples built by `tracker.rows`, possibly in another process),
 and the per-batch look-ups (stored identities, the ids of new papers with links, their stored
-links) are plain DBAPI statements (`_rows_in`).
+links) are plain DBAPI statements (`_rows_in`). On PostgreSQL each batch is saved in a thread
+while the caller gathers the next (`_SavedBehind`), one batch after the other as before.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 from bisect import insort
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -210,13 +213,89 @@ def save_rows(
     records which papers it brought)."""
     counts = SaveCounts()
     writer = writer_for(conn)
+
+    def save(batch: list[PaperRows]) -> None:
+        unique = _dedupe(batch)
+        ids = _save_batch(conn, writer, unique, counts, need_ids=saved is not None)
+        if saved is not None:
+            saved(unique, ids)
+
     with _bulk_settings(conn):
-        for batch in _batches(papers, BATCH):
-            unique = _dedupe(batch)
-            ids = _save_batch(conn, writer, unique, counts, need_ids=saved is not None)
-            if saved is not None:
-                saved(unique, ids)
+        if conn.dialect.name != "postgresql":
+            for batch in _batches(papers, BATCH):
+                save(batch)
+            return counts
+        with _SavedBehind(save) as behind:
+            for batch in _batches(papers, BATCH):
+                behind.put(batch)
     return counts
+
+
+class _SavedBehind:
+    """Batches saved in a thread of their own, in the order given, while the caller gathers
+    the next one (on PostgreSQL).
+
+    Saving a batch on PostgreSQL is mostly waiting for the server (look-ups, COPY, index and
+    trigger work), with the GIL released; gathering one is waiting for the extraction workers
+    and unpickling their rows. Done one after the other, the server sat idle while the next
+    batch was gathered and the gathering stood still while the server worked. Batches still
+    reach the database one at a time and in order, on the caller's connection and in its
+    transaction, so each sees every paper saved before it and the rows stored are the serial
+    path's. The caller's thread keeps reading the input, so its errors, progress and Ctrl-C
+    stay where they were; one batch at most waits to be saved. A failed save is raised to the
+    caller at its next `put` or when the block ends, and whatever ends the block (normally or
+    by an exception) waits for the batch being saved before the caller may use the connection
+    again (to roll back, say)."""
+
+    def __init__(self, save: Callable[[list[PaperRows]], None]) -> None:
+        self._save = save
+        self._todo: queue.Queue[list[PaperRows] | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="tracker-save", daemon=True)
+
+    def __enter__(self) -> _SavedBehind:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while (batch := self._todo.get()) is not None:
+            if self._error is None:  # after a failure, batches are taken and dropped
+                try:
+                    self._save(batch)
+                except BaseException as exc:  # raised in the caller's thread
+                    self._error = exc
+
+    def put(self, batch: list[PaperRows]) -> None:
+        """Hand `batch` over; raises what an earlier save raised."""
+        self._raise()
+        self._todo.put(batch)
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        if exc_type is not None:
+            with suppress(queue.Empty):  # not saved: the caller is failing anyway
+                self._todo.get_nowait()
+        self._todo.put(None)
+        _join(self._thread)
+        if exc_type is None:
+            self._raise()
+
+
+def _join(thread: threading.Thread) -> None:
+    """Wait for `thread` to end, even through a Ctrl-C, which is raised after: the thread may
+    be using the caller's connection until then."""
+    interrupted: KeyboardInterrupt | None = None
+    while thread.is_alive():
+        try:
+            thread.join()
+        except KeyboardInterrupt as exc:
+            interrupted = exc
+    if interrupted is not None:
+        raise interrupted
 
 
 BULK_CACHE_KIB = 64 * 1024
