@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -61,7 +62,14 @@ def test_a_batch_the_server_rejects_fails_the_save_and_stops_the_reading(
             )
         )
     rows = _rows(10 * SIZE)
-    read = [0]
+    read, tried = [0], [0]
+    save_batch = papers._save_batch
+
+    def counted_save(*args: Any, **kwargs: Any) -> list[int]:
+        tried[0] += 1
+        return save_batch(*args, **kwargs)
+
+    monkeypatch.setattr(papers, "_save_batch", counted_save)
 
     def counted() -> Iterator[PaperRows]:
         for row in rows:
@@ -78,6 +86,7 @@ def test_a_batch_the_server_rejects_fails_the_save_and_stops_the_reading(
     # the caller reads on while the failed batch is saved and gets the failure at its next
     # hand-over: one batch waiting, one handed over as the failure came, one more gathered
     assert 3 * SIZE <= read[0] <= 6 * SIZE
+    assert tried[0] == 3  # nothing after the failed batch was tried
     assert _stored(pg_url) == ["arxiv:2401.00100"]
 
 

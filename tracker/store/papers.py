@@ -271,9 +271,8 @@ class _SavedBehind:
         self._todo.put(batch)
 
     def _raise(self) -> None:
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
+        if self._error is not None:  # kept: the thread goes on dropping what it is given
+            raise self._error
 
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         if exc_type is not None:
