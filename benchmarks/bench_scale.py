@@ -15,7 +15,10 @@ repositories; a tenth promise code instead), then each backend runs in a fresh p
    saving batches of extracted papers -- identity look-ups and writes, most of it the
    database's -- and `ingest_extract_s` the rest of the ingest, mostly waiting for extracted
    papers (on PostgreSQL a batch is saved while the next is gathered, so only the waiting that
-   saving did not cover counts), and the commit;
+   saving did not cover counts), and the commit; `ingest_cpu_s`, `ingest_workers_cpu_s` and
+   (for a PostgreSQL server on this machine) `ingest_server_cpu_s` are the CPU seconds of the
+   ingesting process, its extraction workers and the server's backend, which compare across
+   runs on a busy machine far better than wall times;
 2. repository facts for every linked repository, bulk-inserted as a check would leave them
    (ok, unknown, not found, some never checked), untimed setup;
 3. check planning: what `tracker check` decides before its first request
@@ -207,13 +210,52 @@ def _timed_saving(papers: Any) -> list[float]:
     return spent
 
 
+def _cpu_s(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _server_process(engine: Any) -> int | None:
+    """The process id of the PostgreSQL backend behind the engine's (pooled) connection, when
+    the server runs on this machine and this process may read its CPU time; else None."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        pid, host = conn.exec_driver_sql("SELECT pg_backend_pid(), inet_server_addr()").one()
+    if host is not None and str(host) not in ("127.0.0.1", "::1"):
+        return None
+    try:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
+        _server_cpu_s(pid)
+    except (OSError, ValueError, IndexError):
+        return None
+    return int(pid) if name.startswith("postgres") else None
+
+
+def _server_cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _ingest(url: str, listing: Path, repos: int, jobs: int) -> dict[str, Any]:
+    """The ingest's times, and its CPU seconds (which other work on a busy machine moves far
+    less than wall times): the ingesting process with its saving thread, its extraction
+    workers, and a local PostgreSQL server's backend (None for a remote one, and SQLite, whose
+    work is the ingesting process's)."""
     from tracker import pipeline
     from tracker.store import open_db, papers
 
     engine = open_db(url)
     saving = _timed_saving(papers)
+    server = _server_process(engine)
+    cpu = (_cpu_s(resource.RUSAGE_SELF), _cpu_s(resource.RUSAGE_CHILDREN))
+    server_cpu = _server_cpu_s(server) if server is not None else 0.0
     took, peak, summary = _phase(lambda: pipeline.ingest(engine, [str(listing)], jobs=jobs))
+    if server is not None and _server_process(engine) == server:
+        server_spent: float | None = round(_server_cpu_s(server) - server_cpu, 2)
+    else:  # the ingest had another connection: its backend is gone
+        server_spent = None
+    spent = (_cpu_s(resource.RUSAGE_SELF) - cpu[0], _cpu_s(resource.RUSAGE_CHILDREN) - cpu[1])
     t = time.perf_counter()
     _insert_repositories(engine, repos)
     return {
@@ -223,6 +265,9 @@ def _ingest(url: str, listing: Path, repos: int, jobs: int) -> dict[str, Any]:
         "ingest_papers_per_s": round(summary.papers_seen / took),
         "ingest_extract_s": round(took - saving[0], 2),
         "ingest_store_s": round(saving[0], 2),
+        "ingest_cpu_s": round(spent[0], 2),
+        "ingest_workers_cpu_s": round(spent[1], 2),
+        "ingest_server_cpu_s": server_spent,
         "ingest_peak_mb": round(peak),
         "setup_repositories_s": round(time.perf_counter() - t, 2),
     }
@@ -358,6 +403,9 @@ ROWS = [
     ("ingest rate (papers/s)", "ingest_papers_per_s", "{:,}"),
     ("  not saving: extraction, commit (s)", "ingest_extract_s", "{:,.1f}"),
     ("  storing (s)", "ingest_store_s", "{:,.1f}"),
+    ("  CPU: ingesting process (s)", "ingest_cpu_s", "{:,.1f}"),
+    ("  CPU: extraction workers (s)", "ingest_workers_cpu_s", "{:,.1f}"),
+    ("  CPU: PostgreSQL backend (s)", "ingest_server_cpu_s", "{:,.1f}"),
     ("ingest peak memory (MB)", "ingest_peak_mb", "{:,}"),
     ("check planning, all (s)", "plan_s", "{:,.2f}"),
     ("  repositories due", "plan_due", "{:,}"),
@@ -384,7 +432,8 @@ def _table(results: dict[str, dict[str, Any] | None]) -> str:
         cells = []
         for n in names:
             r = results[n]
-            cells.append(f"{fmt.format(r[key]) if r and key in r else '-':>16}")
+            known = r is not None and r.get(key) is not None
+            cells.append(f"{fmt.format(r[key]) if known else '-':>16}")  # type: ignore[index]
         lines.append(f"{label:40}" + "".join(cells))
     return "\n".join(lines)
 

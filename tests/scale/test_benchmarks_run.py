@@ -60,6 +60,11 @@ def test_bench_scale_ingests_on_both_backends_and_compares_their_rates(tmp_path:
         assert "plan_s" not in figures_of and "flag_s" not in figures_of  # only the ingest ran
         parts = figures_of["ingest_extract_s"] + figures_of["ingest_store_s"]
         assert parts == pytest.approx(figures_of["ingest_s"], abs=0.02)
+        assert figures_of["ingest_cpu_s"] > 0 and figures_of["ingest_workers_cpu_s"] > 0
+    assert lite["ingest_server_cpu_s"] is None  # SQLite's work is the ingesting process's
+    server_cpu = post["ingest_server_cpu_s"]
+    local = pg.split("@")[-1].startswith(("127.0.0.1", "localhost", "[::1]"))
+    assert server_cpu is None if not local else 0 < server_cpu <= post["ingest_s"] + 0.05
     assert (got["sqlite_ingest_per_s"], got["pg_ingest_per_s"]) == (
         lite["ingest_papers_per_s"],
         post["ingest_papers_per_s"],
