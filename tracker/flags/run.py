@@ -31,6 +31,7 @@ from tracker.flags.pool import Judged, Judges, Judging
 from tracker.flags.probes import run_probes
 from tracker.flags.verdict import verdict
 from tracker.models import FlagSummary, Outcome, PaperFacts
+from tracker.store.bulk import bulk_cache
 from tracker.store.defaults import FLAG_NEVER, FLAG_NOW
 from tracker.store.facts import paper_facts
 from tracker.store.findings import PaperFlags, StoredFlags, save_stored, stored_form
@@ -113,7 +114,7 @@ def judge_rows(
         results = [flag_paper(f, ctx) for f in paper_facts(conn, rows)]
         if not kept:
             results = [replace(r, due=FLAG_NOW) for r in results]
-        return [stored_form(r) for r in results]
+        return [stored_form(r, row["id"]) for r, row in zip(results, rows, strict=True)]
 
 
 def judge_repositories(engine: Engine, *, everything: bool = False) -> int:
@@ -190,18 +191,8 @@ def flag_papers(
         whole = plan.everything or keys is not None
         run = _Run(conn, ctx, plan.kept, None if whole else day, keys, progress)
         run.due = count_due(conn, run.today, keys)
-        if jobs > 1 and run.due >= PARALLEL_FROM:
-            judging = Judging(
-                engine.url.render_as_string(hide_password=False),
-                day,
-                settings.grace_days,
-                settings.stale_months,
-                plan.kept,
-            )
-            with Judges(judging, jobs) as judges:
-                run.in_workers(judges, jobs * (1 + AHEAD))
-        else:
-            run.here()
+        with bulk_cache(conn):
+            run.judge(engine, settings, day, jobs)
         state = {"latest": plan.latest.isoformat()}
         if keys is None:
             state["rules"] = plan.rules
@@ -233,6 +224,22 @@ class _Run:
 
     def start(self) -> Cursor:
         return 0 if self.today is None else (FLAG_NOW, 0)
+
+    def judge(self, engine: Engine, settings: Settings, day: dt.date, jobs: int) -> None:
+        """Judge and save every batch: in `jobs` worker processes with at least
+        `PARALLEL_FROM` papers due, else here."""
+        if jobs < 2 or self.due < PARALLEL_FROM:
+            self.here()
+            return
+        judging = Judging(
+            engine.url.render_as_string(hide_password=False),
+            day,
+            settings.grace_days,
+            settings.stale_months,
+            self.kept,
+        )
+        with Judges(judging, jobs) as judges:
+            self.in_workers(judges, jobs * (1 + AHEAD))
 
     def here(self) -> None:
         """Read, judge and save each batch in this process, under the write lock."""

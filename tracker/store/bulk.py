@@ -24,7 +24,8 @@ store what an ORM insert would.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import chain
 from operator import itemgetter
 from typing import Any, Protocol
@@ -44,6 +45,12 @@ LINK_KEYS = ("paper_id", "found_in", *LINK_COLUMNS)
 AUTHOR_KEYS = ("paper_id", "position", "name", "orcid", "openalex_id", "profile")
 """The columns of each author row given to `insert_authors`."""
 _ROWS_PER_INSERT = 500
+BULK_CACHE_KIB = 64 * 1024
+"""SQLite page cache while saving (its default is 2 MiB). A save of papers or of a flag
+run's judgements writes into a dozen indexes at scattered places; with the default, their
+pages are evicted and read back over and over (`benchmarks/bench_scale.py` and
+`benchmarks/bench_flag.py` measure the saves). Pages are cached only as they are read, so a
+small save never fills it, and the connection gets its own size back after."""
 
 Changes = tuple[int, dict[str, object]]
 """`(id, {column: new value})`: one UPDATE of one row."""
@@ -199,6 +206,47 @@ class BulkUpdate:
                 self._order(cells) if self._order else dict(zip(self._names, cells, strict=True))
             )
         conn.exec_driver_sql(self._sql, params)
+
+
+@contextmanager
+def bulk_cache(conn: Connection) -> Iterator[None]:
+    """SQLite: the page cache of `BULK_CACHE_KIB` for what runs inside (nothing elsewhere)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(before or 0)}")
+
+
+class InList:
+    """`SELECT ... WHERE column IN (values)` written once per dialect and run on plain
+    values: rows come back as the driver gives them (no result processing, so in their
+    stored form: a SQLite date is its text). SQLAlchemy's expanding parameters re-render the
+    statement on every run, which cost a flag run's saving process more than the query: here
+    SQLite gets a placeholder per value (in statements of at most its parameter limit) and
+    PostgreSQL the list as one array (`= ANY`)."""
+
+    def __init__(self, conn: Connection, head: str, column: str) -> None:
+        self._head = f"{head} WHERE {column}"
+        self._array = conn.dialect.name == "postgresql"
+        self._mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        self._per = _sqlite_max_params(conn)
+
+    def rows(self, conn: Connection, values: Sequence[object]) -> list[Any]:
+        if not values:
+            return []
+        if self._array:
+            return conn.exec_driver_sql(f"{self._head} = ANY(%s)", (list(values),)).fetchall()
+        out: list[Any] = []
+        for start in range(0, len(values), self._per):
+            part = tuple(values[start : start + self._per])
+            marks = ", ".join([self._mark] * len(part))
+            out += conn.exec_driver_sql(f"{self._head} IN ({marks})", part).fetchall()
+        return out
 
 
 def _bucket(n: int) -> int:

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tracker.store.bulk import InList
 from tracker.store.schema import PaperState as S
 from tracker.store.schema import Repository as R
 from tracker.store.schema import SummaryCode as C
@@ -71,10 +72,9 @@ def code_ids(conn: Connection, kind: str, values: Iterable[str]) -> dict[str, in
 def repo_ids(conn: Connection, keys: Iterable[str]) -> dict[str, int]:
     """The id of each repository key (the `checked_repo` of rolled-up papers)."""
     wanted = sorted(set(keys))
-    if not wanted:
-        return {}
-    q = select(R.c.key, R.c.id).where(R.c.key.in_(wanted))
-    return {str(k): int(i) for k, i in conn.execute(q)}
+    q = conn.dialect.identifier_preparer.quote
+    ask = InList(conn, f"SELECT {q('key')}, id FROM {q(R.name)}", q("key"))
+    return {str(k): int(i) for k, i in ask.rows(conn, wanted)}
 
 
 def can_pack(conn: Connection) -> bool:

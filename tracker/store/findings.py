@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Dialect, and_, bindparam, delete, insert, select, update
 
 from tracker.models import Finding, Outcome
-from tracker.store.bulk import BulkInsert
+from tracker.store.bulk import BulkInsert, InList
 from tracker.store.defaults import FLAG_NEVER, utcnow
 from tracker.store.paper_state import refresh_paper_state, stored_state
 from tracker.store.rollup import ROLLUP_COLUMNS, PaperRollup
@@ -57,7 +57,7 @@ class StoredFlags(NamedTuple):
     process: pickling these costs a fraction of pickling `PaperFlags` (no dataclass per probe
     answer, no answer that is not stored), and the saving process no longer encodes evidence."""
 
-    paper_key: str
+    paper_id: int
     findings: tuple[tuple[Any, ...], ...]
     """Per kept answer (TRUE or ERROR): code, subject, then the `FINDING_CONTENT` values."""
     verdict: tuple[Any, ...]
@@ -96,51 +96,45 @@ def _values(f: Finding) -> tuple[Any, ...]:
     )
 
 
-def stored_form(b: PaperFlags) -> StoredFlags:
-    """What `save_stored` writes for `b`."""
+def stored_form(b: PaperFlags, paper_id: int) -> StoredFlags:
+    """What `save_stored` writes for `b`, the judgement of the paper with this id."""
     return StoredFlags(
-        b.paper_key,
+        paper_id,
         tuple((f.code, f.subject, *_values(f)) for f in b.findings if f.outcome in _KEPT),
         (b.verdict, b.verdict_kind, b.flags, b.acknowledged),
         (*_rolled_up(b.rollup), b.release_days, b.due),
     )
 
 
-def save_findings(conn: Connection, batch: Sequence[PaperFlags]) -> int:
-    """Store the answers and verdicts of `batch` in the caller's transaction; returns how many
-    finding rows were inserted, updated or deleted."""
-    return save_stored(conn, [stored_form(b) for b in batch])
-
-
 def save_stored(conn: Connection, batch: Sequence[StoredFlags]) -> int:
-    """`save_findings` of judgements already in their stored form."""
+    """Store the answers and verdicts of `batch` in the caller's transaction (a paper deleted
+    since it was judged is left out); returns how many finding rows were inserted, updated or
+    deleted."""
     fr = FindingRow
-    papers = stored_state(conn, [b.paper_key for b in batch])
-    ids = [r.id for r in papers.values()]
-    cols = (fr.c.id, fr.c.paper_id, fr.c.code, fr.c.subject, *(fr.c[c] for c in FINDING_CONTENT))
+    papers = stored_state(conn, [b.paper_id for b in batch])
     have = {
         (r[1], r[2], r[3]): (r[0], tuple(r[4:]))
-        for r in conn.execute(select(*cols).where(fr.c.paper_id.in_(ids)))
+        for r in _stored_findings(conn).rows(conn, list(papers))
     }
+    stored = _stored_content(conn.dialect)
     now, wanted = utcnow(), set()
     inserts: list[tuple[Any, ...]] = []
     updates: list[dict[str, Any]] = []
     for b in batch:
-        row = papers.get(b.paper_key)
-        if row is None:
+        if b.paper_id not in papers:
             continue
+        pid = b.paper_id
         for code, subject, *content in b.findings:
-            ident = (row.id, code, subject)
+            ident = (pid, code, subject)
             wanted.add(ident)
-            vals = tuple(content)
             old = have.get(ident)
             if old is None:
-                inserts.append((row.id, code, subject, *vals))
-            elif old[1] != vals:
+                inserts.append((pid, code, subject, *content))
+            elif old[1] != tuple(content) and old[1] != stored(content):
                 updates.append(
                     {
                         "fid": old[0],
-                        **dict(zip(FINDING_CONTENT, vals, strict=True)),
+                        **dict(zip(FINDING_CONTENT, content, strict=True)),
                         "updated_at": now,
                     }
                 )
@@ -155,6 +149,33 @@ def save_stored(conn: Connection, batch: Sequence[StoredFlags]) -> int:
         conn.execute(delete(fr).where(fr.c.id.in_(gone)))
     refresh_paper_state(conn, batch, papers, now)
     return len(inserts) + len(updates) + len(gone)
+
+
+def _stored_findings(conn: Connection) -> InList:
+    """The finding rows of paper ids: id, paper_id, code, subject, then `FINDING_CONTENT`."""
+    q = conn.dialect.identifier_preparer.quote
+    cols = ", ".join(q(c) for c in ("id", "paper_id", "code", "subject", *FINDING_CONTENT))
+    return InList(conn, f"SELECT {cols} FROM {q(FindingRow.name)}", "paper_id")
+
+
+def _stored_content(dialect: Dialect) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """A finding's `FINDING_CONTENT` values as the driver gives the stored ones back (SQLite:
+    a date as its text), to compare with `_stored_findings`' rows. Values equal as they are
+    need no converting: a value with a converter (a date) equals its stored form only when
+    both are empty."""
+    procs = [
+        (i, proc)
+        for i, c in enumerate(FINDING_CONTENT)
+        if (proc := FindingRow.c[c].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+
+    def stored(content: list[Any]) -> tuple[Any, ...]:
+        for i, proc in procs:
+            if content[i] is not None:
+                content = [*content[:i], proc(content[i]), *content[i + 1 :]]
+        return tuple(content)
+
+    return stored
 
 
 def paper_id(conn: Connection, ref: str) -> tuple[int, str] | None:
@@ -203,7 +224,6 @@ __all__ = [
     "delete_ack",
     "paper_id",
     "save_ack",
-    "save_findings",
     "save_stored",
     "stored_form",
 ]

@@ -14,12 +14,12 @@ statuses (the covering indexes need them), emptying `tally_code` when the code s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Dialect, insert, select
 
-from tracker.store.bulk import BulkUpdate
+from tracker.store.bulk import BulkUpdate, InList
 from tracker.store.codes import CODE_COLUMNS, LICENSE, TALLY, code_ids, repo_ids, tally_value
 from tracker.store.rollup import ROLLUP_COLUMNS
 from tracker.store.schema import Paper
@@ -36,48 +36,74 @@ STATE_COLUMNS = (*ROLLUP_COLUMNS, "release_days", "flag_due")
 STORED_COLUMNS = (*VERDICT_COLUMNS, *STATE_COLUMNS, *CODE_COLUMNS)
 """The state columns a flag run writes (`flagged_at` besides, when the verdict moves), in the
 order `stored_state` reads them."""
-_VERDICT = slice(4, 4 + len(VERDICT_COLUMNS))
+_ID, _CODE_STATUS, _HAS_STATE = 0, 1, 2
+"""Where `stored_state`'s rows hold the paper's id, its code status and the state's key."""
+_VERDICT = slice(3, 3 + len(VERDICT_COLUMNS))
 _STATE = slice(_VERDICT.stop, _VERDICT.stop + len(STATE_COLUMNS))
 _CODES = slice(_STATE.stop, _STATE.stop + len(CODE_COLUMNS))
 
 
-def stored_state(conn: Connection, keys: Sequence[str]) -> dict[str, Any]:
-    """Per paper key: its id, code status and stored state (None for a paper with no row)."""
-    p = Paper
-    q = (
-        select(p.c.id, p.c.key, p.c.code_status, S.c.paper_id, *(S.c[c] for c in STORED_COLUMNS))
-        .select_from(p.outerjoin(S, S.c.paper_id == p.c.id))
-        .where(p.c.key.in_(list(keys)))
+def stored_state(conn: Connection, ids: Sequence[int]) -> dict[int, Any]:
+    """Per id of a stored paper: its id, code status and stored state (None for a paper with
+    no row), one plain row each, the stored values as the driver gives them
+    (`stored_values`)."""
+    q = conn.dialect.identifier_preparer.quote
+    cols = ", ".join(f"s.{q(c)}" for c in ("paper_id", *STORED_COLUMNS))
+    head = (
+        f"SELECT p.id, p.code_status, {cols} FROM {q(Paper.name)} AS p "
+        f"LEFT OUTER JOIN {q(S.name)} AS s ON s.paper_id = p.id"
     )
-    return {r.key: r for r in conn.execute(q)}
+    return {r[0]: r for r in InList(conn, head, "p.id").rows(conn, list(ids))}
+
+
+def stored_values(dialect: Dialect) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """`StoredFlags.state` as the driver gives the stored columns back (SQLite: a date as its
+    text), to compare with `stored_state`'s rows without converting those."""
+    procs = [
+        (i, proc)
+        for i, c in enumerate(STATE_COLUMNS)
+        if (proc := S.c[c].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    ]
+    if not procs:
+        return tuple
+
+    def stored(state: tuple[Any, ...]) -> tuple[Any, ...]:
+        cells = list(state)
+        for i, proc in procs:
+            if cells[i] is not None:
+                cells[i] = proc(cells[i])
+        return tuple(cells)
+
+    return stored
 
 
 def refresh_paper_state(
-    conn: Connection, batch: Sequence[StoredFlags], papers: dict[str, Any], now: object
+    conn: Connection, batch: Sequence[StoredFlags], papers: dict[int, Any], now: object
 ) -> None:
     """Write the judgements of `batch` (papers: `stored_state` of their keys): verdicts,
     rolled-up links and their codes (`tracker.store.codes`) that differ from the stored ones;
     `flagged_at` moves only with the verdict or flags (star counts change on every check)."""
-    mine = [b for b in batch if b.paper_key in papers]
-    texts = [tally_value(b.verdict_kind, papers[b.paper_key].code_status, b.flags) for b in mine]
+    mine = [b for b in batch if b.paper_id in papers]
+    texts = [tally_value(b.verdict_kind, papers[b.paper_id][_CODE_STATUS], b.flags) for b in mine]
     tallies = code_ids(conn, TALLY, texts)
     checked = [(repo, lic) for repo, lic in (b.checked for b in mine) if repo and lic]
     licenses = code_ids(conn, LICENSE, (lic for _, lic in checked))
     repos = repo_ids(conn, (repo for repo, _ in checked))
+    stored = stored_values(conn.dialect)
     flagged: list[tuple[Any, ...]] = []
     rolled: list[tuple[Any, ...]] = []
     missing: list[dict[str, Any]] = []
     for b, text in zip(mine, texts, strict=True):
-        row = papers[b.paper_key]
+        row = papers[b.paper_id]
         repo, lic = b.checked
         rid = repos.get(repo) if repo and lic else None
         codes = (tallies[text], rid, licenses[lic] if rid is not None and lic else None)
-        if row.paper_id is None:
-            missing.append({"paper_id": row.id, **_named(b, codes), "flagged_at": now})
+        if row[_HAS_STATE] is None:
+            missing.append({"paper_id": row[_ID], **_named(b, codes), "flagged_at": now})
         elif row[_VERDICT] != b.verdict:
-            flagged.append((*b.state, *codes, *b.verdict, now, row.id))
-        elif row[_STATE] != b.state or row[_CODES] != codes:
-            rolled.append((*b.state, *codes, row.id))
+            flagged.append((*b.state, *codes, *b.verdict, now, row[_ID]))
+        elif row[_STATE] != stored(b.state) or row[_CODES] != codes:
+            rolled.append((*b.state, *codes, row[_ID]))
     if flagged:
         BulkUpdate(conn, S, (*_WRITTEN, *VERDICT_COLUMNS, "flagged_at"), "paper_id").run(
             conn, flagged
@@ -118,4 +144,5 @@ __all__ = [
     "S",
     "refresh_paper_state",
     "stored_state",
+    "stored_values",
 ]

@@ -31,7 +31,16 @@ from sqlalchemy import Connection, Table, select
 from tracker.extract.identity import paper_key
 from tracker.models import ExtractedPaper
 from tracker.rows import PAPER_COLUMNS, SOURCE_REF, PaperRows, paper_rows
-from tracker.store.bulk import AUTHOR_UPDATES, AUTHORS, LINKS, PAPERS, Changes, Writer, writer_for
+from tracker.store.bulk import (
+    AUTHOR_UPDATES,
+    AUTHORS,
+    LINKS,
+    PAPERS,
+    Changes,
+    Writer,
+    bulk_cache,
+    writer_for,
+)
 from tracker.store.defaults import utcnow
 
 BATCH = 2000
@@ -297,18 +306,11 @@ def _join(thread: threading.Thread) -> None:
         raise interrupted
 
 
-BULK_CACHE_KIB = 64 * 1024
-"""SQLite page cache while saving (its default is 2 MiB). Saving inserts into a dozen indexes
-at scattered places; with the default, their pages are evicted and read back over and over
-(`benchmarks/bench_scale.py` measures the save). Pages are cached only as they are
-read, so a small save never fills it, and the connection gets its own size back after."""
-
-
 @contextmanager
 def _bulk_settings(conn: Connection) -> Iterator[None]:
-    """The database's settings for a bulk save (`_bulk_cache`, `_index_lookups`), restored
-    after it."""
-    with _bulk_cache(conn), _index_lookups(conn):
+    """The database's settings for a bulk save (`tracker.store.bulk.bulk_cache`,
+    `_index_lookups`), restored after it."""
+    with bulk_cache(conn), _index_lookups(conn):
         yield
 
 
@@ -329,19 +331,6 @@ def _index_lookups(conn: Connection) -> Iterator[None]:
     conn.exec_driver_sql("SELECT set_config('enable_seqscan', 'off', true)")
     yield
     conn.exec_driver_sql("SELECT set_config('enable_seqscan', %(v)s, true)", {"v": before})
-
-
-@contextmanager
-def _bulk_cache(conn: Connection) -> Iterator[None]:
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size={int(before or 0)}")
 
 
 def _save_batch(
