@@ -177,8 +177,7 @@ class BulkUpdate:
     `executemany` with the columns' bind processors applied: building SQLAlchemy's parameters
     row by row cost a flag run's saving process more than the statement itself."""
 
-    def __init__(self, conn: Connection, table: Table, keys: tuple[str, ...], by: str) -> None:
-        dialect = conn.dialect
+    def __init__(self, dialect: Dialect, table: Table, keys: tuple[str, ...], by: str) -> None:
         stmt = update(table).where(table.c[by] == bindparam("by_value"))
         compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
         self._sql = str(compiled)

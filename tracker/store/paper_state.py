@@ -15,6 +15,9 @@ statuses (the covering indexes need them), emptying `tally_code` when the code s
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
+from itertools import compress
+from operator import ne
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Dialect, insert, select
@@ -80,9 +83,10 @@ def stored_values(dialect: Dialect) -> Callable[[tuple[Any, ...]], tuple[Any, ..
 def refresh_paper_state(
     conn: Connection, batch: Sequence[StoredFlags], papers: dict[int, Any], now: object
 ) -> None:
-    """Write the judgements of `batch` (papers: `stored_state` of their keys): verdicts,
-    rolled-up links and their codes (`tracker.store.codes`) that differ from the stored ones;
-    `flagged_at` moves only with the verdict or flags (star counts change on every check)."""
+    """Write the judgements of `batch` (papers: `stored_state` of their ids): the verdicts,
+    rolled-up links and their codes (`tracker.store.codes`) that differ from the stored ones,
+    each row's changed columns only; `flagged_at` moves only with the verdict or flags (star
+    counts change on every check)."""
     mine = [b for b in batch if b.paper_id in papers]
     texts = [tally_value(b.verdict_kind, papers[b.paper_id][_CODE_STATUS], b.flags) for b in mine]
     tallies = code_ids(conn, TALLY, texts)
@@ -90,8 +94,7 @@ def refresh_paper_state(
     licenses = code_ids(conn, LICENSE, (lic for _, lic in checked))
     repos = repo_ids(conn, (repo for repo, _ in checked))
     stored = stored_values(conn.dialect)
-    flagged: list[tuple[Any, ...]] = []
-    rolled: list[tuple[Any, ...]] = []
+    changes: dict[tuple[int, ...], list[tuple[Any, ...]]] = {}
     missing: list[dict[str, Any]] = []
     for b, text in zip(mine, texts, strict=True):
         row = papers[b.paper_id]
@@ -100,21 +103,36 @@ def refresh_paper_state(
         codes = (tallies[text], rid, licenses[lic] if rid is not None and lic else None)
         if row[_HAS_STATE] is None:
             missing.append({"paper_id": row[_ID], **_named(b, codes), "flagged_at": now})
-        elif row[_VERDICT] != b.verdict:
-            flagged.append((*b.state, *codes, *b.verdict, now, row[_ID]))
-        elif row[_STATE] != stored(b.state) or row[_CODES] != codes:
-            rolled.append((*b.state, *codes, row[_ID]))
-    if flagged:
-        BulkUpdate(conn, S, (*_WRITTEN, *VERDICT_COLUMNS, "flagged_at"), "paper_id").run(
-            conn, flagged
-        )
-    if rolled:
-        BulkUpdate(conn, S, _WRITTEN, "paper_id").run(conn, rolled)
+            continue
+        new = (*stored(b.state), *codes, *b.verdict)
+        old = row[_STATE] + row[_CODES] + row[_VERDICT]
+        if new == old:
+            continue
+        which = tuple(compress(_POSITIONS, map(ne, new, old)))
+        if row[_VERDICT] != b.verdict:
+            which += (_FLAGGED_AT,)
+        values = (*b.state, *codes, *b.verdict, now)
+        changes.setdefault(which, []).append((*(values[i] for i in which), row[_ID]))
+    for which, rows in changes.items():
+        _update(conn.dialect, tuple(_WRITTEN[i] for i in which)).run(conn, rows)
     if missing:
         _insert_missing(conn, missing)
 
 
-_WRITTEN = (*STATE_COLUMNS, *CODE_COLUMNS)
+_WRITTEN = (*STATE_COLUMNS, *CODE_COLUMNS, *VERDICT_COLUMNS, "flagged_at")
+"""What a judgement may change in a state row, in the order `refresh_paper_state` compares
+them (`flagged_at` last: it moves with the verdict columns only)."""
+_POSITIONS = range(len(_WRITTEN) - 1)
+_FLAGGED_AT = len(_WRITTEN) - 1
+
+
+@lru_cache(maxsize=256)
+def _update(dialect: Dialect, columns: tuple[str, ...]) -> BulkUpdate:
+    """The UPDATE of these state columns, compiled once per dialect: a row is written with
+    the columns that change only, so SQLite leaves alone the indexes of the others (a
+    judgement that moved a star count rewrites `ix_paper_state_stars` and no covering index);
+    a batch has a few such sets."""
+    return BulkUpdate(dialect, S, columns, "paper_id")
 
 
 def _named(b: StoredFlags, codes: tuple[Any, ...]) -> dict[str, Any]:
