@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, event, insert, select, update
 
 from tests.factories import paper
 from tracker.store import open_db, save_papers
+from tracker.store.bulk import InList
 from tracker.store.defaults import FLAG_NEVER, FLAG_NOW
-from tracker.store.schema import Link, Paper, PaperState
+from tracker.store.findings import StoredFlags, save_stored
+from tracker.store.rollup import ROLLUP_COLUMNS, PaperRollup
+from tracker.store.schema import Link, Paper, PaperState, SummaryCode
 
 P, S = Paper, PaperState
 COPIES = ("published", "code_status", "weights_status")
@@ -142,3 +146,74 @@ def test_a_deleted_paper_takes_its_state_with_it(engine: Engine) -> None:
             == conn.execute(select(P.c.id)).scalars().all()
         )
     assert left == ["arxiv:2401.00002"]
+
+
+def _judgement(pid: int, stars: int | None, verdict: str = "Code available") -> StoredFlags:
+    rollup = PaperRollup(
+        link_urls="https://github.com/lab/model",
+        repo_status="ok",
+        repo_license="MIT",
+        stars=stars,
+        checked_repo="lab/model",
+        checked_license="MIT",
+        checked_repos=1,
+        checklist_score=4,
+    )
+    state = (*(getattr(rollup, c) for c in ROLLUP_COLUMNS), None, FLAG_NEVER)
+    return StoredFlags(pid, (), (verdict, "available", "", ""), state)
+
+
+def test_a_judgement_writes_the_state_columns_that_changed_and_nothing_else(
+    engine: Engine,
+) -> None:
+    with engine.begin() as conn:
+        save_papers(conn, [paper(1, "lab/model")])
+        pid = conn.execute(select(P.c.id)).scalar_one()
+        save_stored(conn, [_judgement(pid, 10)])
+    first = _state(engine, "arxiv:2401.00001")
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE") and "paper_state" in statement:
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with engine.begin() as conn:
+            save_stored(conn, [_judgement(pid, 10)])  # the same: nothing written
+            assert statements == []
+            save_stored(conn, [_judgement(pid, 11)])
+            assert len(statements) == 1
+            sets = statements[0].split(" SET ", 1)[1].split(" WHERE ", 1)[0]
+            assert [part.split("=")[0].strip().strip('"') for part in sets.split(",")] == ["stars"]
+            save_stored(conn, [_judgement(pid, 11, "Code available, 2 issues")])
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    sets = statements[1].split(" SET ", 1)[1].split(" WHERE ", 1)[0]
+    assert [part.split("=")[0].strip().strip('"') for part in sets.split(",")] == [
+        "verdict",
+        "flagged_at",
+    ]
+    last = _state(engine, "arxiv:2401.00001")
+    assert first is not None and last is not None
+    assert last == {**first, "stars": 11, "verdict": "Code available, 2 issues",
+                    "flagged_at": last["flagged_at"]}  # fmt: skip
+    assert last["flagged_at"] >= first["flagged_at"]
+
+
+@pytest.mark.parametrize("limit", [7, 1000])
+def test_an_id_list_longer_than_one_statement_binds_reads_every_row_once(
+    engine: Engine, limit: int
+) -> None:
+    values = [f"value {i}" for i in range(60)]
+    with engine.begin() as conn:
+        conn.execute(insert(SummaryCode), [{"kind": "test", "value": v} for v in values])
+        if conn.dialect.name == "sqlite":
+            raw = conn.connection.dbapi_connection
+            raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)  # type: ignore[union-attr]
+        ask = InList(conn, "SELECT value, kind FROM summary_code", "value")
+        asked = [*values[::2], "absent", values[0], *values[1::4]]
+        got = ask.rows(conn, asked)
+    assert sorted(tuple(r) for r in got) == sorted(
+        (v, "test") for v in {*values[::2], *values[1::4]}
+    )

@@ -235,16 +235,21 @@ class InList:
         self._mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         self._per = _sqlite_max_params(conn)
 
-    def rows(self, conn: Connection, values: Sequence[object]) -> list[Any]:
-        if not values:
+    def rows(self, conn: Connection, values: Iterable[object]) -> list[Any]:
+        """The rows whose column holds one of `values` (each row once)."""
+        unique = list(dict.fromkeys(values))
+        if not unique:
             return []
         if self._array:
-            return conn.exec_driver_sql(f"{self._head} = ANY(%s)", (list(values),)).fetchall()
+            return conn.exec_driver_sql(f"{self._head} = ANY(%s)", (unique,)).fetchall()
         out: list[Any] = []
-        for start in range(0, len(values), self._per):
-            part = tuple(values[start : start + self._per])
-            marks = ", ".join([self._mark] * len(part))
-            out += conn.exec_driver_sql(f"{self._head} IN ({marks})", part).fetchall()
+        for start in range(0, len(unique), self._per):
+            part = unique[start : start + self._per]
+            # padded with its last value to a power of two: statements of a few sizes (`_bucket`)
+            n = min(self._per, 1 << (len(part) - 1).bit_length())
+            marks = ", ".join([self._mark] * n)
+            bound = (*part, *[part[-1]] * (n - len(part)))
+            out += conn.exec_driver_sql(f"{self._head} IN ({marks})", bound).fetchall()
         return out
 
 
