@@ -119,9 +119,10 @@ class _Columns:
         if not self._row_procs:
             return [row + tail for row in rows]
         out = []
+        procs = [(i, memoized(proc)) for i, proc in self._row_procs]
         for row in rows:
             cells = list(row)
-            for i, proc in self._row_procs:
+            for i, proc in procs:
                 cells[i] = proc(cells[i])  # type: ignore[misc]
             out.append((*cells, *tail))
         return out
@@ -197,14 +198,34 @@ class BulkUpdate:
         if not rows:
             return
         params: list[Any] = []
+        procs = [(i, memoized(proc)) for i, proc in self._procs]
         for row in rows:
             cells = list(row)
-            for i, proc in self._procs:
+            for i, proc in procs:
                 cells[i] = proc(cells[i])
             params.append(
                 self._order(cells) if self._order else dict(zip(self._names, cells, strict=True))
             )
         conn.exec_driver_sql(self._sql, params)
+
+
+def memoized(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`proc` (a bind processor) computed once per distinct value: the rows of a flag run's
+    batch share a few dates and one time stamp, and converting each cell again cost more than
+    the UPDATE's own parameters."""
+    done: dict[tuple[type, object], object] = {}
+
+    def once(value: Any) -> Any:
+        key = (type(value), value)
+        try:
+            return done[key]
+        except KeyError:
+            done[key] = out = proc(value)
+            return out
+        except TypeError:  # a value that cannot be a key: converted each time
+            return proc(value)
+
+    return once
 
 
 @contextmanager
@@ -297,13 +318,16 @@ class RowWriter:
             conn.execute(update(AUTHORS).where(AUTHORS.c.id == aid).values(**values))
 
 
-class _StagedUpdate:
+class StagedUpdate:
     """The UPDATEs of one batch on one table as a single `UPDATE ... FROM` a temporary table
-    filled by COPY: a row per changed id with its final values and a bit mask of the columns
-    that change, so a column no change names keeps what is stored (as a per-row UPDATE of the
-    changed columns would leave it, whatever another transaction wrote there)."""
+    filled by COPY (PostgreSQL through psycopg): a row per changed key (`by`) with its final
+    values and a bit mask of the columns that change, so a column no change names keeps what
+    is stored (as a per-row UPDATE of the changed columns would leave it, whatever another
+    transaction wrote there)."""
 
-    def __init__(self, conn: Connection, table: Table, columns: tuple[str, ...]) -> None:
+    def __init__(
+        self, conn: Connection, table: Table, columns: tuple[str, ...], by: str = "id"
+    ) -> None:
         q = conn.dialect.identifier_preparer.quote
         self._table = table
         self._columns = columns
@@ -316,16 +340,16 @@ class _StagedUpdate:
         cols = ", ".join(q(c) for c in columns)
         self._create = (
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {self._stage} ON COMMIT DROP AS "
-            f"SELECT {q('id')}, 0 AS mask, {cols} FROM {q(table.name)} WITH NO DATA"
+            f"SELECT {q(by)}, 0 AS mask, {cols} FROM {q(table.name)} WITH NO DATA"
         )
-        self._copy = f"COPY {self._stage} ({q('id')}, mask, {cols}) FROM STDIN"
+        self._copy = f"COPY {self._stage} ({q(by)}, mask, {cols}) FROM STDIN"
         sets = ", ".join(
             f"{q(c)} = CASE WHEN s.mask & {self._bit[c]} <> 0 THEN s.{q(c)} ELSE t.{q(c)} END"
             for c in columns
         )
         self._update = (
             f"UPDATE {q(table.name)} AS t SET {sets} FROM {self._stage} AS s "
-            f"WHERE t.{q('id')} = s.{q('id')}"
+            f"WHERE t.{q(by)} = s.{q(by)}"
         )
 
     def run(self, raw: Any, changes: Sequence[Changes]) -> None:
@@ -392,8 +416,8 @@ class CopyWriter:
         ).scalar()
         if not self._sequence:
             raise StoreError("paper.id has no sequence to draw new ids from")
-        self._paper_updates = _StagedUpdate(conn, PAPERS, PAPER_UPDATES)
-        self._author_updates = _StagedUpdate(conn, AUTHORS, AUTHOR_UPDATES)
+        self._paper_updates = StagedUpdate(conn, PAPERS, PAPER_UPDATES)
+        self._author_updates = StagedUpdate(conn, AUTHORS, AUTHOR_UPDATES)
 
     @staticmethod
     def _raw(conn: Connection) -> Any:

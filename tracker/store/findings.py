@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Dialect, and_, bindparam, delete, insert, select, update
 
 from tracker.models import Finding, Outcome
-from tracker.store.bulk import BulkInsert, InList
+from tracker.store.bulk import BulkInsert, InList, memoized
 from tracker.store.defaults import FLAG_NEVER, utcnow
 from tracker.store.paper_state import refresh_paper_state, stored_state
 from tracker.store.rollup import ROLLUP_COLUMNS, PaperRollup
@@ -164,7 +164,7 @@ def _stored_content(dialect: Dialect) -> Callable[[list[Any]], tuple[Any, ...]]:
     need no converting: a value with a converter (a date) equals its stored form only when
     both are empty."""
     procs = [
-        (i, proc)
+        (i, memoized(proc))
         for i, c in enumerate(FINDING_CONTENT)
         if (proc := FindingRow.c[c].type.dialect_impl(dialect).bind_processor(dialect))
     ]
