@@ -105,7 +105,9 @@ class _Columns:
         self.defaults = defaults
         self.keys = (*row_keys, *self.shared)
         self.procs = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.c}
-        self._row_procs = [(i, self.procs[k]) for i, k in enumerate(row_keys) if self.procs[k]]
+        self._row_procs: list[tuple[int, Callable[[Any], Any]]] = [
+            (i, proc) for i, k in enumerate(row_keys) if (proc := self.procs[k]) is not None
+        ]
 
     def rows(
         self, rows: Iterable[tuple[object, ...]], shared: dict[str, object]
@@ -262,7 +264,7 @@ class InList:
         if not unique:
             return []
         if self._array:
-            return conn.exec_driver_sql(f"{self._head} = ANY(%s)", (unique,)).fetchall()
+            return list(conn.exec_driver_sql(f"{self._head} = ANY(%s)", (unique,)).fetchall())
         out: list[Any] = []
         for start in range(0, len(unique), self._per):
             part = unique[start : start + self._per]
