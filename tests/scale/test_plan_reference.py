@@ -214,15 +214,34 @@ def test_the_plan_is_the_reference_plan(seeded: str) -> None:
     assert next(d for d in every if d.key == "new/z") == DueRepo("new/z", "new/z")
 
 
+def _shard_names(conn: Connection) -> dict[str, str]:
+    """The name each planned key is sharded by: itself when a link names it, else the
+    smallest (byte order) of its old names that a link names."""
+    linked = {k for (k,) in conn.execute(select(Link.c.repo_key)) if k is not None}
+    names = {k: k for k in linked}
+    aliases = conn.execute(
+        select(RepoAlias.c.alias, Repository.c.key).join(
+            Repository, Repository.c.id == RepoAlias.c.repository_id
+        )
+    )
+    for alias, key in sorted(aliases, key=lambda row: row[0].encode()):
+        if alias in linked and key not in linked:
+            names.setdefault(key, alias)
+    return names
+
+
 @pytest.mark.parametrize("n", [1, 2, 3, 4])
 def test_the_shards_partition_the_plan(seeded: str, n: int) -> None:
     engine = open_db(seeded)
     with engine.connect() as conn:
+        by = _shard_names(conn)
+        assert by["lab-2/renamed"] == "lab-2/old-name"  # linked by its old name only
+        assert by["both/new-name"] == "both/new-name"
         for age in (None, WEEK):
             whole = plan(conn, NOW, age)
             parts = [plan(conn, NOW, age, shard=Shard(k, n)) for k in range(1, n + 1)]
             for k, part in enumerate(parts, start=1):
-                assert part == [d for d in whole if in_shard(d.key, k, n)]
+                assert part == [d for d in whole if in_shard(by[d.key], k, n)]
             assert sorted(d.key for p in parts for d in p) == sorted(d.key for d in whole)
             assert n == 1 or all(parts)
     engine.dispose()

@@ -1,9 +1,12 @@
 """Splitting repositories between parallel checkers (`tracker check --shard K/N`).
 
-A repository belongs to shard `hash(key) mod N + 1`, where the hash is the first 32 bits of the
-SHA-256 of its lower-cased `owner/name`. The hash depends on nothing but the key, so every runner
-of an Actions matrix agrees on the split without talking to the others, and a repository keeps
-its shard from one run to the next.
+A repository belongs to shard `hash(name) mod N + 1`, where the hash is the first 32 bits of
+the SHA-256 of the lower-cased `owner/name` the papers' links give it: its key when a link names
+it, else the smallest of its old names a link names (a repository found renamed keeps the shard
+of the name it was linked by; by its new key it could move to a second shard while the other
+jobs of the same run were still planning, and be checked twice). The hash depends on nothing
+but that name, so every runner of an Actions matrix agrees on the split without talking to the
+others, and a repository keeps its shard from one run to the next.
 """
 
 from __future__ import annotations

@@ -116,8 +116,10 @@ def due_in_check_order(
 
     Due: never checked or unknown, or checked before `checked_before` (any time when None), or,
     when confirmed dead, before `dead_checked_before`. The linked names with no repository row
-    yet come in among the never checked. `keep` (a shard's membership) is asked of each key
-    before its record is built, so a shard holds records of its own repositories only."""
+    yet come in among the never checked. `keep` (a shard's membership) is asked of each
+    repository's shard name before its record is built, so a shard holds records of its own
+    repositories only: the key when a link names it, else the smallest old name a link names
+    (`tracker.check.shard`)."""
     postgres = conn.dialect.name == "postgresql"
     if postgres:
         # Sort the due repositories in memory rather than in files, and do not compile the
@@ -128,8 +130,8 @@ def due_in_check_order(
     return [
         DueRepo(k, n, s, c and c.replace(tzinfo=UTC), e, m, p, f and f.replace(tzinfo=UTC), d, r)
         for part in conn.execute(q).partitions(_PART)
-        for k, n, s, c, e, m, p, f, d, r in part
-        if keep is None or keep(k)
+        for k, n, s, c, e, m, p, f, d, r, shard_name in part
+        if keep is None or keep(shard_name)
     ]
 
 
@@ -168,23 +170,35 @@ def _check_order(
         _R.c.releases_count,
         rank.label("rank"),
     ).where(or_(_R.c.status.in_(("unknown", "unchecked")), stale))
+    # The name a shard is chosen by: the repository's key when a link names it, else the
+    # smallest old name a link names. Links keep the name they were written with, so a
+    # repository keeps its shard when a check finds it renamed, even while other shards of
+    # the same matrix run are still planning (by its new key it could land in a second shard
+    # and be checked twice in one run).
+    alias = collate(_A.c.alias, "C") if postgres else _A.c.alias  # the byte order's smallest
+    old_names = select(func.min(alias)).where(
+        _A.c.repository_id == _R.c.id, exists().where(_L.c.repo_key == _A.c.alias)
+    )
     # Linked by their name, or else by an old one: two queries rather than one with an OR of
     # the two, which neither backend can run as a join (it would look each repository up).
     linked = exists().where(_L.c.repo_key == _R.c.key)
     by_old_name = select(_A.c.repository_id).where(exists().where(_L.c.repo_key == _A.c.alias))
-    renamed = due.where(~linked, _R.c.id.in_(by_old_name))
+    renamed = due.add_columns(old_names.scalar_subquery().label("shard_name")).where(
+        ~linked, _R.c.id.in_(by_old_name)
+    )
     names = select(_L.c.repo_key.label("k")).where(_L.c.repo_key.is_not(None)).distinct()
     unseen = names.subquery()
     never = null().cast(DateTime())
     fresh = select(
         *(unseen.c.k, unseen.c.k, literal("unchecked"), never, null(), null(), null(), never),
-        *(literal(0), null().cast(Integer()), literal(1)),
+        *(literal(0), null().cast(Integer()), literal(1), unseen.c.k),
     ).where(~exists().where(_R.c.key == unseen.c.k), ~exists().where(_A.c.alias == unseen.c.k))
-    both = union_all(due.where(linked), renamed, fresh).subquery()
+    by_key = due.add_columns(_R.c.key.label("shard_name")).where(linked)
+    both = union_all(by_key, renamed, fresh).subquery()
     key = both.c.key
     in_bytes = collate(key, "C") if postgres else key  # Python's order, whatever the server's
     by = (both.c.rank, both.c.checked.asc().nulls_first(), in_bytes)
-    return select(*list(both.c)[:10]).order_by(*by)
+    return select(*list(both.c)[:10], both.c.shard_name).order_by(*by)
 
 
 _PART = 5000
