@@ -1,5 +1,7 @@
 """Four `tracker check --shard K/4` processes at once against one PostgreSQL store exactly what
-one `tracker check` stores, row for row, and the flag run after each gives the same verdicts."""
+one `tracker check` stores, row for row, and the flag run after each gives the same verdicts;
+so do the four run one after another, where a later shard plans after an earlier one saved a
+rename."""
 
 from __future__ import annotations
 
@@ -146,3 +148,38 @@ def test_four_shard_processes_store_what_one_checker_stores(pg_url: str) -> None
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}_shards" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_shards_one_after_another_check_a_renamed_repository_once(tmp_path: Any) -> None:
+    """The jobs of a matrix start when they start: a shard that plans after another has saved a
+    rename must not take the repository again by its new key. Run highest shard first, so a
+    repository whose new key falls in a lower shard than the name its paper links is planned
+    by that lower shard after the rename is stored; the stores must still match."""
+    from tracker.check.shard import shard_of
+
+    scenario = synthetic_scenario(N_REPOS, seed=5)
+    names = [f"{r['owner']}/{r['name']}" for r in scenario["repos"]]
+    moved = [
+        (f"{r['owner']}/{r['name']}", e["to"])
+        for r in scenario["repos"]
+        for e in r.get("events", [])
+        if e.get("type") == "renamed"
+    ]
+    assert any(shard_of(new, SHARDS) < shard_of(old, SHARDS) for old, new in moved)
+    one = open_db(f"sqlite:///{tmp_path / 'one.db'}")
+    many = open_db(f"sqlite:///{tmp_path / 'many.db'}")
+    try:
+        for engine in (one, many):
+            with engine.begin() as conn:
+                save_papers(conn, [paper(i, n) for i, n in enumerate(names)])
+        with GitHubEmulator(scenario) as gh:
+            env = {"GITHUB_TOKEN": "ghs_Sh4rdsInTurn", "TRACKER_GITHUB_API_URL": gh.url}
+            _finish([_check(str(one.url), None, env)])
+            for k in range(SHARDS, 0, -1):
+                _finish([_check(str(many.url), f"{k}/{SHARDS}", env)])
+        single, sharded = _store(one), _store(many)
+        for table, rows in single.items():
+            assert sharded[table] == rows, table
+    finally:
+        one.dispose()
+        many.dispose()
