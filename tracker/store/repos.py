@@ -98,13 +98,6 @@ class SavedChecks:
     unknown: int = 0
 
 
-def due_repos(conn: Connection) -> list[DueRepo]:
-    """Every repository (on any host, `tracker.hosts`) a link points at, once, with its
-    last check's state: what `tracker.schedule.choose` picks from. A plan asks the database
-    for only the due ones, in order (`due_in_check_order`)."""
-    return _every_linked_repo(conn)
-
-
 def due_in_check_order(
     conn: Connection,
     checked_before: dt.datetime | None,
@@ -205,7 +198,10 @@ _PART = 5000
 """Rows converted at a time: SQLAlchemy converts a batch faster than row by row."""
 
 
-def _every_linked_repo(conn: Connection) -> list[DueRepo]:
+def due_repos(conn: Connection) -> list[DueRepo]:
+    """Every repository (on any host, `tracker.hosts`) a link points at, once, with its
+    last check's state: what `tracker.schedule.choose` picks from. A plan asks the database
+    for only the due ones, in order (`due_in_check_order`)."""
     keys = {
         k
         for (k,) in conn.execute(select(_L.c.repo_key).where(_L.c.repo_key.is_not(None)).distinct())
