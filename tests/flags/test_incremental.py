@@ -20,7 +20,7 @@ from tracker.enrich import enrich_papers
 from tracker.flags import run as flag_run
 from tracker.flags.facts import ProbeContext
 from tracker.schedule import check_targets
-from tracker.store import open_db
+from tracker.store import flag_due, open_db
 from tracker.store.defaults import FLAG_NEVER, FLAG_NOW
 from tracker.store.facts import (
     LINK_FACT_COLUMNS,
@@ -176,6 +176,44 @@ def test_new_facts_of_a_shared_repository_rejudge_the_papers_linking_it(
         conn.execute(update(r).where(r.c.key == repo).values(stars=123_456, archived=True))
         conn.execute(update(r).where(r.c.key == repo).values(etag="W/not-read-by-probes"))
     assert _judged(world, monkeypatch, today=TODAY) == linking
+    _same_as_a_full_run(world)
+
+
+def test_a_run_judging_every_paper_empties_the_queue_without_spreading_it(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Marking papers due is wasted on a run that judges them all (the first after ingest, or
+    `--all`): the queue is emptied in one statement, and the run still sees the new facts."""
+    r, s = Repository, PaperState
+    with world.engine.connect() as conn:
+        assert not flag_due.every_paper_due(conn, TODAY)  # judged: most are due only later
+        repo = conn.scalars(select(r.c.key).order_by(r.c.key)).first()
+    assert repo is not None
+    with world.engine.begin() as conn:
+        conn.execute(update(r).where(r.c.key == repo).values(stars=654_321, archived=True))
+    spread = flag_due.spread_queue
+
+    def not_here(*args: Any, **kw: Any) -> int:
+        raise AssertionError("spread_queue ran for a run that judges every paper")
+
+    monkeypatch.setattr(flag_run, "spread_queue", not_here)
+    with world.engine.connect() as conn:
+        assert conn.scalars(select(FlagQueue.c.key)).all() == [repo]
+    every = flag_run.flag_papers(world.engine, world.cfg, today=TODAY, everything=True)
+    assert every.judged == every.papers
+    with world.engine.connect() as conn:
+        assert conn.scalars(select(FlagQueue.c.key)).all() == []
+    monkeypatch.setattr(flag_run, "spread_queue", spread)
+    assert _judged(world, monkeypatch, today=TODAY) == set()  # the new facts were judged
+    with world.engine.begin() as conn:  # as after ingest: every paper due, and a queue
+        conn.execute(update(s).values(flag_due=FLAG_NOW))
+        conn.execute(update(r).where(r.c.key == repo).values(stars=7))
+        assert flag_due.every_paper_due(conn, TODAY)
+    monkeypatch.setattr(flag_run, "spread_queue", not_here)
+    assert len(_judged(world, monkeypatch, today=TODAY)) == every.papers
+    monkeypatch.setattr(flag_run, "spread_queue", spread)
+    with world.engine.connect() as conn:
+        assert conn.scalars(select(FlagQueue.c.key)).all() == []
     _same_as_a_full_run(world)
 
 

@@ -37,9 +37,11 @@ from tracker.store.facts import paper_facts
 from tracker.store.findings import PaperFlags, StoredFlags, save_stored, stored_form
 from tracker.store.flag_due import (
     change_stamp,
+    clear_queue,
     count_due,
     due_ids,
     due_papers,
+    every_paper_due,
     load_state,
     papers_by_id,
     row_versions,
@@ -187,7 +189,10 @@ def flag_papers(
     with engine.connect() as conn:
         plan = _plan(conn, settings, day, everything, keys is not None)
         mark = fingerprint(conn) if keys is None else None
-        spread_queue(conn)
+        if keys is None and (plan.everything or every_paper_due(conn, day)):
+            clear_queue(conn)  # every paper is judged: marking some due changes nothing
+        else:
+            spread_queue(conn)
         whole = plan.everything or keys is not None
         run = _Run(conn, ctx, plan.kept, None if whole else day, keys, progress)
         run.due = count_due(conn, run.today, keys)

@@ -93,6 +93,24 @@ def _hub_referrers(conn: Connection, keys: set[str]) -> tuple[list[str], list[in
     return repos, papers
 
 
+def every_paper_due(conn: Connection, today: dt.date) -> bool:
+    """Whether a run judging the papers due by `today` judges every paper: none is judged
+    until a later day (a range of `ix_paper_state_flag_due`). True after ingest, before a
+    first judgement."""
+    s = PaperState
+    later = select(s.c.paper_id).where(s.c.flag_due > today).limit(1)
+    return conn.execute(later).first() is None
+
+
+def clear_queue(conn: Connection) -> int:
+    """Empty `flag_queue` without spreading it (committed here), for a run that judges every
+    paper anyway: marking them due would change nothing. A row another writer adds meanwhile
+    stays for the next run. Returns how many rows were removed."""
+    done = conn.execute(delete(FlagQueue))
+    conn.commit()
+    return int(done.rowcount or 0)
+
+
 def spread_queue(conn: Connection, batch: int = QUEUE_BATCH) -> int:
     """Mark the papers that link what `flag_queue` holds, emptying it one transaction per
     batch (the caller's connection; committed here). Returns how many papers were marked."""
@@ -299,8 +317,10 @@ def totals(conn: Connection) -> tuple[int, dict[str, int], dict[str, int]]:
 
 __all__ = [
     "change_stamp",
+    "clear_queue",
     "due_ids",
     "due_papers",
+    "every_paper_due",
     "load_state",
     "papers_by_id",
     "row_versions",
