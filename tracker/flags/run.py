@@ -31,7 +31,7 @@ from tracker.flags.pool import Judged, Judges, Judging
 from tracker.flags.probes import run_probes
 from tracker.flags.verdict import verdict
 from tracker.models import FlagSummary, Outcome, PaperFacts
-from tracker.store.bulk import bulk_cache
+from tracker.store.bulk import bulk_writes
 from tracker.store.defaults import FLAG_NEVER, FLAG_NOW
 from tracker.store.facts import paper_facts
 from tracker.store.findings import PaperFlags, StoredFlags, save_stored, stored_form
@@ -186,7 +186,7 @@ def flag_papers(
         today=day, grace_days=settings.grace_days, stale_months=settings.stale_months
     )
     judge_repositories(engine, everything=everything)
-    with engine.connect() as conn:
+    with engine.connect() as conn, bulk_writes(conn):
         plan = _plan(conn, settings, day, everything, keys is not None)
         mark = fingerprint(conn) if keys is None else None
         if keys is None and (plan.everything or every_paper_due(conn, day)):
@@ -196,8 +196,7 @@ def flag_papers(
         whole = plan.everything or keys is not None
         run = _Run(conn, ctx, plan.kept, None if whole else day, keys, progress)
         run.due = count_due(conn, run.today, keys)
-        with bulk_cache(conn):
-            run.judge(engine, settings, day, jobs)
+        run.judge(engine, settings, day, jobs)
         state = {"latest": plan.latest.isoformat()}
         if keys is None:
             state["rules"] = plan.rules

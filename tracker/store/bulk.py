@@ -51,6 +51,12 @@ run's judgements writes into a dozen indexes at scattered places; with the defau
 pages are evicted and read back over and over (`benchmarks/bench_scale.py` and
 `benchmarks/bench_flag.py` measure the saves). Pages are cached only as they are read, so a
 small save never fills it, and the connection gets its own size back after."""
+BULK_CHECKPOINT_PAGES = BULK_CACHE_KIB // 4
+"""Pages of the SQLite write-ahead log (4 KiB each, 64 MiB) a commit lets it hold while
+saving before it copies them into the database and syncs the file (SQLite's default: 1,000).
+Each batch of a bulk save dirties pages scattered over a dozen indexes, so the default
+checkpoints every few batches, rewriting and syncing the same pages again and again. The log
+file stays that large while a connection is open; SQLite removes it when the last one closes."""
 
 Changes = tuple[int, dict[str, object]]
 """`(id, {column: new value})`: one UPDATE of one row."""
@@ -231,17 +237,22 @@ def memoized(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 @contextmanager
-def bulk_cache(conn: Connection) -> Iterator[None]:
-    """SQLite: the page cache of `BULK_CACHE_KIB` for what runs inside (nothing elsewhere)."""
+def bulk_writes(conn: Connection) -> Iterator[None]:
+    """SQLite: for what runs inside, the page cache of `BULK_CACHE_KIB`, and a checkpoint of
+    the write-ahead log only once it holds as many pages (`BULK_CHECKPOINT_PAGES`); the
+    connection's own settings after. Nothing elsewhere."""
     if conn.dialect.name != "sqlite":
         yield
         return
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    checkpoint = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
     conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={BULK_CHECKPOINT_PAGES}")
     try:
         yield
     finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size={int(before or 0)}")
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(cache or 0)}")
+        conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(checkpoint or 0)}")
 
 
 class InList:

@@ -38,7 +38,7 @@ from tracker.store.bulk import (
     PAPERS,
     Changes,
     Writer,
-    bulk_cache,
+    bulk_writes,
     writer_for,
 )
 from tracker.store.defaults import utcnow
@@ -308,9 +308,9 @@ def _join(thread: threading.Thread) -> None:
 
 @contextmanager
 def _bulk_settings(conn: Connection) -> Iterator[None]:
-    """The database's settings for a bulk save (`tracker.store.bulk.bulk_cache`,
+    """The database's settings for a bulk save (`tracker.store.bulk.bulk_writes`,
     `_index_lookups`), restored after it."""
-    with bulk_cache(conn), _index_lookups(conn):
+    with bulk_writes(conn), _index_lookups(conn):
         yield
 
 
