@@ -40,7 +40,6 @@ from tracker.store.flag_due import (
     clear_queue,
     count_due,
     due_ids,
-    due_papers,
     every_paper_due,
     load_state,
     papers_by_id,
@@ -110,7 +109,7 @@ def _no_cycle_collection() -> Iterator[None]:
 def judge_rows(
     conn: Connection, rows: Sequence[Any], ctx: ProbeContext, *, kept: bool = True
 ) -> list[StoredFlags]:
-    """The stored form of the judgement of each of these paper rows (`due_papers`), in their
+    """The stored form of the judgement of each of these paper rows (`papers_by_id`), in their
     order; stored due now unless `kept` (see `_Plan.kept`)."""
     with _no_cycle_collection():
         results = [flag_paper(f, ctx) for f in paper_facts(conn, rows)]
@@ -250,13 +249,12 @@ class _Run:
         after = self.start()
         while True:
             lock_for_write(self.conn)
-            rows = due_papers(self.conn, self.today, after, BATCH, self.keys)
-            if not rows:
+            ids, after = due_ids(self.conn, self.today, after, BATCH, self.keys)
+            if not ids:
                 self.conn.rollback()
                 return
+            rows = papers_by_id(self.conn, ids, lock=True)
             self._save(judge_rows(self.conn, rows, self.ctx, kept=self.kept), len(rows))
-            last = rows[-1]
-            after = last["id"] if isinstance(after, int) else (last["flag_due"], last["id"])
 
     def in_workers(self, judges: Judges, ahead: int) -> None:
         """Cut the batches here and hand them out, `ahead` at most in hand; save each as it
@@ -289,7 +287,7 @@ class _Run:
         process holds the write lock: on SQLite no other connection committed since the batch
         was cut (before the worker read it); on PostgreSQL every row of the papers' own has
         the version the worker read (the paper and state rows locked until the batch is
-        saved, as `due_papers` locks them)."""
+        saved, as `papers_by_id` locks them)."""
         if stamp is not None:
             return change_stamp(self.conn) == stamp
         return row_versions(self.conn, ids, lock=True) == versions

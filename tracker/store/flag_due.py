@@ -4,7 +4,7 @@ Triggers (`db/versions/0010` and `0011`) record every change of what the probes 
 paper, its own inputs, links and acknowledgements move its `paper_state.flag_due` to
 `FLAG_NOW`; a repository, alias or Hub model adds a row to `flag_queue`. A flag run first
 spreads the queue to the papers linking each queued thing (`spread_queue`, through the link
-and alias indexes), then judges the papers whose `flag_due` is today or earlier (`due_papers`,
+and alias indexes), then judges the papers whose `flag_due` is today or earlier (`due_ids`,
 a range of `ix_paper_state_flag_due`) and stores each judgement with the first day it may read
 differently.
 """
@@ -138,40 +138,6 @@ def spread_queue(conn: Connection, batch: int = QUEUE_BATCH) -> int:
         conn.commit()
 
 
-def due_papers(
-    conn: Connection,
-    today: dt.date | None,
-    after: tuple[dt.date, int] | int,
-    limit: int,
-    keys: Sequence[str] | None = None,
-) -> list[Any]:
-    """The next `limit` papers to judge, with the columns the facts need, locked until the
-    caller's transaction ends (PostgreSQL), so a concurrent change of one waits and marks it
-    again after the judgement is stored.
-
-    With `today`: papers due by then, after (`flag_due`, id) `after`, in that order. Without:
-    every paper (or those with `keys`) after the id `after`."""
-    p, s = Paper, PaperState
-    q = (
-        select(*(p.c[c] for c in PAPER_FACT_COLUMNS), s.c.flag_due)
-        .select_from(p.join(s, s.c.paper_id == p.c.id))
-        .limit(limit)
-    )
-    if today is not None:
-        assert isinstance(after, tuple)
-        q = q.where(
-            s.c.flag_due <= today, tuple_(s.c.flag_due, s.c.paper_id) > tuple_(*after)
-        ).order_by(s.c.flag_due, s.c.paper_id)
-    else:
-        assert isinstance(after, int)
-        q = q.where(p.c.id > after).order_by(p.c.id)
-        if keys is not None:
-            q = q.where(p.c.key.in_(list(keys)))
-    if conn.dialect.name == "postgresql":  # a trigger writes the state row of a changed paper
-        q = q.with_for_update(of=[p, s])
-    return list(conn.execute(q).mappings())
-
-
 def due_ids(
     conn: Connection,
     today: dt.date | None,
@@ -179,9 +145,10 @@ def due_ids(
     limit: int,
     keys: Sequence[str] | None = None,
 ) -> tuple[list[int], tuple[dt.date, int] | int]:
-    """The ids of the papers `due_papers` lists with the same arguments, and the `after` of
-    the batch that follows them; read from the index alone, locking nothing: how a run that
-    judges in worker processes cuts its batches before handing them out."""
+    """The ids of the next `limit` papers to judge, and the `after` of the batch that follows
+    them; read from the index alone, locking nothing (`papers_by_id` reads and locks their
+    rows). With `today`: papers due by then, after (`flag_due`, id) `after`, in that order.
+    Without: every paper (or those with `keys`) after the id `after`."""
     p, s = Paper, PaperState
     if today is not None:
         assert isinstance(after, tuple)
@@ -204,8 +171,10 @@ _IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 
 
 def papers_by_id(conn: Connection, ids: Sequence[int], *, lock: bool = False) -> list[Any]:
-    """The rows `due_papers` gives for these paper ids, in the order of `ids` (a paper
-    deleted since is left out); with `lock`, locked as `due_papers` locks them."""
+    """The rows of these paper ids with the columns the facts need, in the order of `ids` (a
+    paper deleted since is left out). With `lock`, locked until the caller's transaction ends
+    (PostgreSQL), so a concurrent change of one waits and marks it due again after the
+    judgement is stored."""
     p, s = Paper, PaperState
     q = (
         select(*(p.c[c] for c in PAPER_FACT_COLUMNS), s.c.flag_due)
@@ -230,7 +199,7 @@ def row_versions(conn: Connection, ids: Sequence[int], *, lock: bool = False) ->
     """PostgreSQL: the versions (`xmin`) of the rows the judgement of these papers reads that
     belong to them (paper, state, links, acknowledgements), equal for as long as no other
     transaction changed, added or removed one; with `lock`, the paper and state rows locked
-    as `due_papers` locks them. None elsewhere: SQLite has one writer (`change_stamp`).
+    as `papers_by_id` locks them. None elsewhere: SQLite has one writer (`change_stamp`).
 
     Repositories and Hub answers are left out: a change of one waits in `flag_queue` for the
     next run, whenever it lands."""
@@ -258,7 +227,7 @@ def row_versions(conn: Connection, ids: Sequence[int], *, lock: bool = False) ->
 
 
 def count_due(conn: Connection, today: dt.date | None, keys: Sequence[str] | None = None) -> int:
-    """How many papers `due_papers` lists from the start, as one count (for a progress bar)."""
+    """How many papers `due_ids` lists from the start, as one count (for a progress bar)."""
     p, s = Paper, PaperState
     if today is not None:
         q = select(func.count()).select_from(s).where(s.c.flag_due <= today)
@@ -319,7 +288,6 @@ __all__ = [
     "change_stamp",
     "clear_queue",
     "due_ids",
-    "due_papers",
     "every_paper_due",
     "load_state",
     "papers_by_id",
