@@ -746,7 +746,8 @@ class FlagSummary:
 
     papers: int = 0
     flagged: dict[str, int] = field(default_factory=dict)
-    """Papers per probe code that answered true (acknowledged ones excluded)."""
+    """Papers per flag raised and not acknowledged (a probe that answered true; `code_delivered`
+    is no flag), counted as a report's summary counts them."""
     verdicts: dict[str, int] = field(default_factory=dict)
     """Papers per verdict kind."""
     judged: int = field(default=0, compare=False)

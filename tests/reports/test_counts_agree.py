@@ -263,3 +263,16 @@ def test_kept_promises_are_the_summarys_under_every_filter(world: Seeded) -> Non
     with world.engine.connect() as conn:
         got = [(len(kept_promises(conn, f)), report_summary(conn, f).kept) for f in FILTERS]
     assert got == [(3, 3), (3, 3), (1, 1), (3, 3), (2, 2), (1, 1), (1, 1), (0, 0)]
+
+
+def test_a_flag_runs_counts_are_the_report_summarys(world: Seeded) -> None:
+    """What `tracker flag` concludes is counted as every report counts it: a paper per raised,
+    unacknowledged flag (a delivered promise is no flag), a paper per verdict kind."""
+    again = flag_papers(world.engine, Settings(db_url=world.url), today=NOW.date())
+    with world.engine.connect() as conn:
+        summary = report_summary(conn)
+    assert again.judged == 0
+    assert again.papers == summary.papers > 0
+    assert again.flagged == summary.flagged != {}
+    assert "code_delivered" not in again.flagged
+    assert again.verdicts == {k: n for k, n in summary.verdicts.items() if k != "unflagged"}

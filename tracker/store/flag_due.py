@@ -12,6 +12,7 @@ differently.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -43,7 +44,6 @@ from tracker.store.schema import (
     RepoAlias,
     Repository,
 )
-from tracker.store.schema import Finding as FindingRow
 
 QUEUE_BATCH = 500
 
@@ -255,33 +255,22 @@ def save_state(conn: Connection, values: dict[str, str]) -> None:
 
 
 def totals(conn: Connection) -> tuple[int, dict[str, int], dict[str, int]]:
-    """Papers, papers per verdict kind and papers per true, unacknowledged probe code, over the
-    whole database: index scans of `ix_paper_state_selection` and
-    `ix_finding_code_outcome_paper`."""
-    p, s = Paper, PaperState
-    f, a = FindingRow, Acknowledgement
-    verdicts = {
-        kind: int(n)
-        for kind, n in conn.execute(
-            select(s.c.verdict_kind, func.count()).group_by(s.c.verdict_kind)
-        )
-        if kind
-    }
-    papers = int(conn.execute(select(func.count()).select_from(p)).scalar() or 0)
-    true = f.c.outcome == "true"
-    flagged = {
-        code: int(n)
-        for code, n in conn.execute(select(f.c.code, func.count()).where(true).group_by(f.c.code))
-    }
-    acked = (
-        select(f.c.code, func.count())
-        .join(a, (a.c.paper_id == f.c.paper_id) & (a.c.code == f.c.code))
-        .where(true)
-        .group_by(f.c.code)
-    )
-    for code, n in conn.execute(acked):
-        flagged[code] -= int(n)
-    return papers, verdicts, {c: n for c, n in flagged.items() if n}
+    """Papers, papers per verdict kind and papers per flag raised and not acknowledged (the
+    `flags` of each state row, as a report's summary counts them), over the whole database:
+    one pass over `ix_paper_state_selection`, grouped by its leading columns so the groups
+    come in its order (grouping by verdict and flags alone would sort every row first)."""
+    s = PaperState
+    papers = 0
+    verdicts: dict[str, int] = defaultdict(int)
+    flagged: dict[str, int] = defaultdict(int)
+    by = (s.c.verdict_kind, s.c.code_status, s.c.flags)
+    for kind, _, flags, n in conn.execute(select(*by, func.count()).group_by(*by)):
+        papers += n
+        if kind:
+            verdicts[kind] += n
+        for code in (flags or "").split():
+            flagged[code] += n
+    return papers, dict(verdicts), dict(flagged)
 
 
 __all__ = [
