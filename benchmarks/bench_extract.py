@@ -48,10 +48,10 @@ from tracker import pipeline
 from tracker.extract import extract_paper
 from tracker.extract.identity import normalize_title, paper_key
 from tracker.models import Location, PaperRecord
+from tracker.processes import default_jobs
 from tracker.rows import SOURCE_REF, PaperRows, paper_rows
 from tracker.store import open_db
 from tracker.store.papers import save_rows
-from tracker.workers import default_jobs
 
 POOL = 4096
 """Distinct abstracts generated; records cycle through them with unique titles."""

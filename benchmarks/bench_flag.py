@@ -176,7 +176,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     if args.jobs is None:
-        from tracker.workers import default_jobs
+        from tracker.processes import default_jobs
 
         args.jobs = default_jobs()
     with tempfile.TemporaryDirectory(prefix="bench-flag-") as tmp:

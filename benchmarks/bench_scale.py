@@ -298,8 +298,8 @@ def _new_facts(engine: Any, every: int = 100) -> None:
 def _flagging(url: str) -> dict[str, Any]:
     from tracker.config import Settings
     from tracker.flags.run import flag_papers
+    from tracker.processes import default_jobs
     from tracker.store import open_db
-    from tracker.workers import default_jobs
 
     engine = open_db(url)
     cfg = Settings(db_url=url)

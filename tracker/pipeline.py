@@ -129,7 +129,7 @@ def ingest(
     stats: ReadStats | None = None,
 ) -> IngestSummary:
     """Read, extract and store every paper in `paths`, all or nothing; `jobs` > 1 extracts in
-    that many worker processes (see `tracker.workers.default_jobs`). A database that fails
+    that many worker processes (see `tracker.processes.default_jobs`). A database that fails
     or goes away on the way is a `StoreError` saying so, and whether the ingest was kept: it
     was not, unless the connection was lost while committing, when nobody can tell. A
     caller's `stats` tells `progress` how far the read is (`ReadStats.bytes_read`)."""

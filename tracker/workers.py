@@ -32,20 +32,18 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
-import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import chain
 from operator import attrgetter
-from types import TracebackType
 from typing import Any, NamedTuple
 
 from tracker.errors import InputError
 from tracker.extract import extract_paper
 from tracker.models import PaperRecord
+from tracker.processes import WorkerPool, start_worker
 from tracker.rows import paper_rows
 from tracker.sources import Entry, parse_entry
 
@@ -57,12 +55,8 @@ IN_FLIGHT = 4
 process writes a batch (`tracker.store.papers.BATCH` is four chunks), few enough to keep
 memory small."""
 SERIAL_BELOW = 4 * CHUNK
-MAX_DEFAULT_JOBS = 4
 _FIELDS = tuple(f.name for f in dataclasses.fields(PaperRecord) if f.init)
 _pack = attrgetter(*_FIELDS)
-_ORPHAN_CHECK_S = 1.0
-WORKER_NICENESS = 10
-"""Added to the workers' nice value: the ingesting process, which alone writes, comes first."""
 
 
 class Skip(NamedTuple):
@@ -83,12 +77,6 @@ class Stop(NamedTuple):
 
     def error(self) -> InputError:
         return InputError(self.path, self.message, self.line)
-
-
-def default_jobs() -> int:
-    """The cores this process may use, at most `MAX_DEFAULT_JOBS`."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, MAX_DEFAULT_JOBS))
 
 
 def results_of(item: object) -> list[object]:
@@ -117,31 +105,14 @@ def papers_in(item: object) -> int:
     return 1 if type(item) is PaperRecord else 0
 
 
-class Extraction:
+class Extraction(WorkerPool):
     """Records and entries in, `results_of` each out in the same order, over `jobs`
-    processes when worth it.
-
-    A context manager: leaving it, normally or by an exception, shuts the workers down.
-    """
+    processes when worth it (a `WorkerPool`)."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self.processes = 1
         """Processes that did the extraction: 1 is the ingesting process itself."""
-        self._pool: ProcessPoolExecutor | None = None
-
-    def __enter__(self) -> Extraction:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
 
     def rows(self, items: Iterable[object]) -> Iterator[object]:
         """`results_of` each item, in order. A read error (raised by `items`) comes out
@@ -228,17 +199,8 @@ def _sigint_blocked() -> Iterator[None]:
 
 
 def _worker_start(parent: int) -> None:
-    """Leave Ctrl-C to the ingesting process, and exit if it dies without shutting us down
-    (a worker blocked on an empty queue would otherwise wait for ever)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(os, "nice"):
-        os.nice(WORKER_NICENESS)
+    """`start_worker`, and SIGINT unblocked again (forked while the ingesting process held it
+    back, `_sigint_blocked`); ignored all the same."""
+    start_worker(parent)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
-
-
-def _exit_when_orphaned(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(_ORPHAN_CHECK_S)
-    os._exit(1)

@@ -31,12 +31,12 @@ from tracker.errors import ConfigError, InputError
 from tracker.follow import FollowResult, follow, probe
 from tracker.models import IngestSummary
 from tracker.pipeline import ReadOptions
+from tracker.processes import default_jobs
 from tracker.reports.text import printable
 from tracker.sources import ReadStats
 from tracker.sources.feeds import Extent, Feed, FeedApi, Window, is_feed, parse_feed
 from tracker.store import open_db
 from tracker.store.feeds import watched_feeds
-from tracker.workers import default_jobs
 
 Strict = Annotated[
     bool,

@@ -17,6 +17,7 @@ from tracker.flags.checklist_items import ITEMS
 from tracker.flags.facts import ProbeContext
 from tracker.flags.probes import PROBE_CODES
 from tracker.flags.run import PARALLEL_FROM, flag_paper, flag_papers
+from tracker.processes import default_jobs
 from tracker.reports.markdown import diff_markdown
 from tracker.reports.show import PaperDetail, detail_dict, detail_markdown, detail_view
 from tracker.reports.table import diff_table
@@ -117,8 +118,6 @@ def flag(
 
     Example: tracker flag --grace-days 120
     """
-    from tracker.workers import default_jobs  # the extraction modules only when flagging
-
     cfg = settings(db, grace_days=grace_days, stale_months=stale_months)
     engine = open_db(cfg.db_url, create=False)
     with Meter(err, "flagging", "papers") as meter:

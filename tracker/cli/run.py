@@ -44,12 +44,12 @@ from tracker.cli.report import Narrow, TableLimit, Wide, fail_on, layout, rows_s
 from tracker.cli.stages import Shown
 from tracker.enrich import DEFAULT_BUDGET, EnrichOptions
 from tracker.models import ReportFilter
+from tracker.processes import default_jobs
 from tracker.reports.table import listing
 from tracker.sources.feeds import FeedApi, parse_feed
 from tracker.store import count_rows, open_db
 from tracker.store.feeds import watched_feeds
 from tracker.store.reporting import iter_report_views
-from tracker.workers import default_jobs
 
 RunSources = Annotated[
     list[str] | None,

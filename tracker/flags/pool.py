@@ -20,22 +20,17 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-import signal
-import threading
-import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
 from tracker.errors import StoreError
 from tracker.flags.facts import ProbeContext
+from tracker.processes import WorkerPool, start_worker
 from tracker.store.engine import make_engine, write_failure
 from tracker.store.flag_due import papers_by_id, row_versions
-
-_ORPHAN_CHECK_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +50,8 @@ Judged = tuple[object, list[Any]]
 stored form of each paper's judgement, in the order of the batch's ids."""
 
 
-class Judges:
-    """`jobs` worker processes judging batches of paper ids (`submit`); a context manager
-    that stops them on leaving, cancelling the batches not started."""
+class Judges(WorkerPool):
+    """`jobs` worker processes judging batches of paper ids (`submit`); a `WorkerPool`."""
 
     def __init__(self, judging: Judging, jobs: int) -> None:
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
@@ -71,18 +65,8 @@ class Judges:
             initargs=(judging, os.getpid()),
         )
 
-    def __enter__(self) -> Judges:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
     def submit(self, ids: list[int]) -> Future[Judged]:
+        assert self._pool is not None, "used after leaving"
         return self._pool.submit(_judge, ids)
 
 
@@ -91,12 +75,7 @@ _worker: dict[str, Any] = {}
 
 
 def _start(judging: Judging, parent: int) -> None:
-    from tracker.workers import WORKER_NICENESS
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(os, "nice"):
-        os.nice(WORKER_NICENESS)
-    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    start_worker(parent)
     _worker["engine"] = make_engine(judging.url, create=False)
     _worker["judging"] = judging
 
@@ -123,19 +102,6 @@ def _failure(exc: DBAPIError) -> StoreError:
         return failure
     reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
     return StoreError(f"the database refused {doing} ({reason}); {kept}")
-
-
-def _exit_when_orphaned(parent: int) -> None:
-    """Exit once the saving process is gone (a forkserver's children are not its children,
-    so its id is asked after, not compared with the parent's)."""
-    while True:
-        time.sleep(_ORPHAN_CHECK_S)
-        try:
-            os.kill(parent, 0)
-        except ProcessLookupError:
-            os._exit(1)
-        except PermissionError:
-            pass
 
 
 __all__ = ["Judged", "Judges", "Judging"]
