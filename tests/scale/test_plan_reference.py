@@ -8,6 +8,7 @@ every `--shard K/N` partition the plan, each keeping its order."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 
 import pytest
@@ -245,3 +246,32 @@ def test_the_shards_partition_the_plan(seeded: str, n: int) -> None:
             assert sorted(d.key for p in parts for d in p) == sorted(d.key for d in whole)
             assert n == 1 or all(parts)
     engine.dispose()
+
+
+def test_the_plan_reads_times_in_utc_whatever_the_session_zone(seeded: str) -> None:
+    """PostgreSQL gives a client its times in the session's zone (here +13:45); a plan's are
+    the stored instants, in UTC, as the reference reads them."""
+    engine = open_db(seeded)
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET TIME ZONE 'Pacific/Chatham'")
+        got = plan(conn, NOW, WEEK)
+        assert got == _reference(conn, WEEK)
+    engine.dispose()
+    times = [t for d in got for t in (d.last_checked_at, d.full_checked_at) if t is not None]
+    assert len(times) > 20
+    assert {t.tzinfo for t in times} == {dt.UTC}
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_plan_leaves_garbage_collection_as_it_found_it(seeded: str, enabled: bool) -> None:
+    engine = open_db(seeded)
+    try:
+        if not enabled:
+            gc.disable()
+        with engine.connect() as conn:
+            assert plan(conn, NOW, None)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+        engine.dispose()

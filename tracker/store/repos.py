@@ -21,18 +21,20 @@ killed mid-run leaves whole batches behind and a rerun completes the rest.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import (
     Connection,
     DateTime,
-    Integer,
     Select,
+    String,
     case,
     collate,
     delete,
@@ -119,22 +121,65 @@ def due_in_check_order(
         # query first (JIT), which costs more than it saves here.
         conn.execute(text("SET LOCAL work_mem = '64MB'"))
         conn.execute(text("SET LOCAL jit = off"))
-    q = _check_order(checked_before, dead_checked_before, postgres)
-    return [
-        DueRepo(k, n, s, c and c.replace(tzinfo=UTC), e, m, p, f and f.replace(tzinfo=UTC), d, r)
-        for part in conn.execute(q).partitions(_PART)
-        for k, n, s, c, e, m, p, f, d, r, shard_name in part
-        if keep is None or keep(shard_name)
-    ]
+    result = conn.execute(_check_order(checked_before, dead_checked_before, postgres))
+    try:
+        with _no_cycle_collection():
+            return _records(result.cursor, keep)
+    finally:
+        result.close()
+
+
+def _records(cursor: Any, keep: Callable[[str], bool] | None) -> list[DueRepo]:
+    """`DueRepo`s of the driver's own rows, a part at a time: SQLAlchemy's row objects and
+    per-value conversions cost more than the query. Every column is text or a number but the
+    two times, which come as ISO text with their offset and are parsed here."""
+    out: list[DueRepo] = []
+    while part := cursor.fetchmany(_PART):
+        if keep is not None:
+            part = [row for row in part if keep(row[10])]
+        if part:
+            cols = list(zip(*part, strict=True))
+            cols[3], cols[7] = _aware(cols[3]), _aware(cols[7])
+            out += map(_as_tuple, repeat(DueRepo), zip(*cols[:10], strict=True))
+    return out
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused while a plan builds its records: each collection
+    would walk the hundreds of thousands of tuples built so far, none of which can be in a
+    cycle (`benchmarks/bench_scale.py` measures a plan)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_as_tuple = tuple.__new__
+"""`DueRepo` from a row's values without a Python call per row (`DueRepo._make` is one)."""
+
+
+def _aware(values: Sequence[str | None]) -> Iterator[dt.datetime | None]:
+    """ISO times with their offset (`_check_order`'s text) as aware datetimes, each distinct
+    text parsed once: a batch of checks shares its time stamps."""
+    distinct = set(values)
+    distinct.discard(None)
+    parsed: dict[str | None, dt.datetime | None] = dict(
+        zip(distinct, map(dt.datetime.fromisoformat, distinct), strict=True)  # type: ignore[arg-type]
+    )
+    parsed[None] = None
+    return map(parsed.__getitem__, values)
 
 
 def _check_order(
     checked_before: dt.datetime | None, dead_checked_before: dt.datetime, postgres: bool
 ) -> Select[Any]:
     """`DueRepo`'s fields of the due repositories, then of the linked names with no row, in
-    check order (but for open promises). Datetimes come as naive UTC, for `due_in_check_order`
-    to make aware with one `replace` instead of `UTCDateTime`'s calls per value: SQLite stores
-    naive UTC, PostgreSQL would give its session's zone to convert."""
+    check order (but for open promises), and the name each is sharded by. Times come as ISO
+    text in UTC with the offset written out (`_iso`), whatever the session's time zone."""
     lc = _R.c.last_checked_at
 
     def utc(column: Any) -> Any:
@@ -145,53 +190,72 @@ def _check_order(
         (dead, literal(dead_checked_before, lc.type)),
         else_=literal(checked_before, lc.type) if checked_before is not None else null(),
     )
-    # Never checked (NULL) or checked before the limit, NULL meaning no limit. One condition
-    # where SQLite's planner would otherwise read four index ranges and look up every row it
-    # found: most repositories are due in a daily run, and one pass over the table is cheaper.
+    # Never checked (NULL) or checked before the limit, NULL meaning no limit: true of a
+    # linked name with no row as well. One condition where SQLite's planner would otherwise
+    # read four index ranges and look up every row it found: most repositories are due in a
+    # daily run, and one look-up of each is cheaper.
     stale = func.coalesce(lc <= limit, true())
-    rank = case((_R.c.status == "unknown", 0), (_R.c.status == "unchecked", 1), else_=2)
-    due = select(
-        _R.c.key,
-        func.coalesce(func.nullif(_R.c.full_name, ""), _R.c.key),
-        _R.c.status,
-        utc(lc).label("checked"),
-        _R.c.etag,
-        _R.c.last_modified,
-        _R.c.probe_digest,
-        utc(_R.c.full_checked_at),
-        func.coalesce(_R.c.dead_confirmations, 0),
-        _R.c.releases_count,
-        rank.label("rank"),
-    ).where(or_(_R.c.status.in_(("unknown", "unchecked")), stale))
-    # The name a shard is chosen by: the repository's key when a link names it, else the
-    # smallest old name a link names. Links keep the name they were written with, so a
-    # repository keeps its shard when a check finds it renamed, even while other shards of
-    # the same matrix run are still planning (by its new key it could land in a second shard
-    # and be checked twice in one run).
+    status = func.coalesce(_R.c.status, "unchecked")
+    due = or_(status.in_(("unknown", "unchecked")), stale)
+
+    def fields(key: Any, shard_name: Any) -> list[Any]:
+        return [
+            key.label("key"),
+            func.coalesce(func.nullif(_R.c.full_name, ""), key),
+            status,
+            utc(lc).label("checked"),
+            _R.c.etag,
+            _R.c.last_modified,
+            _R.c.probe_digest,
+            utc(_R.c.full_checked_at),
+            func.coalesce(_R.c.dead_confirmations, 0),
+            _R.c.releases_count,
+            case((status == "unknown", 0), (status == "unchecked", 1), else_=2).label("rank"),
+            shard_name.label("shard_name"),
+        ]
+
+    # Every linked name once, with the repository of that key if there is one: a name with
+    # no row and no repository by that old name is one never checked. Each name is looked up
+    # once, in the order of the links' index.
+    linked = select(_L.c.repo_key.label("k")).where(_L.c.repo_key.is_not(None)).distinct()
+    names = linked.subquery("names")
+    by_name = (
+        select(*fields(names.c.k, names.c.k))
+        .select_from(names.outerjoin(_R, _R.c.key == names.c.k))
+        .where(due, or_(_R.c.id.is_not(None), ~exists().where(_A.c.alias == names.c.k)))
+    )
+    # Repositories that links name by an old name only. The name a shard is chosen by is the
+    # smallest such old name: links keep the name they were written with, so a repository
+    # keeps its shard when a check finds it renamed, even while other shards of the same
+    # matrix run are still planning (by its new key it could land in a second shard and be
+    # checked twice in one run).
     alias = collate(_A.c.alias, "C") if postgres else _A.c.alias  # the byte order's smallest
-    old_names = select(func.min(alias)).where(
-        _A.c.repository_id == _R.c.id, exists().where(_L.c.repo_key == _A.c.alias)
+    old = (
+        select(_A.c.repository_id.label("id"), func.min(alias).label("name"))
+        .where(exists().where(_L.c.repo_key == _A.c.alias))
+        .group_by(_A.c.repository_id)
+        .subquery("old")
     )
-    # Linked by their name, or else by an old one: two queries rather than one with an OR of
-    # the two, which neither backend can run as a join (it would look each repository up).
-    linked = exists().where(_L.c.repo_key == _R.c.key)
-    by_old_name = select(_A.c.repository_id).where(exists().where(_L.c.repo_key == _A.c.alias))
-    renamed = due.add_columns(old_names.scalar_subquery().label("shard_name")).where(
-        ~linked, _R.c.id.in_(by_old_name)
+    renamed = (
+        select(*fields(_R.c.key, old.c.name))
+        .select_from(old.join(_R, _R.c.id == old.c.id))
+        .where(due, ~exists().where(_L.c.repo_key == _R.c.key))
     )
-    names = select(_L.c.repo_key.label("k")).where(_L.c.repo_key.is_not(None)).distinct()
-    unseen = names.subquery()
-    never = null().cast(DateTime())
-    fresh = select(
-        *(unseen.c.k, unseen.c.k, literal("unchecked"), never, null(), null(), null(), never),
-        *(literal(0), null().cast(Integer()), literal(1), unseen.c.k),
-    ).where(~exists().where(_R.c.key == unseen.c.k), ~exists().where(_A.c.alias == unseen.c.k))
-    by_key = due.add_columns(_R.c.key.label("shard_name")).where(linked)
-    both = union_all(by_key, renamed, fresh).subquery()
+    both = union_all(by_name, renamed).subquery()
     key = both.c.key
     in_bytes = collate(key, "C") if postgres else key  # Python's order, whatever the server's
     by = (both.c.rank, both.c.checked.asc().nulls_first(), in_bytes)
-    return select(*list(both.c)[:10], both.c.shard_name).order_by(*by)
+    cols = list(both.c)[:10]
+    cols[3], cols[7] = _iso(cols[3], postgres), _iso(cols[7], postgres)
+    return select(*cols, both.c.shard_name).order_by(*by)
+
+
+def _iso(naive_utc: Any, postgres: bool) -> Any:
+    """A naive UTC time as ISO text with its offset, which `datetime.fromisoformat` reads into
+    an aware datetime in one call (SQLite stores the text already)."""
+    if postgres:
+        return func.to_char(naive_utc, 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')
+    return type_coerce(naive_utc, String()) + "+00:00"
 
 
 _PART = 5000

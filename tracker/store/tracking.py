@@ -75,11 +75,25 @@ def open_promise_repos(conn: Connection) -> frozenset[str]:
     # literally the condition of `ix_paper_state_open_promise`, so the database reads it; as a
     # subquery, so SQLite starts from those papers instead of from every linked repository
     promised = select(s.c.paper_id).where(text(OPEN_PROMISE))
-    q = select(lk.c.repo_key).where(lk.c.paper_id.in_(promised), lk.c.repo_key.is_not(None))
-    names = frozenset(conn.scalars(q.distinct()))
-    renamed = (
-        select(r.c.key)
-        .join(a, a.c.repository_id == r.c.id)
-        .where(a.c.alias.in_(q.scalar_subquery()))
+    names = (
+        select(lk.c.repo_key.label("name"))
+        .where(lk.c.paper_id.in_(promised), lk.c.repo_key.is_not(None))
+        .distinct()
+        .subquery()
     )
-    return names | frozenset(conn.scalars(renamed))
+    # each linked name once, with the key of the repository it is an old name of (if any):
+    # the papers and their links are read once, and the driver's rows taken as they come
+    q = (
+        select(names.c.name, r.c.key)
+        .select_from(names)
+        .outerjoin(a, a.c.alias == names.c.name)
+        .outerjoin(r, r.c.id == a.c.repository_id)
+    )
+    result = conn.execute(q)
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    found = {name for name, _ in rows}
+    found.update(key for _, key in rows if key is not None)
+    return frozenset(found)
