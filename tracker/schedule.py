@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine
 
 from tracker.check.interface import Checker, CheckOptions, CheckStopped, Progress, ProgressFn
 from tracker.check.registry import CHECKERS
-from tracker.check.shard import Shard, member_of
+from tracker.check.shard import Shard
 from tracker.config import Settings, scrub
 from tracker.errors import ConfigError
 from tracker.hosts import host_of
@@ -90,8 +90,7 @@ def plan(
     which is `choose`'s order, since its sort key begins with urgency."""
     recent = now - max_age if max_age is not None else None
     dead = now - max(max_age or DEAD_RECHECK, DEAD_RECHECK)
-    keep = None if shard is None else member_of(shard)
-    due = due_in_check_order(conn, recent, dead, keep)
+    due = due_in_check_order(conn, recent, dead, shard)
     urgent = open_promise_repos(conn)
     ordered = [r for r in due if r.key in urgent] + [r for r in due if r.key not in urgent]
     return ordered if limit is None else ordered[:limit]

@@ -6,14 +6,15 @@ it, else the smallest of its old names a link names (a repository found renamed 
 of the name it was linked by; by its new key it could move to a second shard while the other
 jobs of the same run were still planning, and be checked twice). The hash depends on nothing
 but that name, so every runner of an Actions matrix agrees on the split without talking to the
-others, and a repository keeps its shard from one run to the next.
+others, and a repository keeps its shard from one run to the next. A plan has the database
+pick a shard's repositories (`tracker.store.repos.due_in_check_order`: PostgreSQL computes the
+same number with its own SHA-256, SQLite calls `shard_hash`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from tracker.errors import ConfigError
@@ -56,9 +57,3 @@ def shard_of(repo_key: str, n: int) -> int:
 def in_shard(repo_key: str, k: int, n: int) -> bool:
     """Whether shard `k` of `n` checks `repo_key`."""
     return shard_of(repo_key, n) == k
-
-
-def member_of(shard: Shard) -> Callable[[str], bool]:
-    """`in_shard` for one shard, as a plan asks it of every due key."""
-    n, rest = shard.n, shard.k - 1
-    return lambda repo_key: shard_hash(repo_key) % n == rest

@@ -24,18 +24,20 @@ import datetime as dt
 import gc
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Connection,
     DateTime,
     Select,
     String,
     case,
+    cast,
     collate,
     delete,
     exists,
@@ -51,7 +53,9 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import BIT
 
+from tracker.check.shard import Shard, shard_hash
 from tracker.hosts import Host, host_of
 from tracker.models import CheckResult, DueRepo, RepoFacts, RepoStatus
 from tracker.store.defaults import utcnow
@@ -104,43 +108,44 @@ def due_in_check_order(
     conn: Connection,
     checked_before: dt.datetime | None,
     dead_checked_before: dt.datetime,
-    keep: Callable[[str], bool] | None = None,
+    shard: Shard | None = None,
 ) -> list[DueRepo]:
     """The linked repositories a plan finds due, in check order but for open promises (which
     `tracker.schedule.plan` moves first): unknown, never checked, then the stalest, ties by key.
 
     Due: never checked or unknown, or checked before `checked_before` (any time when None), or,
     when confirmed dead, before `dead_checked_before`. The linked names with no repository row
-    yet come in among the never checked. `keep` (a shard's membership) is asked of each
-    repository's shard name before its record is built, so a shard holds records of its own
-    repositories only: the key when a link names it, else the smallest old name a link names
-    (`tracker.check.shard`)."""
+    yet come in among the never checked. Of `shard`, only the repositories whose shard name
+    it holds (`tracker.check.shard`: the key when a link names it, else the smallest old name
+    a link names), chosen by the database before it sorts them."""
     postgres = conn.dialect.name == "postgresql"
     if postgres:
         # Sort the due repositories in memory rather than in files, and do not compile the
         # query first (JIT), which costs more than it saves here.
         conn.execute(text("SET LOCAL work_mem = '64MB'"))
         conn.execute(text("SET LOCAL jit = off"))
-    result = conn.execute(_check_order(checked_before, dead_checked_before, postgres))
+    elif shard is not None:
+        # SQLite has no SHA-256 of its own: it asks the one function every shard is drawn by
+        raw = conn.connection.dbapi_connection
+        raw.create_function(_SHARD_HASH, 1, shard_hash, deterministic=True)  # type: ignore[union-attr]
+    q = _check_order(checked_before, dead_checked_before, postgres, shard)
+    result = conn.execute(q)
     try:
         with _no_cycle_collection():
-            return _records(result.cursor, keep)
+            return _records(result.cursor)
     finally:
         result.close()
 
 
-def _records(cursor: Any, keep: Callable[[str], bool] | None) -> list[DueRepo]:
+def _records(cursor: Any) -> list[DueRepo]:
     """`DueRepo`s of the driver's own rows, a part at a time: SQLAlchemy's row objects and
     per-value conversions cost more than the query. Every column is text or a number but the
     two times, which come as ISO text with their offset and are parsed here."""
     out: list[DueRepo] = []
     while part := cursor.fetchmany(_PART):
-        if keep is not None:
-            part = [row for row in part if keep(row[10])]
-        if part:
-            cols = list(zip(*part, strict=True))
-            cols[3], cols[7] = _aware(cols[3]), _aware(cols[7])
-            out += map(_as_tuple, repeat(DueRepo), zip(*cols[:10], strict=True))
+        cols: list[Any] = list(zip(*part, strict=True))
+        cols[3], cols[7] = _aware(cols[3]), _aware(cols[7])
+        out += map(_as_tuple, repeat(DueRepo), zip(*cols, strict=True))
     return out
 
 
@@ -175,10 +180,13 @@ def _aware(values: Sequence[str | None]) -> Iterator[dt.datetime | None]:
 
 
 def _check_order(
-    checked_before: dt.datetime | None, dead_checked_before: dt.datetime, postgres: bool
+    checked_before: dt.datetime | None,
+    dead_checked_before: dt.datetime,
+    postgres: bool,
+    shard: Shard | None = None,
 ) -> Select[Any]:
-    """`DueRepo`'s fields of the due repositories, then of the linked names with no row, in
-    check order (but for open promises), and the name each is sharded by. Times come as ISO
+    """`DueRepo`'s fields of the due repositories (of `shard`), then of the linked names with
+    no row, in check order (but for open promises). Times come as ISO
     text in UTC with the offset written out (`_iso`), whatever the session's time zone."""
     lc = _R.c.last_checked_at
 
@@ -198,7 +206,7 @@ def _check_order(
     status = func.coalesce(_R.c.status, "unchecked")
     due = or_(status.in_(("unknown", "unchecked")), stale)
 
-    def fields(key: Any, shard_name: Any) -> list[Any]:
+    def fields(key: Any) -> list[Any]:
         return [
             key.label("key"),
             func.coalesce(func.nullif(_R.c.full_name, ""), key),
@@ -211,18 +219,26 @@ def _check_order(
             func.coalesce(_R.c.dead_confirmations, 0),
             _R.c.releases_count,
             case((status == "unknown", 0), (status == "unchecked", 1), else_=2).label("rank"),
-            shard_name.label("shard_name"),
         ]
+
+    def mine(shard_name: Any) -> list[Any]:
+        return [] if shard is None else [_in_shard(shard_name, shard, postgres)]
 
     # Every linked name once, with the repository of that key if there is one: a name with
     # no row and no repository by that old name is one never checked. Each name is looked up
     # once, in the order of the links' index.
     linked = select(_L.c.repo_key.label("k")).where(_L.c.repo_key.is_not(None)).distinct()
     names = linked.subquery("names")
+    # A shard's test names the row's key too (the same text when there is a row), so neither
+    # database moves it into the DISTINCT, where it would hash every link rather than each name.
     by_name = (
-        select(*fields(names.c.k, names.c.k))
+        select(*fields(names.c.k))
         .select_from(names.outerjoin(_R, _R.c.key == names.c.k))
-        .where(due, or_(_R.c.id.is_not(None), ~exists().where(_A.c.alias == names.c.k)))
+        .where(
+            *mine(func.coalesce(_R.c.key, names.c.k)),
+            due,
+            or_(_R.c.id.is_not(None), ~exists().where(_A.c.alias == names.c.k)),
+        )
     )
     # Repositories that links name by an old name only. The name a shard is chosen by is the
     # smallest such old name: links keep the name they were written with, so a repository
@@ -237,9 +253,9 @@ def _check_order(
         .subquery("old")
     )
     renamed = (
-        select(*fields(_R.c.key, old.c.name))
+        select(*fields(_R.c.key))
         .select_from(old.join(_R, _R.c.id == old.c.id))
-        .where(due, ~exists().where(_L.c.repo_key == _R.c.key))
+        .where(*mine(old.c.name), due, ~exists().where(_L.c.repo_key == _R.c.key))
     )
     both = union_all(by_name, renamed).subquery()
     key = both.c.key
@@ -247,7 +263,24 @@ def _check_order(
     by = (both.c.rank, both.c.checked.asc().nulls_first(), in_bytes)
     cols = list(both.c)[:10]
     cols[3], cols[7] = _iso(cols[3], postgres), _iso(cols[7], postgres)
-    return select(*cols, both.c.shard_name).order_by(*by)
+    return select(*cols).order_by(*by)
+
+
+_SHARD_HASH = "tracker_shard_hash"
+"""`tracker.check.shard.shard_hash`, as a function of a SQLite connection."""
+
+
+def _in_shard(name: Any, shard: Shard, postgres: bool) -> Any:
+    """Whether `shard` holds the repository `name` shards it by: `shard_hash(name) mod N`
+    computed by the database (PostgreSQL: the first four bytes of its own SHA-256 of the
+    UTF-8 text; names are stored lower-cased, as `shard_hash` reads them)."""
+    if postgres:
+        first = func.substring(func.sha256(func.convert_to(name, "UTF8")), 1, 4)
+        hex_digits = literal("x", String()) + func.encode(first, "hex")
+        number = cast(cast(hex_digits, BIT(32)), BigInteger())
+    else:
+        number = getattr(func, _SHARD_HASH)(name)
+    return number % shard.n == shard.k - 1
 
 
 def _iso(naive_utc: Any, postgres: bool) -> Any:
