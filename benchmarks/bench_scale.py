@@ -274,14 +274,37 @@ def _ingest(url: str, listing: Path, repos: int, jobs: int) -> dict[str, Any]:
 
 
 def _planning(url: str) -> dict[str, Any]:
+    # imported before the clock starts: `tracker.schedule` brings in every checker (HTTP
+    # clients, GitHub's libraries), which a `tracker check` has loaded before it plans
+    import tracker.schedule  # noqa: F401
     from tracker.check.shard import Shard
     from tracker.store import open_db
 
     engine = open_db(url)
-    took, peak, due = _phase(lambda: _plan(engine, None))
-    figures = {"plan_s": round(took, 2), "plan_due": due, "plan_peak_mb": round(peak)}
-    took, _, due = _phase(lambda: _plan(engine, Shard(1, 4)))
-    return figures | {"plan_shard_s": round(took, 2), "plan_shard_due": due}
+    server = _server_process(engine)
+
+    def cpu() -> tuple[float, float]:
+        return _cpu_s(resource.RUSAGE_SELF), _server_cpu_s(server) if server else 0.0
+
+    def timed(name: str, shard: Any) -> dict[str, Any]:
+        """A plan's wall time, and its CPU seconds: this process's, and for a local
+        PostgreSQL the server backend's (None when the plan had another backend)."""
+        before = cpu()
+        took, peak, due = _phase(lambda: _plan(engine, shard))
+        after = cpu()
+        same = server is None or _server_process(engine) == server
+        return {
+            f"{name}_s": round(took, 2),
+            f"{name}_due": due,
+            f"{name}_cpu_s": round(after[0] - before[0], 2),
+            f"{name}_server_cpu_s": round(after[1] - before[1], 2) if server and same else None,
+            f"{name}_peak_mb": round(peak),
+        }
+
+    figures = timed("plan", None)
+    shard = timed("plan_shard", Shard(1, 4))
+    del shard["plan_shard_peak_mb"]
+    return figures | shard
 
 
 def _new_facts(engine: Any, every: int = 100) -> None:
@@ -409,8 +432,12 @@ ROWS = [
     ("ingest peak memory (MB)", "ingest_peak_mb", "{:,}"),
     ("check planning, all (s)", "plan_s", "{:,.2f}"),
     ("  repositories due", "plan_due", "{:,}"),
+    ("  CPU: planning process (s)", "plan_cpu_s", "{:,.2f}"),
+    ("  CPU: PostgreSQL backend (s)", "plan_server_cpu_s", "{:,.2f}"),
     ("check planning, shard 1/4 (s)", "plan_shard_s", "{:,.2f}"),
     ("  repositories due", "plan_shard_due", "{:,}"),
+    ("  CPU: planning process (s)", "plan_shard_cpu_s", "{:,.2f}"),
+    ("  CPU: PostgreSQL backend (s)", "plan_shard_server_cpu_s", "{:,.2f}"),
     ("planning peak memory (MB)", "plan_peak_mb", "{:,}"),
     ("flag all papers (s)", "flag_all_s", "{:,.1f}"),
     ("  flag processes", "flag_jobs", "{:,}"),

@@ -42,5 +42,7 @@ def test_bench_scale_reports_the_flag_and_plan_figures(tmp_path: Path) -> None:
     assert abs(got["incremental_flag_ratio"] * got["flag_all_s"] - got["incremental_flag_s"]) < 0.01
     assert 0 < got["incremental_flag_ratio"] < 1
     assert got["plan_due"] > got["plan_shard_due"] > 0 and got["plan_s"] > 0
+    assert got["plan_cpu_s"] > 0 and got["plan_shard_cpu_s"] > 0
+    assert got["plan_server_cpu_s"] is got["plan_shard_server_cpu_s"] is None  # SQLite
     peaks = (got["plan_peak_mb"], got["flag_peak_mb"], got["report_peak_mb"])
     assert got["peak_rss_mb"] == max(peaks)
