@@ -23,7 +23,9 @@ repositories; a tenth promise code instead), then each backend runs in a fresh p
    (ok, unknown, not found, some never checked), untimed setup;
 3. check planning: what `tracker check` decides before its first request
    (`tracker.schedule.plan`: due repositories, open promises first, `--max-age 7d`) for all
-   repositories and for `--shard 1/4`;
+   repositories (`plan_s`) and for `--shard 1/4` (`plan_shard_s`), each with the CPU seconds
+   of the planning process (`plan_cpu_s`, `plan_shard_cpu_s`) and of a PostgreSQL server's
+   backend on this machine (`plan_server_cpu_s`, `plan_shard_server_cpu_s`);
 4. flag: `flag_papers` over every paper (`flag_all_s`), with the worker processes
    `tracker flag` starts by default (`flag_jobs`; `flag_peak_mb` is the saving process's,
    each worker is a process of its own), then, after new facts of every

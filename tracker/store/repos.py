@@ -168,8 +168,8 @@ _as_tuple = tuple.__new__
 
 
 def _aware(values: Sequence[str | None]) -> Iterator[dt.datetime | None]:
-    """ISO times with their offset (`_check_order`'s text) as aware datetimes, each distinct
-    text parsed once: a batch of checks shares its time stamps."""
+    """ISO times with their offset (`_check_order`'s text) as aware datetimes, None kept: each
+    distinct text parsed once, and no Python call per value."""
     distinct = set(values)
     distinct.discard(None)
     parsed: dict[str | None, dt.datetime | None] = dict(
@@ -185,9 +185,9 @@ def _check_order(
     postgres: bool,
     shard: Shard | None = None,
 ) -> Select[Any]:
-    """`DueRepo`'s fields of the due repositories (of `shard`), then of the linked names with
-    no row, in check order (but for open promises). Times come as ISO
-    text in UTC with the offset written out (`_iso`), whatever the session's time zone."""
+    """`DueRepo`'s fields of the due repositories (of `shard`) and of the linked names with no
+    row, in check order (but for open promises). Times come as ISO text in UTC with the offset
+    written out (`_iso`), whatever the session's time zone."""
     lc = _R.c.last_checked_at
 
     def utc(column: Any) -> Any:
@@ -199,9 +199,9 @@ def _check_order(
         else_=literal(checked_before, lc.type) if checked_before is not None else null(),
     )
     # Never checked (NULL) or checked before the limit, NULL meaning no limit: true of a
-    # linked name with no row as well. One condition where SQLite's planner would otherwise
-    # read four index ranges and look up every row it found: most repositories are due in a
-    # daily run, and one look-up of each is cheaper.
+    # linked name with no row as well. One condition on the row each name finds: most
+    # repositories are due in a daily run, and reading index ranges of the times, then each
+    # row they name, costs several times more.
     stale = func.coalesce(lc <= limit, true())
     status = func.coalesce(_R.c.status, "unchecked")
     due = or_(status.in_(("unknown", "unchecked")), stale)
