@@ -275,3 +275,18 @@ def test_a_plan_leaves_garbage_collection_as_it_found_it(seeded: str, enabled: b
     finally:
         gc.enable()
         engine.dispose()
+
+
+def test_a_connection_that_streams_results_plans_the_same(seeded: str) -> None:
+    """A caller's connection may stream results (rows fetched ahead into a buffer): a plan
+    reads them through that buffer, not around it."""
+    engine = open_db(seeded)
+    with engine.connect() as conn:
+        want = plan(conn, NOW, None)
+    with engine.connect().execution_options(stream_results=True) as conn:
+        assert plan(conn, NOW, None) == want
+        assert plan(conn, NOW, WEEK, shard=Shard(2, 3)) == [
+            d for d in plan(conn, NOW, WEEK) if in_shard(_shard_names(conn)[d.key], 2, 3)
+        ]
+    engine.dispose()
+    assert len(want) > 50

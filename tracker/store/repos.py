@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Connection,
+    CursorResult,
     DateTime,
     Select,
     String,
@@ -122,27 +123,27 @@ def due_in_check_order(
     if postgres:
         # Sort the due repositories in memory rather than in files, and do not compile the
         # query first (JIT), which costs more than it saves here.
-        conn.execute(text("SET LOCAL work_mem = '64MB'"))
-        conn.execute(text("SET LOCAL jit = off"))
+        for setting in ("SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off"):
+            conn.execute(text(setting), execution_options=_NOT_STREAMED)  # no cursor for a SET
     elif shard is not None:
         # SQLite has no SHA-256 of its own: it asks the one function every shard is drawn by
         raw = conn.connection.dbapi_connection
         raw.create_function(_SHARD_HASH, 1, shard_hash, deterministic=True)  # type: ignore[union-attr]
     q = _check_order(checked_before, dead_checked_before, postgres, shard)
-    result = conn.execute(q)
-    try:
-        with _no_cycle_collection():
-            return _records(result.cursor)
-    finally:
-        result.close()
+    with conn.execute(q) as result, _no_cycle_collection():
+        return _records(result)
 
 
-def _records(cursor: Any) -> list[DueRepo]:
-    """`DueRepo`s of the driver's own rows, a part at a time: SQLAlchemy's row objects and
-    per-value conversions cost more than the query. Every column is text or a number but the
-    two times, which come as ISO text with their offset and are parsed here."""
+_NOT_STREAMED = {"stream_results": False}
+"""For statements a server-side cursor cannot run, whatever the caller's connection does."""
+
+
+def _records(result: CursorResult[Any]) -> list[DueRepo]:
+    """`DueRepo`s of the query's rows, a part at a time, built column by column: converting
+    each value as it is read cost more than the query. Every column is text or a number but
+    the two times, which come as ISO text with their offset and are parsed here."""
     out: list[DueRepo] = []
-    while part := cursor.fetchmany(_PART):
+    while part := result.fetchmany(_PART):
         cols: list[Any] = list(zip(*part, strict=True))
         cols[3], cols[7] = _aware(cols[3]), _aware(cols[7])
         out += map(_as_tuple, repeat(DueRepo), zip(*cols, strict=True))

@@ -82,18 +82,14 @@ def open_promise_repos(conn: Connection) -> frozenset[str]:
         .subquery()
     )
     # each linked name once, with the key of the repository it is an old name of (if any):
-    # the papers and their links are read once, and the driver's rows taken as they come
+    # the papers and their links are read once
     q = (
         select(names.c.name, r.c.key)
         .select_from(names)
         .outerjoin(a, a.c.alias == names.c.name)
         .outerjoin(r, r.c.id == a.c.repository_id)
     )
-    result = conn.execute(q)
-    try:
-        rows = result.cursor.fetchall()
-    finally:
-        result.close()
+    rows = conn.execute(q).all()
     found = {name for name, _ in rows}
     found.update(key for _, key in rows if key is not None)
     return frozenset(found)
