@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
+from tracker.frozen import quick_init
 from tracker.handles import paper_handle
 
 
@@ -195,6 +196,7 @@ class Link:
     """How sure we are this is the paper's own link (1.0 when the paper itself gives it)."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class StatusClaim:
     """What a paper says about one artifact, with the sentence that says it."""
@@ -386,6 +388,7 @@ class CheckSummary:
     """Why they were skipped or cut short (no token, rate limit nearly spent)."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One probe's answer for one paper."""
@@ -633,6 +636,7 @@ class PaperTarget:
     repository a machine found is matched against them as well as against arXiv's list."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class HubState:
     """The stored answer of the Hub about one linked model."""
@@ -645,6 +649,7 @@ class HubState:
     private: bool | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RepoState:
     """The stored latest facts of one repository, as probes read them."""
@@ -690,6 +695,7 @@ class RepoState:
     checklist_score: int | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class LinkFacts:
     """One stored link of a paper with whatever is known about its target."""
@@ -713,6 +719,7 @@ class LinkFacts:
     """The repository's latest facts (through its old name after a rename), if any."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PaperFacts:
     """Everything the probes may look at for one paper; built by a store query."""

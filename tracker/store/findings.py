@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Dialect, and_, bindparam, delete, insert, select, update
 
+from tracker.frozen import quick_init
 from tracker.models import Finding, Outcome
 from tracker.store.bulk import BulkInsert, InList, memoized
 from tracker.store.defaults import FLAG_NEVER, utcnow
@@ -31,6 +32,7 @@ FINDING_CONTENT = ("outcome", "severity", "message", "evidence", "measure", "dat
 _INSERTED = ("paper_id", "code", "subject", *FINDING_CONTENT)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PaperFlags:
     """One paper's probe answers and the verdict drawn from them, ready to store."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 from sqlalchemy import Connection, func, insert, select
 
 from tracker.flags.checklist_items import main_repository
+from tracker.frozen import quick_init
 from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import LinkFacts
 from tracker.store.schema import CheckAttempt, IngestRun, Link, Paper, RepoAlias, Repository
@@ -31,6 +32,7 @@ MARK = "rollup"
 _WATCHED = (Paper, Link, Repository, RepoAlias, CheckAttempt)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PaperRollup:
     """What exports show per paper about its links, as the join would compute it."""

@@ -1,0 +1,93 @@
+"""Frozen value types built at the cost of plain ones.
+
+A frozen dataclass refuses attribute assignment, so the `__init__` that `dataclasses` writes
+stores every field through `object.__setattr__(self, "name", value)`: a name look-up on the
+type for each field, several times the cost of a plain assignment. A flag run builds a dozen
+such values per paper (a `Finding` per probe, the paper's facts, its links and repositories),
+and building them was a large share of judging a paper. `quick_init` gives such a class an
+`__init__` with the same parameters, defaults and factories that stores each field through its
+slot's own descriptor, bound once when the class is made: the same object, still frozen, built
+in about half the time.
+
+`tests/foundation/test_frozen.py` holds every class so built to the `__init__` that
+`dataclasses` wrote for it (`plain_init`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_PLAIN: dict[type, Callable[..., None]] = {}
+
+
+def quick_init(cls: type[T]) -> type[T]:
+    """Replace the `__init__` of `cls`, a frozen dataclass with slots, by one that stores
+    each field through its slot descriptor (applied above `@dataclass`)."""
+    params = getattr(cls, "__dataclass_params__", None)
+    if params is None or not params.frozen or "__slots__" not in cls.__dict__:
+        raise TypeError(f"{cls.__name__} is not a frozen dataclass with slots")
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__} has a __post_init__, which quick_init does not call")
+    env: dict[str, Any] = {"_FACTORY": _FACTORY}
+    args: list[str] = []
+    kw_only: list[str] = []
+    body: list[str] = []
+    for i, f in enumerate(dataclasses.fields(cls)):
+        env[f"_set{i}"] = getattr(cls, f.name).__set__
+        if f.default_factory is not dataclasses.MISSING:
+            env[f"_make{i}"] = f.default_factory
+        if not f.init:
+            value = f"_make{i}()" if f"_make{i}" in env else f"_dflt{i}"
+            env[f"_dflt{i}"] = f.default
+            body.append(f"_set{i}(self, {value})")
+            continue
+        param = f.name
+        if f"_make{i}" in env:
+            param += "=_FACTORY"
+            body.append(f"_set{i}(self, _make{i}() if {f.name} is _FACTORY else {f.name})")
+        else:
+            if f.default is not dataclasses.MISSING:
+                env[f"_dflt{i}"] = f.default
+                param += f"=_dflt{i}"
+            body.append(f"_set{i}(self, {f.name})")
+        (kw_only if f.kw_only else args).append(param)
+    if kw_only:
+        args += ["*", *kw_only]
+    names = ", ".join(env)
+    source = (
+        f"def _bind({names}):\n"
+        f"    def __init__(self, {', '.join(args)}):\n"
+        + "".join(f"        {line}\n" for line in body or ["pass"])
+        + "    return __init__\n"
+    )
+    scope: dict[str, Any] = {}
+    exec(source, {}, scope)
+    init = scope["_bind"](**env)
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    _PLAIN[cls] = cls.__init__  # type: ignore[misc]
+    cls.__init__ = init  # type: ignore[misc]
+    return cls
+
+
+class _Factory:
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY: Any = _Factory()
+"""The default of a parameter whose field has a default factory (as `dataclasses` marks it)."""
+
+
+def plain_init(cls: type) -> Callable[..., None]:
+    """The `__init__` `dataclasses` wrote for a class `quick_init` changed (for tests)."""
+    return _PLAIN[cls]
+
+
+def quick_classes() -> tuple[type, ...]:
+    """Every class `quick_init` changed so far."""
+    return tuple(_PLAIN)
