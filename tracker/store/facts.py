@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, bindparam, select
+from sqlalchemy import Column, Connection, Dialect, select
 
 from tracker.flags.weights import hub_ref, hub_ref_of_url
 from tracker.models import (
@@ -19,6 +20,7 @@ from tracker.models import (
     RepoState,
     StatusClaim,
 )
+from tracker.store.bulk import InList, memoized
 from tracker.store.schema import Acknowledgement, HfRepo, Link, Paper, RepoAlias, Repository
 
 BATCH = 2000
@@ -36,32 +38,41 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
-def repo_state(m: Any) -> RepoState:
+def repo_state(v: Sequence[Any]) -> RepoState:
+    """The facts of one repository from its `REPO_FACT_COLUMNS` values (as SQLAlchemy would
+    give them back: `_Reads` applies the columns' result processors)."""
+    (
+        key, full_name, status, status_reason, http_status, dead_confirmations, stars,
+        archived, pushed_at, last_commit_at, license_spdx, license_claims, placeholder,
+        placeholder_reasons, has_weights, weights_evidence, source_files, first_ok_at,
+        last_checked_at, created_at, full_checked_at, repo_kind, license_terms, license_file,
+        checklist, checklist_score,
+    ) = v  # fmt: skip
     return RepoState(
-        key=m["key"],
-        full_name=m["full_name"],
-        status=m["status"],
-        status_reason=m["status_reason"] or "",
-        http_status=m["http_status"],
-        dead_confirmations=m["dead_confirmations"] or 0,
-        stars=m["stars"],
-        archived=bool(m["archived"]),
-        pushed_at=_utc(m["pushed_at"] or m["last_commit_at"]),
-        license_spdx=m["license_spdx"],
-        license_claims=_split(m["license_claims"], ","),
-        placeholder=m["placeholder"],
-        placeholder_reasons=_split(m["placeholder_reasons"]),
-        has_weights=m["has_weights"],
-        weights_evidence=_split(m["weights_evidence"]),
-        source_files=m["source_files"],
-        first_ok_at=_utc(m["first_ok_at"]),
-        last_checked_at=_utc(m["last_checked_at"]),
-        ever_up=bool(m["created_at"] or m["full_checked_at"] or m["first_ok_at"]),
-        kind=m["repo_kind"],
-        license_terms=m["license_terms"] or "",
-        license_file=m["license_file"],
-        checklist=m["checklist"] or "",
-        checklist_score=m["checklist_score"],
+        key=key,
+        full_name=full_name,
+        status=status,
+        status_reason=status_reason or "",
+        http_status=http_status,
+        dead_confirmations=dead_confirmations or 0,
+        stars=stars,
+        archived=bool(archived),
+        pushed_at=_utc(pushed_at or last_commit_at),
+        license_spdx=license_spdx,
+        license_claims=_split(license_claims, ","),
+        placeholder=placeholder,
+        placeholder_reasons=_split(placeholder_reasons),
+        has_weights=has_weights,
+        weights_evidence=_split(weights_evidence),
+        source_files=source_files,
+        first_ok_at=_utc(first_ok_at),
+        last_checked_at=_utc(last_checked_at),
+        ever_up=bool(created_at or full_checked_at or first_ok_at),
+        kind=repo_kind,
+        license_terms=license_terms or "",
+        license_file=license_file,
+        checklist=checklist or "",
+        checklist_score=checklist_score,
     )
 
 
@@ -112,39 +123,129 @@ LINK_FACT_COLUMNS = (
 """The link columns the probes read, in the order `_facts_batch` unpacks them."""
 
 
-_KEYS: BindParameter[list[str]] = bindparam("keys", expanding=True)
+HUB_FACT_COLUMNS = ("key", "status", "status_reason", "weight_files", "gated", "private")
+"""The Hub answer columns a `HubState` holds."""
+
+
+def _converter(
+    dialect: Dialect, columns: Sequence[Column[Any]]
+) -> Callable[[list[Any]], list[Sequence[Any]]]:
+    """Rows of these columns as the driver gives them to the values SQLAlchemy's rows hold:
+    each value through its column type's result processor (SQLite's datetimes and booleans,
+    the UTC of every datetime), once per distinct value."""
+    procs = [
+        (i, memoized(proc))
+        for i, c in enumerate(columns)
+        if (proc := c.type.dialect_impl(dialect).result_processor(dialect, None))
+    ]
+    if not procs:
+        return lambda rows: rows
+
+    def convert(rows: list[Any]) -> list[Sequence[Any]]:
+        out = []
+        for row in rows:
+            cells = list(row)
+            for i, proc in procs:
+                cells[i] = proc(cells[i])
+            out.append(cells)
+        return out
+
+    return convert
+
+
+class _Reads:
+    """The selects of one batch's facts, each written once for the connection's dialect and
+    run on plain values (`tracker.store.bulk.InList`), their rows converted as SQLAlchemy
+    converts them (`_converter`): building a `Row` per row and rendering every expanding `IN`
+    again cost more than the queries themselves."""
+
+    def __init__(self, conn: Connection) -> None:
+        dialect = conn.dialect
+        q = dialect.identifier_preparer.quote
+
+        def names(columns: Sequence[Column[Any]]) -> str:
+            return ", ".join(f"{q(c.table.name)}.{q(c.name)}" for c in columns)  # type: ignore[attr-defined]
+
+        def reading(columns: Sequence[Column[Any]], joined: str, by: Column[Any]) -> InList:
+            return InList(conn, f"SELECT {names(columns)} FROM {joined}", names([by]))
+
+        r, a, lk = Repository, RepoAlias, Link
+        repo = [r.c[c] for c in REPO_FACT_COLUMNS]
+        aliased = [a.c.alias, *repo]
+        link = [lk.c[c] for c in LINK_FACT_COLUMNS]
+        hub = [HfRepo.c[c] for c in HUB_FACT_COLUMNS]
+        ack = [Acknowledgement.c.paper_id, Acknowledgement.c.code]
+        joined = f"{q(a.name)} JOIN {q(r.name)} ON {names([r.c.id])} = {names([a.c.repository_id])}"
+        self._links = reading(link, q(lk.name), lk.c.paper_id)
+        self._repos = reading(repo, q(r.name), r.c.key)
+        self._aliases = reading(aliased, joined, a.c.alias)
+        self._hubs = reading(hub, q(HfRepo.name), HfRepo.c.key)
+        self._acks = reading(ack, q(Acknowledgement.name), Acknowledgement.c.paper_id)
+        self._link = _converter(dialect, link)
+        self._repo = _converter(dialect, repo)
+        self._aliased = _converter(dialect, aliased)
+        self._hub = _converter(dialect, hub)
+        self._ack = _converter(dialect, ack)
+
+    def links(self, conn: Connection, ids: list[int]) -> list[Sequence[Any]]:
+        """The links of these papers, in id order (`LINK_FACT_COLUMNS`)."""
+        return sorted(self._link(self._links.rows(conn, ids)), key=itemgetter(0))
+
+    def repos(self, conn: Connection, keys: set[str]) -> dict[str, RepoState]:
+        """Latest facts by the key a link used, following renames through `repo_alias`."""
+        if not keys:
+            return {}
+        found = {v[0]: repo_state(v) for v in self._repo(self._repos.rows(conn, keys))}
+        missing = keys - found.keys()
+        if missing:
+            for alias, *v in self._aliased(self._aliases.rows(conn, missing)):
+                found[alias] = repo_state(v)
+        named = {i for st in found.values() for i in hub_keys_named(st.weights_evidence)}
+        hubs = self.hubs(conn, named)
+        if hubs:
+            for k, st in found.items():
+                ids = hub_keys_named(st.weights_evidence)
+                models = tuple((i, hubs[i]) for i in ids if i in hubs)
+                if models:
+                    found[k] = replace(st, hub_models=models)
+        return found
+
+    def hubs(self, conn: Connection, keys: set[str]) -> dict[str, HubState]:
+        """Stored Hub answers by key (`model/o/n`...)."""
+        if not keys:
+            return {}
+        return {
+            key: HubState(
+                status=status,
+                status_reason=reason or "",
+                weight_files=len(_split(files)),
+                gated=gated,
+                private=private,
+            )
+            for key, status, reason, files, gated, private in self._hub(self._hubs.rows(conn, keys))
+        }
+
+    def acknowledged(self, conn: Connection, ids: list[int]) -> dict[int, frozenset[str]]:
+        found: dict[int, set[str]] = defaultdict(set)
+        for pid, code in self._ack(self._acks.rows(conn, ids)):
+            found[pid].add(code)
+        return {pid: frozenset(codes) for pid, codes in found.items()}
 
 
 def repo_states(conn: Connection, keys: set[str]) -> dict[str, RepoState]:
     """Latest facts by the key a link used, following renames through `repo_alias`."""
-    if not keys:
-        return {}
-    r, a = Repository, RepoAlias
-    cols = [r.c[c] for c in REPO_FACT_COLUMNS]
-    q = select(*cols).where(r.c.key.in_(_KEYS))
-    found = {m["key"]: repo_state(m) for m in conn.execute(q, {"keys": list(keys)}).mappings()}
-    missing = keys - found.keys()
-    if missing:
-        q = select(a.c.alias, *cols).join(r, r.c.id == a.c.repository_id)
-        q = q.where(a.c.alias.in_(_KEYS))
-        for m in conn.execute(q, {"keys": list(missing)}).mappings():
-            found[m["alias"]] = repo_state(m)
-    named = {i for st in found.values() for i in hub_keys_named(st.weights_evidence)}
-    hubs = _hub_by_key(conn, named)
-    if hubs:
-        for k, st in found.items():
-            ids = hub_keys_named(st.weights_evidence)
-            models = tuple((i, hubs[i]) for i in ids if i in hubs)
-            if models:
-                found[k] = replace(st, hub_models=models)
-    return found
+    return _Reads(conn).repos(conn, keys)
 
 
 def hub_states(conn: Connection, urls: set[str]) -> dict[str, HubState]:
     """The Hub's stored answers for Hugging Face model, collection and organization links,
     by link URL."""
+    return _hub_states(_Reads(conn), conn, urls)
+
+
+def _hub_states(reads: _Reads, conn: Connection, urls: set[str]) -> dict[str, HubState]:
     keys = {u: ref.lower() for u in urls if (ref := hub_ref_of_url(u))}
-    found = _hub_by_key(conn, set(keys.values()))
+    found = reads.hubs(conn, set(keys.values()))
     return {u: found[k] for u, k in keys.items() if k in found}
 
 
@@ -204,23 +305,6 @@ def hub_refs_to_verify(conn: Connection, checked_before: dt.datetime, limit: int
     return [keys[k] for k in (never + stale)[:limit]]
 
 
-def _hub_by_key(conn: Connection, keys: set[str]) -> dict[str, HubState]:
-    """Stored Hub answers by key (`model/o/n`...)."""
-    if not keys:
-        return {}
-    h = HfRepo
-    out: dict[str, HubState] = {}
-    for m in conn.execute(select(h).where(h.c.key.in_(_KEYS)), {"keys": list(keys)}).mappings():
-        out[m["key"]] = HubState(
-            status=m["status"],
-            status_reason=m["status_reason"] or "",
-            weight_files=len(_split(m["weight_files"])),
-            gated=m["gated"],
-            private=m["private"],
-        )
-    return out
-
-
 _AVAILABILITY = {a.value: a for a in Availability}
 _UNSAID = {a: StatusClaim(a, "", "") for a in Availability}
 """The claims without evidence or condition, shared: most papers say nothing of weights or data."""
@@ -233,31 +317,12 @@ def _claim(status: str | None, evidence: str | None, condition: str | None) -> S
     return StatusClaim(said, evidence or "", condition or "")
 
 
-_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
-"""The batch's paper ids, bound as one list instead of coerced one by one into a new `IN`
-clause for every batch."""
-
-
-def _links_of(conn: Connection, ids: list[int]) -> list[Any]:
-    lk = Link
-    q = select(*(lk.c[c] for c in LINK_FACT_COLUMNS)).where(lk.c.paper_id.in_(_IDS))
-    return list(conn.execute(q.order_by(lk.c.id), {"ids": ids}))
-
-
-def _acknowledged(conn: Connection, ids: list[int]) -> dict[int, frozenset[str]]:
-    ack = Acknowledgement
-    found: dict[int, set[str]] = defaultdict(set)
-    q = select(ack.c.paper_id, ack.c.code).where(ack.c.paper_id.in_(_IDS))
-    for pid, code in conn.execute(q, {"ids": ids}):
-        found[pid].add(code)
-    return {pid: frozenset(codes) for pid, codes in found.items()}
-
-
 def _facts_batch(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
+    reads = _Reads(conn)
     ids = [m["id"] for m in papers]
-    links = _links_of(conn, ids)
-    repos = repo_states(conn, {m.repo_key for m in links if m.repo_key})
-    hubs = hub_states(conn, {m.url for m in links if m.kind in HUB_LINK_KINDS})
+    links = reads.links(conn, ids)
+    repos = reads.repos(conn, {v[9] for v in links if v[9]})
+    hubs = _hub_states(reads, conn, {v[2] for v in links if v[3] in HUB_LINK_KINDS})
     by_paper: dict[int, list[LinkFacts]] = defaultdict(list)
     for _, pid, url, kind, role, prov, official, sentence, found_in, key, status, why in links:
         by_paper[pid].append(
@@ -276,7 +341,7 @@ def _facts_batch(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
                 repo=repos.get(key) if key else None,
             )
         )
-    acks = _acknowledged(conn, ids)
+    acks = reads.acknowledged(conn, ids)
     return [
         PaperFacts(
             key=m["key"],
