@@ -1,7 +1,8 @@
 """`paper_facts` reads through statements written once and rows as the driver gives them
-(`tracker.store.facts._Reads`): the facts must be those SQLAlchemy's own selects and rows give,
-value for value and type for type (a SQLite boolean is `True`, not `1`; every datetime aware
-UTC), on both backends. The plain reference below is how the facts were read before."""
+(`tracker.store.facts._Reads`, and `paper_rows` for the papers a worker judges): the rows and
+facts must be those SQLAlchemy's own selects and rows give, value for value and type for type
+(a SQLite boolean is `True`, not `1`; every datetime aware UTC), on both backends. The plain
+reference below is how they were read before."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from tracker.store import open_db
 from tracker.store.facts import (
     HUB_LINK_KINDS,
     LINK_FACT_COLUMNS,
+    PAPER_FACT_COLUMNS,
     REPO_FACT_COLUMNS,
     _claim,
     _split,
@@ -37,6 +39,7 @@ from tracker.store.schema import (
     HfRepo,
     Link,
     Paper,
+    PaperState,
     RepoAlias,
     Repository,
 )
@@ -103,6 +106,18 @@ def _repos(conn: Connection, keys: set[str]) -> dict[str, RepoState]:
         if models:
             found[k] = replace(st, hub_models=models)
     return found
+
+
+def reference_rows(conn: Connection, ids: list[int]) -> list[Any]:
+    """The paper rows a flag run judges, as SQLAlchemy's select and rows give them."""
+    p, s = Paper, PaperState
+    q = (
+        select(*(p.c[c] for c in PAPER_FACT_COLUMNS), s.c.flag_due)
+        .select_from(p.join(s, s.c.paper_id == p.c.id))
+        .where(p.c.id.in_(ids))
+    )
+    found = {m["id"]: m for m in conn.execute(q).mappings()}
+    return [found[i] for i in ids]
 
 
 def reference(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
@@ -191,8 +206,11 @@ def test_facts_are_those_sqlalchemy_rows_give(db_url: str) -> None:
     with engine.connect() as conn:
         _vary(conn)
         ids = list(conn.execute(select(Paper.c.id).order_by(Paper.c.id.desc())).scalars())
-        rows = papers_by_id(conn, ids)
-        read, plain = paper_facts(conn, rows), reference(conn, rows)
+        rows = papers_by_id(conn, [*ids, 10**9])  # one that is not there
+        plain_rows = reference_rows(conn, ids)
+        assert [dict(m) for m in rows] == [dict(m) for m in plain_rows]
+        assert repr([dict(m) for m in rows]) == repr([dict(m) for m in plain_rows])
+        read, plain = paper_facts(conn, rows), reference(conn, plain_rows)
         assert read == plain
         assert repr(read) == repr(plain)  # types too: True is not 1, aware is not naive
         # in batches, in id order (the rows above came newest first)

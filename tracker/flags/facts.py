@@ -93,11 +93,10 @@ def derived(f: PaperFacts, work: Callable[[PaperFacts], T]) -> T:
     same selection of links, and a paper is judged by every probe in turn. `work` must be a
     pure function of the facts returning an immutable value."""
     memo = f.derived
-    try:
-        return memo[work]  # type: ignore[return-value]
-    except KeyError:
+    value = memo.get(work, memo)  # the memo itself: never a value
+    if value is memo:
         value = memo[work] = work(f)
-        return value
+    return value  # type: ignore[return-value]
 
 
 def _code_links(f: PaperFacts) -> tuple[LinkFacts, ...]:

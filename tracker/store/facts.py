@@ -21,7 +21,15 @@ from tracker.models import (
     StatusClaim,
 )
 from tracker.store.bulk import InList, memoized
-from tracker.store.schema import Acknowledgement, HfRepo, Link, Paper, RepoAlias, Repository
+from tracker.store.schema import (
+    Acknowledgement,
+    HfRepo,
+    Link,
+    Paper,
+    PaperState,
+    RepoAlias,
+    Repository,
+)
 
 BATCH = 2000
 
@@ -153,6 +161,11 @@ def _converter(
     return convert
 
 
+def _names(quote: Callable[[str], str], columns: Sequence[Column[Any]]) -> str:
+    """`table.column, ...`, quoted for the dialect."""
+    return ", ".join(f"{quote(c.table.name)}.{quote(c.name)}" for c in columns)  # type: ignore[attr-defined]
+
+
 class _Reads:
     """The selects of one batch's facts, each written once for the connection's dialect and
     run on plain values (`tracker.store.bulk.InList`), their rows converted as SQLAlchemy
@@ -164,7 +177,7 @@ class _Reads:
         q = dialect.identifier_preparer.quote
 
         def names(columns: Sequence[Column[Any]]) -> str:
-            return ", ".join(f"{q(c.table.name)}.{q(c.name)}" for c in columns)  # type: ignore[attr-defined]
+            return _names(q, columns)
 
         def reading(columns: Sequence[Column[Any]], joined: str, by: Column[Any]) -> InList:
             return InList(conn, f"SELECT {names(columns)} FROM {joined}", names([by]))
@@ -378,6 +391,23 @@ PAPER_FACT_COLUMNS = (
 def paper_facts(conn: Connection, papers: Sequence[Any]) -> list[PaperFacts]:
     """Facts of these paper rows (with every `PAPER_FACT_COLUMNS`), in their order."""
     return _facts_batch(conn, papers) if papers else []
+
+
+def paper_rows(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The `PAPER_FACT_COLUMNS` and `paper_state.flag_due` of these papers as SQLAlchemy's
+    rows give them, by name, in the order of `ids` (a paper without its state row left out);
+    read as `_Reads` reads (what `tracker.store.flag_due.papers_by_id` reads unlocked)."""
+    p, s = Paper, PaperState
+    columns = [*(p.c[c] for c in PAPER_FACT_COLUMNS), s.c.flag_due]
+    q = conn.dialect.identifier_preparer.quote
+    joined = f"{q(p.name)} JOIN {q(s.name)} ON {_names(q, [s.c.paper_id])} = {_names(q, [p.c.id])}"
+    reading = InList(conn, f"SELECT {_names(q, columns)} FROM {joined}", _names(q, [p.c.id]))
+    keys = [c.name for c in columns]
+    found = {
+        row[0]: dict(zip(keys, row, strict=True))
+        for row in _converter(conn.dialect, columns)(reading.rows(conn, ids))
+    }
+    return [found[i] for i in ids if i in found]
 
 
 def iter_paper_facts(

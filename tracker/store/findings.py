@@ -86,13 +86,17 @@ _CHECKED_REPO = ROLLUP_COLUMNS.index("checked_repo")
 _CHECKED_LICENSE = ROLLUP_COLUMNS.index("checked_license")
 
 
+_evidence_json = json.JSONEncoder(ensure_ascii=False).encode
+"""`json.dumps(evidence, ensure_ascii=False)` without making an encoder for every call."""
+
+
 def _values(f: Finding) -> tuple[Any, ...]:
     """A finding's `FINDING_CONTENT` values as stored."""
     return (
         f.outcome.value,
         f.severity.value,
         f.message,
-        json.dumps(list(f.evidence), ensure_ascii=False),
+        _evidence_json(list(f.evidence)),
         f.measure,
         f.dated,
     )

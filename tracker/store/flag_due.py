@@ -33,7 +33,7 @@ from sqlalchemy import (
 
 from tracker.flags.weights import hub_ref_of_url
 from tracker.store.defaults import FLAG_NOW
-from tracker.store.facts import HUB_LINK_KINDS, PAPER_FACT_COLUMNS, hub_keys_named
+from tracker.store.facts import HUB_LINK_KINDS, PAPER_FACT_COLUMNS, hub_keys_named, paper_rows
 from tracker.store.schema import (
     Acknowledgement,
     FlagQueue,
@@ -174,15 +174,17 @@ def papers_by_id(conn: Connection, ids: Sequence[int], *, lock: bool = False) ->
     """The rows of these paper ids with the columns the facts need, in the order of `ids` (a
     paper deleted since is left out). With `lock`, locked until the caller's transaction ends
     (PostgreSQL), so a concurrent change of one waits and marks it due again after the
-    judgement is stored."""
+    judgement is stored. Read without a lock (a worker's read, and every read on SQLite)
+    through `paper_rows`, without SQLAlchemy's statement and row building."""
+    if not (lock and conn.dialect.name == "postgresql"):
+        return paper_rows(conn, ids)
     p, s = Paper, PaperState
     q = (
         select(*(p.c[c] for c in PAPER_FACT_COLUMNS), s.c.flag_due)
         .select_from(p.join(s, s.c.paper_id == p.c.id))
         .where(p.c.id.in_(_IDS))
     )
-    if lock and conn.dialect.name == "postgresql":
-        q = q.with_for_update(of=[p, s])
+    q = q.with_for_update(of=[p, s])
     found = {m["id"]: m for m in conn.execute(q, {"ids": list(ids)}).mappings()}
     return [found[i] for i in ids if i in found]
 

@@ -54,21 +54,26 @@ CHECKED = ("ok", "moved")
 
 def rollup_links(links: tuple[LinkFacts, ...]) -> PaperRollup:
     """The rolled-up columns of a paper with these links (in stored order)."""
-    first = next((lk for lk in links if lk.kind in REPO_LINK_KINDS), None)
-    stars = [lk.repo.stars for lk in links if lk.repo is not None and lk.repo.stars is not None]
+    first: LinkFacts | None = None
+    stars: int | None = None
+    checked: dict[str, str] = {}
+    for lk in links:  # one pass: a flag run rolls up every paper
+        r = lk.repo
+        if first is None and lk.kind in REPO_LINK_KINDS:
+            first = lk
+        if r is not None:
+            if r.stars is not None and (stars is None or r.stars > stars):
+                stars = r.stars
+            if r.status in CHECKED:
+                checked[r.key] = r.license_spdx or "none"
     repo = first.repo if first is not None else None
-    checked = {
-        lk.repo.key: lk.repo.license_spdx or "none"
-        for lk in links
-        if lk.repo is not None and lk.repo.status in CHECKED
-    }
     least = min(checked, default=None)
     main = main_repository(links)
     return PaperRollup(
-        link_urls=" ".join(lk.url for lk in links),
+        link_urls=" ".join([lk.url for lk in links]),
         repo_status=(repo.status if repo is not None else "unchecked") if first else None,
         repo_license=repo.license_spdx if repo is not None else None,
-        stars=max(stars) if stars else None,
+        stars=stars,
         checked_repo=least,
         checked_license=checked[least] if least is not None else None,
         checked_repos=len(checked),

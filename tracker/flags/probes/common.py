@@ -41,7 +41,7 @@ def finding(
         outcome,
         severity,
         message,
-        tuple(filter(None, evidence)),
+        tuple(filter(None, evidence)) if evidence else (),
         subject,
         measure,
         dated,
