@@ -30,7 +30,7 @@ from tracker.flags.judge import RULES_VERSION, columns, judge
 from tracker.flags.pool import Judged, Judges, Judging
 from tracker.flags.probes import run_probes
 from tracker.flags.verdict import verdict
-from tracker.models import FlagSummary, Outcome, PaperFacts
+from tracker.models import Finding, FlagSummary, Outcome, PaperFacts
 from tracker.store.bulk import bulk_writes
 from tracker.store.defaults import FLAG_NEVER, FLAG_NOW
 from tracker.store.facts import paper_facts
@@ -70,23 +70,25 @@ def flag_paper(facts: PaperFacts, ctx: ProbeContext) -> PaperFlags:
     ctx.horizon.until = None
     findings = run_probes(facts, ctx)
     kind, text = verdict(facts, findings)
-    true = sorted({f.code for f in findings if f.outcome is Outcome.TRUE} - {"code_delivered"})
+    true: set[str] = set()
+    delivered: Finding | None = None
+    for f in findings:
+        if f.outcome is Outcome.TRUE:
+            if f.code != "code_delivered":
+                true.add(f.code)
+            elif delivered is None:
+                delivered = f
+    codes = sorted(true)
+    acked = facts.acknowledged
     return PaperFlags(
         facts.key,
         findings,
         kind.value,
         text,
-        flags=" ".join(c for c in true if c not in facts.acknowledged),
-        acknowledged=" ".join(c for c in true if c in facts.acknowledged),
+        flags=" ".join([c for c in codes if c not in acked] if acked else codes),
+        acknowledged=" ".join([c for c in codes if c in acked]) if acked else "",
         rollup=rollup_links(facts.links),
-        release_days=next(
-            (
-                f.measure
-                for f in findings
-                if f.code == "code_delivered" and f.outcome is Outcome.TRUE
-            ),
-            None,
-        ),
+        release_days=delivered.measure if delivered is not None else None,
         due=ctx.horizon.until or FLAG_NEVER,
     )
 
@@ -110,12 +112,22 @@ def judge_rows(
     conn: Connection, rows: Sequence[Any], ctx: ProbeContext, *, kept: bool = True
 ) -> list[StoredFlags]:
     """The stored form of the judgement of each of these paper rows (`papers_by_id`), in their
-    order; stored due now unless `kept` (see `_Plan.kept`)."""
+    order; stored due now unless `kept` (see `_Plan.kept`).
+
+    Each judgement is dropped as soon as its stored form is made, and the facts before the
+    cycle collector runs again: what it walks then is the stored forms alone, not a dozen
+    objects per probe answer and link of the whole batch."""
     with _no_cycle_collection():
-        results = [flag_paper(f, ctx) for f in paper_facts(conn, rows)]
-        if not kept:
-            results = [replace(r, due=FLAG_NOW) for r in results]
-        return [stored_form(r, row["id"]) for r, row in zip(results, rows, strict=True)]
+        out = [
+            stored_form(_judged(f, ctx, kept), row["id"])
+            for f, row in zip(paper_facts(conn, rows), rows, strict=True)
+        ]
+    return out
+
+
+def _judged(facts: PaperFacts, ctx: ProbeContext, kept: bool) -> PaperFlags:
+    judged = flag_paper(facts, ctx)
+    return judged if kept else replace(judged, due=FLAG_NOW)
 
 
 def judge_repositories(engine: Engine, *, everything: bool = False) -> int:

@@ -106,7 +106,7 @@ def stored_form(b: PaperFlags, paper_id: int) -> StoredFlags:
     """What `save_stored` writes for `b`, the judgement of the paper with this id."""
     return StoredFlags(
         paper_id,
-        tuple((f.code, f.subject, *_values(f)) for f in b.findings if f.outcome in _KEPT),
+        tuple([(f.code, f.subject, *_values(f)) for f in b.findings if f.outcome in _KEPT]),
         (b.verdict, b.verdict_kind, b.flags, b.acknowledged),
         (*_rolled_up(b.rollup), b.release_days, b.due),
     )
