@@ -140,9 +140,10 @@ def _converter(
 ) -> Callable[[list[Any]], list[Sequence[Any]]]:
     """Rows of these columns as the driver gives them to the values SQLAlchemy's rows hold:
     each value through its column type's result processor (SQLite's datetimes and booleans,
-    the UTC of every datetime), once per distinct value."""
+    the UTC of every datetime), once per distinct value; a NULL only through a processor that
+    does not keep it NULL (none of ours: most values a flag run reads are NULL)."""
     procs = [
-        (i, memoized(proc))
+        (i, memoized(proc), proc(None) is None)
         for i, c in enumerate(columns)
         if (proc := c.type.dialect_impl(dialect).result_processor(dialect, None))
     ]
@@ -153,8 +154,10 @@ def _converter(
         out = []
         for row in rows:
             cells = list(row)
-            for i, proc in procs:
-                cells[i] = proc(cells[i])
+            for i, proc, keeps_null in procs:
+                value = cells[i]
+                if value is not None or not keeps_null:
+                    cells[i] = proc(value)
             out.append(cells)
         return out
 
