@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -36,7 +36,7 @@ def quick_init(cls: type[T]) -> type[T]:
     args: list[str] = []
     kw_only: list[str] = []
     body: list[str] = []
-    for i, f in enumerate(dataclasses.fields(cls)):
+    for i, f in enumerate(dataclasses.fields(cast(Any, cls))):
         env[f"_set{i}"] = getattr(cls, f.name).__set__
         if f.default_factory is not dataclasses.MISSING:
             env[f"_make{i}"] = f.default_factory
@@ -70,7 +70,7 @@ def quick_init(cls: type[T]) -> type[T]:
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
     _PLAIN[cls] = cls.__init__  # type: ignore[misc]
-    cls.__init__ = init  # type: ignore[misc]
+    cls.__init__ = init  # type: ignore[method-assign]
     return cls
 
 

@@ -52,7 +52,7 @@ def _given(cls: type, args: list[object], kwargs: dict[str, object]) -> set[str]
 
 
 def _plain(cls: type, args: list[object], kwargs: dict[str, object]) -> object:
-    obj = object.__new__(cls)
+    obj: object = object.__new__(cls)
     plain_init(cls)(obj, *args, **kwargs)
     return obj
 
@@ -110,7 +110,7 @@ def test_wrong_calls_fail_alike(cls: type) -> None:
     with pytest.raises(TypeError) as plain:
         _plain(cls, [], {"no_such_field": 1})
     assert "no_such_field" in str(quick.value) and "no_such_field" in str(plain.value)
-    too_many = [None] * (len(dataclasses.fields(cls)) + 1)
+    too_many: list[object] = [None] * (len(dataclasses.fields(cls)) + 1)
     with pytest.raises(TypeError):
         cls(*too_many)
     with pytest.raises(TypeError):

@@ -151,7 +151,7 @@ def _converter(
         return lambda rows: rows
 
     def convert(rows: list[Any]) -> list[Sequence[Any]]:
-        out = []
+        out: list[Sequence[Any]] = []
         for row in rows:
             cells = list(row)
             for i, proc, keeps_null in procs:
