@@ -1,7 +1,7 @@
 """`quick_init` builds the same frozen values as the `__init__` `dataclasses` writes: for every
-class it changed, on any mix of positional, keyword and left-out arguments, every field holds
-the same value, factories make a new value for each object, wrong calls fail alike, and the
-object stays frozen."""
+class it changed, on any mix of positional, keyword and left-out arguments, the object is of
+the class, every field holds the same value (equal and hashed alike), factories make a new
+value for each object, wrong calls fail alike, and the object stays frozen."""
 
 from __future__ import annotations
 
@@ -13,13 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tracker.flags.dates import PaperDate
+from tracker.flags.facts import Deadline
 from tracker.frozen import plain_init, quick_classes, quick_init
 from tracker.models import Finding, HubState, LinkFacts, PaperFacts, RepoState, StatusClaim
 from tracker.store.findings import PaperFlags
 from tracker.store.rollup import PaperRollup
 
 BUILT_PER_PAPER = (
-    Finding, HubState, LinkFacts, PaperFacts, RepoState, StatusClaim, PaperFlags, PaperRollup
+    Finding, HubState, LinkFacts, PaperFacts, RepoState, StatusClaim, PaperFlags, PaperRollup,
+    PaperDate, Deadline,
 )  # fmt: skip
 """The values a flag run builds for every paper it judges."""
 
@@ -49,6 +52,14 @@ def _given(cls: type, args: list[object], kwargs: dict[str, object]) -> set[str]
     """The fields these arguments give a value."""
     positional = [f.name for f in dataclasses.fields(cls) if f.init and not f.kw_only]
     return {*positional[: len(args)], *kwargs}
+
+
+def _hashable(obj: object) -> bool:
+    try:
+        hash(obj)
+    except TypeError:
+        return False
+    return True
 
 
 def _plain(cls: type, args: list[object], kwargs: dict[str, object]) -> object:
@@ -93,7 +104,11 @@ def test_quick_init_builds_what_the_dataclass_init_builds(cls: type, data: st.Da
     args, kwargs = data.draw(calls(cls))
     quick = cls(*args, **kwargs)
     plain = _plain(cls, args, kwargs)
+    assert type(quick) is cls
     assert _fields(quick) == _fields(plain)
+    assert quick == plain
+    if _hashable(plain):
+        assert hash(quick) == hash(plain)
     again = cls(*args, **kwargs)
     given = _given(cls, args, kwargs)
     for f in dataclasses.fields(cls):
@@ -147,6 +162,14 @@ def test_only_frozen_dataclasses_with_slots() -> None:
     class NotFrozen:
         a: int
 
-    for cls in (NoSlots, NotFrozen, int):
+    @dataclass(frozen=True, slots=True)
+    class Base:
+        a: int
+
+    @dataclass(frozen=True, slots=True)
+    class Derived(Base):
+        b: int
+
+    for cls in (NoSlots, NotFrozen, Derived, int):
         with pytest.raises(TypeError):
             quick_init(cls)

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tracker.frozen import quick_init
 from tracker.models import PaperFacts
 
 _NEW_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
@@ -39,6 +40,7 @@ _LABELS = {
 }
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PaperDate:
     """The day a paper appeared, as precisely as known."""

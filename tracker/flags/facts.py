@@ -16,6 +16,7 @@ from typing import TypeVar
 from tracker.flags.dates import paper_date
 from tracker.flags.judge import WEIGHT_PREFIXES
 from tracker.flags.weights import hub_key
+from tracker.frozen import quick_init
 from tracker.hosts import is_code_target
 from tracker.models import Availability, HubState, LinkFacts, PaperFacts, RepoState, StatusClaim
 
@@ -261,6 +262,7 @@ def _month_end(month: str, year: str) -> dt.date | None:
     return dt.date(y, m, calendar.monthrange(y, m)[1])
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Deadline:
     """When a promise falls due, and how that day was worked out (for the evidence)."""

@@ -31,17 +31,21 @@ def _true(findings: dict[str, Finding], code: str) -> Finding | None:
     return f if f is not None and f.outcome is Outcome.TRUE else None
 
 
+_ORDER: tuple[tuple[str, VerdictKind, str | None], ...] = (
+    ("code_link_dead", VerdictKind.DEAD, "dead link"),
+    ("code_placeholder", VerdictKind.PLACEHOLDER, "placeholder"),
+    ("link_to_owner_only", VerdictKind.OWNER_ONLY, "owner page only"),
+    ("code_promised_missing", VerdictKind.OVERDUE, None),
+    ("unknown", VerdictKind.UNKNOWN, "unknown"),
+)
+"""The problems that decide the verdict when no code is delivered, the first true one winning
+(after a pending promise of code to a placeholder)."""
+
+
 def verdict(facts: PaperFacts, findings: Iterable[Finding]) -> tuple[VerdictKind, str]:
     """The verdict kind and its readable line for one paper."""
     by_code = {f.code: f for f in findings}
     weights = _true(by_code, "weights_promised_missing")
-    order: tuple[tuple[str, VerdictKind, str | None], ...] = (
-        ("code_link_dead", VerdictKind.DEAD, "dead link"),
-        ("code_placeholder", VerdictKind.PLACEHOLDER, "placeholder"),
-        ("link_to_owner_only", VerdictKind.OWNER_ONLY, "owner page only"),
-        ("code_promised_missing", VerdictKind.OVERDUE, None),
-        ("unknown", VerdictKind.UNKNOWN, "unknown"),
-    )
     if _true(by_code, "code_delivered"):
         if weights:
             return _ack(facts, weights, VerdictKind.WEIGHTS_MISSING, "weights missing")
@@ -56,7 +60,7 @@ def verdict(facts: PaperFacts, findings: Iterable[Finding]) -> tuple[VerdictKind
         # an empty repository made ready for promised code: still inside its grace period
         assert promise is not None
         return VerdictKind.PENDING, promise.message
-    for code, kind, text in order:
+    for code, kind, text in _ORDER:
         hit = _true(by_code, code)
         if hit:
             return _ack(facts, hit, kind, text or hit.message)
