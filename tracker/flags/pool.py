@@ -30,7 +30,7 @@ from tracker.errors import StoreError
 from tracker.flags.facts import ProbeContext
 from tracker.processes import WorkerPool, start_worker
 from tracker.store.engine import make_engine, write_failure
-from tracker.store.flag_due import papers_by_id, row_versions
+from tracker.store.flag_due import row_versions
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +81,14 @@ def _start(judging: Judging, parent: int) -> None:
 
 
 def _judge(ids: list[int]) -> Judged:
-    from tracker.flags.run import judge_rows  # which imports this module
+    from tracker.flags.run import judge_ids  # which imports this module
 
     j: Judging = _worker["judging"]
     ctx = ProbeContext(today=j.today, grace_days=j.grace_days, stale_months=j.stale_months)
     try:
         with _worker["engine"].connect() as conn:
             versions = row_versions(conn, ids)  # before the facts: a change between reads shows
-            return versions, judge_rows(conn, papers_by_id(conn, ids), ctx, kept=j.kept)
+            return versions, judge_ids(conn, ids, ctx, kept=j.kept)
     except DBAPIError as exc:
         raise _failure(exc) from None
 

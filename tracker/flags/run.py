@@ -125,6 +125,16 @@ def judge_rows(
     return out
 
 
+def judge_ids(
+    conn: Connection, ids: Sequence[int], ctx: ProbeContext, *, kept: bool = True
+) -> list[StoredFlags]:
+    """`judge_rows` of these papers' rows (`papers_by_id`, unlocked: a worker's batch), the
+    rows read with the cycle collector paused as well, so that they set off no collection
+    passes of their own."""
+    with _no_cycle_collection():
+        return judge_rows(conn, papers_by_id(conn, ids), ctx, kept=kept)
+
+
 def _judged(facts: PaperFacts, ctx: ProbeContext, kept: bool) -> PaperFlags:
     judged = flag_paper(facts, ctx)
     return judged if kept else replace(judged, due=FLAG_NOW)
