@@ -56,9 +56,10 @@ PROBE_RULES = "1"
 """Bump when a probe or the verdict reads the same facts differently: the next flag run then
 judges every paper again (repository judgements have their own `RULES_VERSION`)."""
 BATCH = 2000
-PARALLEL_FROM = 4 * BATCH
+PARALLEL_FROM = 10 * BATCH
 """Fewer due papers than this are judged in the run's own process, whatever `jobs` says:
-starting worker processes would cost more than they save."""
+starting worker processes (a forkserver that imports the flag modules, a database connection
+each) takes about a second, more than sharing out the judging of fewer papers saves."""
 AHEAD = 2
 """Batches handed to each worker beyond the one it is judging, so none waits while the run's
 process saves."""
