@@ -473,8 +473,8 @@ def test_stale_rollup_and_search_agree_after_a_new_paper(sqlite_url: str, query:
     assert found(m.engine, (query,))[query] == _reference(m.engine, query)
 
 
-def test_a_common_query_read_in_report_order_shows_the_same_papers(sqlite_url: str) -> None:
-    m = seed_mix(sqlite_url)
+def test_a_common_query_read_in_report_order_shows_the_same_papers(db_url: str) -> None:
+    m = seed_mix(db_url)
     with m.engine.connect() as conn:
         mode = _mode(conn)
 
@@ -513,3 +513,39 @@ def test_only_a_common_query_is_tested_row_by_row(
         assert len(shown) == 2
         monkeypatch.setattr(selection, "COMMON", 2)
         assert [v.key for v in iter_report_views(conn, ReportFilter(query="lab", limit=2))] == shown
+
+
+@pytest.mark.parametrize("stale", [False, True])
+def test_a_common_query_is_summarized_and_shown_as_a_rare_one(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, stale: bool
+) -> None:
+    """A text matching `COMMON` papers or more is tested on each row (on PostgreSQL, where the
+    list of its matches may not fit in memory, the summary too): the same papers, in the same
+    order, and the same counts as when its matches are listed first, with the roll-up current
+    or not, alone and beside the other filters."""
+    m = seed_mix(db_url)
+    if stale:
+        with m.engine.begin() as conn:
+            record = _record("2402.00050", "Diffusion Lab Notes", "See github.com/lab/four.", 2)
+            save_papers(conn, [extract_paper(record)])
+            assert not rollup_fresh(conn)
+
+    def answers(common: int) -> list[Any]:
+        monkeypatch.setattr(selection, "COMMON", common)
+        got: list[Any] = []
+        with m.engine.connect() as conn:
+            for query in ("lab", "a", "diffusion", "lab four", "github.com/lab", "nothing here"):
+                for flt in (
+                    ReportFilter(query=query, limit=2),
+                    ReportFilter(query=query, sort="stars", descending=True, limit=3),
+                    ReportFilter(query=query, since=days_ago(35), sort="title"),
+                    ReportFilter(query=query, statuses=("available", "overdue"), min_stars=1),
+                ):
+                    got.append(
+                        (report_summary(conn, flt), [v.key for v in iter_report_views(conn, flt)])
+                    )
+        return got
+
+    rare, common = answers(10_000), answers(1)
+    assert common == rare
+    assert sum(s.papers for s, _ in rare) > 20  # the comparisons saw papers, not empty selections

@@ -47,7 +47,7 @@ from tracker.store.schema import PaperState as S
 from tracker.store.schema import RepoAlias as AL
 from tracker.store.schema import RepoHistory as H
 from tracker.store.schema import Repository as R
-from tracker.store.search import has_search, link_matches, paper_matches, phrase
+from tracker.store.search import TRIGRAM, has_search, link_matches, paper_matches, phrase
 
 BATCH = 2000
 NULLS_LOW = ("stars", "score")
@@ -86,7 +86,9 @@ class _Mode:
     and testing each against the matches reaches the limit sooner than looking every match up
     and sorting them. A limited report then tests the text on each row it reads (LIKE, with
     `search` off): collecting every match from the search tables first would cost more than
-    the few hundred rows it reads before the limit."""
+    the few hundred rows it reads before the limit. On PostgreSQL a summary of such a query
+    tests each row too: the ids the trigram indexes list would not fit in `work_mem`, and
+    PostgreSQL then tests `id IN (...)` by reading the whole list again for every paper."""
 
     fresh: bool
     fold: bool
@@ -167,20 +169,33 @@ def _query(text: str, mode: _Mode) -> tuple[Any, bool]:
         ids = _bare(P.c.id, mode.common)
         in_links = select(L.c.paper_id).where(L.c.id.in_(link_matches(found))).correlate(None)
         return or_(ids.in_(paper_matches(found)), ids.in_(in_links)), False
-    bare = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    like = f"%{bare}%"
+    like = _pattern(text)
 
     def has(col: Any) -> Any:
-        return (func.lower(col) if mode.fold else col).like(like, escape="\\")
+        return _has(col, like, mode.fold)
 
-    if mode.fold:  # PostgreSQL: ids from what the trigram indexes serve, not a LIKE per row
+    if mode.fold and not mode.common:  # PostgreSQL: ids the trigram indexes serve
         titled = select(P.c.id).where(or_(has(P.c.title), has(P.c.key))).correlate(None)
         linked = select(L.c.paper_id).where(has(L.c.url)).correlate(None)
         return or_(P.c.id.in_(titled), P.c.id.in_(linked)), False
     if _rolled_urls(text, mode):
         return or_(has(P.c.title), has(P.c.key), has(S.c.link_urls)), True
-    by_url = P.c.id.in_(select(L.c.paper_id).where(has(L.c.url)).correlate(None))
+    if mode.fold:  # a look-up per paper: a list of every matching link may not fit in memory
+        by_url = exists().where(L.c.paper_id == P.c.id, has(L.c.url)).correlate_except(L)
+    else:
+        by_url = P.c.id.in_(select(L.c.paper_id).where(has(L.c.url)).correlate(None))
     return or_(has(P.c.title), has(P.c.key), by_url), False
+
+
+def _pattern(text: str) -> str:
+    """The LIKE pattern of rows containing `text`, lower-cased (`%` and `_` taken literally)."""
+    bare = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{bare}%"
+
+
+def _has(col: Any, like: str, fold: bool = True) -> Any:
+    """`col` matches the `_pattern` `like`, ignoring case with `lower()` when `fold`."""
+    return (func.lower(col) if fold else col).like(like, escape="\\")
 
 
 def _rolled_urls(text: str, mode: _Mode) -> bool:
@@ -465,14 +480,35 @@ def _view_mode(conn: Connection, flt: ReportFilter) -> _Mode:
 
 def _common(conn: Connection, flt: ReportFilter, mode: _Mode, cap: int = 0) -> bool:
     """Whether `flt`'s text query has `max(COMMON, cap)` matches or more in the search tables
-    (counting stops there); False without a query or when the search tables cannot answer it."""
-    found = phrase(flt.query) if mode.search and flt.query else None
-    if found is None:
+    or, on PostgreSQL, among the titles, keys and link URLs (counting stops there; the trigram
+    indexes serve a rare text, and a common one is met within the first rows read); False
+    without a query or when the search tables cannot answer it. On PostgreSQL text shorter
+    than a trigram, which no index serves, is common: testing each row is all there is."""
+    if not flt.query:
         return False
     cap = max(COMMON, cap)
+    if mode.fold:
+        return _common_text(conn, flt.query, cap)
+    found = phrase(flt.query) if mode.search else None
+    if found is None:
+        return False
     n = sum(
         _count(conn, select(func.count()).select_from(hits.limit(cap).subquery()))
         for hits in (paper_matches(found), link_matches(found))
+    )
+    return n >= cap
+
+
+def _common_text(conn: Connection, text: str, cap: int) -> bool:
+    """`_common` on PostgreSQL: LIKE over the trigram-indexed columns, counting up to `cap`."""
+    if len(text) < TRIGRAM:
+        return True
+    like = _pattern(text)
+    titled = select(P.c.id).where(or_(_has(P.c.title, like), _has(P.c.key, like)))
+    linked = select(L.c.paper_id).where(_has(L.c.url, like))
+    n = sum(
+        _count(conn, select(func.count()).select_from(hits.limit(cap).subquery()))
+        for hits in (titled, linked)
     )
     return n >= cap
 

@@ -87,8 +87,12 @@ def report_summary(
         counted = _summary_of_codes(conn, flt, mode)
         if counted is not None:
             return counted
-    # flags are tested on the covering index then: text matches only checked after them
-    mode = replace(mode, common=bool(flt and flt.flags and mode.fresh))
+    # flags are tested on the covering index then: text matches only checked after them; on
+    # PostgreSQL a common text is tested on each row (see `_Mode.common`)
+    common = bool(flt and flt.flags and mode.fresh)
+    if flt is not None and mode.fold and not common:
+        common = _common(conn, flt, mode)
+    mode = replace(mode, common=common)
     conds = on_state(_where(flt, mode), flt) if flt is not None else []
     cols = (S.c.verdict_kind, S.c.code_status, S.c.flags)
     tally = _Tally()
