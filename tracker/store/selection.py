@@ -180,6 +180,7 @@ def _query(text: str, mode: _Mode) -> tuple[Any, bool]:
         return or_(P.c.id.in_(titled), P.c.id.in_(linked)), False
     if _rolled_urls(text, mode):
         return or_(has(P.c.title), has(P.c.key), has(S.c.link_urls)), True
+    by_url: Any
     if mode.fold:  # a look-up per paper: a list of every matching link may not fit in memory
         by_url = exists().where(L.c.paper_id == P.c.id, has(L.c.url)).correlate_except(L)
     else:
