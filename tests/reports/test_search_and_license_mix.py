@@ -42,7 +42,7 @@ from tracker.store.selection import (
     iter_report_views,
     read_in_order,
 )
-from tracker.store.summary import report_summary
+from tracker.store.summary import count_failing, report_summary
 
 PAPERS = [
     (
@@ -522,7 +522,7 @@ def test_a_common_query_is_summarized_and_shown_as_a_rare_one(
     """A text matching `COMMON` papers or more is tested on each row (on PostgreSQL, where the
     list of its matches may not fit in memory, the summary too): the same papers, in the same
     order, and the same counts as when its matches are listed first, with the roll-up current
-    or not, alone and beside the other filters."""
+    or not, alone and beside the other filters; `--fail-on` counts the same failing papers."""
     m = seed_mix(db_url)
     if stale:
         with m.engine.begin() as conn:
@@ -534,18 +534,28 @@ def test_a_common_query_is_summarized_and_shown_as_a_rare_one(
         monkeypatch.setattr(selection, "COMMON", common)
         got: list[Any] = []
         with m.engine.connect() as conn:
-            for query in ("lab", "a", "diffusion", "lab four", "github.com/lab", "nothing here"):
+            raised = tuple(report_summary(conn).flagged)
+            for query in (
+                "lab",
+                "a",
+                "diffusion",
+                "lab four",
+                "github.com/lab",
+                "arxiv",
+                "none here",
+            ):
                 for flt in (
                     ReportFilter(query=query, limit=2),
                     ReportFilter(query=query, sort="stars", descending=True, limit=3),
                     ReportFilter(query=query, since=days_ago(35), sort="title"),
                     ReportFilter(query=query, statuses=("available", "overdue"), min_stars=1),
                 ):
-                    got.append(
-                        (report_summary(conn, flt), [v.key for v in iter_report_views(conn, flt)])
-                    )
+                    shown = [v.key for v in iter_report_views(conn, flt)]
+                    failing = count_failing(conn, raised, flt)
+                    got.append((report_summary(conn, flt), shown, failing))
         return got
 
     rare, common = answers(10_000), answers(1)
     assert common == rare
-    assert sum(s.papers for s, _ in rare) > 20  # the comparisons saw papers, not empty selections
+    assert sum(s.papers for s, _, _ in rare) > 20  # they saw papers, not empty selections
+    assert sum(n for _, _, n in rare) > 0

@@ -278,7 +278,11 @@ def _licenses(conn: Connection) -> dict[str, int]:
 def count_failing(
     conn: Connection, codes: Sequence[str], flt: ReportFilter = ReportFilter()
 ) -> int:
-    """Papers in `flt` with an unacknowledged true finding of one of `codes` (for `--fail-on`)."""
+    """Papers in `flt` with an unacknowledged true finding of one of `codes` (for `--fail-on`).
+    On PostgreSQL a common text is tested on each row, as in the summary."""
     failing = select(F.c.paper_id).where(_unacked(codes)).correlate(None)
-    conds = [*on_state(_where(flt, _mode(conn)), flt), S.c.paper_id.in_(failing)]
+    mode = _mode(conn)
+    if mode.fold:
+        mode = replace(mode, common=_common(conn, flt, mode))
+    conds = [*on_state(_where(flt, mode), flt), S.c.paper_id.in_(failing)]
     return _count(conn, select(func.count()).select_from(S).where(*conds))
