@@ -20,7 +20,8 @@ repositories; a tenth promise code instead), then each backend runs in a fresh p
    ingesting process, its extraction workers and the server's backend, which compare across
    runs on a busy machine far better than wall times;
 2. repository facts for every linked repository, bulk-inserted as a check would leave them
-   (ok, unknown, not found, some never checked), untimed setup;
+   (ok, unknown, not found, some never checked), and on PostgreSQL their statistics, as
+   autovacuum would gather them soon after: untimed setup;
 3. check planning: what `tracker check` decides before its first request
    (`tracker.schedule.plan`: due repositories, open promises first, `--max-age 7d`) for all
    repositories (`plan_s`) and for `--shard 1/4` (`plan_shard_s`), each with the CPU seconds
@@ -158,8 +159,11 @@ def _repository_rows(repos: int, now: dt.datetime) -> Iterator[dict[str, Any]]:
 
 
 def _insert_repositories(engine: Any, repos: int) -> None:
+    """The repository rows checks would have left, then (PostgreSQL) their statistics, which
+    autovacuum gathers within a minute of such a load, long before the next day's plan."""
     from sqlalchemy import insert
 
+    from tracker.store.bulk import gather_statistics
     from tracker.store.schema import Repository
 
     now = dt.datetime.now(dt.UTC)
@@ -173,6 +177,7 @@ def _insert_repositories(engine: Any, repos: int) -> None:
                 batch = []
         if batch:
             conn.execute(insert(table), batch)
+    gather_statistics(engine, table, repos, ())
 
 
 def _plan(engine: Any, shard: Any) -> int:

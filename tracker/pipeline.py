@@ -33,7 +33,7 @@ from tracker.rows import PaperRows
 from tracker.schedule import check_targets
 from tracker.sources import Entry, ReadContext, ReadStats, read_source
 from tracker.store.engine import write_failure
-from tracker.store.papers import save_rows
+from tracker.store.papers import gather_ingest_statistics, save_rows
 from tracker.store.runs import drop_run, finish_run, start_run
 from tracker.verify import verify_hub_models
 from tracker.workers import Extraction, Skip, Stop, papers_in
@@ -161,6 +161,7 @@ def ingest(
         if failure is None:
             raise
         raise failure from exc
+    gather_ingest_statistics(engine, counts)
     return IngestSummary(
         papers_seen=counts.papers_seen,
         papers_new=counts.papers_new,

@@ -30,7 +30,8 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Dialect, Table, bindparam, insert, update
+from sqlalchemy import Connection, Dialect, Engine, Table, bindparam, insert, update
+from sqlalchemy.exc import DBAPIError
 
 from tracker.errors import StoreError
 from tracker.rows import LINK_COLUMNS, PAPER_COLUMNS
@@ -253,6 +254,35 @@ def bulk_writes(conn: Connection) -> Iterator[None]:
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size={int(cache or 0)}")
         conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(checkpoint or 0)}")
+
+
+ANALYZE_SHARE = 0.1
+"""The share of a table's rows a committed bulk write must add (`gather_statistics`), as
+PostgreSQL's autovacuum counts it (`autovacuum_analyze_scale_factor`)."""
+
+
+def gather_statistics(engine: Engine, table: Table, added: int, also: Sequence[Table]) -> None:
+    """PostgreSQL: `ANALYZE` `table` and the tables written with it (`also`) once a committed
+    bulk write added at least `ANALYZE_SHARE` of the rows `table` had when last analyzed.
+    Autovacuum would, but in the background, up to a minute later: the command that comes
+    next (the check plan after an ingest, which reads every linked name, or a flag run) would
+    be planned on the statistics of a table a fraction of its size. Nothing elsewhere, and
+    nothing when the server refuses: the write is committed, and autovacuum does it later."""
+    if engine.dialect.name != "postgresql" or added <= 0:
+        return
+    quote = engine.dialect.identifier_preparer.quote
+    try:
+        with engine.begin() as conn:
+            before = conn.exec_driver_sql(
+                "SELECT reltuples FROM pg_class WHERE oid = to_regclass(%(t)s)",
+                {"t": quote(table.name)},
+            ).scalar()
+            if added < ANALYZE_SHARE * max(float(before or 0), 0.0):
+                return
+            names = ", ".join(quote(t.name) for t in (table, *also))
+            conn.exec_driver_sql(f"ANALYZE {names}")
+    except DBAPIError:
+        return
 
 
 class InList:

@@ -26,7 +26,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Engine, Table, select
 
 from tracker.extract.identity import paper_key
 from tracker.models import ExtractedPaper
@@ -39,9 +39,11 @@ from tracker.store.bulk import (
     Changes,
     Writer,
     bulk_writes,
+    gather_statistics,
     writer_for,
 )
 from tracker.store.defaults import utcnow
+from tracker.store.schema import PaperState
 
 BATCH = 2000
 
@@ -238,6 +240,12 @@ def save_rows(
             for batch in _batches(papers, BATCH):
                 behind.put(batch)
     return counts
+
+
+def gather_ingest_statistics(engine: Engine, counts: SaveCounts) -> None:
+    """After a committed ingest, PostgreSQL's statistics of the tables it wrote, when it added
+    a good share of the papers (`tracker.store.bulk.gather_statistics`)."""
+    gather_statistics(engine, PAPERS, counts.papers_new, (PaperState, LINKS, AUTHORS))
 
 
 class _SavedBehind:
