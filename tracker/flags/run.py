@@ -14,11 +14,9 @@ when the rules or settings differ from those the stored judgements were made und
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -31,7 +29,7 @@ from tracker.flags.pool import Judged, Judges, Judging
 from tracker.flags.probes import run_probes
 from tracker.flags.verdict import verdict
 from tracker.models import Finding, FlagSummary, Outcome, PaperFacts
-from tracker.store.bulk import bulk_writes
+from tracker.store.bulk import bulk_writes, no_cycle_collection
 from tracker.store.defaults import FLAG_NEVER, FLAG_NOW
 from tracker.store.facts import paper_facts
 from tracker.store.findings import PaperFlags, StoredFlags, save_stored, stored_form
@@ -94,21 +92,6 @@ def flag_paper(facts: PaperFacts, ctx: ProbeContext) -> PaperFlags:
     )
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while a batch's facts are read and judged. That builds
-    a dozen small objects per link and per probe answer, all alive until the batch is saved,
-    and every collection pass would walk them again. None of them forms a cycle, so reference
-    counting frees them; what else does (the database driver's) waits for the next pass."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def judge_rows(
     conn: Connection, rows: Sequence[Any], ctx: ProbeContext, *, kept: bool = True
 ) -> list[StoredFlags]:
@@ -118,7 +101,7 @@ def judge_rows(
     Each judgement is dropped as soon as its stored form is made, and the facts before the
     cycle collector runs again: what it walks then is the stored forms alone, not a dozen
     objects per probe answer and link of the whole batch."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         out = [
             stored_form(_judged(f, ctx, kept), row["id"])
             for f, row in zip(paper_facts(conn, rows), rows, strict=True)
@@ -132,7 +115,7 @@ def judge_ids(
     """`judge_rows` of these papers' rows (`papers_by_id`, unlocked: a worker's batch), the
     rows read with the cycle collector paused as well, so that they set off no collection
     passes of their own."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return judge_rows(conn, papers_by_id(conn, ids), ctx, kept=kept)
 
 

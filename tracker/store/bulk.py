@@ -23,6 +23,7 @@ store what an ORM insert would.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -235,6 +236,21 @@ def memoized(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
             return proc(value)
 
     return once
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a batch of rows becomes many small objects (a
+    flag batch's facts and judgements, a check plan's records): each collection pass would
+    walk all of them again, and none forms a cycle, so reference counting frees them. The
+    collector is left as it was found (a nested pause does not turn it back on)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 @contextmanager

@@ -21,11 +21,9 @@ killed mid-run leaves whole batches behind and a rerun completes the rest.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
@@ -59,6 +57,7 @@ from sqlalchemy.dialects.postgresql import BIT
 from tracker.check.shard import Shard, shard_hash
 from tracker.hosts import Host, host_of
 from tracker.models import CheckResult, DueRepo, RepoFacts, RepoStatus
+from tracker.store.bulk import no_cycle_collection
 from tracker.store.defaults import utcnow
 from tracker.store.locks import lock_for_write
 from tracker.store.schema import CheckAttempt as _C
@@ -130,7 +129,7 @@ def due_in_check_order(
         raw = conn.connection.dbapi_connection
         raw.create_function(_SHARD_HASH, 1, shard_hash, deterministic=True)  # type: ignore[union-attr]
     q = _check_order(checked_before, dead_checked_before, postgres, shard)
-    with conn.execute(q) as result, _no_cycle_collection():
+    with conn.execute(q) as result, no_cycle_collection():
         return _records(result)
 
 
@@ -148,20 +147,6 @@ def _records(result: CursorResult[Any]) -> list[DueRepo]:
         cols[3], cols[7] = _aware(cols[3]), _aware(cols[7])
         out += map(_as_tuple, repeat(DueRepo), zip(*cols, strict=True))
     return out
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused while a plan builds its records: each collection
-    would walk the hundreds of thousands of tuples built so far, none of which can be in a
-    cycle (`benchmarks/bench_scale.py` measures a plan)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 _as_tuple = tuple.__new__
