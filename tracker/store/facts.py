@@ -248,17 +248,6 @@ class _Reads:
         return {pid: frozenset(codes) for pid, codes in found.items()}
 
 
-def repo_states(conn: Connection, keys: set[str]) -> dict[str, RepoState]:
-    """Latest facts by the key a link used, following renames through `repo_alias`."""
-    return _Reads(conn).repos(conn, keys)
-
-
-def hub_states(conn: Connection, urls: set[str]) -> dict[str, HubState]:
-    """The Hub's stored answers for Hugging Face model, collection and organization links,
-    by link URL."""
-    return _hub_states(_Reads(conn), conn, urls)
-
-
 def _hub_states(reads: _Reads, conn: Connection, urls: set[str]) -> dict[str, HubState]:
     keys = {u: ref.lower() for u in urls if (ref := hub_ref_of_url(u))}
     found = reads.hubs(conn, set(keys.values()))
