@@ -39,9 +39,11 @@ BATCH = 2
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches of `BATCH` papers, judged in workers however few papers are due (the workers
-    are given ids only, so the run's process alone needs to know)."""
+    are given ids only, so the run's process alone needs to know), each committed as it is
+    saved (so another writer in the test's own thread never waits for the run)."""
     monkeypatch.setattr(flag_run, "BATCH", BATCH)
     monkeypatch.setattr(flag_run, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(flag_run, "COMMIT_BATCHES", 1)
 
 
 def _world(url: str) -> tuple[Engine, Settings]:
@@ -234,3 +236,31 @@ def test_an_interrupted_run_with_workers_keeps_whole_batches(
     assert _judged_papers(engine) == BATCH
     again = flag_run.flag_papers(engine, cfg, today=TODAY, jobs=2)
     assert again.judged == again.papers  # a first run not finished: everything again
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_batches_are_committed_in_groups_and_an_interrupted_group_leaves_nothing(
+    world: tuple[Engine, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two batches a transaction: stopped after the third batch was saved, the first two are
+    stored, whole, and nothing of the third; a rerun judges everything and leaves what a
+    judgement in one process leaves."""
+    engine, cfg = world
+    monkeypatch.setattr(flag_run, "COMMIT_BATCHES", 2)
+    monkeypatch.setattr(flag_run, "COMMIT_SECONDS", float("inf"))
+    saved = []
+
+    def stop(done: int, total: int) -> None:
+        saved.append(done)
+        if len(saved) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        flag_run.flag_papers(engine, cfg, today=TODAY, progress=stop, jobs=2)
+    assert saved == [BATCH, 2 * BATCH, 3 * BATCH]
+    assert _judged_papers(engine) == 2 * BATCH
+    again = flag_run.flag_papers(engine, cfg, today=TODAY, jobs=2)
+    assert again.judged == again.papers  # a first run not finished: everything again
+    finished = _stored(engine)
+    flag_run.flag_papers(engine, cfg, today=TODAY, everything=True, jobs=1)
+    assert _stored(engine) == finished

@@ -27,9 +27,12 @@ def _admin() -> str:
 
 
 def _databases(admin: str) -> set[str]:
+    """The benchmarks' fresh databases on the server (`bench_...`): other tests running beside
+    this one create and drop their own."""
     engine = create_engine(admin.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as conn:
-        names = {str(n) for (n,) in conn.execute(text("SELECT datname FROM pg_database"))}
+        rows = conn.execute(text("SELECT datname FROM pg_database WHERE datname LIKE 'bench\\_%'"))
+        names = {str(n) for (n,) in rows}
     engine.dispose()
     return names
 

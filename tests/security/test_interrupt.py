@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 SIGNALLED = """
 import os, signal, sys, time
 from tracker.cli.app import _interrupted
@@ -99,18 +101,22 @@ def _judged(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]
 
 
 def test_an_interrupted_flag_run_keeps_whole_batches_and_a_rerun_equals_a_clean_run(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ctrl-C after the first committed batch: that batch is kept whole, nothing of the next is
     written, and the next `tracker flag` ends where an uninterrupted run ends. (A first run on
     a database judges everything under the current rules; until one finishes, the next run does
-    so again rather than trust a half-finished one.)"""
+    so again rather than trust a half-finished one.) Batches are committed one at a time here;
+    `tests/flags/test_parallel.py` interrupts a group of them."""
     import datetime as dt
     import shutil
 
     from tracker.config import Settings
+    from tracker.flags import run
     from tracker.flags.run import BATCH, flag_papers
     from tracker.store import open_db
+
+    monkeypatch.setattr(run, "COMMIT_BATCHES", 1)
 
     db, clean = tmp_path / "t.db", tmp_path / "clean.db"
     _ingest(db, BATCH * 2 + 500)

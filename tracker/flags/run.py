@@ -14,10 +14,11 @@ when the rules or settings differ from those the stored judgements were made und
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -61,6 +62,14 @@ each) takes about a second, more than sharing out the judging of fewer papers sa
 AHEAD = 2
 """Batches handed to each worker beyond the one it is judging, so none waits while the run's
 process saves."""
+COMMIT_BATCHES = 10
+COMMIT_SECONDS = 2.0
+"""A run commits after this many saved batches, or sooner once this long has passed since its
+last commit. Each commit writes every page the transaction dirtied to SQLite's write-ahead log,
+and a batch's state and finding rows are spread over a dozen indexes, so one commit per batch
+wrote most of those pages again with every batch; a group of them writes each once. The time
+bound keeps the write turn (SQLite) and the batches' row locks (PostgreSQL) from being held
+long, and limits what an interrupted run leaves to the next."""
 
 
 def flag_paper(facts: PaperFacts, ctx: ProbeContext) -> PaperFlags:
@@ -176,7 +185,8 @@ def flag_papers(
     jobs: int = 1,
 ) -> FlagSummary:
     """Judge the stored papers whose facts changed or whose deadline came (every paper with
-    `everything`, or those with `keys`); one transaction per batch. The summary counts every
+    `everything`, or those with `keys`); a transaction per group of batches (`COMMIT_BATCHES`),
+    so an interrupted run keeps every group it committed. The summary counts every
     stored paper's verdict and flags; `judged` says how many were judged again.
 
     A run that is not limited to `keys` leaves every paper judged, so it also marks the
@@ -230,6 +240,9 @@ class _Run:
     progress: Callable[[int, int], None] | None
     due: int = 0
     judged: int = 0
+    unsaved: int = 0
+    """Batches saved in the open transaction (`_save`)."""
+    committed: float = field(default_factory=time.monotonic)
 
     def start(self) -> Cursor:
         return 0 if self.today is None else (FLAG_NOW, 0)
@@ -257,7 +270,7 @@ class _Run:
             lock_for_write(self.conn)
             ids, after = due_ids(self.conn, self.today, after, BATCH, self.keys)
             if not ids:
-                self.conn.rollback()
+                self._commit()
                 return
             rows = papers_by_id(self.conn, ids, lock=True)
             self._save(judge_rows(self.conn, rows, self.ctx, kept=self.kept), len(rows))
@@ -277,8 +290,10 @@ class _Run:
                     break
                 out.append((ids, change_stamp(self.conn), judges.submit(ids)))
                 after = following
-            self.conn.rollback()  # no read transaction left open while workers read
+            if not self.unsaved:
+                self.conn.rollback()  # no read transaction left open while workers read
             if not out:
+                self._commit()
                 return
             ids, stamp, future = out.popleft()
             versions, results = future.result()
@@ -299,8 +314,16 @@ class _Run:
         return row_versions(self.conn, ids, lock=True) == versions
 
     def _save(self, results: list[StoredFlags], papers: int) -> None:
+        """Save a batch's judgements, committing them with the batches before it once there
+        are `COMMIT_BATCHES` or `COMMIT_SECONDS` have passed."""
         save_stored(self.conn, results)
-        self.conn.commit()
+        self.unsaved += 1
+        if self.unsaved >= COMMIT_BATCHES or time.monotonic() - self.committed >= COMMIT_SECONDS:
+            self._commit()
         self.judged += papers
         if self.progress is not None:
             self.progress(self.judged, max(self.due, self.judged))
+
+    def _commit(self) -> None:
+        self.conn.commit()
+        self.unsaved, self.committed = 0, time.monotonic()
