@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, delete, func, select, text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker import pipeline
 from tracker.config import Settings
@@ -24,7 +25,7 @@ from tracker.flags import run as flag_run
 from tracker.schedule import check_targets
 from tracker.store import open_db
 from tracker.store.schema import Finding as FindingRow
-from tracker.store.schema import Link, Paper, PaperState
+from tracker.store.schema import Link, Paper, PaperState, SummaryCode
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -111,6 +112,45 @@ def test_workers_judge_as_one_process_does_and_a_rejudge_changes_nothing(
     assert _stored(engine) == after_serial
 
 
+def _written_by(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Collects how the saving process stores each batch: "writes" a worker worked out, or
+    "judgements" whose writes it works out itself."""
+    kinds: list[str] = []
+    real_planned, real_stored = flag_run.write_planned, flag_run.save_stored
+
+    def planned(conn: Any, w: Any) -> int:
+        kinds.append("writes")
+        return real_planned(conn, w)
+
+    def stored(conn: Any, batch: Any) -> int:
+        kinds.append("judgements")
+        return real_stored(conn, batch)
+
+    monkeypatch.setattr(flag_run, "write_planned", planned)
+    monkeypatch.setattr(flag_run, "save_stored", stored)
+    return kinds
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_sqlite_workers_hand_back_the_writes_and_a_missing_code_sends_the_judgements(
+    world: tuple[Engine, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite the workers work out each batch's writes, except while a summary code they
+    need is not numbered yet (here every batch of the first run, all out before the first is
+    saved): those come back as judgements, which the saving process stores itself.
+    PostgreSQL's workers always send judgements."""
+    engine, cfg = world
+    kinds = _written_by(monkeypatch)
+    flag_run.flag_papers(engine, cfg, today=TODAY, jobs=2)
+    assert set(kinds) == {"judgements"}
+    before = _stored(engine)
+    kinds.clear()
+    flag_run.flag_papers(engine, cfg, today=TODAY, everything=True, jobs=2)
+    assert _stored(engine) == before  # the same judgements: nothing written
+    sqlite = engine.dialect.name == "sqlite"
+    assert set(kinds) == {"writes" if sqlite else "judgements"}
+
+
 def _copy(src: Path, dst: Path) -> None:
     a, b = sqlite3.connect(src), sqlite3.connect(dst)
     try:
@@ -121,16 +161,51 @@ def _copy(src: Path, dst: Path) -> None:
 
 
 @pytest.mark.usefixtures("small_batches")
-def test_every_table_is_the_same_row_for_row_with_one_and_with_two_jobs(tmp_path: Path) -> None:
-    """Ids included: the saving process saves the batches in the order it cut them."""
+def test_every_table_is_the_same_row_for_row_with_one_and_with_two_jobs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids included: the saving process saves the batches in the order it cut them. Then the
+    facts change twice (a paper loses its links, every repository is archived and its last
+    push moves back; then further back, with more stars), and the runs after each, days later,
+    insert, update and delete findings and change verdicts. The run with workers is given the
+    summary codes the one-process run numbered first, so that every batch comes back from the
+    workers as writes (one needing a code not numbered yet comes back as judgements), and
+    those writes are held to what one process writes."""
     engine, cfg = _world(f"sqlite:///{tmp_path / 'a.db'}")
     engine.dispose()
     _copy(tmp_path / "a.db", tmp_path / "b.db")
+    changes = (
+        (40, "UPDATE repository SET archived = 1, pushed_at = '2025-06-01'"),
+        (400, "UPDATE repository SET pushed_at = '2024-01-01', stars = coalesce(stars, 0) + 1000"),
+    )
+    written: list[str] = []
     for name, jobs in (("a.db", 1), ("b.db", 2)):
         url = f"sqlite:///{tmp_path / name}"
-        other = open_db(url)
-        flag_run.flag_papers(other, cfg.with_(db_url=url), today=TODAY, jobs=jobs)
-        flag_run.flag_papers(other, cfg.with_(db_url=url), today=TODAY, everything=True, jobs=jobs)
+        other, settings = open_db(url), cfg.with_(db_url=url)
+        flag_run.flag_papers(other, settings, today=TODAY, jobs=jobs)
+        flag_run.flag_papers(other, settings, today=TODAY, everything=True, jobs=jobs)
+        with other.begin() as conn:
+            first = conn.scalar(select(func.min(FindingRow.c.paper_id)))
+            conn.execute(delete(Link).where(Link.c.paper_id == first))
+        if jobs == 2:
+            written = _written_by(monkeypatch)
+        for days, change in changes:
+            with other.begin() as conn:
+                conn.execute(text(change))
+                if jobs == 2:
+                    one = f"sqlite:///{tmp_path / 'a.db'}"
+                    with open_db(one).connect() as theirs:
+                        codes = theirs.execute(select(SummaryCode)).all()
+                    conn.execute(
+                        sqlite_insert(SummaryCode).on_conflict_do_nothing(),
+                        [row._asdict() for row in codes],
+                    )
+            written.clear()
+            later = TODAY + dt.timedelta(days=days)
+            changed = flag_run.flag_papers(other, settings, today=later, everything=True, jobs=jobs)
+            assert changed.judged == changed.papers
+            if jobs == 2:
+                assert set(written) == {"writes"}
         other.dispose()
     ours, theirs = bench_flag.dump(tmp_path / "a.db"), bench_flag.dump(tmp_path / "b.db")
     assert bench_flag.differences(ours, theirs) == []

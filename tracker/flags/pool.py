@@ -7,6 +7,9 @@ workers take the other two: each is given a batch as a list of paper ids, reads 
 facts on its own connection, judges them and hands back their stored form
 (`tracker.store.findings.StoredFlags`, plain tuples of what the saving process writes) with
 what it needs to tell whether the facts moved since (`tracker.store.flag_due.row_versions`).
+On SQLite it also reads what is stored of those papers and hands back the writes themselves
+(`tracker.store.findings.plan_writes`), so the saving process, the one part more workers cannot
+spread, only writes.
 
 Workers are started by 'forkserver' where there is one (never forked from a process holding an
 open engine), with the flag modules imported once in the server; they run at a lower priority
@@ -29,7 +32,9 @@ from sqlalchemy.exc import DBAPIError
 from tracker.errors import StoreError
 from tracker.flags.facts import ProbeContext
 from tracker.processes import WorkerPool, start_worker
+from tracker.store.defaults import utcnow
 from tracker.store.engine import make_engine, write_failure
+from tracker.store.findings import Writes, plan_writes
 from tracker.store.flag_due import row_versions
 
 
@@ -43,11 +48,14 @@ class Judging:
     stale_months: int
     kept: bool
     """False when the run's judgements are stored due now (`flag_papers`' `plan.kept`)."""
+    plans: bool = False
+    """Whether workers hand back each batch's writes (`planned_by_readers`)."""
 
 
-Judged = tuple[object, list[Any]]
+Judged = tuple[object, list[Any] | Writes]
 """A worker's answer for one batch: the row versions it read (`row_versions`), then the
-stored form of each paper's judgement, in the order of the batch's ids."""
+stored form of each paper's judgement, in the order of the batch's ids, or with `plans` the
+writes that store them (unless one needs a summary code not numbered yet)."""
 
 
 class Judges(WorkerPool):
@@ -88,7 +96,12 @@ def _judge(ids: list[int]) -> Judged:
     try:
         with _worker["engine"].connect() as conn:
             versions = row_versions(conn, ids)  # before the facts: a change between reads shows
-            return versions, judge_ids(conn, ids, ctx, kept=j.kept)
+            judged = judge_ids(conn, ids, ctx, kept=j.kept)
+            if j.plans:
+                planned = plan_writes(conn, judged, utcnow(), numbering=False)
+                if planned is not None:
+                    return versions, planned
+            return versions, judged
     except DBAPIError as exc:
         raise _failure(exc) from None
 

@@ -33,7 +33,15 @@ from tracker.models import Finding, FlagSummary, Outcome, PaperFacts
 from tracker.store.bulk import bulk_writes, no_cycle_collection
 from tracker.store.defaults import FLAG_NEVER, FLAG_NOW
 from tracker.store.facts import paper_facts
-from tracker.store.findings import PaperFlags, StoredFlags, save_stored, stored_form
+from tracker.store.findings import (
+    PaperFlags,
+    StoredFlags,
+    Writes,
+    planned_by_readers,
+    save_stored,
+    stored_form,
+    write_planned,
+)
 from tracker.store.flag_due import (
     change_stamp,
     clear_queue,
@@ -259,6 +267,7 @@ class _Run:
             settings.grace_days,
             settings.stale_months,
             self.kept,
+            planned_by_readers(engine.dialect),
         )
         with Judges(judging, jobs) as judges:
             self.in_workers(judges, jobs * (1 + AHEAD))
@@ -296,12 +305,12 @@ class _Run:
                 self._commit()
                 return
             ids, stamp, future = out.popleft()
-            versions, results = future.result()
+            versions, judged = future.result()
             lock_for_write(self.conn)
             if not self._unchanged(ids, stamp, versions):
                 rows = papers_by_id(self.conn, ids, lock=True)
-                results = judge_rows(self.conn, rows, self.ctx, kept=self.kept)
-            self._save(results, len(ids))
+                judged = judge_rows(self.conn, rows, self.ctx, kept=self.kept)
+            self._save(judged, len(ids))
 
     def _unchanged(self, ids: list[int], stamp: int | None, versions: object) -> bool:
         """Whether the facts a worker read for `ids` are still those stored, now that this
@@ -313,10 +322,14 @@ class _Run:
             return change_stamp(self.conn) == stamp
         return row_versions(self.conn, ids, lock=True) == versions
 
-    def _save(self, results: list[StoredFlags], papers: int) -> None:
-        """Save a batch's judgements, committing them with the batches before it once there
-        are `COMMIT_BATCHES` or `COMMIT_SECONDS` have passed."""
-        save_stored(self.conn, results)
+    def _save(self, judged: list[StoredFlags] | Writes, papers: int) -> None:
+        """Save a batch's judgements (or the writes a worker worked out for them), committing
+        them with the batches before it once there are `COMMIT_BATCHES` or `COMMIT_SECONDS`
+        have passed."""
+        if isinstance(judged, Writes):
+            write_planned(self.conn, judged)
+        else:
+            save_stored(self.conn, judged)
         self.unsaved += 1
         if self.unsaved >= COMMIT_BATCHES or time.monotonic() - self.committed >= COMMIT_SECONDS:
             self._commit()

@@ -53,16 +53,19 @@ def tally_value(verdict_kind: str, code_status: str, flags: str) -> str:
     return f"{verdict_kind} {code_status} {flags}"
 
 
-def code_ids(conn: Connection, kind: str, values: Iterable[str]) -> dict[str, int]:
+def code_ids(
+    conn: Connection, kind: str, values: Iterable[str], *, numbering: bool = True
+) -> dict[str, int]:
     """The code of each of `values`, numbering the new ones (concurrent writers agree: a
-    value another writer numbered first keeps that number)."""
+    value another writer numbered first keeps that number); without `numbering`, of those
+    that have one."""
     wanted = set(values)
     if not wanted:
         return {}
     q = select(C.c.value, C.c.id).where(C.c.kind == kind, C.c.value.in_(sorted(wanted)))
     have = {str(v): int(i) for v, i in conn.execute(q)}
     missing = [{"kind": kind, "value": v} for v in sorted(wanted - have.keys())]
-    if missing:
+    if missing and numbering:
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         conn.execute(dialect.insert(C).on_conflict_do_nothing(), missing)
         have = {str(v): int(i) for v, i in conn.execute(q)}

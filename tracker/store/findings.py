@@ -21,7 +21,7 @@ from tracker.frozen import quick_init
 from tracker.models import Finding, Outcome
 from tracker.store.bulk import BulkInsert, InList, memoized
 from tracker.store.defaults import FLAG_NEVER, utcnow
-from tracker.store.paper_state import refresh_paper_state, stored_state
+from tracker.store.paper_state import StateWrites, plan_state, stored_state, write_state
 from tracker.store.rollup import ROLLUP_COLUMNS, PaperRollup
 from tracker.store.schema import Acknowledgement, Paper
 from tracker.store.schema import Finding as FindingRow
@@ -118,14 +118,45 @@ def save_stored(conn: Connection, batch: Sequence[StoredFlags]) -> int:
     """Store the answers and verdicts of `batch` in the caller's transaction (a paper deleted
     since it was judged is left out); returns how many finding rows were inserted, updated or
     deleted."""
-    fr = FindingRow
+    planned = plan_writes(conn, batch, utcnow())
+    assert planned is not None  # numbering codes, every value has one
+    return write_planned(conn, planned)
+
+
+@dataclass(slots=True)
+class Writes:
+    """What storing a batch's judgements writes, worked out from the rows stored before
+    (`plan_writes`): plain values, so a worker process can hand it to the saving one."""
+
+    now: dt.datetime
+    """When the judgements were made: the finding rows' and `flagged_at`'s time."""
+    inserts: list[tuple[Any, ...]]
+    """New finding rows: paper id, code, subject, then `FINDING_CONTENT`."""
+    updates: list[dict[str, Any]]
+    """Changed finding rows: `fid`, the `FINDING_CONTENT` columns and `updated_at`."""
+    gone: list[int]
+    """Ids of finding rows no longer true."""
+    state: StateWrites
+
+    @property
+    def rows(self) -> int:
+        """Finding rows inserted, updated or deleted."""
+        return len(self.inserts) + len(self.updates) + len(self.gone)
+
+
+def plan_writes(
+    conn: Connection, batch: Sequence[StoredFlags], now: dt.datetime, *, numbering: bool = True
+) -> Writes | None:
+    """What `save_stored` writes for `batch`, read from the stored rows but not written
+    (`write_planned` writes it). Without `numbering`, a plan that numbers no new summary code
+    (`tracker.store.paper_state.plan_state`): None when one is needed."""
     papers = stored_state(conn, [b.paper_id for b in batch])
     have = {
         (r[1], r[2], r[3]): (r[0], tuple(r[4:]))
         for r in _stored_findings(conn).rows(conn, list(papers))
     }
     stored = _stored_content(conn.dialect)
-    now, wanted = utcnow(), set()
+    wanted: set[tuple[int, str, str]] = set()
     inserts: list[tuple[Any, ...]] = []
     updates: list[dict[str, Any]] = []
     for b in batch:
@@ -147,16 +178,35 @@ def save_stored(conn: Connection, batch: Sequence[StoredFlags]) -> int:
                     }
                 )
     gone = [old[0] for ident, old in have.items() if ident not in wanted]
-    if inserts:
+    state = plan_state(conn, batch, papers, now, numbering=numbering)
+    return None if state is None else Writes(now, inserts, updates, gone, state)
+
+
+def planned_by_readers(dialect: Dialect) -> bool:
+    """Whether a flag run's workers, which only read, work out each batch's writes for the
+    saving process (`plan_writes` without numbering), sparing it the reading back and
+    comparing of what is stored. On SQLite, whose saving process writes such a plan only when
+    no other connection committed since the batch was cut (`flag_due.change_stamp`): the rows
+    it was worked out from are then still those stored (the saving process writes no other
+    batch's papers). Not on PostgreSQL, where it compares the versions of the rows the
+    judgement read, and the finding rows are not among them."""
+    return dialect.name == "sqlite"
+
+
+def write_planned(conn: Connection, planned: Writes) -> int:
+    """Write what `plan_writes` worked out, in the caller's transaction; returns how many
+    finding rows were inserted, updated or deleted."""
+    fr, now = FindingRow, planned.now
+    if planned.inserts:
         BulkInsert(conn, fr, _INSERTED, ("first_seen_at", "updated_at")).run(
-            conn, inserts, first_seen_at=now, updated_at=now
+            conn, planned.inserts, first_seen_at=now, updated_at=now
         )
-    if updates:
-        conn.execute(update(fr).where(fr.c.id == bindparam("fid")), updates)
-    if gone:
-        conn.execute(delete(fr).where(fr.c.id.in_(gone)))
-    refresh_paper_state(conn, batch, papers, now)
-    return len(inserts) + len(updates) + len(gone)
+    if planned.updates:
+        conn.execute(update(fr).where(fr.c.id == bindparam("fid")), planned.updates)
+    if planned.gone:
+        conn.execute(delete(fr).where(fr.c.id.in_(planned.gone)))
+    write_state(conn, planned.state)
+    return planned.rows
 
 
 def _stored_findings(conn: Connection) -> InList:
@@ -228,10 +278,14 @@ __all__ = [
     "FINDING_CONTENT",
     "PaperFlags",
     "StoredFlags",
+    "Writes",
     "ack_notes",
     "delete_ack",
     "paper_id",
+    "plan_writes",
+    "planned_by_readers",
     "save_ack",
     "save_stored",
     "stored_form",
+    "write_planned",
 ]

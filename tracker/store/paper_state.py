@@ -2,8 +2,8 @@
 
 A flag run judges papers from what was read and stores, per paper, its verdict, the links
 rolled up for exports, the summary codes and the day to judge it again. That state lives in
-`paper_state`, one row per paper, and `refresh_paper_state` is the only code that writes it:
-an idempotent upsert that leaves a row alone when nothing in it would change (so a rerun over
+`paper_state`, one row per paper, and `write_state` is the only code that writes it (what
+`plan_state` worked out): an idempotent upsert that leaves a row alone when nothing in it would change (so a rerun over
 unchanged facts writes nothing) and gives a paper without a row one.
 
 The database does the rest of the bookkeeping itself (triggers, `db/versions/0011`), for every
@@ -15,6 +15,7 @@ statuses (the covering indexes need them), emptying `tally_code` when the code s
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress
 from operator import itemgetter, ne
@@ -80,18 +81,40 @@ def stored_values(dialect: Dialect) -> Callable[[tuple[Any, ...]], tuple[Any, ..
     return stored
 
 
-def refresh_paper_state(
-    conn: Connection, batch: Sequence[StoredFlags], papers: dict[int, Any], now: object
-) -> None:
-    """Write the judgements of `batch` (papers: `stored_state` of their ids): the verdicts,
-    rolled-up links and their codes (`tracker.store.codes`) that differ from the stored ones,
-    each row's changed columns only; `flagged_at` moves only with the verdict or flags (star
-    counts change on every check)."""
+@dataclass(slots=True)
+class StateWrites:
+    """What `write_state` writes (plain values, so a worker process can hand it over)."""
+
+    changes: dict[tuple[int, ...], list[tuple[Any, ...]]] = field(default_factory=dict)
+    """Per set of changed columns (positions in `_WRITTEN`): a row of their new values, then
+    the paper id, for each paper whose state changed in just those."""
+    missing: list[dict[str, Any]] = field(default_factory=list)
+    """Whole rows for papers that have no state row."""
+
+
+def plan_state(
+    conn: Connection,
+    batch: Sequence[StoredFlags],
+    papers: dict[int, Any],
+    now: object,
+    *,
+    numbering: bool = True,
+) -> StateWrites | None:
+    """What storing the judgements of `batch` changes (papers: `stored_state` of their ids):
+    the verdicts, rolled-up links and their codes (`tracker.store.codes`) that differ from the
+    stored ones, each row's changed columns only; `flagged_at` moves only with the verdict or
+    flags (star counts change on every check). `write_state` writes it. Without `numbering`
+    no new code is numbered (the plan of a connection that only reads): None when a value has
+    no code yet."""
     mine = [b for b in batch if b.paper_id in papers]
     texts = [tally_value(b.verdict_kind, papers[b.paper_id][_CODE_STATUS], b.flags) for b in mine]
-    tallies = code_ids(conn, TALLY, texts)
+    tallies = code_ids(conn, TALLY, texts, numbering=numbering)
     checked = [(repo, lic) for repo, lic in (b.checked for b in mine) if repo and lic]
-    licenses = code_ids(conn, LICENSE, (lic for _, lic in checked))
+    licenses = code_ids(conn, LICENSE, (lic for _, lic in checked), numbering=numbering)
+    if not numbering and (
+        not tallies.keys() >= set(texts) or not licenses.keys() >= {lic for _, lic in checked}
+    ):
+        return None
     repos = repo_ids(conn, (repo for repo, _ in checked))
     stored = stored_values(conn.dialect)
     changes: dict[tuple[int, ...], tuple[Callable[[tuple[Any, ...]], tuple[Any, ...]], list[Any]]]
@@ -117,19 +140,24 @@ def refresh_paper_state(
             changes[which] = (_picker(which), [])
         pick, rows = changes[which]
         rows.append((*pick(values), row[_ID]))
-    _write(conn, changes)
-    if missing:
-        _insert_missing(conn, missing)
+    return StateWrites({which: rows for which, (_, rows) in changes.items()}, missing)
+
+
+def write_state(conn: Connection, planned: StateWrites) -> None:
+    """Write what `plan_state` worked out."""
+    _write(conn, planned.changes)
+    if planned.missing:
+        _insert_missing(conn, planned.missing)
 
 
 _WRITTEN = (*STATE_COLUMNS, *CODE_COLUMNS, *VERDICT_COLUMNS, "flagged_at")
-"""What a judgement may change in a state row, in the order `refresh_paper_state` compares
+"""What a judgement may change in a state row, in the order `plan_state` compares
 them (`flagged_at` last: it moves with the verdict columns only)."""
 _POSITIONS = range(len(_WRITTEN) - 1)
 _FLAGGED_AT = len(_WRITTEN) - 1
 
 
-def _write(conn: Connection, changes: dict[tuple[int, ...], tuple[Any, list[Any]]]) -> None:
+def _write(conn: Connection, changes: dict[tuple[int, ...], list[tuple[Any, ...]]]) -> None:
     """Write the changed columns (`changes`: the positions in `_WRITTEN` that changed -> the
     rows with those values, then the paper id): on PostgreSQL through psycopg every row of the
     batch in one `UPDATE ... FROM` a staging table filled by COPY (one statement instead of a
@@ -137,7 +165,7 @@ def _write(conn: Connection, changes: dict[tuple[int, ...], tuple[Any, list[Any]
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         staged = [
             (row[-1], dict(zip((_WRITTEN[i] for i in which), row[:-1], strict=True)))
-            for which, (_, rows) in changes.items()
+            for which, rows in changes.items()
             for row in rows
         ]
         if staged:
@@ -145,7 +173,7 @@ def _write(conn: Connection, changes: dict[tuple[int, ...], tuple[Any, list[Any]
                 conn.connection.driver_connection, staged
             )
         return
-    for which, (_, rows) in changes.items():
+    for which, rows in changes.items():
         _update(conn.dialect, tuple(_WRITTEN[i] for i in which)).run(conn, rows)
 
 
@@ -191,7 +219,9 @@ __all__ = [
     "STATE_COLUMNS",
     "STORED_COLUMNS",
     "S",
-    "refresh_paper_state",
+    "StateWrites",
+    "plan_state",
     "stored_state",
     "stored_values",
+    "write_state",
 ]

@@ -88,7 +88,7 @@ class PaperState(SQLModel, table=True):
     `code_status` and `weights_status` are rewritten with the paper, so the summary and the
     filters on them read this one narrow table by its covering indexes; a change of the code
     status also empties `tally_code`, whose text names the old status. Everything else is
-    written only by the flag run, through `tracker.store.paper_state.refresh_paper_state`."""
+    written only by the flag run, through `tracker.store.paper_state.write_state`."""
 
     __tablename__ = "paper_state"
     __table_args__ = (
