@@ -393,7 +393,12 @@ def paper_rows(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
     columns = [*(p.c[c] for c in PAPER_FACT_COLUMNS), s.c.flag_due]
     q = conn.dialect.identifier_preparer.quote
     joined = f"{q(p.name)} JOIN {q(s.name)} ON {_names(q, [s.c.paper_id])} = {_names(q, [p.c.id])}"
-    reading = InList(conn, f"SELECT {_names(q, columns)} FROM {joined}", _names(q, [p.c.id]))
+    reading = InList(
+        conn,
+        f"SELECT {_names(q, columns)} FROM {joined}",
+        _names(q, [p.c.id]),
+        ranged=[_names(q, [s.c.paper_id])],
+    )
     keys = [c.name for c in columns]
     found = {
         row[0]: dict(zip(keys, row, strict=True))

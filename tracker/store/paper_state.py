@@ -53,11 +53,14 @@ def stored_state(conn: Connection, ids: Sequence[int]) -> dict[int, Any]:
     (`stored_values`)."""
     q = conn.dialect.identifier_preparer.quote
     cols = ", ".join(f"s.{q(c)}" for c in ("paper_id", *STORED_COLUMNS))
-    head = (
-        f"SELECT p.id, p.code_status, {cols} FROM {q(Paper.name)} AS p "
-        f"LEFT OUTER JOIN {q(S.name)} AS s ON s.paper_id = p.id"
-    )
-    return {r[0]: r for r in InList(conn, head, "p.id").rows(conn, list(ids))}
+    head = f"SELECT p.id, p.code_status, {cols} FROM {q(Paper.name)} AS p"
+    state = f"{head} JOIN {q(S.name)} AS s ON s.paper_id = p.id"
+    found = {r[0]: r for r in InList(conn, state, "p.id", ranged=["s.paper_id"]).rows(conn, ids)}
+    if len(found) < len(ids):  # papers without a state row, or gone: read apart, it is rare
+        alone = f"{head} LEFT OUTER JOIN {q(S.name)} AS s ON s.paper_id = p.id"
+        rest = [i for i in ids if i not in found]
+        found.update((r[0], r) for r in InList(conn, alone, "p.id").rows(conn, rest))
+    return found
 
 
 def stored_values(dialect: Dialect) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
