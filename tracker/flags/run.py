@@ -248,8 +248,8 @@ class _Run:
     progress: Callable[[int, int], None] | None
     due: int = 0
     judged: int = 0
-    unsaved: int = 0
-    """Batches saved in the open transaction (`_save`)."""
+    uncommitted: int = 0
+    """Batches saved in the open transaction, not committed yet (`_save`)."""
     committed: float = field(default_factory=time.monotonic)
 
     def start(self) -> Cursor:
@@ -299,7 +299,7 @@ class _Run:
                     break
                 out.append((ids, change_stamp(self.conn), judges.submit(ids)))
                 after = following
-            if not self.unsaved:
+            if not self.uncommitted:
                 self.conn.rollback()  # no read transaction left open while workers read
             if not out:
                 self._commit()
@@ -330,8 +330,11 @@ class _Run:
             write_planned(self.conn, judged)
         else:
             save_stored(self.conn, judged)
-        self.unsaved += 1
-        if self.unsaved >= COMMIT_BATCHES or time.monotonic() - self.committed >= COMMIT_SECONDS:
+        self.uncommitted += 1
+        if (
+            self.uncommitted >= COMMIT_BATCHES
+            or time.monotonic() - self.committed >= COMMIT_SECONDS
+        ):
             self._commit()
         self.judged += papers
         if self.progress is not None:
@@ -339,4 +342,4 @@ class _Run:
 
     def _commit(self) -> None:
         self.conn.commit()
-        self.unsaved, self.committed = 0, time.monotonic()
+        self.uncommitted, self.committed = 0, time.monotonic()
