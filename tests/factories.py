@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
+
 from tracker.models import ExtractedPaper, Link, LinkKind, Location, PaperRecord, Provenance, Role
 
 
@@ -24,3 +26,15 @@ def paper(i: int, repo: str) -> ExtractedPaper:
         arxiv_id=f"2401.{i:05d}",
     )
     return ExtractedPaper(record=record, key=f"arxiv:2401.{i:05d}", links=(link,))
+
+
+def unsearchable(engine: Engine) -> list[str]:
+    """Keys of papers whose `search_text` is not their lower-cased title, key and rolled-up
+    URLs joined by newlines, as PostgreSQL computes them now (migration 0012's definition)."""
+    q = (
+        "SELECT p.key FROM paper_state s JOIN paper p ON p.id = s.paper_id WHERE "
+        "s.search_text IS DISTINCT FROM lower(p.title) || E'\\n' || lower(p.key) || E'\\n' "
+        "|| lower(s.link_urls) ORDER BY 1"
+    )
+    with engine.connect() as conn:
+        return list(conn.exec_driver_sql(q).scalars())

@@ -15,6 +15,7 @@ from alembic import command
 from reports_seed import NOW, days_ago
 from sqlalchemy import Connection, Engine, column, delete, insert, inspect, select, table, update
 
+from tests.factories import unsearchable
 from tracker.config import Settings
 from tracker.extract import extract_paper
 from tracker.flags.run import flag_papers
@@ -176,10 +177,13 @@ def summaries(engine: Engine) -> list[Any]:
         return [report_summary(conn, flt) for flt in FILTERS]
 
 
-def found(engine: Engine, queries: tuple[str, ...] = QUERIES) -> dict[str, list[str]]:
-    """The keys each query selects, by the reports' own conditions. Below migration 0011 the
-    rolled-up URLs are not in `paper_state` yet: a query there reads the links instead, which
-    answer the same while the roll-up is current (`_agrees`)."""
+def found(
+    engine: Engine, queries: tuple[str, ...] = QUERIES, *, common: bool = False
+) -> dict[str, list[str]]:
+    """The keys each query selects, by the reports' own conditions; `common`: as for a text
+    many papers contain, tested on each row. Below migration 0011 the rolled-up URLs are not
+    in `paper_state` yet: a query there reads the links instead, which answer the same while
+    the roll-up is current (`_agrees`)."""
     p = Paper
     with engine.connect() as conn:
         mode = selection._mode(conn)
@@ -188,6 +192,10 @@ def found(engine: Engine, queries: tuple[str, ...] = QUERIES) -> dict[str, list[
         out = {}
         for q in queries:
             conds = selection._where(ReportFilter(query=q), mode)
+            if common:
+                conds = selection.joined(
+                    selection._where(ReportFilter(query=q), read_in_order(mode))
+                )
             keys = conn.execute(select(p.c.key).where(*conds).order_by(p.c.id))
             out[q] = [k for (k,) in keys]
         return out
@@ -277,8 +285,19 @@ ASCII = tuple(q for q in QUERIES if q.isascii())
 
 
 def _agrees(engine: Engine) -> None:
+    """Every query finds what `_reference` finds, whether looked up or tested on each row (on
+    PostgreSQL against `search_text`, which must then hold what its definition says)."""
     got = found(engine, ASCII)
     assert got == {q: _reference(engine, q) for q in ASCII}
+    assert found(engine, (*QUERIES, *SEPARATED), common=True) == found(
+        engine, (*QUERIES, *SEPARATED)
+    )
+    if engine.dialect.name == "postgresql":
+        assert unsearchable(engine) == []
+
+
+SEPARATED = ("diffusion\nlab", "alpha diffusion", "diffusion\narxiv:2402.00001")
+"""Texts holding a separator of `search_text`, which a text tested on each row never reads."""
 
 
 def test_search_stays_in_step_with_every_write(db_url: str, tmp_path: Path) -> None:
@@ -330,8 +349,9 @@ def test_search_stays_in_step_with_every_write(db_url: str, tmp_path: Path) -> N
 def _papers(conn: Connection, codes: bool) -> list[tuple[Any, ...]]:
     """Every paper row with its derived state (on `paper` before migration 0011, in
     `paper_state` after), by column name; the codes (numbered by whoever wrote them first) as
-    what they name, or left out. Without `flag_due`: migration 0010 makes every paper it adds
-    the column to due at the next flag run (`_all_due`), whatever its judgement said before."""
+    what they name, or left out with the columns of later migrations. Without `flag_due`:
+    migration 0010 makes every paper it adds the column to due at the next flag run
+    (`_all_due`), whatever its judgement said before."""
     insp = inspect(conn)
     own = {c["name"] for c in insp.get_columns("paper")}
     derived: set[str] = set()
@@ -339,7 +359,7 @@ def _papers(conn: Connection, codes: bool) -> list[tuple[Any, ...]]:
         derived = {c["name"] for c in insp.get_columns("paper_state")} - own - {"paper_id"}
     cols = (own | derived) - {"flag_due"}
     if not codes:
-        cols -= {*CODE_COLUMNS, "date_basis", "venue", "checklist_score"}
+        cols -= {*CODE_COLUMNS, "date_basis", "venue", "checklist_score", "search_text"}
     p = table("paper", *(column(c) for c in own))
     st = table("paper_state", column("paper_id"), *(column(c) for c in derived))
     picked = [(p if c in own else st).c[c] for c in sorted(cols)]
@@ -407,7 +427,7 @@ def test_a_0001_database_upgrades_with_its_data_and_new_columns_filled(db_url: s
     )
     assert not set(SEARCH_TABLES) & set(insp.get_table_names())
     upgraded = open_db(m.url)
-    assert current_revision(upgraded) == head_revision(upgraded) == "0011"
+    assert current_revision(upgraded) == head_revision(upgraded) == "0012"
     assert _snapshot(upgraded) == before
     assert _all_due(upgraded)
     with upgraded.connect() as conn:
@@ -539,7 +559,10 @@ def test_a_common_query_is_summarized_and_shown_as_a_rare_one(
                 "lab",
                 "a",
                 "diffusion",
+                "ÉPSILON",
+                "50%",
                 "lab four",
+                "diffusion\nlab",
                 "github.com/lab",
                 "arxiv",
                 "none here",

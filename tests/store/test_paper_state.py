@@ -75,6 +75,8 @@ def test_a_paper_written_by_plain_sql_reads_as_not_flagged_yet_and_due(engine: E
         "flags": "",
         "acknowledged": "",
         "link_urls": "",
+        # PostgreSQL's lower-cased text for `--query` (migration 0012), empty on SQLite
+        "search_text": "plain\narxiv:2501.00001\n" if engine.dialect.name == "postgresql" else "",
         "repo_status": None,
         "repo_license": None,
         "stars": None,
@@ -228,3 +230,33 @@ def test_an_id_list_longer_than_one_statement_binds_reads_every_row_once(
     assert sorted(tuple(r) for r in got) == sorted(
         (v, "test") for v in {*values[::2], *values[1::4]}
     )
+
+
+def test_search_text_follows_the_title_key_and_urls_whoever_writes_them(engine: Engine) -> None:
+    """PostgreSQL keeps `search_text` lower-cased with its own `lower()` (non-ASCII letters
+    too) through every write: a new paper, its title and key changed, its URLs rolled up, and a
+    state row written by plain SQL without it; SQLite leaves it empty."""
+    pg = engine.dialect.name == "postgresql"
+    with engine.begin() as conn:
+        save_papers(conn, [paper(1, "lab/one")])
+    key = "arxiv:2401.00001"
+
+    def text_of() -> str:
+        state = _state(engine, key)
+        assert state is not None
+        return str(state["search_text"])
+
+    assert text_of() == (f"paper 1\n{key}\n" if pg else "")
+    with engine.begin() as conn:
+        conn.execute(update(P).where(P.c.key == key).values(title="Über Ünits", key="title:x"))
+    key = "title:x"
+    assert text_of() == ("über ünits\ntitle:x\n" if pg else "")
+    _judged(engine, key, link_urls="https://GitHub.com/Lab/One https://x.org/É")
+    assert text_of() == (
+        "über ünits\ntitle:x\nhttps://github.com/lab/one https://x.org/é" if pg else ""
+    )
+    with engine.begin() as conn:
+        pid = conn.execute(select(P.c.id).where(P.c.key == key)).scalar_one()
+        conn.execute(delete(S).where(S.c.paper_id == pid))
+        conn.execute(insert(S).values(paper_id=pid, link_urls="https://Lab.org/A"))
+    assert text_of() == ("über ünits\ntitle:x\nhttps://lab.org/a" if pg else "")

@@ -293,6 +293,7 @@ PaperState = Table(
     Column("flags", String(length=1024), nullable=False, server_default=""),
     Column("acknowledged", String(length=1024), nullable=False, server_default=""),
     Column("link_urls", Text(), nullable=False, server_default=""),
+    Column("search_text", Text(), nullable=False, server_default=""),
     Column("repo_status", String(16), nullable=True),
     Column("repo_license", String(64), nullable=True),
     Column("stars", Integer(), nullable=True),

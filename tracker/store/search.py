@@ -10,10 +10,13 @@ query of the lower-cased text matches exactly the rows whose text contains it, w
 take the LIKE scan instead.
 
 On PostgreSQL, pg_trgm GIN indexes on `lower(title)`, `lower(key)` and `lower(url)` (when the
-extension could be created) serve the LIKE itself.
+extension could be created) serve the LIKE itself for a text few papers contain. A text many
+contain is tested on each row, against `paper_state.search_text` (`SEARCH_SEPARATORS`), which
+triggers keep lower-cased (migration 0012).
 
-Neither is part of the SQLModel metadata, so `include_name` keeps Alembic's comparison of
-models and database from reporting them as extra.
+Neither the search tables nor the trigram indexes are part of the SQLModel metadata, nor is
+PostgreSQL's index of stars in report order (`ORDER_INDEXES`), so `include_name` keeps
+Alembic's comparison of models and database from reporting them as extra.
 """
 
 from __future__ import annotations
@@ -26,19 +29,28 @@ SEARCH_TABLES = ("paper_search", "link_search")
 TRIGRAM_INDEXES = frozenset({"ix_paper_title_trgm", "ix_paper_key_trgm", "ix_link_url_trgm"})
 TRIGRAM = 3
 """Characters in one token: shorter text has no token to look up."""
+ORDER_INDEXES = frozenset({"ix_paper_state_stars_desc"})
+"""PostgreSQL's index of `paper_state` by stars descending, papers without stars last (its
+order for `--sort stars`), which SQLite cannot declare and does not need (migration 0012)."""
+SEARCH_SEPARATORS = ("\n", " ")
+"""What joins the parts of `paper_state.search_text` on PostgreSQL, which migration 0012's
+triggers write: the lower-cased title, key and rolled-up link URLs, a newline between the
+three, and the URLs already joined by spaces. A match cannot span a separator the text does
+not contain, so for a text with neither `search_text LIKE '%text%'` answers what `lower(...)
+LIKE` on each part answers."""
 
 PAPER_SEARCH = table("paper_search", column("rowid"), column("paper_search"))
 LINK_SEARCH = table("link_search", column("rowid"), column("link_search"))
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:
-    """Alembic filter: leave out the search tables (with their FTS5 shadow tables) and the
-    trigram indexes, which the migrations manage outside the models."""
+    """Alembic filter: leave out the search tables (with their FTS5 shadow tables), the
+    trigram indexes and the order indexes, which the migrations manage outside the models."""
     if name is None:
         return True
     if type_ == "table":
         return not any(name == t or name.startswith(f"{t}_") for t in SEARCH_TABLES)
-    return not (type_ == "index" and name in TRIGRAM_INDEXES)
+    return not (type_ == "index" and name in TRIGRAM_INDEXES | ORDER_INDEXES)
 
 
 def has_search(conn: Connection) -> bool:
@@ -69,6 +81,8 @@ def link_matches(query: str) -> Any:
 
 
 __all__ = [
+    "ORDER_INDEXES",
+    "SEARCH_SEPARATORS",
     "SEARCH_TABLES",
     "TRIGRAM_INDEXES",
     "has_search",

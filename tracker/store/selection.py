@@ -26,6 +26,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.sql.util import find_tables
 from sqlalchemy.types import Integer
 
 from tracker.flags.checklist_items import MAIN_STATUSES, from_json, is_main_candidate
@@ -47,7 +48,14 @@ from tracker.store.schema import PaperState as S
 from tracker.store.schema import RepoAlias as AL
 from tracker.store.schema import RepoHistory as H
 from tracker.store.schema import Repository as R
-from tracker.store.search import TRIGRAM, has_search, link_matches, paper_matches, phrase
+from tracker.store.search import (
+    SEARCH_SEPARATORS,
+    TRIGRAM,
+    has_search,
+    link_matches,
+    paper_matches,
+    phrase,
+)
 
 BATCH = 2000
 NULLS_LOW = ("stars", "score")
@@ -88,7 +96,9 @@ class _Mode:
     `search` off): collecting every match from the search tables first would cost more than
     the few hundred rows it reads before the limit. On PostgreSQL a summary of such a query
     tests each row too: the ids the trigram indexes list would not fit in `work_mem`, and
-    PostgreSQL then tests `id IN (...)` by reading the whole list again for every paper."""
+    PostgreSQL then tests `id IN (...)` by reading the whole list again for every paper. While
+    the roll-up is current it tests the state row's lower-cased `search_text` alone
+    (`_searched`), so it reads neither the paper nor `lower()` of anything."""
 
     fresh: bool
     fold: bool
@@ -163,7 +173,8 @@ def _query(text: str, mode: _Mode) -> tuple[Any, bool]:
     ignoring case. The search tables (SQLite) find exactly those rows by index; without them
     (or for text shorter than a trigram) LIKE reads every title. The rolled-up URLs are joined
     by spaces, so a query with a space could match across two of them: it reads the links.
-    The condition, on the paper's own columns, and whether it also reads its state row."""
+    The condition, and whether it reads both the paper and its state row (it reads the paper's
+    own columns, but for PostgreSQL's `search_text`, on the state row alone)."""
     found = phrase(text) if mode.search else None
     if found is not None:
         ids = _bare(P.c.id, mode.common)
@@ -178,6 +189,8 @@ def _query(text: str, mode: _Mode) -> tuple[Any, bool]:
         titled = select(P.c.id).where(or_(has(P.c.title), has(P.c.key))).correlate(None)
         linked = select(L.c.paper_id).where(has(L.c.url)).correlate(None)
         return or_(P.c.id.in_(titled), P.c.id.in_(linked)), False
+    if _searched(text, mode):
+        return S.c.search_text.like(like, escape="\\"), False
     if _rolled_urls(text, mode):
         return or_(has(P.c.title), has(P.c.key), has(S.c.link_urls)), True
     by_url: Any
@@ -202,6 +215,17 @@ def _has(col: Any, like: str, fold: bool = True) -> Any:
 def _rolled_urls(text: str, mode: _Mode) -> bool:
     """Whether a LIKE for `text` reads the paper's rolled-up URLs rather than its links."""
     return mode.fresh and " " not in text
+
+
+def _searched(text: str, mode: _Mode) -> bool:
+    """Whether a LIKE for `text` on each row reads PostgreSQL's `search_text`: the rolled-up
+    URLs are current and `text` holds none of its separators (`SEARCH_SEPARATORS`)."""
+    return mode.fold and mode.fresh and not any(sep in text for sep in SEARCH_SEPARATORS)
+
+
+def _reads(conds: Sequence[Any]) -> set[Any]:
+    """Which of `paper` and `paper_state` the conditions (or sort columns) `conds` read."""
+    return {t for c in conds for t in find_tables(c, check_columns=True) if t is P or t is S}
 
 
 def _where(flt: ReportFilter, mode: _Mode) -> list[Any]:
@@ -235,9 +259,9 @@ def _where(flt: ReportFilter, mode: _Mode) -> list[Any]:
         score = _score_expr(mode.fresh)
         conds.append((_bare(score, mode.scan) if mode.fresh else score) >= flt.min_score)
     if flt.query:
-        cond, state = _query(flt.query, mode)
+        cond, both = _query(flt.query, mode)
         conds.append(cond)
-        if state or conds[:-1]:
+        if both or (conds[:-1] and P in _reads([cond])):
             conds.append(JOINED)
     return conds
 
@@ -270,10 +294,10 @@ def joined(conds: list[Any]) -> list[Any]:
     return conds if any(c is JOINED for c in conds) else [*conds, JOINED]
 
 
-def on_state(conds: list[Any], flt: ReportFilter | None) -> list[Any]:
+def on_state(conds: list[Any]) -> list[Any]:
     """`_where`'s conditions for a query that reads `paper_state`: joined to the paper when a
     text query reads its columns."""
-    return joined(conds) if flt is not None and flt.query else conds
+    return joined(conds) if P in _reads(conds) else conds
 
 
 def _paper_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
@@ -300,10 +324,29 @@ def _paper_query(flt: ReportFilter, mode: _Mode) -> Select[Any]:
 
 
 def _selected(q: Select[Any], flt: ReportFilter, mode: _Mode) -> Select[Any]:
-    """`q` over the papers `flt` selects, in its order, up to its limit."""
-    order = _directed(_order(flt, mode.fresh), flt, mode.fresh)
-    q = q.where(*joined(_where(flt, mode))).order_by(order)
-    q = q if flt.sort == "id" else q.order_by(S.c.paper_id)
+    """`q` over the papers `flt` selects, in its order, up to its limit.
+
+    On PostgreSQL a limited selection whose conditions and order read one table alone takes
+    its first papers off that table, then joins them to the other (every paper has one state
+    row, and every state row a paper: 0011's trigger and foreign key). PostgreSQL sorts with a
+    bounded top-N sort, or stops an ordered index scan, only where the limit sits right above
+    the sort; with the join of paper and state between them it sorted every selected paper,
+    spilling to disk, for the first hundred."""
+    conds, order = _where(flt, mode), _order(flt, mode.fresh)
+    alone = _reads([*conds, order]) if mode.fold and flt.limit is not None else set()
+    if len(alone) == 1:
+        table = alone.pop()
+        key = table.c.paper_id if table is S else table.c.id
+        first = _ordered(select(key.label("id")).where(*conds), flt, mode, order, key)
+        q = q.where(JOINED, key.in_(first.scalar_subquery()))
+        return _ordered(q, flt, mode, order, S.c.paper_id)
+    return _ordered(q.where(*joined(conds)), flt, mode, order, S.c.paper_id)
+
+
+def _ordered(q: Select[Any], flt: ReportFilter, mode: _Mode, order: Any, key: Any) -> Select[Any]:
+    """`q` in `flt`'s order (`order`, then the paper's id `key`), up to its limit."""
+    q = q.order_by(_directed(order, flt, mode.fresh))
+    q = q if flt.sort == "id" else q.order_by(key)
     return q.limit(flt.limit) if flt.limit is not None else q
 
 

@@ -93,7 +93,7 @@ def report_summary(
     if flt is not None and mode.fold and not common:
         common = _common(conn, flt, mode)
     mode = replace(mode, common=common)
-    conds = on_state(_where(flt, mode), flt) if flt is not None else []
+    conds = on_state(_where(flt, mode)) if flt is not None else []
     cols = (S.c.verdict_kind, S.c.code_status, S.c.flags)
     tally = _Tally()
     if not conds:
@@ -108,7 +108,7 @@ def report_summary(
         tally.add(row[1], row[2], row[3], row[4], row[0])
     if mode.fresh:
         # for the few papers with more checked repositories, no condition may serve as an index
-        few = on_state(_where(flt, replace(mode, common=True)), flt) if flt is not None else []
+        few = on_state(_where(flt, replace(mode, common=True))) if flt is not None else []
         return tally.summary(tally.median(), _rolled_licenses(conn, conds, few, rows))
     return tally.summary(tally.median(), _scoped_licenses(conn, conds))
 
@@ -130,7 +130,7 @@ def _summary_of_codes(conn: Connection, flt: ReportFilter, mode: _Mode) -> Repor
     day = _bare(type_coerce(S.c.published, String))  # SQLite keeps dates as ISO text
     since = [day >= flt.since.isoformat()] if flt.since is not None else []
     conds = [*_where(replace(flt, since=None), replace(mode, search=False, common=True)), *since]
-    conds = on_state(conds, flt)
+    conds = on_state(conds)
     # every condition is a test on the row, repeated per slice at no cost, unless it reads links
     sliced = _rolled_urls(flt.query, mode)
     counted = tally_counts(conn, conds, sliced=sliced)
@@ -284,5 +284,5 @@ def count_failing(
     mode = _mode(conn)
     if mode.fold:
         mode = replace(mode, common=_common(conn, flt, mode))
-    conds = [*on_state(_where(flt, mode), flt), S.c.paper_id.in_(failing)]
+    conds = [*on_state(_where(flt, mode)), S.c.paper_id.in_(failing)]
     return _count(conn, select(func.count()).select_from(S).where(*conds))

@@ -184,6 +184,12 @@ class PaperState(SQLModel, table=True):
     link_urls: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     """Rolled up by the flag run, like `flags`, so a CSV export reads one table: the links'
     URLs in stored order, joined with a space."""
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    """PostgreSQL: the paper's title, key and `link_urls`, each lower-cased, joined by a newline
+    (`tracker.store.search.SEARCH_SEPARATORS`), kept by triggers (`db/versions/0012`) whoever writes
+    them. A `--query` text matching many papers is tested against this one column of this one
+    table, with no `lower()` per row and no join to the paper. Empty on SQLite, whose search
+    tables answer `--query`."""
     repo_status: str | None = Field(default=None, max_length=16)
     """Rolled up: the first GitHub repository link's status (`unchecked` before any check)."""
     repo_license: str | None = Field(default=None, max_length=64)
