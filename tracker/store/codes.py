@@ -11,6 +11,10 @@ Python counts the few distinct codes and the distinct repositories: `tally_count
 the table a slice of ids at a time, and a thread counts one slice while SQLite reads the next
 (SQLite releases the GIL while it steps).
 
+PostgreSQL counts the same codes in SQL (`grouped_codes`): a GROUP BY of two integers, and the
+distinct repositories of each license as `count(DISTINCT id)` per license code in one pass,
+which sorts small integers where grouping by the license and repository texts sorted text.
+
 Codes are numbered per database as values first appear and never change or go away, so a
 stored code always names the same text; a merge copies none (`tracker.store.merge`) and the
 flag run after it writes the target's own.
@@ -118,6 +122,44 @@ class Counted:
         return dict(out)
 
 
+@dataclass
+class Grouped:
+    """What `grouped_codes` found among the selected papers."""
+
+    groups: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    """(verdict kind, code status, flags) -> papers."""
+    release_days: Counter[int] = field(default_factory=Counter)
+    licenses: dict[str, int] = field(default_factory=dict)
+    """License -> distinct checked repositories the selected papers hold as their own
+    (`checked_repo_id`), without the other checked repositories of papers linking several."""
+
+
+def grouped_codes(conn: Connection, conds: list[Any]) -> Grouped | None:
+    """`tally_counts` on PostgreSQL, in SQL: the papers matching `conds` per tally code and
+    days to release, and their own checked repositories per license code; None when one of
+    them has no `tally_code` (its code status changed since the flag run). The codes are
+    trusted while the roll-up is current, as in `tally_counts`."""
+    names = {
+        int(i): (str(k), str(v)) for i, k, v in conn.execute(select(C.c.id, C.c.kind, C.c.value))
+    }
+    out = Grouped()
+    per = (S.c.tally_code, S.c.release_days)
+    for code, days, n in conn.execute(select(*per, func.count()).where(*conds).group_by(*per)):
+        if code is None:
+            return None
+        kind, status, flags = names[int(code)][1].split(" ", 2)
+        out.groups[kind, status, flags] += int(n)
+        if days is not None:
+            out.release_days[int(days)] += int(n)
+    coded = {i: value for i, (kind, value) in names.items() if kind == LICENSE}
+    if out.groups and coded:
+        repos = func.count(func.distinct(S.c.checked_repo_id))
+        q = select(*(repos.filter(S.c.license_code == i) for i in coded)).where(*conds)
+        counts = conn.execute(q).one()
+        out.licenses = {lic: int(n) for lic, n in zip(coded.values(), counts, strict=True) if n}
+    return out
+
+
 SLICE = 100_000
 """Paper ids per statement: while SQLite reads one slice (the GIL released), a thread counts
 the one before, and the concatenated text held at once stays a slice's."""
@@ -192,8 +234,10 @@ __all__ = [
     "PACK",
     "TALLY",
     "Counted",
+    "Grouped",
     "can_pack",
     "code_ids",
+    "grouped_codes",
     "repo_ids",
     "tally_counts",
     "tally_value",

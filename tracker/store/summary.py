@@ -29,7 +29,7 @@ from tracker.models import (
     ReportFilter,
     ReportSummary,
 )
-from tracker.store.codes import can_pack, tally_counts
+from tracker.store.codes import can_pack, grouped_codes, tally_counts
 from tracker.store.kept import DELIVERED_KINDS, is_kept
 from tracker.store.rollup import CHECKED
 from tracker.store.search import phrase
@@ -103,14 +103,42 @@ def report_summary(
     # a LIKE over titles reads every row anyway: then read the table once and sort only the
     # matches, rather than follow an index's order and look each row up
     rows = _likes(flt, mode)
+    if mode.fold and mode.fresh and mode.common and flt is not None and flt.query:
+        coded = _grouped_summary(conn, flt, mode, conds)
+        if coded is not None:
+            return coded
     grouped = [_bare(c, rows) for c in (S.c.release_days, *cols)]
     for row in conn.execute(select(*grouped, func.count()).where(*conds).group_by(*grouped)):
         tally.add(row[1], row[2], row[3], row[4], row[0])
     if mode.fresh:
-        # for the few papers with more checked repositories, no condition may serve as an index
-        few = on_state(_where(flt, replace(mode, common=True))) if flt is not None else []
+        few = _few(flt, mode) if flt is not None else []
         return tally.summary(tally.median(), _rolled_licenses(conn, conds, few, rows))
     return tally.summary(tally.median(), _scoped_licenses(conn, conds))
+
+
+def _few(flt: ReportFilter, mode: _Mode) -> list[Any]:
+    """`flt`'s conditions for the few papers with more checked repositories: none may serve as
+    an index, so that only the partial index of those papers drives (`_rolled_licenses`)."""
+    return on_state(_where(flt, replace(mode, common=True)))
+
+
+def _grouped_summary(
+    conn: Connection, flt: ReportFilter, mode: _Mode, conds: list[Any]
+) -> ReportSummary | None:
+    """`report_summary` of a common text query on PostgreSQL, tested on each row either way,
+    from the codes of the papers it selects (`tracker.store.codes.grouped_codes`); None when a
+    selected paper has no tally code."""
+    grouped = grouped_codes(conn, conds)
+    if grouped is None:
+        return None
+    tally = _Tally()
+    for (kind, status, flags), n in grouped.groups.items():
+        tally.add(kind, status, flags, n)
+    tally.release_days.update(grouped.release_days)
+    licenses = defaultdict(int, grouped.licenses)
+    for lic, n in _other_licenses(conn, conds, _few(flt, mode)).items():
+        licenses[lic] += n
+    return tally.summary(tally.median(), dict(licenses))
 
 
 def _counts_codes(conn: Connection, flt: ReportFilter, mode: _Mode) -> bool:
@@ -254,6 +282,15 @@ def _rolled_licenses(
     counts: dict[str, int] = defaultdict(int)
     for k, v in conn.execute(own.group_by(lic)):
         counts[str(k)] += int(v)
+    for k, n in _other_licenses(conn, conds, few).items():
+        counts[k] += n
+    return dict(counts)
+
+
+def _other_licenses(conn: Connection, conds: list[Any], few: list[Any]) -> dict[str, int]:
+    """Per license, the checked repositories that papers linking several (selected by `few`,
+    `conds` written for their partial index) link beside their own `checked_repo`, and that no
+    paper `conds` selects holds as its own."""
     others = _linked_repos([*few, S.c.checked_repos > literal_column("1")])
     held = S.alias("holder")
     adapt = ClauseAdapter(held).chain(ClauseAdapter(P.alias("holder_paper"))).traverse
@@ -263,9 +300,7 @@ def _rolled_licenses(
         *(adapt(c) for c in conds),
     )
     extra = select(others.c.lic, func.count()).where(~holds).group_by(others.c.lic)
-    for k, v in conn.execute(extra):
-        counts[str(k)] += int(v)
-    return dict(counts)
+    return {str(k): int(v) for k, v in conn.execute(extra)}
 
 
 def _licenses(conn: Connection) -> dict[str, int]:
