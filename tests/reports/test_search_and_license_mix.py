@@ -13,14 +13,25 @@ from typing import Any
 import pytest
 from alembic import command
 from reports_seed import NOW, days_ago
-from sqlalchemy import Connection, Engine, column, delete, insert, inspect, select, table, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    column,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    table,
+    update,
+)
 
 from tests.factories import unsearchable
 from tracker.config import Settings
 from tracker.extract import extract_paper
 from tracker.flags.run import flag_papers
 from tracker.models import Location, PaperRecord, ReportFilter
-from tracker.store import open_db, save_papers, selection
+from tracker.store import open_db, save_papers, selection, summary
 from tracker.store.codes import CODE_COLUMNS
 from tracker.store.engine import alembic_config, current_revision, head_revision
 from tracker.store.merge import merge_database
@@ -199,6 +210,26 @@ def found(
             keys = conn.execute(select(p.c.key).where(*conds).order_by(p.c.id))
             out[q] = [k for (k,) in keys]
         return out
+
+
+def test_many_papers_count_their_repositories_by_code(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a summary of `COMMON` papers or more counts the repositories of each
+    license by code (`tracker.store.codes.license_repos`): the same answers as by text, for
+    every filter, and by text again when a paper's repository has no code."""
+    m = seed_mix(db_url)
+    texts = summaries(m.engine)
+    monkeypatch.setattr(summary, "COMMON", 1)
+    assert summaries(m.engine) == texts
+    with m.engine.begin() as conn:
+        one = select(func.min(PaperState.c.paper_id)).where(PaperState.c.checked_repo.is_not(None))
+        conn.execute(
+            update(PaperState)
+            .where(PaperState.c.paper_id == one.scalar_subquery())
+            .values(checked_repo_id=None)
+        )
+    assert summaries(m.engine) == texts
 
 
 def test_license_mix_off_the_rollup_is_the_join(db_url: str) -> None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, func, literal_column, select
+from sqlalchemy import Connection, and_, func, literal_column, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.store.bulk import InList
@@ -151,13 +151,32 @@ def grouped_codes(conn: Connection, conds: list[Any]) -> Grouped | None:
         out.groups[kind, status, flags] += int(n)
         if days is not None:
             out.release_days[int(days)] += int(n)
-    coded = {i: value for i, (kind, value) in names.items() if kind == LICENSE}
-    if out.groups and coded:
-        repos = func.count(func.distinct(S.c.checked_repo_id))
-        q = select(*(repos.filter(S.c.license_code == i) for i in coded)).where(*conds)
-        counts = conn.execute(q).one()
-        out.licenses = {lic: int(n) for lic, n in zip(coded.values(), counts, strict=True) if n}
+    if out.groups:
+        licenses = license_repos(conn, conds)
+        if licenses is None:
+            return None
+        out.licenses = licenses
     return out
+
+
+def license_repos(conn: Connection, conds: list[Any]) -> dict[str, int] | None:
+    """PostgreSQL: per license, the distinct checked repositories the papers matching `conds`
+    hold as their own, by code (`checked_repo_id` per `license_code`) in one pass; None when
+    one of them has a `checked_repo` without its codes (then only the texts can answer)."""
+    coded = {
+        int(i): str(v)
+        for i, v in conn.execute(select(C.c.id, C.c.value).where(C.c.kind == LICENSE))
+    }
+    uncoded = and_(
+        S.c.checked_repo.is_not(None),
+        or_(S.c.checked_repo_id.is_(None), S.c.license_code.is_(None)),
+    )
+    repos = func.count(func.distinct(S.c.checked_repo_id))
+    per = [repos.filter(S.c.license_code == i) for i in coded]
+    missing, *counts = conn.execute(select(func.count().filter(uncoded), *per).where(*conds)).one()
+    if missing:
+        return None
+    return {lic: int(n) for lic, n in zip(coded.values(), counts, strict=True) if n}
 
 
 SLICE = 100_000
@@ -238,6 +257,7 @@ __all__ = [
     "can_pack",
     "code_ids",
     "grouped_codes",
+    "license_repos",
     "repo_ids",
     "tally_counts",
     "tally_value",

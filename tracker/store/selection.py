@@ -25,6 +25,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    union,
 )
 from sqlalchemy.sql.util import find_tables
 from sqlalchemy.types import Integer
@@ -186,9 +187,11 @@ def _query(text: str, mode: _Mode) -> tuple[Any, bool]:
         return _has(col, like, mode.fold)
 
     if mode.fold and not mode.common:  # PostgreSQL: ids the trigram indexes serve
+        # one list, not two tests joined by OR: PostgreSQL looks the few ids up (a semi-join)
+        # rather than testing each paper against both lists
         titled = select(P.c.id).where(or_(has(P.c.title), has(P.c.key))).correlate(None)
         linked = select(L.c.paper_id).where(has(L.c.url)).correlate(None)
-        return or_(P.c.id.in_(titled), P.c.id.in_(linked)), False
+        return P.c.id.in_(union(titled, linked)), False
     if _searched(text, mode):
         return S.c.search_text.like(like, escape="\\"), False
     if _rolled_urls(text, mode):
@@ -567,10 +570,18 @@ def iter_report_views(
 ) -> Iterator[PaperView]:
     """Papers matching `flt`, in its order, each with links, flags and verdict.
 
-    One ordered, streamed join: memory stays flat however many papers match.
+    One ordered, streamed join: memory stays flat however many papers match. A report of a
+    batch of papers or fewer for a text query few papers match (PostgreSQL, looked up by the
+    trigram indexes) is read at once instead: PostgreSQL plans a streamed query (a cursor) for
+    its first rows, and for a few matches that plan walked every paper in id order towards
+    them instead of looking them up. Streaming is this statement's option, not the
+    connection's: the caller's next statements are planned as before.
     """
-    q = _view_query(flt, _view_mode(conn, flt))
-    rows = conn.execution_options(stream_results=True, yield_per=BATCH).execute(q)
+    mode = _view_mode(conn, flt)
+    few = flt.limit is not None and flt.limit <= BATCH
+    rare = few and mode.fold and bool(flt.query) and not mode.common
+    streamed = {} if rare else {"stream_results": True, "yield_per": BATCH}
+    rows = conn.execute(_view_query(flt, mode), execution_options=streamed)
     views = _views(iter(rows))
     if not history:
         yield from views

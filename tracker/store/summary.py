@@ -29,12 +29,13 @@ from tracker.models import (
     ReportFilter,
     ReportSummary,
 )
-from tracker.store.codes import can_pack, grouped_codes, tally_counts
+from tracker.store.codes import can_pack, grouped_codes, license_repos, tally_counts
 from tracker.store.kept import DELIVERED_KINDS, is_kept
 from tracker.store.rollup import CHECKED
 from tracker.store.search import phrase
 from tracker.store.selection import (
     AL,
+    COMMON,
     F,
     L,
     P,
@@ -112,7 +113,9 @@ def report_summary(
         tally.add(row[1], row[2], row[3], row[4], row[0])
     if mode.fresh:
         few = _few(flt, mode) if flt is not None else []
-        return tally.summary(tally.median(), _rolled_licenses(conn, conds, few, rows))
+        # on PostgreSQL the repositories of many papers are counted by code (`license_repos`)
+        many = mode.fold and sum(tally.verdicts.values()) >= COMMON
+        return tally.summary(tally.median(), _rolled_licenses(conn, conds, few, rows, many))
     return tally.summary(tally.median(), _scoped_licenses(conn, conds))
 
 
@@ -269,19 +272,25 @@ def _scoped_licenses(conn: Connection, conds: list[Any]) -> dict[str, int]:
 
 
 def _rolled_licenses(
-    conn: Connection, conds: list[Any], few: list[Any], rows: bool
+    conn: Connection, conds: list[Any], few: list[Any], rows: bool, coded: bool = False
 ) -> dict[str, int]:
     """`_scoped_licenses` off the rolled-up columns, with no look-up per link: the distinct
     `checked_repo` of the selected papers come in the order of `ix_paper_license_mix`. Only
     papers linking more than one checked repository (a partial index lists them, matched by
     the literal `> 1`) read their links, and of those repositories only the ones no selected
     paper holds as its `checked_repo` are added. `few`: `conds` written so that only that
-    partial index can drive; `rows`: the conditions read the table anyway (`report_summary`)."""
-    lic, repo = _bare(S.c.checked_license, rows), S.c.checked_repo
-    own = select(lic, func.count(func.distinct(repo))).where(*conds, repo.is_not(None))
+    partial index can drive; `rows`: the conditions read the table anyway (`report_summary`);
+    `coded`: the selected papers' own repositories are counted by code (PostgreSQL, many
+    papers: sorting small integers rather than texts)."""
     counts: dict[str, int] = defaultdict(int)
-    for k, v in conn.execute(own.group_by(lic)):
-        counts[str(k)] += int(v)
+    by_code = license_repos(conn, conds) if coded else None
+    if by_code is not None:
+        counts.update(by_code)
+    else:
+        lic, repo = _bare(S.c.checked_license, rows), S.c.checked_repo
+        own = select(lic, func.count(func.distinct(repo))).where(*conds, repo.is_not(None))
+        for k, v in conn.execute(own.group_by(lic)):
+            counts[str(k)] += int(v)
     for k, n in _other_licenses(conn, conds, few).items():
         counts[k] += n
     return dict(counts)
