@@ -613,3 +613,25 @@ def test_a_common_query_is_summarized_and_shown_as_a_rare_one(
     assert common == rare
     assert sum(s.papers for s, _, _ in rare) > 20  # they saw papers, not empty selections
     assert sum(n for _, _, n in rare) > 0
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_limited_report_shows_the_first_papers_of_the_whole_selection(
+    db_url: str, descending: bool
+) -> None:
+    """A limited report (on PostgreSQL, when its conditions and order read one table, its
+    first papers taken off that table before the join) shows the first papers of the same
+    report unlimited, in every sort, with conditions on either table or both."""
+    m = seed_mix(db_url)
+    with m.engine.connect() as conn:
+        for sort in ("id", "published", "title", "verdict", "stars", "score"):
+            for flt in (
+                ReportFilter(sort=sort, descending=descending),
+                ReportFilter(sort=sort, descending=descending, since=days_ago(35)),
+                ReportFilter(sort=sort, descending=descending, query="lab"),
+                ReportFilter(sort=sort, descending=descending, query="diffusion", min_stars=1),
+            ):
+                every = [v.key for v in iter_report_views(conn, flt)]
+                for limit in (1, 2, 4):
+                    shown = iter_report_views(conn, replace(flt, limit=limit))
+                    assert [v.key for v in shown] == every[:limit], (flt, limit)

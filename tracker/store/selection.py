@@ -341,7 +341,7 @@ def _selected(q: Select[Any], flt: ReportFilter, mode: _Mode) -> Select[Any]:
         table = alone.pop()
         key = table.c.paper_id if table is S else table.c.id
         first = _ordered(select(key.label("id")).where(*conds), flt, mode, order, key)
-        q = q.where(JOINED, key.in_(first.scalar_subquery()))
+        q = q.where(JOINED, key.in_(first.correlate(None).scalar_subquery()))
         return _ordered(q, flt, mode, order, S.c.paper_id)
     return _ordered(q.where(*joined(conds)), flt, mode, order, S.c.paper_id)
 

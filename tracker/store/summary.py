@@ -80,8 +80,10 @@ def report_summary(
     release stored beside the verdict (the median comes from those counts; an index holding
     every filtered column covers it), and licenses over the repositories the selected papers
     link: off the rolled-up columns while they are current, otherwise through the links.
-    A text query matching many papers is counted from codes instead (`_summary_of_codes`;
-    `codes=False` groups it like the rest, the benchmark's baseline).
+    A text query matching many papers is counted from codes instead (SQLite:
+    `_summary_of_codes`, PostgreSQL: `_grouped_summary`), and on PostgreSQL so are the
+    repositories of any selection of many papers; `codes=False` groups texts like the rest,
+    the benchmark's baseline.
     """
     mode = replace(_mode(conn), scan=True)
     if codes and flt is not None and _counts_codes(conn, flt, mode):
@@ -104,7 +106,7 @@ def report_summary(
     # a LIKE over titles reads every row anyway: then read the table once and sort only the
     # matches, rather than follow an index's order and look each row up
     rows = _likes(flt, mode)
-    if mode.fold and mode.fresh and mode.common and flt is not None and flt.query:
+    if codes and mode.fold and mode.fresh and mode.common and flt is not None and flt.query:
         coded = _grouped_summary(conn, flt, mode, conds)
         if coded is not None:
             return coded
@@ -114,7 +116,7 @@ def report_summary(
     if mode.fresh:
         few = _few(flt, mode) if flt is not None else []
         # on PostgreSQL the repositories of many papers are counted by code (`license_repos`)
-        many = mode.fold and sum(tally.verdicts.values()) >= COMMON
+        many = codes and mode.fold and sum(tally.verdicts.values()) >= COMMON
         return tally.summary(tally.median(), _rolled_licenses(conn, conds, few, rows, many))
     return tally.summary(tally.median(), _scoped_licenses(conn, conds))
 
