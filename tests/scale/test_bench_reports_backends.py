@@ -5,6 +5,7 @@ for answer (the benchmark fails when they do not)."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 import uuid
 from pathlib import Path
@@ -27,14 +28,18 @@ def _admin() -> str:
 
 
 def _databases(admin: str) -> set[str]:
-    """The benchmarks' fresh databases on the server (`bench_...`): other tests running beside
-    this one create and drop their own."""
     engine = create_engine(admin.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT datname FROM pg_database WHERE datname LIKE 'bench\\_%'"))
-        names = {str(n) for (n,) in rows}
+        names = {str(n) for (n,) in conn.execute(text("SELECT datname FROM pg_database"))}
     engine.dispose()
     return names
+
+
+def _fresh(names: set[str]) -> set[str]:
+    """The benchmarks' fresh databases among `names` (`bench_` and ten hex digits, as
+    `bench_scale._pg_database` names them): other tests running beside this one create and
+    drop databases of their own."""
+    return {n for n in names if re.fullmatch(r"bench_[0-9a-f]{10}", n)}
 
 
 def _drop(admin: str, name: str) -> None:
@@ -59,7 +64,7 @@ def _both(got: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def test_bench_reports_times_both_backends_on_the_same_data(tmp_path: Path) -> None:
     admin = _admin()
-    before = _databases(admin)
+    before = _fresh(_databases(admin))
     got = figures("bench_reports.py", "--papers", str(PAPERS), "--pg-url", admin, cwd=tmp_path)
     lite, post = _both(got)
     assert lite["tables"] == post["tables"]
@@ -72,7 +77,7 @@ def test_bench_reports_times_both_backends_on_the_same_data(tmp_path: Path) -> N
     matched = lite["matches"].values()
     assert any(0 < n < PAPERS for n in matched) and max(matched) == PAPERS
     assert lite["build_s"] > 0 and post["build_s"] > 0
-    assert _databases(admin) == before  # the fresh database is dropped
+    assert _fresh(_databases(admin)) == before  # the fresh database is dropped
     assert not list(tmp_path.iterdir())
 
 
