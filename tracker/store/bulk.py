@@ -331,6 +331,7 @@ class InList:
         self._head = f"{head} WHERE {column}"
         self._array = conn.dialect.name == "postgresql"
         self._range = "".join(f" AND {c} BETWEEN %s AND %s" for c in ranged)
+        self._ranged = len(ranged)
         self._mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         self._per = _sqlite_max_params(conn)
 
@@ -341,7 +342,7 @@ class InList:
             return []
         if self._array:
             if self._range and all(type(v) is int for v in unique):
-                ends = (min(unique), max(unique)) * self._range.count(" BETWEEN ")  # type: ignore[type-var]
+                ends = (min(unique), max(unique)) * self._ranged  # type: ignore[type-var]
                 sql = f"{self._head} = ANY(%s){self._range}"
                 return list(conn.exec_driver_sql(sql, (unique, *ends)).fetchall())
             return list(conn.exec_driver_sql(f"{self._head} = ANY(%s)", (unique,)).fetchall())

@@ -8,7 +8,7 @@ when it was kept, is `tracker.store.kept`'s alone.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -136,10 +136,7 @@ def _grouped_summary(
     grouped = grouped_codes(conn, conds)
     if grouped is None:
         return None
-    tally = _Tally()
-    for (kind, status, flags), n in grouped.groups.items():
-        tally.add(kind, status, flags, n)
-    tally.release_days.update(grouped.release_days)
+    tally = _Tally.of_groups(grouped.groups, grouped.release_days)
     licenses = defaultdict(int, grouped.licenses)
     for lic, n in _other_licenses(conn, conds, _few(flt, mode)).items():
         licenses[lic] += n
@@ -169,10 +166,7 @@ def _summary_of_codes(conn: Connection, flt: ReportFilter, mode: _Mode) -> Repor
     counted = tally_counts(conn, conds, sliced=sliced)
     if counted is None:
         return None
-    tally = _Tally()
-    for (kind, status, flags), n in counted.groups.items():
-        tally.add(kind, status, flags, n)
-    tally.release_days.update(counted.release_days)
+    tally = _Tally.of_groups(counted.groups, counted.release_days)
     # the other checked repositories of the few papers linking several (a partial index)
     more = _linked_repos([*conds, S.c.checked_repos > literal_column("1")], with_id=True)
     linked = ((int(i), str(lic)) for i, _, lic in conn.execute(select(more)))
@@ -195,6 +189,17 @@ class _Tally:
         self.with_code = self.kept = 0
         self.claimed = 0
         self.release_days: dict[int, int] = defaultdict(int)
+
+    @classmethod
+    def of_groups(
+        cls, groups: Mapping[tuple[str, str, str], int], release_days: Mapping[int, int]
+    ) -> _Tally:
+        """The counts of papers per (verdict kind, code status, flags) and per release day."""
+        tally = cls()
+        for (kind, status, flags), n in groups.items():
+            tally.add(kind, status, flags, n)
+        tally.release_days.update(release_days)
+        return tally
 
     def add(
         self, kind: str | None, status: str, flags: str | None, n: int, days: int | None = None
