@@ -439,6 +439,7 @@ FILTERS = {
     "query": ReportFilter(query="diffusion", limit=100),
     "query_every_paper": ReportFilter(query="synthetic", limit=100),
     "query_rare": ReportFilter(query="paper 12345 ", limit=100),
+    "query_spaced": ReportFilter(query="on diffusion", limit=100),
     "query_url": ReportFilter(query="repo4242", limit=100),
     "query_short": ReportFilter(query="o4", limit=100),
     "sort_stars": ReportFilter(sort="stars", descending=True, limit=100),

@@ -30,11 +30,12 @@ def paper(i: int, repo: str) -> ExtractedPaper:
 
 def unsearchable(engine: Engine) -> list[str]:
     """Keys of papers whose `search_text` is not their lower-cased title, key and rolled-up
-    URLs joined by newlines, as PostgreSQL computes them now (migration 0012's definition)."""
+    URLs joined by newlines, as PostgreSQL computes them now (migration 0012's definition,
+    with a newline within a URL as a space: migration 0013's)."""
     q = (
         "SELECT p.key FROM paper_state s JOIN paper p ON p.id = s.paper_id WHERE "
         "s.search_text IS DISTINCT FROM lower(p.title) || E'\\n' || lower(p.key) || E'\\n' "
-        "|| lower(s.link_urls) ORDER BY 1"
+        "|| replace(lower(s.link_urls), E'\\n', ' ') ORDER BY 1"
     )
     with engine.connect() as conn:
         return list(conn.exec_driver_sql(q).scalars())

@@ -377,6 +377,46 @@ def test_search_stays_in_step_with_every_write(db_url: str, tmp_path: Path) -> N
     _agrees(m.engine)
 
 
+SPANNING = (
+    "one https",
+    "dead https",
+    "thr ee",
+    "three https",
+    "alpha diffusion",
+    "lab/thr",
+    "diffusion ar",
+)
+"""Texts with a space: across two rolled-up URLs, across a newline inside a URL (a space in
+PostgreSQL's `search_text`), within a title, and none of those."""
+
+
+def test_a_text_with_a_space_is_not_matched_across_two_urls(db_url: str) -> None:
+    """Tested on each row, a text with a space matches the papers whose title, key or one URL
+    holds it, never two URLs joined in the roll-up, nor a URL whose newline the search text
+    holds as a space (on PostgreSQL, where a match among the URLs is checked on the links)."""
+    m = seed_mix(db_url)
+    with m.engine.begin() as conn:
+        conn.execute(
+            update(Link)
+            .where(Link.c.url == "https://github.com/lab/three")
+            .values(url="https://github.com/lab/thr\nee")
+        )
+    flag_papers(m.engine, Settings(db_url=m.url), today=days_ago(0))
+    with m.engine.connect() as conn:
+        assert rollup_fresh(conn)
+    got = found(m.engine, SPANNING, common=True)
+    assert got == {q: _reference(m.engine, q) for q in SPANNING}
+    assert got["alpha diffusion"] == ["arxiv:2402.00001"]
+    assert "arxiv:2402.00003" in got["lab/thr"]
+    assert got["one https"] == got["dead https"] == got["thr ee"] == got["three https"] == []
+    if m.engine.dialect.name == "postgresql":
+        assert unsearchable(m.engine) == []
+        with m.engine.connect() as conn:
+            texts = conn.execute(select(PaperState.c.search_text)).scalars().all()
+        assert any("lab/one https://" in t for t in texts)  # the spans are there to match
+        assert any("lab/thr ee" in t for t in texts)
+
+
 def _papers(conn: Connection, codes: bool) -> list[tuple[Any, ...]]:
     """Every paper row with its derived state (on `paper` before migration 0011, in
     `paper_state` after), by column name; the codes (numbered by whoever wrote them first) as
@@ -458,7 +498,7 @@ def test_a_0001_database_upgrades_with_its_data_and_new_columns_filled(db_url: s
     )
     assert not set(SEARCH_TABLES) & set(insp.get_table_names())
     upgraded = open_db(m.url)
-    assert current_revision(upgraded) == head_revision(upgraded) == "0012"
+    assert current_revision(upgraded) == head_revision(upgraded) == "0013"
     assert _snapshot(upgraded) == before
     assert _all_due(upgraded)
     with upgraded.connect() as conn:

@@ -12,7 +12,7 @@ take the LIKE scan instead.
 On PostgreSQL, pg_trgm GIN indexes on `lower(title)`, `lower(key)` and `lower(url)` (when the
 extension could be created) serve the LIKE itself for a text few papers contain. A text many
 contain is tested on each row, against `paper_state.search_text` (`SEARCH_SEPARATORS`), which
-triggers keep lower-cased (migration 0012).
+triggers keep lower-cased (migrations 0012 and 0013).
 
 Neither the search tables nor the trigram indexes are part of the SQLModel metadata, nor is
 PostgreSQL's index of stars in report order (`ORDER_INDEXES`), so `include_name` keeps
@@ -35,9 +35,10 @@ order for `--sort stars`), which SQLite cannot declare and does not need (migrat
 SEARCH_SEPARATORS = ("\n", " ")
 """What joins the parts of `paper_state.search_text` on PostgreSQL, which migration 0012's
 triggers write: the lower-cased title, key and rolled-up link URLs, a newline between the
-three, and the URLs already joined by spaces. A match cannot span a separator the text does
-not contain, so for a text with neither `search_text LIKE '%text%'` answers what `lower(...)
-LIKE` on each part answers."""
+three, and the URLs already joined by spaces (a newline within a URL as a space: migration
+0013). A match cannot span a separator the text does not contain, so for a text with neither
+`search_text LIKE '%text%'` answers what `lower(...) LIKE` on each part answers; for a text
+with a space but no newline, a match followed by a newline is in the title or the key."""
 
 PAPER_SEARCH = table("paper_search", column("rowid"), column("paper_search"))
 LINK_SEARCH = table("link_search", column("rowid"), column("link_search"))
