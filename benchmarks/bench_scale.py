@@ -61,6 +61,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -325,6 +326,53 @@ def _new_facts(engine: Any, every: int = 100) -> None:
         conn.execute(update(r).where(r.c.id % every == 0).values(stars=r.c.stars + 1))
 
 
+class _Descendants:
+    """CPU seconds of this process's descendants while they run, sampled from /proc: a flag
+    run's workers are children of a forkserver that outlives the run, so the operating
+    system's account of finished children never holds them. Nothing where /proc is missing."""
+
+    def __init__(self, every_s: float = 0.2) -> None:
+        self._seen: dict[int, float] = {}
+        self._every = every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> _Descendants:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._look()
+
+    def cpu_s(self) -> float:
+        return sum(self._seen.values())
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self._every):
+            self._look()
+
+    def _look(self) -> None:
+        children: dict[int, list[int]] = {}
+        spent: dict[int, float] = {}
+        for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid = int(entry.name)
+            children.setdefault(int(fields[1]), []).append(pid)
+            spent[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        todo = list(children.get(os.getpid(), []))
+        while todo:
+            pid = todo.pop()
+            self._seen[pid] = max(self._seen.get(pid, 0.0), spent.get(pid, 0.0))
+            todo += children.get(pid, [])
+
+
 def _flagging(url: str) -> dict[str, Any]:
     from tracker.config import Settings
     from tracker.flags.run import flag_papers
@@ -332,14 +380,23 @@ def _flagging(url: str) -> dict[str, Any]:
     from tracker.store import open_db
 
     engine = open_db(url)
+    server = _server_process(engine)
     cfg = Settings(db_url=url)
     jobs = default_jobs()  # what `tracker flag` uses
-    took, peak, _ = _phase(lambda: flag_papers(engine, cfg, jobs=jobs))
+    own, server_cpu = _cpu_s(resource.RUSAGE_SELF), _server_cpu_s(server) if server else 0.0
+    with _Descendants() as workers:
+        took, peak, _ = _phase(lambda: flag_papers(engine, cfg, jobs=jobs))
+    own = _cpu_s(resource.RUSAGE_SELF) - own
+    same = server is None or _server_process(engine) == server
+    server_spent = round(_server_cpu_s(server) - server_cpu, 2) if server and same else None
     _new_facts(engine)
     again, again_peak, summary = _phase(lambda: flag_papers(engine, cfg, jobs=jobs))
     return {
         "flag_jobs": jobs,
         "flag_all_s": round(took, 2),
+        "flag_cpu_s": round(own, 2),
+        "flag_workers_cpu_s": round(workers.cpu_s(), 2),
+        "flag_server_cpu_s": server_spent,
         "flag_peak_mb": round(max(peak, again_peak)),
         "incremental_flag_s": round(again, 2),
         "incremental_flag_papers": summary.judged,
@@ -448,6 +505,9 @@ ROWS = [
     ("planning peak memory (MB)", "plan_peak_mb", "{:,}"),
     ("flag all papers (s)", "flag_all_s", "{:,.1f}"),
     ("  flag processes", "flag_jobs", "{:,}"),
+    ("  CPU: saving process (s)", "flag_cpu_s", "{:,.1f}"),
+    ("  CPU: worker processes (s)", "flag_workers_cpu_s", "{:,.1f}"),
+    ("  CPU: its PostgreSQL backend (s)", "flag_server_cpu_s", "{:,.1f}"),
     ("flag after new facts of 1% (s)", "incremental_flag_s", "{:,.2f}"),
     ("  papers judged again", "incremental_flag_papers", "{:,}"),
     ("  share of the full run", "incremental_flag_ratio", "{:.2%}"),

@@ -44,5 +44,19 @@ def test_bench_scale_reports_the_flag_and_plan_figures(tmp_path: Path) -> None:
     assert got["plan_due"] > got["plan_shard_due"] > 0 and got["plan_s"] > 0
     assert got["plan_cpu_s"] > 0 and got["plan_shard_cpu_s"] > 0
     assert got["plan_server_cpu_s"] is got["plan_shard_server_cpu_s"] is None  # SQLite
+    # too few papers for worker processes: the run judged them in its own process
+    assert got["flag_cpu_s"] > 0 and got["flag_workers_cpu_s"] == 0
+    assert got["flag_server_cpu_s"] is None
     peaks = (got["plan_peak_mb"], got["flag_peak_mb"], got["report_peak_mb"])
     assert got["peak_rss_mb"] == max(peaks)
+
+
+def test_the_cpu_of_descendants_is_counted_while_they_run() -> None:
+    """A grandchild's CPU counts (a flag run's workers are a forkserver's children), sampled
+    before it ends, and a child that was gone before the sampling began does not."""
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    burn = "import time; t = time.process_time(); [0 for _ in iter(lambda: time.process_time() - t < 0.6, False)]"
+    nested = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}], check=True)"
+    with bench_scale._Descendants(every_s=0.05) as seen:
+        subprocess.run([sys.executable, "-c", nested], check=True, timeout=60)
+    assert 0.5 <= seen.cpu_s() < 5
