@@ -44,6 +44,50 @@ def test_an_interrupted_run_is_marked_interrupted_not_running(tmp_path: Path) ->
         assert rows.fetchall() == [("check", "interrupted", 1)]
 
 
+LOST_IN_A_CALLBACK = """
+import os, signal, sys, weakref
+from tracker.cli.app import keeping_interrupts
+
+if sys.argv[1] == "kept":
+    sys.unraisablehook = keeping_interrupts(sys.unraisablehook)
+
+
+class Held:
+    pass
+
+
+def gone(_):
+    os.kill(os.getpid(), signal.SIGINT)  # raised here, inside the callback
+    for _ in range(1000):
+        pass
+
+
+held = Held()
+ref = weakref.ref(held, gone)
+try:
+    del held
+    for _ in range(10_000_000):
+        pass
+except KeyboardInterrupt:
+    sys.exit(130)
+sys.exit(0)
+"""
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_ctrl_c_raised_inside_a_callback_still_stops_the_program(kept: bool) -> None:
+    """Python cannot raise an interrupt out of a weak reference's callback (nor a finalizer):
+    it reports it and goes on. The CLI's hook delivers it again; without it, it is lost."""
+    done = subprocess.run(
+        [sys.executable, "-c", LOST_IN_A_CALLBACK, "kept" if kept else "plain"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == (130 if kept else 0), done.stderr
+    assert "KeyboardInterrupt" in done.stderr or kept  # Python's report of the lost one
+
+
 def test_ctrl_c_during_the_ingest_write_exits_130_and_keeps_nothing(tmp_path: Path) -> None:
     listing = tmp_path / "papers.jsonl"
     with listing.open("w") as out:

@@ -5,9 +5,12 @@ Exit codes and what each means are defined once, in `Exit` (the README's table i
 
 from __future__ import annotations
 
+import _thread
 import importlib.machinery
 import importlib.util
 import sys
+import threading
+from collections.abc import Callable
 from enum import IntEnum
 from typing import Annotated, Any
 
@@ -243,6 +246,7 @@ def _code_for(exc: TrackerError) -> Exit:
 def main() -> None:
     """Console entry point: expected conditions end with one line and an exit code."""
     secrets = Settings.from_env().secrets()
+    sys.unraisablehook = keeping_interrupts(sys.unraisablehook)
     try:
         code = app(standalone_mode=False)
     except TrackerError as exc:
@@ -276,6 +280,32 @@ def main() -> None:
         _interrupted()
     if isinstance(code, int) and code:
         leave(code)
+
+
+REDELIVER_S = 0.01
+"""How long after a lost Ctrl-C it is delivered again: the callback it was lost in has ended."""
+
+
+def keeping_interrupts(
+    previous: Callable[[sys.UnraisableHookArgs], object],
+) -> Callable[[sys.UnraisableHookArgs], None]:
+    """A `sys.unraisablehook` that loses no Ctrl-C. Python raises `KeyboardInterrupt` between
+    any two steps of whatever runs, a finalizer or a weak reference's callback too (SQLAlchemy
+    keeps some), and an exception there cannot propagate: Python reports it and goes on, and an
+    interrupted ingest would run to its end and commit. Such an interrupt is delivered to the
+    main thread again, `REDELIVER_S` later from another thread: at once, it would be raised in
+    the hook (or the callback that called it) and lost again. Anything else goes to
+    `previous`."""
+
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
+        if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+            again = threading.Timer(REDELIVER_S, _thread.interrupt_main)
+            again.daemon = True
+            again.start()
+            return
+        previous(unraisable)
+
+    return hook
 
 
 def _usage_errors() -> tuple[type[Exception], ...]:
