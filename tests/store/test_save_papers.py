@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import Engine, select
 
+from tracker.errors import StoreError
 from tracker.extract import extract_paper
 from tracker.models import Location, PaperRecord, Provenance, SourceLink
 from tracker.store import open_db, save_papers
+from tracker.store.bulk import writer_for
 from tracker.store.papers import BATCH, SaveCounts
 from tracker.store.schema import Link as LinkRow
 from tracker.store.schema import Paper, PaperState
@@ -92,6 +95,38 @@ def test_new_papers_get_their_values_and_column_defaults(db_url: str) -> None:
     with engine.connect() as conn:
         first_seen = conn.execute(select(t.c.first_seen_at)).scalars().all()
     assert all(abs(when - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5) for when in first_seen)
+    engine.dispose()
+
+
+def test_text_that_copy_escapes_and_every_column_type_are_stored_as_given(db_url: str) -> None:
+    """Tabs, newlines, backslashes and non-ASCII text, a date, a link's position and confidence
+    and the time stamps come back as saved, on both backends (PostgreSQL copies them in binary,
+    each as the type of its column)."""
+    engine = open_db(db_url)
+    title = "Tabs\tand\\back\nslashes: \u00e9t\u00e9 \u65e5\u672c \\N"
+    abstract = "Line one\r\nline\ttwo \\. Code: https://github.com/o/r\u00e9po"
+    save(engine, [record(title, abstract, published=dt.date(1999, 12, 31), doi="10.1/\\t")])
+    with engine.connect() as conn:
+        paper = conn.execute(select(Paper.c.title, Paper.c.abstract, Paper.c.published)).one()
+        link = conn.execute(select(LinkRow.c.url, LinkRow.c.position, LinkRow.c.confidence)).one()
+        seen = conn.execute(select(Paper.c.first_seen_at, Paper.c.updated_at)).one()
+    assert tuple(paper) == (title, abstract, dt.date(1999, 12, 31))
+    assert link.url == "https://github.com/o/r\u00e9po"
+    assert isinstance(link.position, int) and link.position == abstract.index("https://")
+    assert isinstance(link.confidence, float)
+    assert seen[0] == seen[1]
+    assert abs(seen[0] - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
+    engine.dispose()
+
+
+def test_postgres_writer_names_a_column_the_database_lacks(pg_url: str) -> None:
+    """The writer copies each column as the type the database declares, read before the first
+    batch: a column it cannot find is named then, before anything is written."""
+    engine = open_db(pg_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE link DROP COLUMN subpath")
+        with pytest.raises(StoreError, match="subpath"):
+            writer_for(conn)
     engine.dispose()
 
 

@@ -473,10 +473,32 @@ AUTHOR_UPDATES = ("orcid", "openalex_id", "profile")
 """The author columns a save fills in on a stored author."""
 
 
+def _column_types(conn: Connection, table: str, columns: Sequence[str]) -> list[int]:
+    """The type (oid) of each of `columns` of `table` (a quoted name), as the catalog has it:
+    what a binary COPY must send for it."""
+    found: dict[str, int] = dict(
+        conn.exec_driver_sql(
+            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = to_regclass(%(t)s) "
+            "AND attnum > 0 AND NOT attisdropped",
+            {"t": table},
+        ).all()
+    )
+    missing = [c for c in columns if c not in found]
+    if missing:
+        raise StoreError(f"table {table} has no column {missing[0]}")
+    return [int(found[c]) for c in columns]
+
+
 class CopyWriter:
     """PostgreSQL: every insert of a batch one `COPY` per table, every update one
     `UPDATE ... FROM` a staging table, on the psycopg connection under the caller's
-    transaction."""
+    transaction.
+
+    The inserts are copied in PostgreSQL's binary format, each column dumped as the type the
+    table declares (read from the catalog once per save): psycopg formats a row of text COPY
+    several times slower than a binary one (escaping every string, spelling out every date
+    and time stamp), and that was most of the saving thread's own CPU. The server stores the
+    same values either way."""
 
     def __init__(self, conn: Connection) -> None:
         dialect = conn.dialect
@@ -486,13 +508,17 @@ class CopyWriter:
         )
         self._links = _Columns(dialect, LINKS, LINK_KEYS, ("first_seen_at",))
         self._authors = _Columns(dialect, AUTHORS, AUTHOR_KEYS, ())
+        tables = (
+            ("paper", PAPERS, self._papers),
+            ("link", LINKS, self._links),
+            ("author", AUTHORS, self._authors),
+        )
         self._copy = {
-            name: f"COPY {q(table.name)} ({', '.join(map(q, cols.keys))}) FROM STDIN"
-            for name, table, cols in (
-                ("paper", PAPERS, self._papers),
-                ("link", LINKS, self._links),
-                ("author", AUTHORS, self._authors),
-            )
+            name: f"COPY {q(table.name)} ({', '.join(map(q, cols.keys))}) FROM STDIN (FORMAT BINARY)"
+            for name, table, cols in tables
+        }
+        self._types = {
+            name: _column_types(conn, q(table.name), cols.keys) for name, table, cols in tables
         }
         self._sequence = conn.exec_driver_sql(
             "SELECT pg_get_serial_sequence(%(t)s, 'id')", {"t": q(PAPERS.name)}
@@ -508,6 +534,7 @@ class CopyWriter:
 
     def _write(self, conn: Connection, which: str, rows: list[tuple[object, ...]]) -> None:
         with self._raw(conn).cursor() as cur, cur.copy(self._copy[which]) as copy:
+            copy.set_types(self._types[which])
             for row in rows:
                 copy.write_row(row)
 
