@@ -12,7 +12,7 @@ from tracker.extract import extract_paper
 from tracker.models import Location, PaperRecord, Provenance, SourceLink
 from tracker.store import open_db, save_papers
 from tracker.store.bulk import writer_for
-from tracker.store.papers import BATCH, SaveCounts
+from tracker.store.papers import BATCH, SaveCounts, _array_literal
 from tracker.store.schema import Link as LinkRow
 from tracker.store.schema import Paper, PaperState
 
@@ -127,6 +127,37 @@ def test_postgres_writer_names_a_column_the_database_lacks(pg_url: str) -> None:
         conn.exec_driver_sql("ALTER TABLE link DROP COLUMN subpath")
         with pytest.raises(StoreError, match="subpath"):
             writer_for(conn)
+    engine.dispose()
+
+
+AWKWARD = ["", " padded ", 'a "quote"', "back\\slash\\", "{brace,comma}", "NULL", "\u00fcn\u00ef"]
+"""Strings an array's text form must quote or escape to read back as themselves."""
+
+
+def test_identities_that_an_array_must_quote_are_found_again(db_url: str) -> None:
+    engine = open_db(db_url)
+    batch = [
+        record(f"Awkward {i}", doi=f"10.1/{text}", arxiv_id=f"2401.{text}", line=i)
+        for i, text in enumerate(AWKWARD)
+    ]
+    first = save(engine, batch)
+    again = save(engine, [record(f"Other {r.title}", doi=r.doi, line=9) for r in batch])
+    assert first.papers_new == len(AWKWARD)
+    assert again == SaveCounts(papers_seen=len(AWKWARD))
+    assert [p[2] for p in papers(engine)] == [f"10.1/{text}" for text in AWKWARD]
+    engine.dispose()
+
+
+def test_an_array_literal_reads_back_as_its_values(pg_url: str) -> None:
+    engine = open_db(pg_url)
+    with engine.connect() as conn:
+        for values in (AWKWARD, [1, -2, 2**40], []):
+            literal = _array_literal(list(values))
+            assert literal is not None
+            text, kind = literal
+            got = conn.exec_driver_sql(f"SELECT %(v)s::{kind}", {"v": text}).scalar()
+            assert got == values
+    assert _array_literal(["a", 1]) is None
     engine.dispose()
 
 
