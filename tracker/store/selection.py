@@ -62,6 +62,8 @@ from tracker.store.search import (
 )
 
 BATCH = 2000
+NEWLINE, SPACE = SEARCH_SEPARATORS
+"""The two joins of `search_text` (`tracker.store.search`): after the title and key, between URLs."""
 NULLS_LOW = ("stars", "score")
 """Sorts whose papers without a value come below every paper with one, in either order."""
 CLAIMS = ("promised", "released")
@@ -177,7 +179,7 @@ def _query(text: str, mode: _Mode) -> tuple[Any, bool]:
     ignoring case. The search tables (SQLite) find exactly those rows by index; without them
     (or for text shorter than a trigram) LIKE reads every title. The rolled-up URLs are joined
     by spaces, so a query with a space could match across two of them: it reads the links
-    (on PostgreSQL only for a match among the URLs of `search_text`, `_spaced`).
+    (on PostgreSQL only for a match among the URLs of `search_text`, `_searched`).
     The condition, and whether it reads both the paper and its state row (it reads the paper's
     own columns, but for PostgreSQL's `search_text`, on the state row alone)."""
     found = phrase(text) if mode.search else None
@@ -196,15 +198,15 @@ def _query(text: str, mode: _Mode) -> tuple[Any, bool]:
         titled = select(P.c.id).where(or_(has(P.c.title), has(P.c.key))).correlate(None)
         linked = select(L.c.paper_id).where(has(L.c.url)).correlate(None)
         return P.c.id.in_(union(titled, linked)), False
-    searched = S.c.search_text.like(like, escape="\\")
     if _searched(text, mode):
-        return searched, False
-    if _spaced(text, mode):
+        searched = S.c.search_text.like(like, escape="\\")
+        if SPACE not in text:
+            return searched, False
         # a match followed by a newline is in the title or the key; one among the URLs alone
         # may span two of them, so the links decide: those holding the text, listed once
         # before the table is read (a list PostgreSQL hands to parallel workers; a look-up
         # per paper would have it read the table alone)
-        head = S.c.search_text.like(like + "\n%", escape="\\")
+        head = S.c.search_text.like(like + NEWLINE + "%", escape="\\")
         listed = select(func.array_agg(L.c.paper_id)).where(has(L.c.url)).scalar_subquery()
         listing: Any = S.c.paper_id == any_(cast(listed, ARRAY(Integer)))
         return and_(searched, or_(head, listing)), False
@@ -236,17 +238,11 @@ def _rolled_urls(text: str, mode: _Mode) -> bool:
 
 def _searched(text: str, mode: _Mode) -> bool:
     """Whether a LIKE for `text` on each row reads PostgreSQL's `search_text`: the rolled-up
-    URLs are current and `text` holds none of its separators (`SEARCH_SEPARATORS`)."""
-    return mode.fold and mode.fresh and not any(sep in text for sep in SEARCH_SEPARATORS)
-
-
-def _spaced(text: str, mode: _Mode) -> bool:
-    """Whether a LIKE for `text` holding a space reads PostgreSQL's `search_text` all the same
-    (while the rolled-up URLs are current): `text` holds no newline, which follows the title
+    URLs are current and `text` holds no newline (`SEARCH_SEPARATORS`), which follows the title
     and the key there and is not among the URLs (migration 0013). A title, key or URL holding
-    `text` shows in `search_text` whole, so a paper whose `search_text` lacks it matches
-    nowhere."""
-    return mode.fold and mode.fresh and "\n" not in text
+    `text` then shows in `search_text` whole; a text holding a space, which joins the URLs, may
+    also match across two of them, and those matches are checked on the links."""
+    return mode.fold and mode.fresh and NEWLINE not in text
 
 
 def _reads(conds: Sequence[Any]) -> set[Any]:
