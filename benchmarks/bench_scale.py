@@ -241,8 +241,13 @@ def _server_process(engine: Any) -> int | None:
 
 
 def _server_cpu_s(pid: int) -> float:
+    return _stat(pid)[1]
+
+
+def _stat(pid: int) -> tuple[int, float]:
+    """A process's parent and CPU seconds so far, from /proc/PID/stat."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _ingest(url: str, listing: Path, repos: int, jobs: int) -> dict[str, Any]:
@@ -359,13 +364,12 @@ class _Descendants:
         for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
             if not entry.name.isdigit():
                 continue
+            pid = int(entry.name)
             try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                parent, spent[pid] = _stat(pid)
             except OSError:
                 continue
-            pid = int(entry.name)
-            children.setdefault(int(fields[1]), []).append(pid)
-            spent[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            children.setdefault(parent, []).append(pid)
         todo = list(children.get(os.getpid(), []))
         while todo:
             pid = todo.pop()
