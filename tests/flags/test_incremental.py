@@ -217,6 +217,73 @@ def test_a_run_judging_every_paper_empties_the_queue_without_spreading_it(
     _same_as_a_full_run(world)
 
 
+def test_may_be_due_tells_at_least_n_papers_from_the_due_ones_and_the_queue(
+    world: World,
+) -> None:
+    """What a run prepares its workers by: exactly the papers due by the day, or every stored
+    paper without one, plus one for each queued repository, however many papers link it."""
+    r, s = Repository, PaperState
+    with world.engine.connect() as conn:
+        papers = conn.scalars(select(s.c.paper_id).order_by(s.c.paper_id)).all()
+        repos = conn.scalars(select(r.c.key).order_by(r.c.key)).all()
+    assert len(papers) > 5 and len(repos) >= 2
+
+    def may(today: dt.date | None, n: int) -> bool:
+        with world.engine.connect() as conn:
+            return flag_due.may_be_due(conn, today, n)
+
+    assert not may(TODAY, 1)  # just judged: none due
+    assert may(None, len(papers)) and not may(None, len(papers) + 1)
+    with world.engine.begin() as conn:
+        conn.execute(update(s).where(s.c.paper_id.in_(papers[:3])).values(flag_due=FLAG_NOW))
+    assert may(TODAY, 3) and not may(TODAY, 4)
+    with world.engine.begin() as conn:
+        conn.execute(update(r).where(r.c.key.in_(repos[:2])).values(stars=99_999))
+    assert may(TODAY, 5) and not may(TODAY, 6)
+    assert may(None, len(papers) + 2) and not may(None, len(papers) + 3)
+
+
+@pytest.mark.parametrize(
+    ("jobs", "limited", "threshold", "started"),
+    [
+        (2, False, 0, True),  # enough papers may be due: started
+        (2, False, 1, False),  # one short
+        (1, False, 0, False),  # no workers
+        (2, True, 0, False),  # a run limited to some papers
+    ],
+)
+def test_a_run_starts_its_workers_server_ahead_only_when_it_may_hand_them_papers(
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    jobs: int,
+    limited: bool,
+    threshold: int,
+    started: bool,
+) -> None:
+    s = PaperState
+    with world.engine.begin() as conn:
+        due = conn.scalars(select(s.c.paper_id).order_by(s.c.paper_id).limit(4)).all()
+        conn.execute(update(s).where(s.c.paper_id.in_(due)).values(flag_due=FLAG_NOW))
+        keys = conn.scalars(select(Paper.c.key).where(Paper.c.id.in_(due))).all()
+    calls: list[bool] = []
+    monkeypatch.setattr(flag_run, "warm_up", lambda: calls.append(True))
+    # the threshold just reached (the run hands the papers to workers) or missed
+    monkeypatch.setattr(flag_run, "PARALLEL_FROM", len(due) + threshold)
+    done = flag_run.flag_papers(
+        world.engine, world.cfg, today=TODAY, jobs=jobs, keys=keys if limited else None
+    )
+    assert done.judged == len(due)
+    assert calls == ([True] if started else [])
+
+
+def test_batches_for_workers_give_each_two_within_the_bounds() -> None:
+    assert flag_run.batch_size(10**6, 2) == flag_run.BATCH
+    assert flag_run.batch_size(6000, 2) == 1500
+    assert flag_run.batch_size(6001, 2) == 1501
+    assert flag_run.batch_size(6000, 4) == 750
+    assert flag_run.batch_size(100, 2) == flag_run.MIN_BATCH
+
+
 def test_an_alias_rejudges_the_papers_using_the_old_name(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -25,6 +25,8 @@ import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import forkserver
+from multiprocessing.context import BaseContext
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
@@ -62,13 +64,9 @@ class Judges(WorkerPool):
     """`jobs` worker processes judging batches of paper ids (`submit`); a `WorkerPool`."""
 
     def __init__(self, judging: Judging, jobs: int) -> None:
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
-        context = multiprocessing.get_context(method or "spawn")
-        if method == "forkserver":
-            context.set_forkserver_preload(["tracker.flags.run"])
         self._pool = ProcessPoolExecutor(
             jobs,
-            mp_context=context,
+            mp_context=_context(),
             initializer=_start,
             initargs=(judging, os.getpid()),
         )
@@ -76,6 +74,25 @@ class Judges(WorkerPool):
     def submit(self, ids: list[int]) -> Future[Judged]:
         assert self._pool is not None, "used after leaving"
         return self._pool.submit(_judge, ids)
+
+
+def _context() -> BaseContext:
+    """The start method of the workers: 'forkserver', importing the flag modules once in the
+    server, where there is one; else 'spawn'."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["tracker.flags.run"])
+    return context
+
+
+def warm_up() -> None:
+    """Start the fork server now, without waiting for it: its import of the flag modules then
+    runs on another core while the run works out which papers are due, not after, when the
+    first batch waits for it. Nothing where there is no fork server, or one runs already. One
+    left unused waits idle until this process exits."""
+    if _context().get_start_method() == "forkserver":
+        forkserver.ensure_running()
 
 
 _worker: dict[str, Any] = {}
@@ -117,4 +134,4 @@ def _failure(exc: DBAPIError) -> StoreError:
     return StoreError(f"the database refused {doing} ({reason}); {kept}")
 
 
-__all__ = ["Judged", "Judges", "Judging"]
+__all__ = ["Judged", "Judges", "Judging", "warm_up"]

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine
 from tracker.config import Settings
 from tracker.flags.facts import ProbeContext
 from tracker.flags.judge import RULES_VERSION, columns, judge
-from tracker.flags.pool import Judged, Judges, Judging
+from tracker.flags.pool import Judged, Judges, Judging, warm_up
 from tracker.flags.probes import run_probes
 from tracker.flags.verdict import verdict
 from tracker.models import Finding, FlagSummary, Outcome, PaperFacts
@@ -49,6 +49,7 @@ from tracker.store.flag_due import (
     due_ids,
     every_paper_due,
     load_state,
+    may_be_due,
     papers_by_id,
     row_versions,
     save_state,
@@ -66,10 +67,14 @@ BATCH = 4000
 """Papers per batch: read, judged and handed to the saving process together. Besides its rows,
 each batch costs the saving process a round of statements and hand-overs, so a full run saves
 faster in larger batches; twice as large again gained nothing more and held more memory."""
-PARALLEL_FROM = 20_000
+PARALLEL_FROM = 5000
 """Fewer due papers than this are judged in the run's own process, whatever `jobs` says:
 starting worker processes (a forkserver that imports the flag modules, a database connection
-each) takes about a second, more than sharing out the judging of fewer papers saves."""
+each) costs more than sharing out the judging of fewer papers saves, even with the server
+started ahead (`_prepare_workers`)."""
+MIN_BATCH = 500
+"""The smallest batch `batch_size` hands to a worker: each costs a round of statements and
+hand-overs."""
 AHEAD = 2
 """Batches handed to each worker beyond the one it is judging, so none waits while the run's
 process saves."""
@@ -214,6 +219,8 @@ def flag_papers(
     judge_repositories(engine, everything=everything)
     with engine.connect() as conn, bulk_writes(conn):
         plan = _plan(conn, settings, day, everything, keys is not None)
+        if jobs > 1 and keys is None:
+            _prepare_workers(conn, None if plan.everything else day)
         mark = fingerprint(conn) if keys is None else None
         if keys is None and (plan.everything or every_paper_due(conn, day)):
             clear_queue(conn)  # every paper is judged: marking some due changes nothing
@@ -232,6 +239,21 @@ def flag_papers(
         conn.commit()
         papers, verdicts, flagged = totals(conn)
     return FlagSummary(papers=papers, flagged=flagged, verdicts=verdicts, judged=run.judged)
+
+
+def _prepare_workers(conn: Connection, today: dt.date | None) -> None:
+    """Start the workers' fork server ahead (`warm_up`) when the run may judge enough papers to
+    hand them to workers (`may_be_due` by `today`, every paper with None), so that it starts
+    while the queue is spread and the due papers counted."""
+    if may_be_due(conn, today, PARALLEL_FROM):
+        warm_up()
+
+
+def batch_size(due: int, jobs: int) -> int:
+    """Papers per batch handed to `jobs` workers when `due` papers are due: `BATCH`, or fewer,
+    down to `MIN_BATCH`, so that every worker has two batches (one of them judged while the
+    run's process saves the other)."""
+    return min(BATCH, max(MIN_BATCH, -(-due // (2 * jobs))))
 
 
 Cursor = tuple[dt.date, int] | int
@@ -273,7 +295,7 @@ class _Run:
             planned_by_readers(engine.dialect),
         )
         with Judges(judging, jobs) as judges:
-            self.in_workers(judges, jobs * (1 + AHEAD))
+            self.in_workers(judges, jobs * (1 + AHEAD), batch_size(self.due, jobs))
 
     def here(self) -> None:
         """Read, judge and save each batch in this process, under the write lock."""
@@ -287,16 +309,16 @@ class _Run:
             rows = papers_by_id(self.conn, ids, lock=True)
             self._save(judge_rows(self.conn, rows, self.ctx, kept=self.kept), len(rows))
 
-    def in_workers(self, judges: Judges, ahead: int) -> None:
-        """Cut the batches here and hand them out, `ahead` at most in hand; save each as it
-        comes back, in the order they were cut (so finding rows are numbered as `here` numbers
-        them), under the write lock. A batch whose facts another writer changed after its
+    def in_workers(self, judges: Judges, ahead: int, batch: int) -> None:
+        """Cut the batches of `batch` papers here and hand them out, `ahead` at most in hand;
+        save each as it comes back, in the order they were cut (so finding rows are numbered
+        as `here` numbers them), under the write lock. A batch whose facts another writer changed after its
         worker read them is read and judged again here (see `_unchanged`)."""
         after: Cursor | None = self.start()
         out: deque[tuple[list[int], int | None, Future[Judged]]] = deque()
         while True:
             while after is not None and len(out) < ahead:
-                ids, following = due_ids(self.conn, self.today, after, BATCH, self.keys)
+                ids, following = due_ids(self.conn, self.today, after, batch, self.keys)
                 if not ids:
                     after = None
                     break

@@ -247,6 +247,21 @@ def count_due(conn: Connection, today: dt.date | None, keys: Sequence[str] | Non
     return int(conn.execute(q).scalar_one())
 
 
+def may_be_due(conn: Connection, today: dt.date | None, n: int) -> bool:
+    """Whether a run may judge at least `n` papers, told before `spread_queue` from what is
+    due by `today` (stored, without it) and what `flag_queue` holds, each queued thing
+    counted as one paper: a guess, for what a run prepares ahead. Reads at most `n` entries
+    of `ix_paper_state_flag_due`, not a count of every due paper."""
+    queued = int(conn.execute(select(func.count()).select_from(FlagQueue)).scalar_one())
+    if queued >= n:
+        return True
+    s = PaperState
+    q = select(s.c.paper_id)
+    if today is not None:
+        q = q.where(s.c.flag_due <= today).order_by(s.c.flag_due, s.c.paper_id)
+    return conn.execute(q.offset(n - queued - 1).limit(1)).first() is not None
+
+
 def load_state(conn: Connection) -> dict[str, str]:
     s = FlagState
     return {r.name: r.value for r in conn.execute(select(s.c.name, s.c.value))}
