@@ -498,11 +498,54 @@ def test_a_0001_database_upgrades_with_its_data_and_new_columns_filled(db_url: s
     )
     assert not set(SEARCH_TABLES) & set(insp.get_table_names())
     upgraded = open_db(m.url)
-    assert current_revision(upgraded) == head_revision(upgraded) == "0013"
+    assert current_revision(upgraded) == head_revision(upgraded) == "0014"
     assert _snapshot(upgraded) == before
     assert _all_due(upgraded)
     with upgraded.connect() as conn:
         assert has_search(conn) is (conn.dialect.name == "sqlite")
+
+
+def _trigram_indexes(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        q = "SELECT indexname FROM pg_indexes WHERE indexname LIKE %(p)s"
+        return {n for (n,) in conn.exec_driver_sql(q, {"p": "%trgm"})}
+
+
+def test_one_trigram_index_of_title_and_key_finds_what_the_two_found(pg_url: str) -> None:
+    """Migration 0014 replaces PostgreSQL's trigram indexes of the title and of the key by one
+    of both, joined by a newline: every query finds the same papers on either side of it, a
+    rare text is looked up in it, and a text holding a newline, which could match across the
+    join, is tested on the title and the key apart."""
+    m = seed_mix(pg_url)
+    p = Paper
+    with m.engine.begin() as conn:
+        conn.execute(
+            update(p).where(p.c.key == "arxiv:2402.00001").values(title="Alpha\nDiffusion")
+        )
+    queries = (*QUERIES, "alpha\ndiffusion", "diffusion\narxiv:2402", "a\nb")
+    at_head = found(m.engine, queries)
+    assert at_head["alpha\ndiffusion"] == ["arxiv:2402.00001"]
+    assert at_head["diffusion\narxiv:2402"] == []  # the end of a title, then its key
+    assert _trigram_indexes(m.engine) == {"ix_paper_title_key_trgm", "ix_link_url_trgm"}
+    with m.engine.connect() as conn:
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        text_ = "diffusion"
+        rare = select(p.c.id).where(selection._title_or_key(text_, selection._pattern(text_)))
+        sql = rare.compile(conn, compile_kwargs={"literal_binds": True})
+        plan = "\n".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {sql}".replace("%", "%%")))
+    assert "ix_paper_title_key_trgm" in plan
+    command.downgrade(alembic_config(m.engine), "0013")
+    m.engine.dispose()
+    assert _trigram_indexes(m.engine) == {
+        "ix_paper_title_trgm",
+        "ix_paper_key_trgm",
+        "ix_link_url_trgm",
+    }
+    assert found(m.engine, queries) == at_head
+    command.upgrade(alembic_config(m.engine), "head")
+    m.engine.dispose()
+    assert _trigram_indexes(m.engine) == {"ix_paper_title_key_trgm", "ix_link_url_trgm"}
+    assert found(m.engine, queries) == at_head
 
 
 def _all_due(engine: Engine) -> bool:

@@ -9,8 +9,10 @@ query of the lower-cased text matches exactly the rows whose text contains it, w
 `LIKE '%text%'` answers; text shorter than one trigram, and a database without the tables,
 take the LIKE scan instead.
 
-On PostgreSQL, pg_trgm GIN indexes on `lower(title)`, `lower(key)` and `lower(url)` (when the
-extension could be created) serve the LIKE itself for a text few papers contain. A text many
+On PostgreSQL, pg_trgm GIN indexes (when the extension could be created) serve the LIKE itself
+for a text few papers contain: one of `lower(url)` of the links, and one of a paper's title and
+key, lower-cased and joined by a newline (migration 0014; a text without a newline matches it
+where it matches either). A text many
 contain is tested on each row, against `paper_state.search_text` (`SEARCH_SEPARATORS`), which
 triggers keep lower-cased (migrations 0012 and 0013).
 
@@ -26,7 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, column, select, table
 
 SEARCH_TABLES = ("paper_search", "link_search")
-TRIGRAM_INDEXES = frozenset({"ix_paper_title_trgm", "ix_paper_key_trgm", "ix_link_url_trgm"})
+TRIGRAM_INDEXES = frozenset({"ix_paper_title_key_trgm", "ix_link_url_trgm"})
 TRIGRAM = 3
 """Characters in one token: shorter text has no token to look up."""
 ORDER_INDEXES = frozenset({"ix_paper_state_stars_desc"})

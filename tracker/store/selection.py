@@ -26,12 +26,13 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
     union,
 )
 from sqlalchemy.sql.util import find_tables
-from sqlalchemy.types import Integer
+from sqlalchemy.types import Integer, String
 
 from tracker.flags.checklist_items import MAIN_STATUSES, from_json, is_main_candidate
 from tracker.hosts import REPO_LINK_KINDS
@@ -64,6 +65,14 @@ from tracker.store.search import (
 BATCH = 2000
 NEWLINE, SPACE = SEARCH_SEPARATORS
 """The two joins of `search_text` (`tracker.store.search`): after the title and key, between URLs."""
+_TITLE_AND_KEY = (
+    func.lower(P.c.title, type_=String)
+    .concat(literal_column("E'\\n'", String))
+    .concat(func.lower(P.c.key, type_=String))
+)
+"""PostgreSQL: the lower-cased title and key joined by a newline, the expression its trigram
+index of papers holds (`TRIGRAM_INDEXES`, migration 0014); the newline written as a literal,
+so that the planner finds the index's own expression in the query."""
 NULLS_LOW = ("stars", "score")
 """Sorts whose papers without a value come below every paper with one, in either order."""
 CLAIMS = ("promised", "released")
@@ -195,7 +204,7 @@ def _query(text: str, mode: _Mode) -> tuple[Any, bool]:
     if mode.fold and not mode.common:  # PostgreSQL: ids the trigram indexes serve
         # one list, not two tests joined by OR: PostgreSQL looks the few ids up (a semi-join)
         # rather than testing each paper against both lists
-        titled = select(P.c.id).where(or_(has(P.c.title), has(P.c.key))).correlate(None)
+        titled = select(P.c.id).where(_title_or_key(text, like)).correlate(None)
         linked = select(L.c.paper_id).where(has(L.c.url)).correlate(None)
         return P.c.id.in_(union(titled, linked)), False
     if _searched(text, mode):
@@ -229,6 +238,16 @@ def _pattern(text: str) -> str:
 def _has(col: Any, like: str, fold: bool = True) -> Any:
     """`col` matches the `_pattern` `like`, ignoring case with `lower()` when `fold`."""
     return (func.lower(col) if fold else col).like(like, escape="\\")
+
+
+def _title_or_key(text: str, like: str) -> Any:
+    """PostgreSQL: the title or the key contains `text` (`like`, its `_pattern`). For a text
+    without a newline, which cannot match across the one joining them, one LIKE on
+    `_TITLE_AND_KEY`, which the trigram index serves; else a LIKE on each, which no index
+    serves (a text no typed query holds)."""
+    if NEWLINE in text:
+        return or_(_has(P.c.title, like), _has(P.c.key, like))
+    return _TITLE_AND_KEY.like(like, escape="\\")
 
 
 def _rolled_urls(text: str, mode: _Mode) -> bool:
@@ -570,7 +589,7 @@ def _common_text(conn: Connection, text: str, cap: int) -> bool:
     if len(text) < TRIGRAM:
         return True
     like = _pattern(text)
-    titled = select(P.c.id).where(or_(_has(P.c.title, like), _has(P.c.key, like)))
+    titled = select(P.c.id).where(_title_or_key(text, like))
     linked = select(L.c.paper_id).where(_has(L.c.url, like))
     n = sum(
         _count(conn, select(func.count()).select_from(hits.limit(cap).subquery()))
