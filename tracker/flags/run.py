@@ -312,8 +312,8 @@ class _Run:
     def in_workers(self, judges: Judges, ahead: int, batch: int) -> None:
         """Cut the batches of `batch` papers here and hand them out, `ahead` at most in hand;
         save each as it comes back, in the order they were cut (so finding rows are numbered
-        as `here` numbers them), under the write lock. A batch whose facts another writer changed after its
-        worker read them is read and judged again here (see `_unchanged`)."""
+        as `here` numbers them), under the write lock. A batch whose facts another writer
+        changed after its worker read them is read and judged again here (see `_unchanged`)."""
         after: Cursor | None = self.start()
         out: deque[tuple[list[int], int | None, Future[Judged]]] = deque()
         while True:

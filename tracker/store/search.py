@@ -12,9 +12,9 @@ take the LIKE scan instead.
 On PostgreSQL, pg_trgm GIN indexes (when the extension could be created) serve the LIKE itself
 for a text few papers contain: one of `lower(url)` of the links, and one of a paper's title and
 key, lower-cased and joined by a newline (migration 0014; a text without a newline matches it
-where it matches either). A text many
-contain is tested on each row, against `paper_state.search_text` (`SEARCH_SEPARATORS`), which
-triggers keep lower-cased (migrations 0012 and 0013).
+where it matches either). A text many contain is tested on each row, against
+`paper_state.search_text` (`SEARCH_SEPARATORS`), which triggers keep lower-cased (migrations
+0012 and 0013).
 
 Neither the search tables nor the trigram indexes are part of the SQLModel metadata, nor is
 PostgreSQL's index of stars in report order (`ORDER_INDEXES`), so `include_name` keeps
