@@ -32,6 +32,7 @@ from tracker.errors import ConfigError
 from tracker.hosts import host_of
 from tracker.http import RUN_RETRY_BUDGET_S, HttpPolicy, RetryBudget
 from tracker.models import CheckResult, CheckSummary, DueRepo
+from tracker.store.engine import reading_beside
 from tracker.store.repos import due_in_check_order, save_check_results
 from tracker.store.runs import drop_run, finish_run, start_run
 from tracker.store.tracking import open_promise_repos
@@ -86,12 +87,14 @@ def plan(
 ) -> list[DueRepo]:
     """What a check does before its first request: the due repositories (of `shard`) in check
     order, as `choose` orders them. The database filters and orders them
-    (`due_in_check_order`); moving the open promises first keeps that order within each part,
-    which is `choose`'s order, since its sort key begins with urgency."""
+    (`due_in_check_order`), and meanwhile reads the open promises (`reading_beside`); moving
+    them first keeps that order within each part, which is `choose`'s order, since its sort
+    key begins with urgency."""
     recent = now - max_age if max_age is not None else None
     dead = now - max(max_age or DEAD_RECHECK, DEAD_RECHECK)
-    due = due_in_check_order(conn, recent, dead, shard)
-    urgent = open_promise_repos(conn)
+    with reading_beside(conn, open_promise_repos) as promised:
+        due = due_in_check_order(conn, recent, dead, shard)
+    urgent = promised()
     ordered = [r for r in due if r.key in urgent] + [r for r in due if r.key not in urgent]
     return ordered if limit is None else ordered[:limit]
 

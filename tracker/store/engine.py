@@ -10,10 +10,13 @@ import re
 import sqlite3
 import sys
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, SQLAlchemyError
 
@@ -205,6 +208,32 @@ def open_db(url: str, *, migrate: bool = True, create: bool = True) -> Engine:
 _GONE_CLASSES = ("08", "57")
 """SQLSTATE classes of a server that went away: connection exception, operator intervention
 (a shutdown or restart ended the session)."""
+
+
+T = TypeVar("T")
+
+
+@contextmanager
+def reading_beside(conn: Connection, read: Callable[[Connection], T]) -> Iterator[Callable[[], T]]:
+    """`read` while the block runs its own statements on `conn`; the function yielded gives its
+    answer (or raises its error), asked for after the block.
+
+    On PostgreSQL `read` runs in a thread on a connection of its own, so the server works on
+    both statements at once, each in its own process: for a check plan, the open promises are
+    read while the due repositories are sorted. It sees what is committed, not what `conn`
+    has written and not yet committed. Elsewhere (SQLite, where readers of one file gain
+    little from a second connection) it runs on `conn` when its answer is asked for. Leaving
+    the block waits for it either way, so no statement outlives the block's caller."""
+    if conn.dialect.name != "postgresql":
+        yield lambda: read(conn)
+        return
+
+    def own() -> T:
+        with conn.engine.connect() as other:
+            return read(other)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="tracker-read") as pool:
+        yield pool.submit(own).result
 
 
 def write_failure(exc: BaseException, doing: str, outcome: str) -> StoreError | None:

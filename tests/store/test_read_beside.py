@@ -1,0 +1,59 @@
+"""`reading_beside`: on PostgreSQL a second statement runs on a connection of its own while the
+caller's runs (a check plan reads the open promises while the due repositories are sorted);
+on SQLite it runs on the caller's connection. Either way its answer, or its error, comes back."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import Connection, func, insert, select
+from sqlalchemy.exc import DBAPIError
+
+from tracker.store import open_db
+from tracker.store.engine import reading_beside
+from tracker.store.schema import FlagState
+
+
+def _who(conn: Connection) -> tuple[object, str]:
+    """The connection's server process (PostgreSQL) or driver connection (SQLite), and the
+    thread that asked."""
+    if conn.dialect.name == "postgresql":
+        me: object = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    else:
+        me = id(conn.connection.dbapi_connection)
+    return me, threading.current_thread().name
+
+
+def _states(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(FlagState)).scalar_one())
+
+
+def test_a_read_beside_runs_on_its_own_connection_on_postgresql(db_url: str) -> None:
+    engine = open_db(db_url)
+    postgres = engine.dialect.name == "postgresql"
+    with engine.connect() as conn:
+        mine = _who(conn)
+        with reading_beside(conn, _who) as theirs, reading_beside(conn, _states) as counted:
+            # written by the caller, not committed: only a read on the same connection sees it
+            conn.execute(insert(FlagState).values(name="rules", value="written here"))
+            assert _who(conn) == mine
+        assert (theirs()[0] != mine[0]) is postgres
+        assert (theirs()[1] != mine[1]) is postgres
+        assert counted() == (0 if postgres else 1)
+        conn.rollback()
+    engine.dispose()
+
+
+def test_the_error_of_a_read_beside_comes_back_to_its_caller(db_url: str) -> None:
+    engine = open_db(db_url)
+
+    def broken(conn: Connection) -> None:
+        conn.exec_driver_sql("SELECT * FROM no_such_table")
+
+    with engine.connect() as conn:
+        with reading_beside(conn, broken) as answer:
+            assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+        with pytest.raises(DBAPIError, match="no_such_table"):
+            answer()
+    engine.dispose()
