@@ -10,9 +10,10 @@ date is most of what the server does while papers are copied in, and the two on 
 looked up together anyway (title or key). One index of the lower-cased title and key joined by
 a newline serves the same look-ups: a text without a newline cannot match across the newline,
 so it matches the joined text exactly when it matches the title or the key (a text holding a
-newline, which no typed query does, is tested on each row instead). Nothing where the trigram
-indexes were never made (no pg_trgm), and nothing on SQLite, whose search tables answer
-`--query`.
+newline, which no typed query does, is tested on each row instead). The new index is built
+before the two are dropped, so a text query has an index throughout; writes to `paper` wait
+for the build. Nothing where the trigram indexes were never made (no pg_trgm), and nothing on
+SQLite, whose search tables answer `--query`.
 """
 
 from __future__ import annotations
