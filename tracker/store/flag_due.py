@@ -303,6 +303,7 @@ __all__ = [
     "due_ids",
     "every_paper_due",
     "load_state",
+    "may_be_due",
     "papers_by_id",
     "row_versions",
     "save_state",
