@@ -179,6 +179,66 @@ def test_new_facts_of_a_shared_repository_rejudge_the_papers_linking_it(
     _same_as_a_full_run(world)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_new_facts_spread_with_the_first_judgements_leave_no_paper_due(
+    world: World, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """The papers a queued repository makes due are marked in the run's first transaction,
+    which workers cannot see: each judgement's next due day is still written where it equals
+    the one stored before the marks, and the workers' judgements are kept (none is judged
+    again in the saving process, as a batch whose stored rows moved would be)."""
+    r, s = Repository, PaperState
+    with world.engine.connect() as conn:
+        repos = conn.scalars(select(r.c.key).order_by(r.c.key)).all()
+        due_before = dict(conn.execute(select(s.c.paper_id, s.c.flag_due)).tuples().all())
+    repo = max(repos, key=lambda k: len(_keys_linking(world.engine, k)))
+    linking = _keys_linking(world.engine, repo)
+    assert linking
+    with world.engine.begin() as conn:
+        conn.execute(update(r).where(r.c.key == repo).values(stars=r.c.stars + 1))
+    monkeypatch.setattr(flag_run, "PARALLEL_FROM", 1)
+    here: list[str] = []
+    real = flag_run.flag_paper
+    monkeypatch.setattr(flag_run, "flag_paper", lambda f, c: here.append(f.key) or real(f, c))
+    done = flag_run.flag_papers(world.engine, world.cfg, today=TODAY, jobs=jobs)
+    monkeypatch.setattr(flag_run, "flag_paper", real)
+    assert done.judged == len(linking)
+    assert set(here) == (linking if jobs == 1 else set())
+    with world.engine.connect() as conn:
+        assert conn.scalars(select(FlagQueue.c.key)).all() == []
+        due_after = dict(conn.execute(select(s.c.paper_id, s.c.flag_due)).tuples().all())
+    assert min(due_after.values()) > TODAY
+    assert due_after == due_before  # a new star count moves no paper's next due day
+    _same_as_a_full_run(world)
+
+
+def test_a_run_stopped_after_spreading_the_queue_leaves_it_for_the_next(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    r, s = Repository, PaperState
+    with world.engine.connect() as conn:
+        repo = conn.scalars(select(r.c.key).order_by(r.c.key)).first()
+        due_before = dict(conn.execute(select(s.c.paper_id, s.c.flag_due)).tuples().all())
+    assert repo is not None
+    with world.engine.begin() as conn:
+        conn.execute(update(r).where(r.c.key == repo).values(stars=424_242))
+
+    def stopped(*args: Any, **kw: Any) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(flag_run, "count_due", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        flag_run.flag_papers(world.engine, world.cfg, today=TODAY)
+    monkeypatch.undo()
+    with world.engine.connect() as conn:  # neither the marks nor the emptied queue were kept
+        assert conn.scalars(select(FlagQueue.c.key)).all() == [repo]
+        assert dict(conn.execute(select(s.c.paper_id, s.c.flag_due)).tuples().all()) == (
+            due_before
+        )
+    assert _judged(world, monkeypatch, today=TODAY) == _keys_linking(world.engine, repo)
+    _same_as_a_full_run(world)
+
+
 def test_a_run_judging_every_paper_empties_the_queue_without_spreading_it(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:

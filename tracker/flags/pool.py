@@ -52,6 +52,11 @@ class Judging:
     """False when the run's judgements are stored due now (`flag_papers`' `plan.kept`)."""
     plans: bool = False
     """Whether workers hand back each batch's writes (`planned_by_readers`)."""
+    due_written: bool = False
+    """Whether each judgement's `flag_due` is written even when it equals the one the worker
+    reads (`plan_state`): in a run that judges the due papers, each is due by today where
+    the run saves and is next due later; and the run's open transaction may hold marks made
+    due that the worker cannot see (`spread_queue`)."""
 
 
 Judged = tuple[object, list[Any] | Writes]
@@ -115,7 +120,9 @@ def _judge(ids: list[int]) -> Judged:
             versions = row_versions(conn, ids)  # before the facts: a change between reads shows
             judged = judge_ids(conn, ids, ctx, kept=j.kept)
             if j.plans:
-                planned = plan_writes(conn, judged, utcnow(), numbering=False)
+                planned = plan_writes(
+                    conn, judged, utcnow(), numbering=False, due_written=j.due_written
+                )
                 if planned is not None:
                     return versions, planned
             return versions, judged

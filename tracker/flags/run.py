@@ -202,7 +202,8 @@ def flag_papers(
 ) -> FlagSummary:
     """Judge the stored papers whose facts changed or whose deadline came (every paper with
     `everything`, or those with `keys`); a transaction per group of batches (`COMMIT_BATCHES`),
-    so an interrupted run keeps every group it committed. The summary counts every
+    so an interrupted run keeps every group it committed (the first also holds the spreading of
+    the queue, `spread_queue`). The summary counts every
     stored paper's verdict and flags; `judged` says how many were judged again.
 
     A run that is not limited to `keys` leaves every paper judged, so it also marks the
@@ -224,10 +225,12 @@ def flag_papers(
         mark = fingerprint(conn) if keys is None else None
         if keys is None and (plan.everything or every_paper_due(conn, day)):
             clear_queue(conn)  # every paper is judged: marking some due changes nothing
+            spread = False
         else:
             spread_queue(conn)
+            spread = True
         whole = plan.everything or keys is not None
-        run = _Run(conn, ctx, plan.kept, None if whole else day, keys, progress)
+        run = _Run(conn, ctx, plan.kept, None if whole else day, keys, progress, spread=spread)
         run.due = count_due(conn, run.today, keys)
         run.judge(engine, settings, day, jobs)
         state = {"latest": plan.latest.isoformat()}
@@ -275,6 +278,9 @@ class _Run:
     judged: int = 0
     uncommitted: int = 0
     """Batches saved in the open transaction, not committed yet (`_save`)."""
+    spread: bool = False
+    """Whether the open transaction holds the spreading of the queue (`spread_queue`), to be
+    committed with the first batches."""
     committed: float = field(default_factory=time.monotonic)
 
     def start(self) -> Cursor:
@@ -286,13 +292,17 @@ class _Run:
         if jobs < 2 or self.due < PARALLEL_FROM:
             self.here()
             return
+        plans = planned_by_readers(engine.dialect)
+        if self.spread and not plans:
+            self._commit()  # the row versions a worker reads are then those the marks left
         judging = Judging(
             engine.url.render_as_string(hide_password=False),
             day,
             settings.grace_days,
             settings.stale_months,
             self.kept,
-            planned_by_readers(engine.dialect),
+            plans,
+            due_written=self.today is not None or self.spread,
         )
         with Judges(judging, jobs) as judges:
             self.in_workers(judges, jobs * (1 + AHEAD), batch_size(self.due, jobs))
@@ -324,7 +334,7 @@ class _Run:
                     break
                 out.append((ids, change_stamp(self.conn), judges.submit(ids)))
                 after = following
-            if not self.uncommitted:
+            if not self.uncommitted and not self.spread:
                 self.conn.rollback()  # no read transaction left open while workers read
             if not out:
                 self._commit()
@@ -367,4 +377,4 @@ class _Run:
 
     def _commit(self) -> None:
         self.conn.commit()
-        self.uncommitted, self.committed = 0, time.monotonic()
+        self.uncommitted, self.spread, self.committed = 0, False, time.monotonic()

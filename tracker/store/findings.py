@@ -145,11 +145,17 @@ class Writes:
 
 
 def plan_writes(
-    conn: Connection, batch: Sequence[StoredFlags], now: dt.datetime, *, numbering: bool = True
+    conn: Connection,
+    batch: Sequence[StoredFlags],
+    now: dt.datetime,
+    *,
+    numbering: bool = True,
+    due_written: bool = False,
 ) -> Writes | None:
     """What `save_stored` writes for `batch`, read from the stored rows but not written
     (`write_planned` writes it). Without `numbering`, a plan that numbers no new summary code
-    (`tracker.store.paper_state.plan_state`): None when one is needed."""
+    (`tracker.store.paper_state.plan_state`): None when one is needed; `due_written` as
+    there."""
     papers = stored_state(conn, [b.paper_id for b in batch])
     have = {
         (r[1], r[2], r[3]): (r[0], tuple(r[4:]))
@@ -178,7 +184,7 @@ def plan_writes(
                     }
                 )
     gone = [old[0] for ident, old in have.items() if ident not in wanted]
-    state = plan_state(conn, batch, papers, now, numbering=numbering)
+    state = plan_state(conn, batch, papers, now, numbering=numbering, due_written=due_written)
     return None if state is None else Writes(now, inserts, updates, gone, state)
 
 

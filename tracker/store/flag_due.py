@@ -112,8 +112,10 @@ def clear_queue(conn: Connection) -> int:
 
 
 def spread_queue(conn: Connection, batch: int = QUEUE_BATCH) -> int:
-    """Mark the papers that link what `flag_queue` holds, emptying it one transaction per
-    batch (the caller's connection; committed here). Returns how many papers were marked."""
+    """Mark the papers that link what `flag_queue` holds, and empty it, `batch` rows at a
+    time, in the caller's transaction: committed with the first judgements of the run, a
+    state page the marks dirty is written once for both (an interrupted run leaves the queue
+    as it was). Returns how many papers were marked."""
     q = FlagQueue
     marked = 0
     while True:
@@ -135,7 +137,6 @@ def spread_queue(conn: Connection, batch: int = QUEUE_BATCH) -> int:
             done = [key for k, key in rows if k == kind]
             if done:
                 conn.execute(delete(q).where(q.c.kind == kind, q.c.key.in_(done)))
-        conn.commit()
 
 
 def due_ids(

@@ -102,13 +102,15 @@ def plan_state(
     now: object,
     *,
     numbering: bool = True,
+    due_written: bool = False,
 ) -> StateWrites | None:
     """What storing the judgements of `batch` changes (papers: `stored_state` of their ids):
     the verdicts, rolled-up links and their codes (`tracker.store.codes`) that differ from the
     stored ones, each row's changed columns only; `flagged_at` moves only with the verdict or
     flags (star counts change on every check). `write_state` writes it. Without `numbering`
     no new code is numbered (the plan of a connection that only reads): None when a value has
-    no code yet."""
+    no code yet. With `due_written`, `flag_due` is written even where it equals the stored one:
+    the connection that writes the plan may hold another (`tracker.flags.pool.Judging`)."""
     mine = [b for b in batch if b.paper_id in papers]
     texts = [tally_value(b.verdict_kind, papers[b.paper_id][_CODE_STATUS], b.flags) for b in mine]
     tallies = code_ids(conn, TALLY, texts, numbering=numbering)
@@ -133,9 +135,11 @@ def plan_state(
             continue
         new = (*stored(b.state), *codes, *b.verdict)
         old = row[_STATE] + row[_CODES] + row[_VERDICT]
-        if new == old:
+        if new == old and not due_written:
             continue
         which = tuple(compress(_POSITIONS, map(ne, new, old)))
+        if due_written and _DUE not in which:
+            which = tuple(sorted((*which, _DUE)))
         if row[_VERDICT] != b.verdict:
             which += (_FLAGGED_AT,)
         values = (*b.state, *codes, *b.verdict, now)
@@ -157,6 +161,7 @@ _WRITTEN = (*STATE_COLUMNS, *CODE_COLUMNS, *VERDICT_COLUMNS, "flagged_at")
 """What a judgement may change in a state row, in the order `plan_state` compares
 them (`flagged_at` last: it moves with the verdict columns only)."""
 _POSITIONS = range(len(_WRITTEN) - 1)
+_DUE = _WRITTEN.index("flag_due")
 _FLAGGED_AT = len(_WRITTEN) - 1
 
 
