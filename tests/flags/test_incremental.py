@@ -232,9 +232,7 @@ def test_a_run_stopped_after_spreading_the_queue_leaves_it_for_the_next(
     monkeypatch.undo()
     with world.engine.connect() as conn:  # neither the marks nor the emptied queue were kept
         assert conn.scalars(select(FlagQueue.c.key)).all() == [repo]
-        assert dict(conn.execute(select(s.c.paper_id, s.c.flag_due)).tuples().all()) == (
-            due_before
-        )
+        assert dict(conn.execute(select(s.c.paper_id, s.c.flag_due)).tuples().all()) == (due_before)
     assert _judged(world, monkeypatch, today=TODAY) == _keys_linking(world.engine, repo)
     _same_as_a_full_run(world)
 
