@@ -1,6 +1,7 @@
 """`reading_beside`: on PostgreSQL a second statement runs on a connection of its own while the
 caller's runs (a check plan reads the open promises while the due repositories are sorted);
-on SQLite it runs on the caller's connection. Either way its answer, or its error, comes back."""
+on SQLite it runs on the caller's connection, unless asked to run beside there too. Either way
+its answer, or its error, comes back."""
 
 from __future__ import annotations
 
@@ -41,6 +42,24 @@ def test_a_read_beside_runs_on_its_own_connection_on_postgresql(db_url: str) -> 
         assert (theirs()[0] != mine[0]) is postgres
         assert (theirs()[1] != mine[1]) is postgres
         assert counted() == (0 if postgres else 1)
+        conn.rollback()
+    engine.dispose()
+
+
+def test_a_read_beside_everywhere_runs_on_its_own_connection_on_sqlite_too(db_url: str) -> None:
+    """A flag run counts its verdicts this way while it checkpoints what it wrote: the count
+    runs in a thread, on a connection of its own, and sees what is committed only."""
+    engine = open_db(db_url)
+    with engine.connect() as conn:
+        mine = _who(conn)
+        with (
+            reading_beside(conn, _who, everywhere=True) as theirs,
+            reading_beside(conn, _states, everywhere=True) as counted,
+        ):
+            conn.execute(insert(FlagState).values(name="rules", value="written here"))
+        assert theirs()[0] != mine[0]
+        assert theirs()[1] != mine[1]
+        assert counted() == 0
         conn.rollback()
     engine.dispose()
 

@@ -30,8 +30,9 @@ from tracker.flags.pool import Judged, Judges, Judging, warm_up
 from tracker.flags.probes import run_probes
 from tracker.flags.verdict import verdict
 from tracker.models import Finding, FlagSummary, Outcome, PaperFacts
-from tracker.store.bulk import bulk_writes, no_cycle_collection
+from tracker.store.bulk import bulk_writes, checkpoint, no_cycle_collection
 from tracker.store.defaults import FLAG_NEVER, FLAG_NOW
+from tracker.store.engine import reading_beside
 from tracker.store.facts import paper_facts
 from tracker.store.findings import (
     PaperFlags,
@@ -240,7 +241,9 @@ def flag_papers(
         if mark is not None:
             save_mark(conn, mark)
         conn.commit()
-        papers, verdicts, flagged = totals(conn)
+        with reading_beside(conn, totals, everywhere=True) as counted:
+            checkpoint(conn)
+    papers, verdicts, flagged = counted()
     return FlagSummary(papers=papers, flagged=flagged, verdicts=verdicts, judged=run.judged)
 
 

@@ -257,13 +257,10 @@ def no_cycle_collection() -> Iterator[None]:
 def bulk_writes(conn: Connection) -> Iterator[None]:
     """SQLite: for what runs inside, the page cache of `BULK_CACHE_KIB`, and a checkpoint of
     the write-ahead log only once it holds as many pages (`BULK_CHECKPOINT_PAGES`); the
-    connection's own settings after. When what runs inside ends without an error and with
-    its writes committed (a flag run), they are checkpointed (passive: no waiting for
-    readers): the log may hold nearly 64 MiB by then, and left there, the first commit of the
-    next writer, however small (an incremental flag run after a full one, in the same
-    process), would copy all of it into the database. A save committed after (an ingest's one
-    transaction) is checkpointed by its commit, under the connection's own setting by then.
-    Nothing elsewhere."""
+    connection's own settings after. The log may then hold nearly 64 MiB: a save committed
+    after (an ingest's one transaction) is checkpointed by its commit, under the
+    connection's own setting by then; a flag run, which commits inside, checkpoints what it
+    committed itself (`checkpoint`). Nothing elsewhere."""
     if conn.dialect.name != "sqlite":
         yield
         return
@@ -273,11 +270,18 @@ def bulk_writes(conn: Connection) -> Iterator[None]:
     conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={BULK_CHECKPOINT_PAGES}")
     try:
         yield
-        if not conn.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size={int(cache or 0)}")
         conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(checkpoint or 0)}")
+
+
+def checkpoint(conn: Connection) -> None:
+    """SQLite: copy what the write-ahead log holds into the database (passive: no waiting for
+    readers), after a bulk write committed inside `bulk_writes`. Left there, up to 64 MiB of
+    it, the first commit of the next writer, however small (an incremental flag run after a
+    full one, in the same process), would copy all of it. Nothing elsewhere."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 ANALYZE_SHARE = 0.1

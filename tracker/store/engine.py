@@ -214,7 +214,9 @@ T = TypeVar("T")
 
 
 @contextmanager
-def reading_beside(conn: Connection, read: Callable[[Connection], T]) -> Iterator[Callable[[], T]]:
+def reading_beside(
+    conn: Connection, read: Callable[[Connection], T], *, everywhere: bool = False
+) -> Iterator[Callable[[], T]]:
     """`read` while the block runs its own statements on `conn`; the function yielded gives its
     answer (or raises its error), asked for after the block.
 
@@ -222,9 +224,11 @@ def reading_beside(conn: Connection, read: Callable[[Connection], T]) -> Iterato
     both statements at once, each in its own process: for a check plan, the open promises are
     read while the due repositories are sorted. It sees what is committed, not what `conn`
     has written and not yet committed. Elsewhere (SQLite, where readers of one file gain
-    little from a second connection) it runs on `conn` when its answer is asked for. Leaving
+    little from a second connection) it runs on `conn` when its answer is asked for, unless
+    `everywhere`: for a block that does not read the same pages (a flag run's count of
+    verdicts beside the checkpoint of what it wrote, `tracker.store.bulk.checkpoint`). Leaving
     the block waits for it either way, so no statement outlives the block's caller."""
-    if conn.dialect.name != "postgresql":
+    if conn.dialect.name != "postgresql" and not everywhere:
         yield lambda: read(conn)
         return
 
