@@ -113,6 +113,23 @@ def _keys_linking(engine: Engine, repo: str) -> set[str]:
         )
 
 
+def _most_linked(engine: Engine) -> tuple[str, set[str]]:
+    """The repository most papers link, and the keys of those papers."""
+    with engine.connect() as conn:
+        repos = conn.scalars(select(Repository.c.key).order_by(Repository.c.key)).all()
+    repo = max(repos, key=lambda k: len(_keys_linking(engine, k)))
+    linking = _keys_linking(engine, repo)
+    assert linking
+    return repo, linking
+
+
+def _due_days(engine: Engine) -> dict[int, Any]:
+    """Each paper's stored `flag_due`, by paper id."""
+    s = PaperState
+    with engine.connect() as conn:
+        return dict(conn.execute(select(s.c.paper_id, s.c.flag_due)).tuples().all())
+
+
 def test_a_run_over_unchanged_facts_judges_nothing(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -167,11 +184,7 @@ def test_new_facts_of_a_shared_repository_rejudge_the_papers_linking_it(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     r = Repository
-    with world.engine.connect() as conn:
-        repos = conn.scalars(select(r.c.key).order_by(r.c.key)).all()
-    repo = max(repos, key=lambda k: len(_keys_linking(world.engine, k)))
-    linking = _keys_linking(world.engine, repo)
-    assert linking
+    repo, linking = _most_linked(world.engine)
     with world.engine.begin() as conn:
         conn.execute(update(r).where(r.c.key == repo).values(stars=123_456, archived=True))
         conn.execute(update(r).where(r.c.key == repo).values(etag="W/not-read-by-probes"))
@@ -187,13 +200,9 @@ def test_new_facts_spread_with_the_first_judgements_leave_no_paper_due(
     which workers cannot see: each judgement's next due day is still written where it equals
     the one stored before the marks, and the workers' judgements are kept (none is judged
     again in the saving process, as a batch whose stored rows moved would be)."""
-    r, s = Repository, PaperState
-    with world.engine.connect() as conn:
-        repos = conn.scalars(select(r.c.key).order_by(r.c.key)).all()
-        due_before = dict(conn.execute(select(s.c.paper_id, s.c.flag_due)).tuples().all())
-    repo = max(repos, key=lambda k: len(_keys_linking(world.engine, k)))
-    linking = _keys_linking(world.engine, repo)
-    assert linking
+    r = Repository
+    due_before = _due_days(world.engine)
+    repo, linking = _most_linked(world.engine)
     with world.engine.begin() as conn:
         conn.execute(update(r).where(r.c.key == repo).values(stars=r.c.stars + 1))
     monkeypatch.setattr(flag_run, "PARALLEL_FROM", 1)
@@ -206,7 +215,7 @@ def test_new_facts_spread_with_the_first_judgements_leave_no_paper_due(
     assert set(here) == (linking if jobs == 1 else set())
     with world.engine.connect() as conn:
         assert conn.scalars(select(FlagQueue.c.key)).all() == []
-        due_after = dict(conn.execute(select(s.c.paper_id, s.c.flag_due)).tuples().all())
+    due_after = _due_days(world.engine)
     assert min(due_after.values()) > TODAY
     assert due_after == due_before  # a new star count moves no paper's next due day
     _same_as_a_full_run(world)
@@ -215,10 +224,10 @@ def test_new_facts_spread_with_the_first_judgements_leave_no_paper_due(
 def test_a_run_stopped_after_spreading_the_queue_leaves_it_for_the_next(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    r, s = Repository, PaperState
+    r = Repository
+    due_before = _due_days(world.engine)
     with world.engine.connect() as conn:
         repo = conn.scalars(select(r.c.key).order_by(r.c.key)).first()
-        due_before = dict(conn.execute(select(s.c.paper_id, s.c.flag_due)).tuples().all())
     assert repo is not None
     with world.engine.begin() as conn:
         conn.execute(update(r).where(r.c.key == repo).values(stars=424_242))
@@ -232,7 +241,7 @@ def test_a_run_stopped_after_spreading_the_queue_leaves_it_for_the_next(
     monkeypatch.undo()
     with world.engine.connect() as conn:  # neither the marks nor the emptied queue were kept
         assert conn.scalars(select(FlagQueue.c.key)).all() == [repo]
-        assert dict(conn.execute(select(s.c.paper_id, s.c.flag_due)).tuples().all()) == (due_before)
+    assert _due_days(world.engine) == due_before
     assert _judged(world, monkeypatch, today=TODAY) == _keys_linking(world.engine, repo)
     _same_as_a_full_run(world)
 

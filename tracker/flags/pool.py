@@ -53,10 +53,10 @@ class Judging:
     plans: bool = False
     """Whether workers hand back each batch's writes (`planned_by_readers`)."""
     due_written: bool = False
-    """Whether each judgement's `flag_due` is written even when it equals the one the worker
-    reads (`plan_state`): in a run that judges the due papers, each is due by today where
-    the run saves and is next due later; and the run's open transaction may hold marks made
-    due that the worker cannot see (`spread_queue`)."""
+    """Whether each judgement's `flag_due` is written even where it equals the one the worker
+    reads (`plan_state`). In a run of the due papers it always differs from the one the
+    saving transaction holds (due by today there, later after), and that transaction may
+    hold marks the worker cannot see (`spread_queue`)."""
 
 
 Judged = tuple[object, list[Any] | Writes]
