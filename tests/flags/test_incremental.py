@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 
 from tracker import pipeline
 from tracker.config import Settings
@@ -244,6 +244,36 @@ def test_a_run_stopped_after_spreading_the_queue_leaves_it_for_the_next(
     assert _due_days(world.engine) == due_before
     assert _judged(world, monkeypatch, today=TODAY) == _keys_linking(world.engine, repo)
     _same_as_a_full_run(world)
+
+
+@pytest.mark.parametrize("commit_after", [None, 0.0])
+def test_spreading_a_large_queue_commits_on_the_way_only_after_a_while(
+    world: World, commit_after: float | None
+) -> None:
+    """The spreading stays in the caller's transaction, unless it has taken `commit_after`
+    seconds: then what it marked so far is committed between its batches."""
+    r = Repository
+    with world.engine.begin() as conn:
+        repos = conn.scalars(select(r.c.key).order_by(r.c.key).limit(3)).all()
+        conn.execute(
+            update(r).where(r.c.key.in_(repos)).values(stars=func.coalesce(r.c.stars, 0) + 1)
+        )
+        queued_before = sorted(conn.scalars(select(FlagQueue.c.key)))
+    assert len(queued_before) == len(repos)
+    due_before = _due_days(world.engine)
+    with world.engine.connect() as conn:
+        marked = flag_due.spread_queue(conn, batch=1, commit_after=commit_after)
+        conn.rollback()
+    assert marked > 0
+    with world.engine.connect() as conn:
+        queued = conn.scalars(select(FlagQueue.c.key)).all()
+    due_after = _due_days(world.engine)
+    if commit_after is None:  # nothing was committed
+        assert sorted(queued) == queued_before
+        assert due_after == due_before
+    else:  # every batch was, before the next
+        assert queued == []
+        assert sum(1 for day in due_after.values() if day == FLAG_NOW) >= marked
 
 
 def test_a_run_judging_every_paper_empties_the_queue_without_spreading_it(

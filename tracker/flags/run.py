@@ -82,7 +82,8 @@ process saves."""
 COMMIT_BATCHES = 10
 COMMIT_SECONDS = 2.0
 """A run commits after this many saved batches, or sooner once this long has passed since its
-last commit. Each commit writes every page the transaction dirtied to SQLite's write-ahead log,
+last commit (the first: since it began spreading the queue, `spread_queue`, which commits
+after as long itself). Each commit writes every page the transaction dirtied to SQLite's write-ahead log,
 and a batch's state and finding rows are spread over a dozen indexes, so one commit per batch
 wrote most of those pages again with every batch; a group of them writes each once. The time
 bound keeps the write turn (SQLite) and the batches' row locks (PostgreSQL) from being held
@@ -224,14 +225,16 @@ def flag_papers(
         if jobs > 1 and keys is None:
             _prepare_workers(conn, None if plan.everything else day)
         mark = fingerprint(conn) if keys is None else None
+        began = time.monotonic()  # the spreading counts towards the first commit's time
         if keys is None and (plan.everything or every_paper_due(conn, day)):
             clear_queue(conn)  # every paper is judged: marking some due changes nothing
             spread = False
         else:
-            spread_queue(conn)
+            spread_queue(conn, commit_after=COMMIT_SECONDS)
             spread = True
         whole = plan.everything or keys is not None
-        run = _Run(conn, ctx, plan.kept, None if whole else day, keys, progress, spread=spread)
+        today = None if whole else day
+        run = _Run(conn, ctx, plan.kept, today, keys, progress, spread=spread, committed=began)
         run.due = count_due(conn, run.today, keys)
         run.judge(engine, settings, day, jobs)
         state = {"latest": plan.latest.isoformat()}

@@ -12,6 +12,7 @@ differently.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -111,14 +112,23 @@ def clear_queue(conn: Connection) -> int:
     return int(done.rowcount or 0)
 
 
-def spread_queue(conn: Connection, batch: int = QUEUE_BATCH) -> int:
+def spread_queue(
+    conn: Connection, batch: int = QUEUE_BATCH, *, commit_after: float | None = None
+) -> int:
     """Mark the papers that link what `flag_queue` holds, and empty it, `batch` rows at a
     time, in the caller's transaction: committed with the first judgements of the run, a
     state page the marks dirty is written once for both (an interrupted run leaves the queue
-    as it was). Returns how many papers were marked."""
+    as it was). With `commit_after`, the marks so far are committed between batches once
+    that many seconds have passed since the call or the last such commit, so that a large
+    queue does not hold the write turn (SQLite) or the marked rows (PostgreSQL) long.
+    Returns how many papers were marked."""
     q = FlagQueue
     marked = 0
+    since = time.monotonic()
     while True:
+        if commit_after is not None and time.monotonic() - since >= commit_after:
+            conn.commit()
+            since = time.monotonic()
         rows = list(
             conn.execute(select(q.c.kind, q.c.key).order_by(q.c.kind, q.c.key).limit(batch))
         )
