@@ -116,12 +116,12 @@ def spread_queue(
     conn: Connection, batch: int = QUEUE_BATCH, *, commit_after: float | None = None
 ) -> int:
     """Mark the papers that link what `flag_queue` holds, and empty it, `batch` rows at a
-    time, in the caller's transaction: committed with the first judgements of the run, a
-    state page the marks dirty is written once for both (an interrupted run leaves the queue
-    as it was). With `commit_after`, the marks so far are committed between batches once
-    that many seconds have passed since the call or the last such commit, so that a large
-    queue does not hold the write turn (SQLite) or the marked rows (PostgreSQL) long.
-    Returns how many papers were marked."""
+    time, in the caller's transaction: a flag run commits the marks with its first
+    judgements, so a state page they dirty is written once for both, and a run stopped
+    before leaves the queue as it was. With `commit_after`, the marks so far are committed
+    between batches once that many seconds have passed since the call or the last such
+    commit, so that a large queue does not hold the write turn (SQLite) or the marked rows
+    (PostgreSQL) long. Returns how many papers were marked."""
     q = FlagQueue
     marked = 0
     since = time.monotonic()
