@@ -83,11 +83,11 @@ COMMIT_BATCHES = 10
 COMMIT_SECONDS = 2.0
 """A run commits after this many saved batches, or sooner once this long has passed since its
 last commit (the first: since it began spreading the queue, `spread_queue`, which commits
-after as long itself). Each commit writes every page the transaction dirtied to SQLite's write-ahead log,
-and a batch's state and finding rows are spread over a dozen indexes, so one commit per batch
-wrote most of those pages again with every batch; a group of them writes each once. The time
-bound keeps the write turn (SQLite) and the batches' row locks (PostgreSQL) from being held
-long, and limits what an interrupted run leaves to the next."""
+after as long itself). Each commit writes every page the transaction dirtied to SQLite's
+write-ahead log, and a batch's state and finding rows are spread over a dozen indexes, so one
+commit per batch wrote most of those pages again with every batch; a group of them writes each
+once. The time bound keeps the write turn (SQLite) and the batches' row locks (PostgreSQL)
+from being held long, and limits what an interrupted run leaves to the next."""
 
 
 def flag_paper(facts: PaperFacts, ctx: ProbeContext) -> PaperFlags:
@@ -233,8 +233,8 @@ def flag_papers(
             spread_queue(conn, commit_after=COMMIT_SECONDS)
             spread = True
         whole = plan.everything or keys is not None
-        today = None if whole else day
-        run = _Run(conn, ctx, plan.kept, today, keys, progress, spread=spread, committed=began)
+        due_by = None if whole else day
+        run = _Run(conn, ctx, plan.kept, due_by, keys, progress, spread=spread, committed=began)
         run.due = count_due(conn, run.today, keys)
         run.judge(engine, settings, day, jobs)
         state = {"latest": plan.latest.isoformat()}
