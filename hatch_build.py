@@ -1,12 +1,14 @@
-"""Build hook: compile `tracker/extract` with mypyc when a C compiler works, else build pure Python.
+"""Build hook: compile extraction and the probes with mypyc when a C compiler works, else build
+pure Python.
 
-Extraction runs on every abstract, so the wheel carries it compiled where it can
-(benchmarks/bench_extract.py measures the difference). A compiler is not something `pip install .`
-may assume, though: without one the install must still succeed, as the same code in pure Python
-(tests/extract/test_compiled.py holds the two to the same results). The hook decides by compiling
-a one-line C file that includes Python.h, with the compiler the build would use (`CC`, else the
-one Python was built with): that also catches a compiler without the Python headers. It says in
-one line which build it chose (`pip install -v .` shows it; `tracker --version` tells afterwards).
+Extraction runs on every abstract and the probes on every paper a flag run judges, so the wheel
+carries them compiled where it can (pyproject.toml lists the modules). A compiler is not something
+`pip install .` may assume, though: without one the install must still succeed, as the same code in
+pure Python (tests/extract/test_compiled.py and tests/flags/test_compiled.py hold the two to the
+same results). The hook decides by compiling a one-line C file that includes Python.h, with the
+compiler the build would use (`CC`, else the one Python was built with): that also catches a
+compiler without the Python headers. It says in one line which build it chose (`pip install -v .`
+shows it; `tracker --version` tells afterwards).
 
 Only when compiling does the build need mypy and hatch-mypyc: `dependencies()` asks for them then,
 so a pure build installs neither (nor does a Python too old for the project, which pip then
@@ -93,7 +95,9 @@ class CompileWhenPossible(BuildHookInterface):
         if self.target_name != "wheel":
             return
         if self.problem:
-            self._say(f"{self.problem}: installing pure Python (extraction ~1/3 slower)")
+            self._say(
+                f"{self.problem}: installing pure Python (extraction ~1/3 slower, judging ~1/6 slower)"
+            )
             return
         mypyc = self._mypyc()
         try:
@@ -103,7 +107,7 @@ class CompileWhenPossible(BuildHookInterface):
             first = str(exc).strip().splitlines()[-1:] or [exc.__class__.__name__]
             self._say(f"compiling with mypyc failed ({first[0]}), installing pure Python")
             return
-        self._say("C compiler found, extraction compiled with mypyc")
+        self._say("C compiler found, extraction and probes compiled with mypyc")
 
     def clean(self, versions: list[str]) -> None:
         if not self.problem:

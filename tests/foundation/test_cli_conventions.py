@@ -30,7 +30,8 @@ def test_version_names_the_release_and_the_build(tmp_path: Path, cli) -> None:  
     done = cli("--version", cwd=tmp_path)
     assert (done.returncode, done.stdout, done.stderr) == (
         Exit.OK,
-        f"tracker {project['version']} (extraction {'compiled' if compiled else 'pure Python'})\n",
+        f"tracker {project['version']} "
+        f"({'extraction and probes compiled' if compiled else 'pure Python'})\n",
         "",
     )
 

@@ -157,15 +157,17 @@ class TrackerGroup(TyperGroup):
 
 
 def version_line() -> str:
-    """The version, and whether extraction runs compiled (mypyc) or as pure Python: the build
-    chooses at install time (hatch_build.py), and this is where a user can see which it chose.
-    The file the import system would load tells, without running extraction's imports."""
+    """The version, and whether extraction and the probes run compiled (mypyc) or as pure
+    Python: the build chooses for both at install time (hatch_build.py), and this is where a
+    user can see which it chose. The file the import system would load for extraction tells,
+    without running its imports."""
     import tracker
 
     spec = importlib.util.find_spec("tracker.extract")
     origin = (spec.origin if spec else None) or ""
     compiled = origin.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
-    return f"tracker {tracker.__version__} (extraction {'compiled' if compiled else 'pure Python'})"
+    built = "extraction and probes compiled" if compiled else "pure Python"
+    return f"tracker {tracker.__version__} ({built})"
 
 
 def _version(value: bool) -> None:
@@ -194,7 +196,7 @@ def _root(
             "--version",
             callback=_version,
             is_eager=True,
-            help="Show the version and whether extraction is compiled, and exit.",
+            help="Show the version and whether extraction and probes are compiled, and exit.",
         ),
     ] = False,
     quiet: Annotated[
