@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -15,6 +16,12 @@ from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENV = "TRACKER_TEST_POSTGRES_URL"
+
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    # A shell starts a background job (`.ci/run &`) with Ctrl-C ignored, which every program
+    # it runs would inherit: the tests that interrupt a tracker process need it delivered.
+    # A handler, unlike "ignored", is not passed on to the programs the tests start.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _pg_admin_url() -> str | None:
