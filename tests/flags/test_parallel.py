@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, delete, func, select, text
+from sqlalchemy import Engine, delete, func, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker import pipeline
@@ -132,13 +132,12 @@ def _written_by(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.mark.usefixtures("small_batches")
-def test_sqlite_workers_hand_back_the_writes_and_a_missing_code_sends_the_judgements(
+def test_workers_hand_back_the_writes_and_a_missing_code_sends_the_judgements(
     world: tuple[Engine, Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On SQLite the workers work out each batch's writes, except while a summary code they
-    need is not numbered yet (here every batch of the first run, all out before the first is
-    saved): those come back as judgements, which the saving process stores itself.
-    PostgreSQL's workers always send judgements."""
+    """The workers work out each batch's writes, except while a summary code they need is not
+    numbered yet (here every batch of the first run, all out before the first is saved):
+    those come back as judgements, which the saving process stores itself."""
     engine, cfg = world
     kinds = _written_by(monkeypatch)
     flag_run.flag_papers(engine, cfg, today=TODAY, jobs=2)
@@ -147,8 +146,78 @@ def test_sqlite_workers_hand_back_the_writes_and_a_missing_code_sends_the_judgem
     kinds.clear()
     flag_run.flag_papers(engine, cfg, today=TODAY, everything=True, jobs=2)
     assert _stored(engine) == before  # the same judgements: nothing written
-    sqlite = engine.dialect.name == "sqlite"
-    assert set(kinds) == {"writes" if sqlite else "judgements"}
+    assert set(kinds) == {"writes"}
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_writes_worked_out_by_workers_are_those_one_process_finds_nothing_to_add_to(
+    world: tuple[Engine, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On both backends: after the facts change (a paper loses its links; every repository
+    is archived and its last push moves back), a run with workers, days later, inserts,
+    updates and deletes findings and changes verdicts through the writes its workers work
+    out; one process judging the same facts again then finds nothing to write."""
+    engine, cfg = world
+    flag_run.flag_papers(engine, cfg, today=TODAY, jobs=2)
+    before = _stored(engine)
+    with engine.begin() as conn:
+        first = conn.scalar(select(func.min(FindingRow.c.paper_id)))
+        conn.execute(delete(Link).where(Link.c.paper_id == first))
+        conn.execute(text("UPDATE repository SET archived = true, pushed_at = '2025-06-01'"))
+    kinds = _written_by(monkeypatch)
+    later = TODAY + dt.timedelta(days=40)
+    flag_run.flag_papers(engine, cfg, today=later, everything=True, jobs=2)
+    assert "writes" in kinds
+    after = _stored(engine)
+    assert after != before
+    ids = lambda rows: {r.id for r in rows}  # noqa: E731
+    assert ids(after[0]) - ids(before[0]) and ids(before[0]) - ids(after[0])  # added, removed
+    monkeypatch.undo()
+    flag_run.flag_papers(engine, cfg, today=later, everything=True, jobs=1)
+    assert _stored(engine) == after
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_a_finding_changed_while_a_batch_is_out_is_judged_again_before_it_is_saved(
+    world: tuple[Engine, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer changes a stored finding after the worker working out its paper's
+    writes read it: writes worked out from the old row would leave the change in place. The
+    saving process sees the batch's rows moved (SQLite: another connection committed;
+    PostgreSQL: the finding row's version, though no fact of the paper moved), judges that
+    batch again, and the finding is stored as judged."""
+    engine, cfg = world
+    flag_run.flag_papers(engine, cfg, today=TODAY, jobs=2)
+    with engine.connect() as conn:
+        ids = conn.scalars(select(Paper.c.id).order_by(Paper.c.id)).all()
+        victim, fid, message = conn.execute(
+            select(FindingRow.c.paper_id, FindingRow.c.id, FindingRow.c.message)
+            .where(FindingRow.c.paper_id.in_(ids[BATCH:]))
+            .order_by(FindingRow.c.id)
+            .limit(1)
+        ).one()
+    here = _rejudged_here(monkeypatch)
+    real = pool.Judges.submit
+
+    def submit(self: pool.Judges, batch: list[int]) -> Any:
+        future = real(self, batch)
+        if victim in batch:
+            future.result()  # the worker has read the stored finding
+            with engine.begin() as conn:
+                conn.execute(
+                    update(FindingRow).where(FindingRow.c.id == fid).values(message="changed")
+                )
+        return future
+
+    monkeypatch.setattr(pool.Judges, "submit", submit)
+    flag_run.flag_papers(engine, cfg, today=TODAY, everything=True, jobs=2)
+    with engine.connect() as conn:
+        stored = conn.scalar(select(FindingRow.c.message).where(FindingRow.c.id == fid))
+        key = conn.scalar(select(Paper.c.key).where(Paper.c.id == victim))
+    assert stored == message
+    assert any(key in keys for keys in here)
+    if engine.dialect.name == "postgresql":
+        assert len(here) == 1  # only the batch whose rows moved
 
 
 def _copy(src: Path, dst: Path) -> None:

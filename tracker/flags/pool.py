@@ -4,12 +4,11 @@ A flag run spends its time in three parts of about the same weight: reading fact
 (pure Python) and saving what changed. Saving has to stay in one process (SQLite has one writer,
 and one writer keeps PostgreSQL's batches in the order the serial run writes them), so the
 workers take the other two: each is given a batch as a list of paper ids, reads those papers'
-facts on its own connection, judges them and hands back their stored form
-(`tracker.store.findings.StoredFlags`, plain tuples of what the saving process writes) with
-what it needs to tell whether the facts moved since (`tracker.store.flag_due.row_versions`).
-On SQLite it also reads what is stored of those papers and hands back the writes themselves
-(`tracker.store.findings.plan_writes`), so the saving process, the one part more workers cannot
-spread, only writes.
+facts on its own connection, judges them, reads what is stored of those papers and hands back
+the writes that store the judgements (`tracker.store.findings.plan_writes`), with what the
+saving process needs to tell whether the rows they were worked out from moved since
+(`tracker.store.flag_due.change_stamp` on SQLite, `row_versions` on PostgreSQL). The saving
+process, the one part more workers cannot spread, then only writes.
 
 Workers are started by 'forkserver' where there is one (never forked from a process holding an
 open engine), with the flag modules imported once in the server; they run at a lower priority
@@ -50,8 +49,6 @@ class Judging:
     stale_months: int
     kept: bool
     """False when the run's judgements are stored due now (`flag_papers`' `plan.kept`)."""
-    plans: bool = False
-    """Whether workers hand back each batch's writes (`planned_by_readers`)."""
     due_written: bool = False
     """Whether each judgement's `flag_due` is written even where it equals the one the worker
     reads (`plan_state`). In a run of the due papers it always differs from the one the
@@ -61,8 +58,8 @@ class Judging:
 
 Judged = tuple[object, list[Any] | Writes]
 """A worker's answer for one batch: the row versions it read (`row_versions`), then the
-stored form of each paper's judgement, in the order of the batch's ids, or with `plans` the
-writes that store them (unless one needs a summary code not numbered yet)."""
+writes that store its judgements, or, when one needs a summary code not numbered yet, the
+stored form of each paper's judgement, in the order of the batch's ids."""
 
 
 class Judges(WorkerPool):
@@ -119,13 +116,10 @@ def _judge(ids: list[int]) -> Judged:
         with _worker["engine"].connect() as conn:
             versions = row_versions(conn, ids)  # before the facts: a change between reads shows
             judged = judge_ids(conn, ids, ctx, kept=j.kept)
-            if j.plans:
-                planned = plan_writes(
-                    conn, judged, utcnow(), numbering=False, due_written=j.due_written
-                )
-                if planned is not None:
-                    return versions, planned
-            return versions, judged
+            planned = plan_writes(
+                conn, judged, utcnow(), numbering=False, due_written=j.due_written
+            )
+            return versions, judged if planned is None else planned
     except DBAPIError as exc:
         raise _failure(exc) from None
 

@@ -38,7 +38,6 @@ from tracker.store.findings import (
     PaperFlags,
     StoredFlags,
     Writes,
-    planned_by_readers,
     save_stored,
     stored_form,
     write_planned,
@@ -298,16 +297,15 @@ class _Run:
         if jobs < 2 or self.due < PARALLEL_FROM:
             self.here()
             return
-        plans = planned_by_readers(engine.dialect)
-        if self.spread and not plans:
-            self._commit()  # the row versions a worker reads are then those the marks left
+        if self.spread and self.conn.dialect.name == "postgresql":
+            # batches are compared by row versions there: a worker reads those the marks left
+            self._commit()
         judging = Judging(
             engine.url.render_as_string(hide_password=False),
             day,
             settings.grace_days,
             settings.stale_months,
             self.kept,
-            plans,
             due_written=self.today is not None or self.spread,
         )
         with Judges(judging, jobs) as judges:
@@ -354,11 +352,12 @@ class _Run:
             self._save(judged, len(ids))
 
     def _unchanged(self, ids: list[int], stamp: int | None, versions: object) -> bool:
-        """Whether the facts a worker read for `ids` are still those stored, now that this
-        process holds the write lock: on SQLite no other connection committed since the batch
-        was cut (before the worker read it); on PostgreSQL every row of the papers' own has
-        the version the worker read (the paper and state rows locked until the batch is
-        saved, as `papers_by_id` locks them)."""
+        """Whether what a worker read for `ids` (their facts, and the stored rows it worked out
+        their writes from) is still what is stored, now that this process holds the write
+        lock: on SQLite no other connection committed since the batch was cut (before the
+        worker read it); on PostgreSQL every row of the papers' own has the version the worker
+        read (the paper and state rows locked until the batch is saved, as `papers_by_id`
+        locks them)."""
         if stamp is not None:
             return change_stamp(self.conn) == stamp
         return row_versions(self.conn, ids, lock=True) == versions

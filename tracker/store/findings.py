@@ -188,17 +188,6 @@ def plan_writes(
     return None if state is None else Writes(now, inserts, updates, gone, state)
 
 
-def planned_by_readers(dialect: Dialect) -> bool:
-    """Whether a flag run's workers, which only read, work out each batch's writes for the
-    saving process (`plan_writes` without numbering), sparing it the reading back and
-    comparing of what is stored. On SQLite, whose saving process writes such a plan only when
-    no other connection committed since the batch was cut (`flag_due.change_stamp`): the rows
-    it was worked out from are then still those stored (the saving process writes no other
-    batch's papers). Not on PostgreSQL, where it compares the versions of the rows the
-    judgement read, and the finding rows are not among them."""
-    return dialect.name == "sqlite"
-
-
 def write_planned(conn: Connection, planned: Writes) -> int:
     """Write what `plan_writes` worked out, in the caller's transaction; returns how many
     finding rows were inserted, updated or deleted."""
@@ -289,7 +278,6 @@ __all__ = [
     "delete_ack",
     "paper_id",
     "plan_writes",
-    "planned_by_readers",
     "save_ack",
     "save_stored",
     "stored_form",

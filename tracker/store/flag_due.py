@@ -37,6 +37,7 @@ from tracker.store.defaults import FLAG_NOW
 from tracker.store.facts import HUB_LINK_KINDS, PAPER_FACT_COLUMNS, hub_keys_named, paper_rows
 from tracker.store.schema import (
     Acknowledgement,
+    Finding,
     FlagQueue,
     FlagState,
     Link,
@@ -216,16 +217,18 @@ def change_stamp(conn: Connection) -> int | None:
 
 
 def row_versions(conn: Connection, ids: Sequence[int], *, lock: bool = False) -> object:
-    """PostgreSQL: the versions (`xmin`) of the rows the judgement of these papers reads that
-    belong to them (paper, state, links, acknowledgements), equal for as long as no other
-    transaction changed, added or removed one; with `lock`, the paper and state rows locked
-    as `papers_by_id` locks them. None elsewhere: SQLite has one writer (`change_stamp`).
+    """PostgreSQL: the versions (`xmin`) of the rows that belong to these papers and that a
+    worker reads to judge them and to work out their writes (paper, state, links,
+    acknowledgements, findings), equal for as long as no other transaction changed, added or
+    removed one; with `lock`, the paper and state rows locked as `papers_by_id` locks them
+    (finding rows are written only under the write lock, `lock_for_write`). None elsewhere:
+    SQLite has one writer (`change_stamp`).
 
     Repositories and Hub answers are left out: a change of one waits in `flag_queue` for the
     next run, whenever it lands."""
     if conn.dialect.name != "postgresql":
         return None
-    p, s, lk, a = Paper, PaperState, Link, Acknowledgement
+    p, s, lk, a, f = Paper, PaperState, Link, Acknowledgement, Finding
     bound = {"ids": list(ids)}
 
     def xmin(table: Any) -> Any:
@@ -241,7 +244,7 @@ def row_versions(conn: Connection, ids: Sequence[int], *, lock: bool = False) ->
         own = own.with_for_update(of=[p, s])
     side = [
         select(t.c.paper_id, t.c.id, xmin(t)).where(t.c.paper_id.in_(_IDS)).order_by(t.c.id)
-        for t in (lk, a)
+        for t in (lk, a, f)
     ]
     return tuple(tuple(map(tuple, conn.execute(q, bound))) for q in (own, *side))
 
