@@ -170,8 +170,8 @@ def test_writes_worked_out_by_workers_are_those_one_process_finds_nothing_to_add
     assert "writes" in kinds
     after = _stored(engine)
     assert after != before
-    ids = lambda rows: {r.id for r in rows}  # noqa: E731
-    assert ids(after[0]) - ids(before[0]) and ids(before[0]) - ids(after[0])  # added, removed
+    found_before, found_after = ({r.id for r in rows} for rows in (before[0], after[0]))
+    assert found_after - found_before and found_before - found_after  # added, removed
     monkeypatch.undo()
     flag_run.flag_papers(engine, cfg, today=later, everything=True, jobs=1)
     assert _stored(engine) == after
