@@ -718,3 +718,30 @@ def test_a_limited_report_shows_the_first_papers_of_the_whole_selection(
                 for limit in (1, 2, 4):
                     shown = iter_report_views(conn, replace(flt, limit=limit))
                     assert [v.key for v in shown] == every[:limit], (flt, limit)
+
+
+def test_postgresql_plans_every_report_for_its_own_values(pg_url: str) -> None:
+    """The driver prepares a statement run five times in a session, and PostgreSQL may then
+    keep one generic plan for every value: a process reporting many times (the Action, a
+    benchmark) would plan the fifth `--query` as if it could be any text. Every prepared
+    report statement with parameters is planned for its values, and only within the
+    report's transaction."""
+    m = seed_mix(pg_url)
+    flts = [
+        ReportFilter(query=q, flags=flags, limit=2)
+        for q in ("lab", "diffusion", "four", "none here", "a")
+        for flags in ((), ("code_promised_missing",))
+    ]
+    with m.engine.connect() as conn:
+        answers = [
+            (report_summary(conn, f), [v.key for v in iter_report_views(conn, f)]) for f in flts * 2
+        ]
+        generic, custom = conn.exec_driver_sql(
+            "SELECT coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0) "
+            "FROM pg_prepared_statements WHERE cardinality(parameter_types) > 0"
+        ).one()  # a statement without parameters has one plan for all
+    assert custom > 0  # statements were prepared: the case this guards did arise
+    assert generic == 0
+    assert answers[: len(flts)] == answers[len(flts) :]
+    with m.engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW plan_cache_mode").scalar_one() == "auto"

@@ -23,7 +23,7 @@ from tracker.hosts import REPO_LINK_KINDS
 from tracker.models import (
     ReportFilter,
 )
-from tracker.store.selection import BATCH, VENUE, P, S, _mode, _selected, _view_query
+from tracker.store.selection import STREAMED, VENUE, P, S, _mode, _selected, _view_query
 
 PAPER_COLUMNS = tuple(c.name for c in CSV_COLUMNS)
 
@@ -38,7 +38,7 @@ def iter_csv_rows(conn: Connection, flt: ReportFilter = ReportFilter()) -> Itera
     if not mode.fresh:
         return joined_csv_rows(conn, flt)
     q = _selected(select(*_CSV_ROLLED), flt, mode)
-    rows = conn.execution_options(stream_results=True, yield_per=BATCH).execute(q)
+    rows = conn.execute(q, execution_options=STREAMED)
     return ((*r[:_HANDLE], paper_handle(r[_HANDLE]), *r[_HANDLE + 1 :]) for r in rows)
 
 
@@ -52,8 +52,8 @@ def joined_csv_rows(
     repo: Any = None
     main: Any = None
     stars: int | None = None
-    stream = conn.execution_options(stream_results=True, yield_per=BATCH)
-    for r in stream.execute(_view_query(flt, replace(_mode(conn), fresh=False))):
+    q = _view_query(flt, replace(_mode(conn), fresh=False))
+    for r in conn.execute(q, execution_options=STREAMED):
         if current is None or r[0] != current[0]:
             if current is not None:
                 yield _csv_tuple(current, urls, repo, stars, main)
@@ -144,5 +144,5 @@ def iter_link_rows(
         cols[21],
         maintain_column_froms=True,
     )
-    for r in conn.execution_options(stream_results=True, yield_per=BATCH).execute(q):
+    for r in conn.execute(q, execution_options=STREAMED):
         yield (*r, paper_handle(r[0]))

@@ -63,6 +63,9 @@ from tracker.store.search import (
 )
 
 BATCH = 2000
+STREAMED = {"stream_results": True, "yield_per": BATCH}
+"""A statement's options to read its rows a batch at a time (PostgreSQL: through a cursor).
+Given to the statement, not the connection, whose next statements are then read as before."""
 NEWLINE, SPACE = SEARCH_SEPARATORS
 """The two joins of `search_text` (`tracker.store.search`): after the title and key, between URLs."""
 _TITLE_AND_KEY = (
@@ -123,8 +126,28 @@ class _Mode:
 
 
 def _mode(conn: Connection) -> _Mode:
-    return _Mode(
-        fresh=rollup_fresh(conn), fold=conn.dialect.name != "sqlite", search=has_search(conn)
+    """How to select papers on `conn`; on PostgreSQL the rest of its transaction is planned
+    for each statement's own values (`plan_for_values`)."""
+    fold = conn.dialect.name != "sqlite"
+    if fold:
+        plan_for_values(conn)
+    return _Mode(fresh=rollup_fresh(conn), fold=fold, search=has_search(conn))
+
+
+def plan_for_values(conn: Connection) -> None:
+    """Have PostgreSQL plan the rest of this transaction's statements for the values they are
+    given (`plan_cache_mode`), never once for any value.
+
+    The driver prepares a statement run five times in a session, and PostgreSQL may then
+    keep one generic plan for it. A selection's best plan depends on its values: a LIKE
+    pattern that matches every title reaches the first 10,000 matches a few rows into the
+    table, while the generic plan reads the trigram index's whole list for it. A process that
+    reports many times (the Action, a benchmark) then grew slower after its fifth report.
+    `SET LOCAL` ends with the transaction, so a pooled connection goes back as it came."""
+    # not through a cursor, should `conn` stream its results: a SET cannot be declared as one
+    conn.exec_driver_sql(
+        "SET LOCAL plan_cache_mode = force_custom_plan",
+        execution_options={"stream_results": False, "yield_per": None},
     )
 
 
@@ -608,18 +631,18 @@ def iter_report_views(
 ) -> Iterator[PaperView]:
     """Papers matching `flt`, in its order, each with links, flags and verdict.
 
-    One ordered, streamed join: memory stays flat however many papers match. A report of a
-    batch of papers or fewer for a text query few papers match (PostgreSQL, looked up by the
-    trigram indexes) is read at once instead: PostgreSQL plans a streamed query (a cursor) for
-    its first rows, and for a few matches that plan walked every paper in id order towards
-    them instead of looking them up. Streaming is this statement's option, not the
-    connection's: the caller's next statements are planned as before.
+    One ordered, streamed join: memory stays flat however many papers match. A report limited
+    to a batch of papers or fewer is read at once instead: its rows fit in memory anyway, and
+    PostgreSQL plans a streamed query (a cursor) for its first rows and without parallel
+    workers. For a text query few papers match, that plan walked every paper in id order
+    towards them instead of looking them up (the trigram indexes); for a flag and a common
+    text, sorted by title, it read the state table in one process rather than three.
+    Streaming is this statement's option, not the connection's: the caller's next statements
+    are planned as before.
     """
     mode = _view_mode(conn, flt)
     few = flt.limit is not None and flt.limit <= BATCH
-    rare = few and mode.fold and bool(flt.query) and not mode.common
-    streamed = {} if rare else {"stream_results": True, "yield_per": BATCH}
-    rows = conn.execute(_view_query(flt, mode), execution_options=streamed)
+    rows = conn.execute(_view_query(flt, mode), execution_options={} if few else STREAMED)
     views = _views(iter(rows))
     if not history:
         yield from views
