@@ -226,7 +226,8 @@ def reading_beside(
     has written and not yet committed. Elsewhere (SQLite, where readers of one file gain
     little from a second connection) it runs on `conn` when its answer is asked for, unless
     `everywhere`: for a block that does not read the same pages (a flag run's count of
-    verdicts beside the checkpoint of what it wrote, `tracker.store.bulk.checkpoint`). Leaving
+    verdicts beside the checkpoint of what it wrote, `tracker.store.bulk.checkpoint`; a check
+    plan's promises, read off the papers' states, beside the repositories it sorts). Leaving
     the block waits for it either way, so no statement outlives the block's caller."""
     if conn.dialect.name != "postgresql" and not everywhere:
         yield lambda: read(conn)
