@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, insert, select, update
@@ -277,13 +278,19 @@ def test_a_plan_leaves_garbage_collection_as_it_found_it(seeded: str, enabled: b
         engine.dispose()
 
 
-def test_a_connection_that_streams_results_plans_the_same(seeded: str) -> None:
-    """A caller's connection may stream results (rows fetched ahead into a buffer): a plan
-    reads them through that buffer, not around it."""
+@pytest.mark.parametrize(
+    "streamed", [{"stream_results": True}, {"stream_results": True, "yield_per": 100}]
+)
+def test_a_connection_that_streams_results_plans_the_same(
+    seeded: str, streamed: dict[str, Any]
+) -> None:
+    """A caller's connection may stream results (rows fetched ahead into a buffer, or a
+    batch at a time): a plan reads them through that buffer, not around it, and its settings
+    (PostgreSQL: `SET LOCAL`, which no cursor can run) are sent as they are."""
     engine = open_db(seeded)
     with engine.connect() as conn:
         want = plan(conn, NOW, None)
-    with engine.connect().execution_options(stream_results=True) as conn:
+    with engine.connect().execution_options(**streamed) as conn:
         assert plan(conn, NOW, None) == want
         assert plan(conn, NOW, WEEK, shard=Shard(2, 3)) == [
             d for d in plan(conn, NOW, WEEK) if in_shard(_shard_names(conn)[d.key], 2, 3)

@@ -205,6 +205,11 @@ def open_db(url: str, *, migrate: bool = True, create: bool = True) -> Engine:
     return engine
 
 
+NOT_STREAMED = {"stream_results": False, "yield_per": None}
+"""A statement's options for what a server-side cursor cannot run (a `SET`), whatever the
+caller's connection does: `yield_per` on the connection streams too, unless cleared."""
+
+
 _GONE_CLASSES = ("08", "57")
 """SQLSTATE classes of a server that went away: connection exception, operator intervention
 (a shutdown or restart ended the session)."""

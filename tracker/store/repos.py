@@ -59,6 +59,7 @@ from tracker.hosts import Host, host_of
 from tracker.models import CheckResult, DueRepo, RepoFacts, RepoStatus
 from tracker.store.bulk import no_cycle_collection
 from tracker.store.defaults import utcnow
+from tracker.store.engine import NOT_STREAMED
 from tracker.store.locks import lock_for_write
 from tracker.store.schema import CheckAttempt as _C
 from tracker.store.schema import Link as _L
@@ -123,7 +124,7 @@ def due_in_check_order(
         # Sort the due repositories in memory rather than in files, and do not compile the
         # query first (JIT), which costs more than it saves here.
         for setting in ("SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off"):
-            conn.execute(text(setting), execution_options=_NOT_STREAMED)  # no cursor for a SET
+            conn.execute(text(setting), execution_options=NOT_STREAMED)  # no cursor for a SET
     elif shard is not None:
         # SQLite has no SHA-256 of its own: it asks the one function every shard is drawn by
         raw = conn.connection.dbapi_connection
@@ -131,10 +132,6 @@ def due_in_check_order(
     q = _check_order(checked_before, dead_checked_before, postgres, shard)
     with conn.execute(q) as result, no_cycle_collection():
         return _records(result)
-
-
-_NOT_STREAMED = {"stream_results": False}
-"""For statements a server-side cursor cannot run, whatever the caller's connection does."""
 
 
 def _records(result: CursorResult[Any]) -> list[DueRepo]:

@@ -43,6 +43,7 @@ from tracker.models import (
     PaperView,
     ReportFilter,
 )
+from tracker.store.engine import NOT_STREAMED
 from tracker.store.queries import with_repositories
 from tracker.store.rollup import rollup_fresh
 from tracker.store.schema import Acknowledgement as A
@@ -144,10 +145,8 @@ def plan_for_values(conn: Connection) -> None:
     table, while the generic plan reads the trigram index's whole list for it. A process that
     reports many times (the Action, a benchmark) then grew slower after its fifth report.
     `SET LOCAL` ends with the transaction, so a pooled connection goes back as it came."""
-    # not through a cursor, should `conn` stream its results: a SET cannot be declared as one
     conn.exec_driver_sql(
-        "SET LOCAL plan_cache_mode = force_custom_plan",
-        execution_options={"stream_results": False, "yield_per": None},
+        "SET LOCAL plan_cache_mode = force_custom_plan", execution_options=NOT_STREAMED
     )
 
 
