@@ -92,7 +92,7 @@ def plan(
     key begins with urgency."""
     recent = now - max_age if max_age is not None else None
     dead = now - max(max_age or DEAD_RECHECK, DEAD_RECHECK)
-    with reading_beside(conn, open_promise_repos, everywhere=True) as promised:
+    with reading_beside(conn, open_promise_repos, everywhere=True, serial=True) as promised:
         due = due_in_check_order(conn, recent, dead, shard)
     urgent = promised()
     ordered = [r for r in due if r.key in urgent] + [r for r in due if r.key not in urgent]

@@ -76,3 +76,26 @@ def test_the_error_of_a_read_beside_comes_back_to_its_caller(db_url: str) -> Non
         with pytest.raises(DBAPIError, match="no_such_table"):
             answer()
     engine.dispose()
+
+
+def _workers(conn: Connection) -> str:
+    return str(conn.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar_one())
+
+
+def test_a_serial_read_beside_gets_no_parallel_workers_on_postgresql(pg_url: str) -> None:
+    """A check plan reads its promises beside its own longer query: on PostgreSQL that read
+    runs without parallel workers, which would take the cores the caller's query runs on, and
+    its connection goes back to the pool with the server's setting."""
+    engine = open_db(pg_url)
+    with engine.connect() as conn:
+        default = _workers(conn)
+        with (
+            reading_beside(conn, _workers, serial=True) as serial,
+            reading_beside(conn, _workers) as parallel,
+        ):
+            assert _workers(conn) == default
+        assert (serial(), parallel()) == ("0", default)
+    assert default != "0"
+    with engine.connect() as one, engine.connect() as other:
+        assert _workers(one) == _workers(other) == default
+    engine.dispose()

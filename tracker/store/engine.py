@@ -220,7 +220,11 @@ T = TypeVar("T")
 
 @contextmanager
 def reading_beside(
-    conn: Connection, read: Callable[[Connection], T], *, everywhere: bool = False
+    conn: Connection,
+    read: Callable[[Connection], T],
+    *,
+    everywhere: bool = False,
+    serial: bool = False,
 ) -> Iterator[Callable[[], T]]:
     """`read` while the block runs its own statements on `conn`; the function yielded gives its
     answer (or raises its error), asked for after the block.
@@ -233,13 +237,22 @@ def reading_beside(
     `everywhere`: for a block that does not read the same pages (a flag run's count of
     verdicts beside the checkpoint of what it wrote, `tracker.store.bulk.checkpoint`; a check
     plan's promises, read off the papers' states, beside the repositories it sorts). Leaving
-    the block waits for it either way, so no statement outlives the block's caller."""
+    the block waits for it either way, so no statement outlives the block's caller.
+
+    `serial`: on PostgreSQL `read` runs in its one server process, without parallel workers,
+    for a block whose own statement is the longer and keeps a core busy: workers of `read`'s
+    would take that core from it, and the block would end later (a check plan on two cores).
+    `SET LOCAL`: the connection goes back to its pool as it came."""
     if conn.dialect.name != "postgresql" and not everywhere:
         yield lambda: read(conn)
         return
 
     def own() -> T:
         with conn.engine.connect() as other:
+            if serial and other.dialect.name == "postgresql":
+                other.exec_driver_sql(
+                    "SET LOCAL max_parallel_workers_per_gather = 0", execution_options=NOT_STREAMED
+                )
             return read(other)
 
     with ThreadPoolExecutor(1, thread_name_prefix="tracker-read") as pool:
