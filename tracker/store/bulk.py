@@ -36,6 +36,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tracker.errors import StoreError
 from tracker.rows import LINK_COLUMNS, PAPER_COLUMNS
+from tracker.store.engine import NOT_STREAMED
 from tracker.store.schema import Link as LinkRow
 from tracker.store.schema import Paper, PaperAuthor
 
@@ -290,25 +291,30 @@ PostgreSQL's autovacuum counts it (`autovacuum_analyze_scale_factor`)."""
 
 
 def gather_statistics(engine: Engine, table: Table, added: int, also: Sequence[Table]) -> None:
-    """PostgreSQL: `ANALYZE` `table` and the tables written with it (`also`) once a committed
-    bulk write added at least `ANALYZE_SHARE` of the rows `table` had when last analyzed.
-    Autovacuum would, but in the background, up to a minute later: the command that comes
-    next (the check plan after an ingest, which reads every linked name, or a flag run) would
-    be planned on the statistics of a table a fraction of its size. Nothing elsewhere, and
-    nothing when the server refuses: the write is committed, and autovacuum does it later."""
+    """PostgreSQL: `VACUUM (ANALYZE)` `table` and the tables written with it (`also`) once a
+    committed bulk write added at least `ANALYZE_SHARE` of the rows `table` had when last
+    analyzed. Autovacuum would, but in the background, up to a minute later: the command that
+    comes next (the check plan after an ingest, which reads every linked name, or a flag run)
+    would be planned on the statistics of a table a fraction of its size, and would read
+    every row its index-only scans list to learn whether it is visible, since only a vacuum
+    marks the new pages all-visible. Nothing elsewhere, and nothing when the server refuses:
+    the write is committed, and autovacuum does it later."""
     if engine.dialect.name != "postgresql" or added <= 0:
         return
     quote = engine.dialect.identifier_preparer.quote
     try:
-        with engine.begin() as conn:
+        with engine.connect() as conn:
             before = conn.exec_driver_sql(
                 "SELECT reltuples FROM pg_class WHERE oid = to_regclass(%(t)s)",
                 {"t": quote(table.name)},
             ).scalar()
+            conn.rollback()
             if added < ANALYZE_SHARE * max(float(before or 0), 0.0):
                 return
             names = ", ".join(quote(t.name) for t in (table, *also))
-            conn.exec_driver_sql(f"ANALYZE {names}")
+            # VACUUM runs outside a transaction only
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql(f"VACUUM (ANALYZE) {names}", execution_options=NOT_STREAMED)
     except DBAPIError:
         return
 
