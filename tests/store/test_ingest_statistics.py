@@ -16,25 +16,20 @@ from tracker.store.schema import Paper
 TABLES = ("paper", "paper_state", "link", "paper_author")
 
 
-def _estimates(engine: Engine) -> dict[str, float]:
-    """The planner's row count of each table (`reltuples`: -1 or 0 until first analyzed)."""
+def _catalog(engine: Engine) -> dict[str, tuple[float, bool]]:
+    """Of each table, the planner's row count (`reltuples`: -1 or 0 until first analyzed)
+    and whether every page is marked all-visible (what a vacuum marks: an index-only scan
+    then reads no row of it)."""
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(
-            "SELECT relname, reltuples FROM pg_class WHERE relname IN "
-            "('paper', 'paper_state', 'link', 'paper_author') AND relkind = 'r'"
-        ).all()
-    return {str(name): float(n) for name, n in rows}
-
-
-def _all_visible(engine: Engine) -> dict[str, bool]:
-    """Whether every page of each table is marked all-visible (what a vacuum marks: an
-    index-only scan then reads no row of it)."""
-    with engine.connect() as conn:
-        rows = conn.exec_driver_sql(
-            "SELECT relname, relpages > 0 AND relallvisible = relpages FROM pg_class "
+            "SELECT relname, reltuples, relpages > 0 AND relallvisible = relpages FROM pg_class "
             "WHERE relname IN ('paper', 'paper_state', 'link', 'paper_author') AND relkind = 'r'"
         ).all()
-    return {str(name): bool(v) for name, v in rows}
+    return {str(name): (float(n), bool(visible)) for name, n, visible in rows}
+
+
+def _estimates(engine: Engine) -> dict[str, float]:
+    return {name: n for name, (n, _) in _catalog(engine).items()}
 
 
 def _listing(path: Path, first: int, n: int) -> str:
@@ -65,7 +60,7 @@ def test_a_large_ingest_vacuums_and_analyzes_what_it_wrote_and_a_small_one_does_
     assert set(estimates) == set(TABLES)
     assert estimates["paper"] == estimates["paper_state"] == _papers(engine) == 60
     assert estimates["link"] == 60
-    visible = _all_visible(engine)
+    visible = {name: v for name, (_, v) in _catalog(engine).items()}
     assert [visible[t] for t in ("paper", "paper_state", "link")] == [True] * 3  # with rows
     few = int(ANALYZE_SHARE * 60) - 1
     pipeline.ingest(engine, [_listing(tmp_path / "few.csv", 60, few)])
