@@ -127,7 +127,7 @@ def _due_days(engine: Engine) -> dict[int, Any]:
     """Each paper's stored `flag_due`, by paper id."""
     s = PaperState
     with engine.connect() as conn:
-        return dict(conn.execute(select(s.c.paper_id, s.c.flag_due)).tuples().all())
+        return {i: due for i, due in conn.execute(select(s.c.paper_id, s.c.flag_due))}
 
 
 def test_a_run_over_unchanged_facts_judges_nothing(
