@@ -206,8 +206,19 @@ def open_db(url: str, *, migrate: bool = True, create: bool = True) -> Engine:
 
 
 NOT_STREAMED = {"stream_results": False, "yield_per": None}
-"""A statement's options for what a server-side cursor cannot run (a `SET`), whatever the
-caller's connection does: `yield_per` on the connection streams too, unless cleared."""
+"""A statement's options for what a server-side cursor cannot run (a `SET`, a `VACUUM`),
+whatever the caller's connection does: `yield_per` on the connection streams too, unless
+cleared."""
+
+
+def set_local(conn: Connection, **settings: str) -> None:
+    """PostgreSQL: each setting (name = value, as SQL) for the rest of `conn`'s transaction.
+    `SET LOCAL` ends with the transaction, so a pooled connection goes back as it came.
+    Nothing elsewhere."""
+    if conn.dialect.name != "postgresql":
+        return
+    for name, value in settings.items():
+        conn.exec_driver_sql(f"SET LOCAL {name} = {value}", execution_options=NOT_STREAMED)
 
 
 _GONE_CLASSES = ("08", "57")
@@ -241,18 +252,15 @@ def reading_beside(
 
     `serial`: on PostgreSQL `read` runs in its one server process, without parallel workers,
     for a block whose own statement is the longer and keeps a core busy: workers of `read`'s
-    would take that core from it, and the block would end later (a check plan on two cores).
-    `SET LOCAL`: the connection goes back to its pool as it came."""
+    would take that core from it, and the block would end later (a check plan on two cores)."""
     if conn.dialect.name != "postgresql" and not everywhere:
         yield lambda: read(conn)
         return
 
     def own() -> T:
         with conn.engine.connect() as other:
-            if serial and other.dialect.name == "postgresql":
-                other.exec_driver_sql(
-                    "SET LOCAL max_parallel_workers_per_gather = 0", execution_options=NOT_STREAMED
-                )
+            if serial:
+                set_local(other, max_parallel_workers_per_gather="0")
             return read(other)
 
     with ThreadPoolExecutor(1, thread_name_prefix="tracker-read") as pool:

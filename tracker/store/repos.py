@@ -46,7 +46,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    text,
     true,
     type_coerce,
     union_all,
@@ -59,7 +58,7 @@ from tracker.hosts import Host, host_of
 from tracker.models import CheckResult, DueRepo, RepoFacts, RepoStatus
 from tracker.store.bulk import no_cycle_collection
 from tracker.store.defaults import utcnow
-from tracker.store.engine import NOT_STREAMED
+from tracker.store.engine import set_local
 from tracker.store.locks import lock_for_write
 from tracker.store.schema import CheckAttempt as _C
 from tracker.store.schema import Link as _L
@@ -120,12 +119,10 @@ def due_in_check_order(
     it holds (`tracker.check.shard`: the key when a link names it, else the smallest old name
     a link names), chosen by the database before it sorts them."""
     postgres = conn.dialect.name == "postgresql"
-    if postgres:
-        # Sort the due repositories in memory rather than in files, and do not compile the
-        # query first (JIT), which costs more than it saves here.
-        for setting in ("SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off"):
-            conn.execute(text(setting), execution_options=NOT_STREAMED)  # no cursor for a SET
-    elif shard is not None:
+    # PostgreSQL: sort the due repositories in memory rather than in files, and do not compile
+    # the query first (JIT), which costs more than it saves here
+    set_local(conn, work_mem="'64MB'", jit="off")
+    if not postgres and shard is not None:
         # SQLite has no SHA-256 of its own: it asks the one function every shard is drawn by
         raw = conn.connection.dbapi_connection
         raw.create_function(_SHARD_HASH, 1, shard_hash, deterministic=True)  # type: ignore[union-attr]

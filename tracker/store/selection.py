@@ -43,7 +43,7 @@ from tracker.models import (
     PaperView,
     ReportFilter,
 )
-from tracker.store.engine import NOT_STREAMED
+from tracker.store.engine import set_local
 from tracker.store.queries import with_repositories
 from tracker.store.rollup import rollup_fresh
 from tracker.store.schema import Acknowledgement as A
@@ -129,9 +129,8 @@ class _Mode:
 def _mode(conn: Connection) -> _Mode:
     """How to select papers on `conn`; on PostgreSQL the rest of its transaction is planned
     for each statement's own values (`plan_for_values`)."""
+    plan_for_values(conn)
     fold = conn.dialect.name != "sqlite"
-    if fold:
-        plan_for_values(conn)
     return _Mode(fresh=rollup_fresh(conn), fold=fold, search=has_search(conn))
 
 
@@ -144,10 +143,8 @@ def plan_for_values(conn: Connection) -> None:
     pattern that matches every title reaches the first 10,000 matches a few rows into the
     table, while the generic plan reads the trigram index's whole list for it. A process that
     reports many times (the Action, a benchmark) then grew slower after its fifth report.
-    `SET LOCAL` ends with the transaction, so a pooled connection goes back as it came."""
-    conn.exec_driver_sql(
-        "SET LOCAL plan_cache_mode = force_custom_plan", execution_options=NOT_STREAMED
-    )
+    For this transaction only (`set_local`)."""
+    set_local(conn, plan_cache_mode="force_custom_plan")
 
 
 def _bare(col: Any, hide: bool = True) -> Any:
